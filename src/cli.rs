@@ -1,0 +1,183 @@
+//! Command-line parsing and the commands. Arguments are parsed once into a [`Command`]; each
+//! command calls the library.
+
+use bmu_sim::config::{Config, Overrides, Params};
+use bmu_sim::output::{bundle, summarize};
+use bmu_sim::{Error, ensemble, meanfield};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub const USAGE: &str = "\
+bmu-sim: stochastic agent-based simulation of the bone multicellular unit
+
+usage:
+  bmu-sim run [CONFIG] [--out DIR] [--seed N] [--replicates N] [--threads N]
+                       [--set KEY=VALUE]... [--force] [--quiet]
+      Run every scenario × replicate of CONFIG (default: the embedded baseline) and write
+      timeseries.csv, summary.csv, runs.csv, manifest.json and config.toml to DIR
+      (default out/<config name>; an existing DIR is replaced only with --force, except the
+      default one).
+  bmu-sim validate CONFIG [--set KEY=VALUE]...
+      Check a config and print what it would run.
+  bmu-sim meanfield [--days N] [--dt D] [--every E] [--out FILE]
+      The deterministic Komarova 2003 ODE from the activation pulse, as CSV day,x1,x2,z.
+  bmu-sim params
+      The parameter table: keys, defaults, accepted values, meaning.
+";
+
+/// A parsed command line.
+enum Command {
+    Run { config: Option<PathBuf>, out: Option<PathBuf>, overrides: Overrides, threads: usize, force: bool, quiet: bool },
+    Validate { config: PathBuf, overrides: Overrides },
+    Meanfield { days: f64, dt: f64, every: f64, out: Option<PathBuf> },
+    Params,
+    Help,
+    Version,
+}
+
+fn usage(msg: impl Into<String>) -> Error {
+    Error::Usage(format!("{}\n\n{USAGE}", msg.into()))
+}
+
+fn number<T: std::str::FromStr>(flag: &str, value: Option<&String>) -> Result<T, Error> {
+    let v = value.ok_or_else(|| usage(format!("{flag} needs a value")))?;
+    v.parse().map_err(|_| usage(format!("{flag}: `{v}` is not a valid number")))
+}
+
+fn positive(flag: &str, x: f64) -> Result<f64, Error> {
+    if x.is_finite() && x > 0.0 { Ok(x) } else { Err(usage(format!("{flag} must be a finite number > 0"))) }
+}
+
+fn parse(args: &[String]) -> Result<Command, Error> {
+    let Some(cmd) = args.first() else { return Ok(Command::Help) };
+    let mut positional: Vec<&String> = Vec::new();
+    let mut overrides = Overrides::default();
+    let (mut out, mut threads, mut force, mut quiet) = (None, None, false, false);
+    let (mut days, mut dt, mut every) = (200.0, 0.001, 0.1);
+    let mut it = args[1..].iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--out" => out = Some(PathBuf::from(it.next().ok_or_else(|| usage("--out needs a path"))?)),
+            "--seed" => overrides.push(&format!("seed={}", number::<u64>("--seed", it.next())?)),
+            "--replicates" => overrides.push(&format!("replicates={}", number::<u32>("--replicates", it.next())?)),
+            "--threads" => threads = Some(number::<usize>("--threads", it.next())?.max(1)),
+            "--set" => overrides.push(it.next().ok_or_else(|| usage("--set needs KEY=VALUE"))?),
+            "--force" => force = true,
+            "--quiet" => quiet = true,
+            "--days" => days = positive("--days", number("--days", it.next())?)?,
+            "--dt" => dt = positive("--dt", number("--dt", it.next())?)?,
+            "--every" => every = positive("--every", number("--every", it.next())?)?,
+            "-h" | "--help" => return Ok(Command::Help),
+            s if s.starts_with('-') => return Err(usage(format!("unknown option `{s}`"))),
+            _ => positional.push(a),
+        }
+    }
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let one_config = |required: bool| -> Result<Option<PathBuf>, Error> {
+        match positional.as_slice() {
+            [] if required => Err(usage(format!("`{cmd}` needs a CONFIG"))),
+            [] => Ok(None),
+            [c] => Ok(Some(PathBuf::from(c))),
+            _ => Err(usage("give at most one CONFIG")),
+        }
+    };
+    Ok(match cmd.as_str() {
+        "run" => Command::Run { config: one_config(false)?, out, overrides, threads, force, quiet },
+        "validate" => Command::Validate { config: one_config(true)?.unwrap_or_default(), overrides },
+        "meanfield" => Command::Meanfield { days: days.min(1e6), dt, every: every.max(dt), out },
+        "params" => Command::Params,
+        "help" | "-h" | "--help" => Command::Help,
+        "version" | "-V" | "--version" => Command::Version,
+        other => return Err(usage(format!("unknown command `{other}`"))),
+    })
+}
+
+fn load(path: Option<&Path>, overrides: &Overrides) -> Result<Config, Error> {
+    Ok(match path {
+        Some(p) => Config::load(p, overrides)?,
+        None => Config::baseline(overrides)?,
+    })
+}
+
+pub fn main(args: &[String]) -> Result<(), Error> {
+    match parse(args)? {
+        Command::Help => print!("{USAGE}"),
+        Command::Version => println!("bmu-sim {}", env!("CARGO_PKG_VERSION")),
+        Command::Params => print!("{}", Params::markdown_table()),
+        Command::Validate { config, overrides } => describe(&load(Some(&config), &overrides)?),
+        Command::Meanfield { days, dt, every, out } => {
+            let kernel = meanfield::Kernel::komarova2003();
+            let rows = meanfield::solve(&kernel, meanfield::pulse_start(&kernel, 10.0), days, dt, every);
+            let fail = |e: std::io::Error| Error::Runtime(format!("cannot write the meanfield CSV: {e}"));
+            match out {
+                Some(path) => {
+                    let file = std::fs::File::create(&path).map_err(|e| Error::Runtime(format!("{}: {e}", path.display())))?;
+                    meanfield::write_csv(&rows, std::io::BufWriter::new(file)).map_err(fail)?
+                }
+                None => meanfield::write_csv(&rows, std::io::stdout().lock()).map_err(fail)?,
+            }
+        }
+        Command::Run { config, out, overrides, threads, force, quiet } => {
+            let cfg = load(config.as_deref(), &overrides)?;
+            let default_out = || {
+                let stem = config.as_deref().and_then(|p| p.file_stem()).map_or("baseline".into(), |s| s.to_string_lossy().into_owned());
+                PathBuf::from("out").join(stem)
+            };
+            let (dir, force) = match out {
+                Some(dir) => (dir, force),
+                None => (default_out(), true),
+            };
+            if !dir.parent().is_none_or(|p| p.as_os_str().is_empty() || p.is_dir()) {
+                std::fs::create_dir_all(dir.parent().unwrap_or(Path::new(".")))
+                    .map_err(|e| Error::Runtime(format!("cannot create {}: {e}", dir.display())))?;
+            }
+            let total = cfg.scenarios.len() * cfg.replicates as usize;
+            if !quiet {
+                eprintln!("bmu-sim: {} scenario(s) × {} replicate(s) on {threads} thread(s)", cfg.scenarios.len(), cfg.replicates);
+            }
+            let done = std::sync::atomic::AtomicUsize::new(0);
+            let started = Instant::now();
+            let report = |r: &bmu_sim::record::RunRecord| {
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if !quiet {
+                    eprintln!("  [{n}/{total}] {} replicate {} ({:.1} s)", r.scenario, r.replicate, r.wall_seconds);
+                }
+            };
+            let result = ensemble::run(&cfg, threads, &report)?;
+            let written = bundle::write_run_directory(&dir, force, &cfg, &result, args)?;
+            print_summary(&cfg, &result);
+            println!("wrote {} in {:.1} s", written.display(), started.elapsed().as_secs_f64());
+        }
+    }
+    Ok(())
+}
+
+/// What `validate` prints.
+fn describe(cfg: &Config) {
+    println!("config {}: valid", cfg.source);
+    println!("  seed {}, {} replicate(s), {} days recorded after a {}-day spin-up, a row every {} days", cfg.seed, cfg.replicates, cfg.days, cfg.spinup_days, cfg.record_every_days);
+    for s in &cfg.scenarios {
+        let p = &s.params;
+        let (x1, x2) = p.kernel().steady_state();
+        println!(
+            "  scenario {}: {} site(s), Ω = {}, dt {} d, {} mitochondria/cell, x̄1 = {x1:.4}, x̄2 = {x2:.2}, {} intervention(s){}",
+            s.name, p.sites, p.population_scale, p.dt_days, p.mitochondria_per_cell, s.interventions.len(),
+            if p.neutral_mitochondria { ", neutral mitochondria" } else { "" }
+        );
+        for i in &s.interventions {
+            println!("    {} from day {} to {} (ramp {} d, strength {})", i.kind, i.start_day, i.end_day, i.ramp_days, i.strength);
+        }
+    }
+    println!("  {} run(s) in all", cfg.scenarios.len() * cfg.replicates as usize);
+}
+
+/// Final bone density per scenario, to stdout.
+fn print_summary(cfg: &Config, result: &ensemble::Ensemble) {
+    println!("scenario,day,bone_density_mean,ci_lo,ci_hi,n");
+    for s in &cfg.scenarios {
+        let last: Vec<f64> = result.runs.iter().filter(|r| r.scenario == s.name).filter_map(|r| r.samples.last()).map(|x| x.bone_density).collect();
+        let day = result.runs.iter().find(|r| r.scenario == s.name).and_then(|r| r.samples.last()).map_or(0.0, |x| x.day);
+        let sum = summarize(&last);
+        println!("{},{day},{:.3},{:.3},{:.3},{}", s.name, sum.mean, sum.ci_lo, sum.ci_hi, sum.n);
+    }
+}

@@ -1,0 +1,106 @@
+//! Interventions: named knobs on time windows (DESIGN.md §1.6).
+//!
+//! An intervention has a `kind`, a window `[start_day, end_day)`, an optional linear ramp at
+//! both ends and a `strength` (1 = the kind's full effect). Its level at day t is
+//!
+//! ```text
+//! level(t) = strength · min(1, (t − start)/ramp, (end − t)/ramp)   for start ≤ t < end, else 0
+//! ```
+//!
+//! (`ramp_days = 0` is a step). What each kind does to the model is in
+//! `processes/interventions.rs`; here it is only data.
+
+use std::fmt;
+
+/// The interventions the model knows. Each acts only through named parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    EstrogenLoss,
+    Denosumab,
+    Bisphosphonate,
+    Teriparatide,
+    Antioxidant,
+    Pink1Knockout,
+    ParkinOverexpression,
+    MitophagyInducer,
+    Mdivi1,
+    Bnip3Knockdown,
+    Hypoxia,
+    Pgc1bLoss,
+}
+
+impl Kind {
+    /// Every kind, with its config name.
+    pub const ALL: [(Kind, &'static str); 12] = [
+        (Kind::EstrogenLoss, "estrogen_loss"),
+        (Kind::Denosumab, "denosumab"),
+        (Kind::Bisphosphonate, "bisphosphonate"),
+        (Kind::Teriparatide, "teriparatide"),
+        (Kind::Antioxidant, "antioxidant"),
+        (Kind::Pink1Knockout, "pink1_knockout"),
+        (Kind::ParkinOverexpression, "parkin_overexpression"),
+        (Kind::MitophagyInducer, "mitophagy_inducer"),
+        (Kind::Mdivi1, "mdivi1"),
+        (Kind::Bnip3Knockdown, "bnip3_knockdown"),
+        (Kind::Hypoxia, "hypoxia"),
+        (Kind::Pgc1bLoss, "pgc1b_loss"),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.iter().find(|(_, n)| *n == name).map(|(k, _)| *k)
+    }
+
+    pub fn name(self) -> &'static str {
+        Kind::ALL.iter().find(|(k, _)| *k == self).map(|(_, n)| *n).unwrap_or("?")
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One intervention of a scenario.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Intervention {
+    pub kind: Kind,
+    pub start_day: f64,
+    /// Exclusive end; `f64::MAX` when the config gives none.
+    pub end_day: f64,
+    pub ramp_days: f64,
+    pub strength: f64,
+}
+
+impl Intervention {
+    /// The intervention's level at `day` (see the module rule).
+    pub fn level(&self, day: f64) -> f64 {
+        if day < self.start_day || day >= self.end_day {
+            return 0.0;
+        }
+        if self.ramp_days <= 0.0 {
+            return self.strength;
+        }
+        let up = (day - self.start_day) / self.ramp_days;
+        let down = (self.end_day - day) / self.ramp_days;
+        self.strength * up.min(down).min(1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_follows_window_and_ramp() {
+        let i = Intervention { kind: Kind::Denosumab, start_day: 10.0, end_day: 30.0, ramp_days: 5.0, strength: 0.8 };
+        assert_eq!(i.level(9.9), 0.0);
+        assert!((i.level(12.5) - 0.4).abs() < 1e-12);
+        assert_eq!(i.level(20.0), 0.8);
+        assert!((i.level(27.5) - 0.4).abs() < 1e-12);
+        assert_eq!(i.level(30.0), 0.0);
+        for (k, n) in Kind::ALL {
+            assert_eq!(Kind::from_name(n), Some(k));
+        }
+    }
+}

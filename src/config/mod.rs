@@ -1,0 +1,89 @@
+//! Scenario configs: TOML text → a validated [`Config`], once, with errors that name the file,
+//! line, column and key.
+//!
+//! ```toml
+//! seed = 1                  # master seed; replicate r uses the same streams in every scenario
+//! replicates = 20
+//! years = 10                # or days = …; recorded period after the spin-up
+//! spinup_years = 5          # or spinup_days = …; simulated before day 0, not recorded
+//! record_every_days = 30    # one timeseries row per run this often
+//! [params]                  # overrides of the defaults for every scenario (see `bmu-sim params`)
+//! sites = 500
+//! [[scenario]]
+//! name = "untreated"
+//! [scenario.params]         # overrides for this scenario only
+//! [[scenario.intervention]] # named knob on a time window, see interventions.rs
+//! kind = "denosumab"
+//! start_day = 0
+//! end_day = 1095
+//! ```
+//! With no `[[scenario]]` the config runs one scenario named `baseline`.
+
+pub mod interventions;
+pub mod params;
+mod reader;
+mod resolved;
+
+pub use interventions::{Intervention, Kind};
+pub use params::{PARAMS, ParamSpec, Params, Range, Value};
+pub use reader::{ConfigError, Overrides};
+
+use std::path::Path;
+
+/// The embedded baseline, run by `bmu-sim run` without a config.
+pub const BASELINE_TOML: &str = include_str!("../../configs/baseline.toml");
+/// The name under which errors and manifests refer to the embedded baseline.
+pub const BASELINE_NAME: &str = "<embedded configs/baseline.toml>";
+
+/// One scenario: its name, its parameters and its interventions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub params: Params,
+    pub interventions: Vec<Intervention>,
+}
+
+/// A validated config: everything a run needs and nothing unchecked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Where it came from (a path, or [`BASELINE_NAME`]).
+    pub source: String,
+    /// The text it was read from, hashed into the manifest.
+    pub text: String,
+    pub seed: u64,
+    pub replicates: u32,
+    pub days: f64,
+    pub spinup_days: f64,
+    pub record_every_days: f64,
+    pub scenarios: Vec<Scenario>,
+}
+
+impl Config {
+    /// Read and validate a config file.
+    pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| ConfigError::io(&name, &e))?;
+        let text = reader::decode(&name, bytes)?;
+        Config::parse(&name, &text, overrides)
+    }
+
+    /// The embedded baseline with overrides applied.
+    pub fn baseline(overrides: &Overrides) -> Result<Config, ConfigError> {
+        Config::parse(BASELINE_NAME, BASELINE_TOML, overrides)
+    }
+
+    /// Validate config text; `source` names it in errors.
+    pub fn parse(source: &str, text: &str, overrides: &Overrides) -> Result<Config, ConfigError> {
+        let (mut config, mut locations) = reader::read(source, text)?;
+        overrides.apply(&mut config, &mut locations)?;
+        reader::check(&config, &locations)?;
+        Ok(config)
+    }
+
+    /// The fully resolved config as TOML: every parameter of every scenario, explicit. Reading it
+    /// back gives the same `Config` (but for `source` and `text`).
+    pub fn resolved_toml(&self) -> String {
+        resolved::to_toml(self)
+    }
+}

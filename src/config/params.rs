@@ -1,0 +1,364 @@
+//! Every model parameter, declared once: name (with its unit), type, default, allowed range and
+//! meaning. The table generates the validated [`Params`] struct, its defaults, the key lookup the
+//! config reader uses, and the parameter reference in `docs/parameters.md`
+//! (`bmu-sim params` prints it).
+//!
+//! Defaults are the published Komarova 2003 kernel (Bone 33:206) and the mitochondrial rule set
+//! of `shared/science.md` §6; the processes that use a parameter document where its value comes
+//! from and how sure it is.
+
+use std::fmt;
+
+/// What values a parameter accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Range {
+    /// Any finite number (exponents).
+    Finite,
+    /// A finite number ≥ 0 (rates, amounts).
+    NonNegative,
+    /// A finite number > 0 (steps, scales).
+    Positive,
+    /// A probability or fraction in [0, 1].
+    Probability,
+    /// An integer ≥ 1.
+    Count,
+    /// true or false.
+    Switch,
+}
+
+impl Range {
+    /// Human words for error messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Range::Finite => "a finite number",
+            Range::NonNegative => "a finite number >= 0",
+            Range::Positive => "a finite number > 0",
+            Range::Probability => "a number between 0 and 1",
+            Range::Count => "an integer >= 1",
+            Range::Switch => "true or false",
+        }
+    }
+}
+
+/// A parameter value as read from a config, before it is checked against its [`Range`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    Float(f64),
+    Int(i64),
+    Bool(bool),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // `{:?}` keeps a decimal point on whole numbers so the value reads back as a float.
+            Value::Float(x) => write!(f, "{x:?}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// Why a value was refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueError {
+    UnknownKey,
+    /// The value is of the wrong type or outside its range; the payload says what was expected.
+    Expected(&'static str),
+}
+
+/// One row of the parameter table.
+#[derive(Clone, Copy, Debug)]
+pub struct ParamSpec {
+    pub key: &'static str,
+    pub range: Range,
+    pub doc: &'static str,
+}
+
+fn check_float(v: Value, range: Range) -> Result<f64, ValueError> {
+    let x = match v {
+        Value::Float(x) => x,
+        Value::Int(i) => i as f64,
+        Value::Bool(_) => return Err(ValueError::Expected(range.describe())),
+    };
+    let ok = x.is_finite()
+        && match range {
+            Range::NonNegative => x >= 0.0,
+            Range::Positive => x > 0.0,
+            Range::Probability => (0.0..=1.0).contains(&x),
+            _ => true,
+        };
+    if ok { Ok(x) } else { Err(ValueError::Expected(range.describe())) }
+}
+
+fn check_count(v: Value) -> Result<u32, ValueError> {
+    match v {
+        Value::Int(i) if (1..=u32::MAX as i64).contains(&i) => Ok(i as u32),
+        _ => Err(ValueError::Expected(Range::Count.describe())),
+    }
+}
+
+fn check_switch(v: Value) -> Result<bool, ValueError> {
+    match v {
+        Value::Bool(b) => Ok(b),
+        _ => Err(ValueError::Expected(Range::Switch.describe())),
+    }
+}
+
+macro_rules! params {
+    ($( $(#[doc = $doc:literal])+ $key:ident : $ty:ident = $default:expr, $range:ident; )+) => {
+        /// The validated model parameters of one scenario. Built only through [`Params::set`], so
+        /// every value is inside its declared range.
+        #[derive(bevy_ecs::prelude::Resource, Clone, Debug, PartialEq)]
+        pub struct Params { $( $(#[doc = $doc])+ pub $key: $ty, )+ }
+
+        impl Default for Params {
+            fn default() -> Self { Params { $( $key: $default, )+ } }
+        }
+
+        /// The parameter table, in declaration order.
+        pub const PARAMS: &[ParamSpec] = &[
+            $( ParamSpec { key: stringify!($key), range: Range::$range, doc: concat!($($doc),+) }, )+
+        ];
+
+        impl Params {
+            /// Set one parameter by key, checking type and range.
+            pub fn set(&mut self, key: &str, value: Value) -> Result<(), ValueError> {
+                match key {
+                    $( stringify!($key) => { self.$key = params!(@check $ty, $range, value)?; } )+
+                    _ => return Err(ValueError::UnknownKey),
+                }
+                Ok(())
+            }
+
+            /// Read one parameter by key.
+            pub fn get(&self, key: &str) -> Option<Value> {
+                match key {
+                    $( stringify!($key) => Some(params!(@value $ty, self.$key)), )+
+                    _ => None,
+                }
+            }
+        }
+    };
+    (@check f64, $range:ident, $v:expr) => { check_float($v, Range::$range) };
+    (@check u32, $range:ident, $v:expr) => { check_count($v) };
+    (@check bool, $range:ident, $v:expr) => { check_switch($v) };
+    (@value f64, $x:expr) => { Value::Float($x) };
+    (@value u32, $x:expr) => { Value::Int($x as i64) };
+    (@value bool, $x:expr) => { Value::Bool($x) };
+}
+
+params! {
+    // ---- tissue, time ----
+    /// Number of remodelling sites in the simulated bone region.
+    sites: u32 = 1, Count;
+    /// Population scale Ω: agents per model cell of the Komarova kernel.
+    population_scale: f64 = 1.0, Positive;
+    /// Cell and BMU time step (days).
+    dt_days: f64 = 0.1, Positive;
+    /// Longest mitochondrial sub-step (hours); the sub-step used is dt_days split evenly.
+    mito_dt_hours: f64 = 1.0, Positive;
+    /// BMU activation hazard at a quiescent site (per site per year), scaled by RANKL.
+    activation_per_site_per_year: f64 = 2.0, NonNegative;
+    /// Start every site with an activation pulse at day 0 (single-cycle experiments).
+    pulse_at_start: bool = false, Switch;
+    /// A BMU still running after this many days is closed.
+    max_bmu_days: f64 = 400.0, Positive;
+    // ---- Komarova 2003 kernel ----
+    /// α1, osteoclast production (model cells per day).
+    alpha1_per_day: f64 = 3.0, NonNegative;
+    /// α2, osteoblast production (model cells per day).
+    alpha2_per_day: f64 = 4.0, NonNegative;
+    /// β1, osteoclast removal (per day).
+    beta1_per_day: f64 = 0.2, Positive;
+    /// β2, osteoblast removal (per day).
+    beta2_per_day: f64 = 0.02, Positive;
+    /// g11, osteoclast autocrine exponent (1.1 gives sustained cycles).
+    g11: f64 = 0.5, Finite;
+    /// g21, osteoblast → osteoclast paracrine exponent.
+    g21: f64 = -0.5, Finite;
+    /// g12, osteoclast → osteoblast paracrine exponent.
+    g12: f64 = 1.0, Finite;
+    /// g22, osteoblast autocrine exponent.
+    g22: f64 = 0.0, Finite;
+    /// k1, bone resorbed per excess osteoclast (% of site bone per model cell per day).
+    k1_pct_per_cell_day: f64 = 0.24, NonNegative;
+    /// k2, bone formed per excess osteoblast (% of site bone per model cell per day).
+    k2_pct_per_cell_day: f64 = 0.0017, NonNegative;
+    /// Osteoclasts added above steady state by an activation event (model cells).
+    pulse_osteoclasts: f64 = 10.0, NonNegative;
+    // ---- mitochondria ----
+    /// H, the top mitochondrial health level (membrane-potential proxy, 1..=63).
+    health_levels: u32 = 10, Count;
+    /// N0, mitochondria per precursor or osteoclast at zero ROS.
+    mitochondria_per_cell: u32 = 100, Count;
+    /// λd, baseline damage hazard per mitochondrion (health levels lost per day).
+    damage_per_day: f64 = 2.0, NonNegative;
+    /// a_ros, relative increase of damage per unit of cell ROS.
+    damage_ros_gain: f64 = 1.0, NonNegative;
+    /// Fusion–fission encounters per mitochondrion per hour.
+    fusion_per_hour: f64 = 5.0, NonNegative;
+    /// θfus: only units with health above this fuse.
+    fusion_threshold: u32 = 3, Count;
+    /// θdep: units at or below this health are depolarised (PINK1 is stabilised).
+    depolarised_threshold: u32 = 3, Count;
+    /// Tag depolarised units with PINK1 (false = PINK1 knock-out).
+    pink1_tagging: bool = true, Switch;
+    /// k_parkin, removal of PINK1-tagged units by Parkin-dependent mitophagy (per day).
+    parkin_per_day: f64 = 4.0, NonNegative;
+    /// k_receptor, BNIP3/NIX/FUNDC1 receptor-mediated removal at hypoxia 1 (per day).
+    receptor_per_day: f64 = 0.1, NonNegative;
+    /// s, receptor selectivity: w(h) = 1 + s·(H − h)/H.
+    receptor_selectivity: f64 = 1.0, NonNegative;
+    /// Hypoxia signal driving receptor mitophagy (1 = bone-marrow baseline).
+    hypoxia: f64 = 1.0, NonNegative;
+    /// k_bio, biogenesis per missing mitochondrion (per day).
+    biogenesis_per_day: f64 = 5.0, NonNegative;
+    /// b_ros, relative rise of the mitochondrial target count per unit of ROS (PGC-1β).
+    biogenesis_ros_gain: f64 = 0.2, NonNegative;
+    /// Upper bound on mitochondria per cell, as a multiple of N0.
+    max_mitochondria_factor: f64 = 4.0, Positive;
+    /// r_basal, ROS not of mitochondrial or RANKL origin (arbitrary ROS units).
+    ros_basal: f64 = 0.1, NonNegative;
+    /// Electron leak of a unit at health 0, per N0 units (ROS units); falls linearly to 0 at H.
+    ros_leak: f64 = 1.0, NonNegative;
+    /// r_rankl, NADPH-oxidase ROS per unit of RANKL signal (ROS units).
+    ros_rankl: f64 = 0.2, NonNegative;
+    /// Antioxidant capacity: ROS is divided by 1 + antioxidant.
+    antioxidant: f64 = 0.0, NonNegative;
+    /// RANKL signal relative to the untreated adult (scales activation, formation and Nox ROS).
+    rankl: f64 = 1.0, NonNegative;
+    // ---- fates ----
+    /// Fates ignore mitochondria (all multipliers exactly 1): the Komarova neutral limit.
+    neutral_mitochondria: bool = false, Switch;
+    /// Days a recruited precursor waits before it fuses into an osteoclast or dies.
+    commitment_days: f64 = 1.0, NonNegative;
+    /// p_max, the largest differentiation probability.
+    diff_max: f64 = 0.9, Probability;
+    /// K_up, ROS at which the NFATc1 (rising) Hill arm is half-maximal.
+    diff_ros_half_up: f64 = 0.3, Positive;
+    /// K_down, ROS at which the toxic (falling) Hill arm is half-maximal.
+    diff_ros_half_down: f64 = 2.0, Positive;
+    /// Hill exponent of the rising arm.
+    diff_hill_up: f64 = 2.0, NonNegative;
+    /// Hill exponent of the falling arm.
+    diff_hill_down: f64 = 4.0, NonNegative;
+    /// K_atp, ATP at which differentiation is half-supported.
+    diff_atp_half: f64 = 0.1, NonNegative;
+    /// c_dep, apoptosis gain per unit of depolarised fraction above baseline.
+    apoptosis_depolarised_gain: f64 = 2.0, NonNegative;
+    /// c_atp, apoptosis gain per unit of ATP below baseline.
+    apoptosis_atp_gain: f64 = 1.0, NonNegative;
+    /// e_atp, resorption activity a = (ATP/ATP0)^e_atp.
+    resorption_atp_exponent: f64 = 1.0, Finite;
+    /// Osteoclast apoptosis multiplier at full bisphosphonate dose (4–24× in studies).
+    bisphosphonate_apoptosis_fold: f64 = 8.0, Positive;
+    // ---- mineralisation ----
+    /// Mineral fraction reached by primary mineralisation (1 = fully mineralised).
+    primary_mineral_fraction: f64 = 0.7, Probability;
+    /// Rate at which osteoid undergoes primary mineralisation (per day).
+    osteoid_mineralization_per_day: f64 = 0.1, NonNegative;
+    /// Rate at which mineralised matrix approaches full mineral (per year).
+    secondary_mineralization_per_year: f64 = 0.3, NonNegative;
+    /// Mineral fraction of the bone at the start of the spin-up.
+    initial_mineral_fraction: f64 = 0.95, Probability;
+}
+
+impl Params {
+    /// Cross-parameter rules the table cannot express. Returns (key, problem) of the first one
+    /// broken.
+    pub fn check_consistency(&self) -> Result<(), (&'static str, String)> {
+        let h = self.health_levels;
+        if h > 63 {
+            return Err(("health_levels", format!("must be at most 63, got {h}")));
+        }
+        if self.depolarised_threshold >= h {
+            return Err(("depolarised_threshold", format!("must be below health_levels ({h})")));
+        }
+        if self.fusion_threshold >= h {
+            return Err(("fusion_threshold", format!("must be below health_levels ({h})")));
+        }
+        if self.mito_dt_hours > 24.0 * self.dt_days * 1e6 {
+            return Err(("mito_dt_hours", "is absurdly large".into()));
+        }
+        if self.max_bmu_days < self.dt_days {
+            return Err(("max_bmu_days", "must be at least dt_days".into()));
+        }
+        let (x1, x2) = self.kernel().steady_state();
+        if !(x1.is_finite() && x2.is_finite() && x1 > 0.0 && x2 > 0.0) {
+            return Err(("g11", "the kernel has no positive steady state with these exponents and rates".into()));
+        }
+        Ok(())
+    }
+
+    /// The Komarova kernel these parameters define.
+    pub fn kernel(&self) -> crate::meanfield::Kernel {
+        crate::meanfield::Kernel {
+            alpha1: self.alpha1_per_day,
+            alpha2: self.alpha2_per_day,
+            beta1: self.beta1_per_day,
+            beta2: self.beta2_per_day,
+            g11: self.g11,
+            g21: self.g21,
+            g12: self.g12,
+            g22: self.g22,
+            k1: self.k1_pct_per_cell_day,
+            k2: self.k2_pct_per_cell_day,
+        }
+    }
+
+    /// Mitochondrial sub-steps per cell step, and their length in days.
+    pub fn mito_substeps(&self) -> (u32, f64) {
+        let n = (self.dt_days * 24.0 / self.mito_dt_hours).ceil().max(1.0).min(1e6) as u32;
+        (n, self.dt_days / n as f64)
+    }
+
+    /// The table as Markdown, for `docs/parameters.md`.
+    pub fn markdown_table() -> String {
+        let defaults = Params::default();
+        let mut s = String::from("| key | default | accepts | meaning |\n|---|---|---|---|\n");
+        for p in PARAMS {
+            let d = defaults.get(p.key).map(|v| v.to_string()).unwrap_or_default();
+            s += &format!("| `{}` | {} | {} | {} |\n", p.key, d, p.range.describe(), p.doc.trim());
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_is_inside_its_range() {
+        let d = Params::default();
+        for p in PARAMS {
+            let mut q = Params::default();
+            assert_eq!(q.set(p.key, d.get(p.key).unwrap()), Ok(()), "{}", p.key);
+        }
+        assert_eq!(d.check_consistency(), Ok(()));
+    }
+
+    #[test]
+    fn ranges_refuse_bad_values() {
+        let mut p = Params::default();
+        assert!(p.set("damage_per_day", Value::Float(-1.0)).is_err());
+        assert!(p.set("damage_per_day", Value::Float(f64::NAN)).is_err());
+        assert!(p.set("damage_per_day", Value::Float(f64::INFINITY)).is_err());
+        assert!(p.set("diff_max", Value::Float(1.5)).is_err());
+        assert!(p.set("sites", Value::Int(0)).is_err());
+        assert!(p.set("sites", Value::Float(2.0)).is_err());
+        assert!(p.set("pink1_tagging", Value::Int(1)).is_err());
+        assert_eq!(p.set("no_such_key", Value::Int(1)), Err(ValueError::UnknownKey));
+        assert_eq!(p.set("damage_per_day", Value::Int(3)), Ok(()));
+        assert_eq!(p.damage_per_day, 3.0);
+    }
+
+    #[test]
+    fn substeps_never_exceed_the_requested_length() {
+        let p = Params::default();
+        let (n, h) = p.mito_substeps();
+        assert_eq!(n, 3);
+        assert!(h * 24.0 <= p.mito_dt_hours + 1e-12);
+    }
+}

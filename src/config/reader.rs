@@ -1,0 +1,346 @@
+//! The TOML walker: spanned TOML → [`Config`], refusing unknown keys, wrong types, NaN,
+//! infinities and values out of range, with the file, line, column and key of the culprit.
+
+use super::interventions::{Intervention, Kind};
+use super::params::{Params, Value, ValueError};
+use super::{Config, Scenario};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// A config problem, located.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError {
+    pub file: String,
+    /// 1-based; 0 when the problem is the file itself (missing, unreadable).
+    pub line: usize,
+    pub column: usize,
+    /// The key at fault, dotted (`scenario.untreated.params.damage_per_day`); empty if none.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
+        }
+        if !self.key.is_empty() {
+            write!(f, ": key `{}`", self.key)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl ConfigError {
+    pub(super) fn io(file: &str, e: &std::io::Error) -> ConfigError {
+        ConfigError { file: file.into(), line: 0, column: 0, key: String::new(), message: format!("cannot read the config: {e}") }
+    }
+
+    fn at(file: &str, text: &str, span: &Range<usize>, key: &str, message: impl Into<String>) -> ConfigError {
+        let (line, column) = line_col(text, span.start);
+        ConfigError { file: file.into(), line, column, key: key.into(), message: message.into() }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Config bytes → text, refusing binary input.
+pub(super) fn decode(file: &str, bytes: Vec<u8>) -> Result<String, ConfigError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => match text.find('\0') {
+            Some(i) => Err(ConfigError::at(file, &text, &(i..i), "", "a NUL byte: this is a binary file, not a TOML config")),
+            None => Ok(text),
+        },
+        Err(e) => {
+            let i = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(&e.into_bytes()[..i]).into_owned();
+            Err(ConfigError::at(file, &text, &(i..i), "", "invalid UTF-8: this is a binary file, not a TOML config"))
+        }
+    }
+}
+
+/// One walk over one document: remembers the file name and text for locating errors.
+struct Doc<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+type Entry<'t, 'i> = (&'t Spanned<std::borrow::Cow<'i, str>>, &'t Spanned<DeValue<'i>>);
+
+impl Doc<'_> {
+    fn err(&self, span: &Range<usize>, key: &str, msg: impl Into<String>) -> ConfigError {
+        ConfigError::at(self.file, self.text, span, key, msg)
+    }
+
+    /// Entries of a table in file order, so the first error reported is the first in the file.
+    fn entries<'t, 'i>(table: &'t DeTable<'i>) -> Vec<Entry<'t, 'i>> {
+        let mut v: Vec<_> = table.iter().collect();
+        v.sort_by_key(|(k, _)| k.span().start);
+        v
+    }
+
+    fn value(&self, v: &Spanned<DeValue>, key: &str) -> Result<Value, ConfigError> {
+        let span = v.span();
+        match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                .map(Value::Int)
+                .map_err(|_| self.err(&span, key, "integer out of range")),
+            DeValue::Float(x) => {
+                let x: f64 = x.as_str().replace('_', "").parse().map_err(|_| self.err(&span, key, "not a number"))?;
+                if x.is_finite() { Ok(Value::Float(x)) } else { Err(self.err(&span, key, format!("{x} is not a finite number"))) }
+            }
+            DeValue::Boolean(b) => Ok(Value::Bool(*b)),
+            other => Err(self.err(&span, key, format!("expected a number or boolean, found a {}", other.type_str()))),
+        }
+    }
+
+    fn float(&self, v: &Spanned<DeValue>, key: &str, min: f64) -> Result<f64, ConfigError> {
+        match self.value(v, key)? {
+            Value::Float(x) if x >= min => Ok(x),
+            Value::Int(i) if i as f64 >= min => Ok(i as f64),
+            _ => Err(self.err(&v.span(), key, format!("expected a finite number >= {min}"))),
+        }
+    }
+
+    fn integer(&self, v: &Spanned<DeValue>, key: &str, min: i64) -> Result<i64, ConfigError> {
+        match self.value(v, key)? {
+            Value::Int(i) if i >= min => Ok(i),
+            _ => Err(self.err(&v.span(), key, format!("expected an integer >= {min}"))),
+        }
+    }
+
+    fn string(&self, v: &Spanned<DeValue>, key: &str) -> Result<String, ConfigError> {
+        match v.get_ref() {
+            DeValue::String(s) => Ok(s.to_string()),
+            other => Err(self.err(&v.span(), key, format!("expected a string, found a {}", other.type_str()))),
+        }
+    }
+
+    fn table<'t, 'i>(&self, v: &'t Spanned<DeValue<'i>>, key: &str) -> Result<&'t DeTable<'i>, ConfigError> {
+        v.get_ref().as_table().ok_or_else(|| self.err(&v.span(), key, format!("expected a table, found a {}", v.get_ref().type_str())))
+    }
+
+    /// Apply a `[params]` table to `params`, recording where each key was set.
+    fn params(&self, table: &DeTable, prefix: &str, params: &mut Params, at: &mut Locations) -> Result<(), ConfigError> {
+        for (k, v) in Self::entries(table) {
+            let key = format!("{prefix}{}", k.get_ref());
+            let value = self.value(v, &key)?;
+            params.set(k.get_ref(), value).map_err(|e| match e {
+                ValueError::UnknownKey => self.err(&k.span(), &key, "unknown parameter (`bmu-sim params` lists them)"),
+                ValueError::Expected(what) => self.err(&v.span(), &key, format!("expected {what}, got {value}")),
+            })?;
+            at.insert(k.get_ref().to_string(), self.err(&v.span(), &key, ""));
+        }
+        Ok(())
+    }
+
+    fn intervention(&self, v: &Spanned<DeValue>, prefix: &str) -> Result<Intervention, ConfigError> {
+        let t = self.table(v, prefix)?;
+        let mut i = Intervention { kind: Kind::Denosumab, start_day: 0.0, end_day: f64::MAX, ramp_days: 0.0, strength: 1.0 };
+        let mut kind = None;
+        for (k, v) in Self::entries(t) {
+            let key = format!("{prefix}.{}", k.get_ref());
+            match k.get_ref().as_ref() {
+                "kind" => {
+                    let name = self.string(v, &key)?;
+                    let names: Vec<_> = Kind::ALL.iter().map(|(_, n)| *n).collect();
+                    kind = Some(Kind::from_name(&name).ok_or_else(|| {
+                        self.err(&v.span(), &key, format!("unknown intervention `{name}`; known: {}", names.join(", ")))
+                    })?);
+                }
+                "start_day" => i.start_day = self.float(v, &key, 0.0)?,
+                "end_day" => i.end_day = self.float(v, &key, 0.0)?,
+                "ramp_days" => i.ramp_days = self.float(v, &key, 0.0)?,
+                "strength" => i.strength = self.float(v, &key, 0.0)?,
+                _ => return Err(self.err(&k.span(), &key, "unknown key (expected kind, start_day, end_day, ramp_days, strength)")),
+            }
+        }
+        i.kind = kind.ok_or_else(|| self.err(&v.span(), prefix, "missing `kind`"))?;
+        if i.end_day <= i.start_day {
+            return Err(self.err(&v.span(), &format!("{prefix}.end_day"), "must be after start_day"));
+        }
+        Ok(i)
+    }
+}
+
+/// Where each parameter was last set (an error template carrying file, line and column).
+pub(super) type Locations = BTreeMap<String, ConfigError>;
+
+/// Run-level keys shared by config files and `--set`.
+fn run_key(doc: &Doc, config: &mut Config, key: &str, v: &Spanned<DeValue>) -> Result<bool, ConfigError> {
+    match key {
+        "seed" => config.seed = doc.integer(v, key, 0)? as u64,
+        "replicates" => config.replicates = doc.integer(v, key, 1)?.min(u32::MAX as i64) as u32,
+        "days" => config.days = doc.float(v, key, 0.0)?,
+        "years" => config.days = doc.float(v, key, 0.0)? * 365.0,
+        "spinup_days" => config.spinup_days = doc.float(v, key, 0.0)?,
+        "spinup_years" => config.spinup_days = doc.float(v, key, 0.0)? * 365.0,
+        "record_every_days" => config.record_every_days = doc.float(v, key, 0.0)?,
+        _ => return Ok(false),
+    }
+    if !config.days.is_finite() || config.days > 1e7 || config.spinup_days > 1e7 || config.record_every_days <= 0.0 {
+        return Err(doc.err(&v.span(), key, "out of range (days up to 1e7, record_every_days > 0)"));
+    }
+    Ok(true)
+}
+
+/// Parse config text into a [`Config`] (overrides and cross-key checks come after).
+pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), ConfigError> {
+    let doc = Doc { file, text };
+    let root = DeTable::parse(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        doc.err(&span, "", format!("invalid TOML: {}", e.message().trim()))
+    })?;
+    let mut config = Config {
+        source: file.into(),
+        text: text.into(),
+        seed: 0,
+        replicates: 1,
+        days: 365.0,
+        spinup_days: 0.0,
+        record_every_days: 1.0,
+        scenarios: Vec::new(),
+    };
+    let mut base = Params::default();
+    let mut base_at = Locations::new();
+    let mut scenario_values = None;
+    let mut seen_length = None;
+    for (k, v) in Doc::entries(root.get_ref()) {
+        let key = k.get_ref().as_ref();
+        if matches!(key, "days" | "years") {
+            if let Some(prev) = seen_length.replace(key) {
+                return Err(doc.err(&k.span(), key, format!("give either `days` or `years`, not both (`{prev}` is set too)")));
+            }
+        }
+        if run_key(&doc, &mut config, key, v)? {
+            continue;
+        }
+        match key {
+            "params" => doc.params(doc.table(v, key)?, "params.", &mut base, &mut base_at)?,
+            "scenario" => scenario_values = Some(v),
+            _ => return Err(doc.err(&k.span(), key, "unknown key (expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, [params], [[scenario]])")),
+        }
+    }
+    let mut locations = Locations::new();
+    match scenario_values {
+        None => {
+            config.scenarios.push(Scenario { name: "baseline".into(), description: String::new(), params: base, interventions: vec![] });
+            locations.extend(base_at.into_iter().map(|(k, e)| (format!("baseline.{k}"), e)));
+        }
+        Some(v) => {
+            let array = v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), "scenario", "expected [[scenario]] tables"))?;
+            for (n, s) in array.iter().enumerate() {
+                let prefix = format!("scenario[{n}]");
+                let mut scenario = Scenario { name: String::new(), description: String::new(), params: base.clone(), interventions: vec![] };
+                let mut at = base_at.clone();
+                for (k, v) in Doc::entries(doc.table(s, &prefix)?) {
+                    let key = format!("{prefix}.{}", k.get_ref());
+                    match k.get_ref().as_ref() {
+                        "name" => scenario.name = doc.string(v, &key)?,
+                        "description" => scenario.description = doc.string(v, &key)?,
+                        "params" => doc.params(doc.table(v, &key)?, &format!("{key}."), &mut scenario.params, &mut at)?,
+                        "intervention" => {
+                            let list = v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), &key, "expected [[scenario.intervention]] tables"))?;
+                            for (j, i) in list.iter().enumerate() {
+                                scenario.interventions.push(doc.intervention(i, &format!("{key}[{j}]"))?);
+                            }
+                        }
+                        _ => return Err(doc.err(&k.span(), &key, "unknown key (expected name, description, params, intervention)")),
+                    }
+                }
+                let valid = !scenario.name.is_empty() && scenario.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                if !valid {
+                    return Err(doc.err(&s.span(), &format!("{prefix}.name"), "every scenario needs a name of letters, digits, `_` or `-`"));
+                }
+                if config.scenarios.iter().any(|o| o.name == scenario.name) {
+                    return Err(doc.err(&s.span(), &format!("{prefix}.name"), format!("scenario name `{}` is used twice", scenario.name)));
+                }
+                locations.extend(at.into_iter().map(|(k, e)| (format!("{}.{k}", scenario.name), e)));
+                config.scenarios.push(scenario);
+            }
+            if config.scenarios.is_empty() {
+                return Err(doc.err(&v.span(), "scenario", "no scenarios"));
+            }
+        }
+    }
+    Ok((config, locations))
+}
+
+/// `--set KEY=VALUE` overrides, applied after the file: a run key (`seed`, `days`, …) or a
+/// parameter, which is then set in every scenario.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pairs: Vec<String>,
+}
+
+impl Overrides {
+    /// Record one `KEY=VALUE` (checked when applied).
+    pub fn push(&mut self, pair: &str) {
+        self.pairs.push(pair.to_string());
+    }
+
+    pub(super) fn apply(&self, config: &mut Config, locations: &mut Locations) -> Result<(), ConfigError> {
+        for pair in &self.pairs {
+            let file = format!("--set {pair}");
+            let Some((key, value)) = pair.split_once('=') else {
+                return Err(ConfigError { file, line: 1, column: 1, key: pair.clone(), message: "expected KEY=VALUE".into() });
+            };
+            let key = key.trim();
+            let text = format!("{key} = {}", value.trim());
+            let doc = Doc { file: &file, text: &text };
+            let root = DeTable::parse(&text).map_err(|e| doc.err(&e.span().unwrap_or(0..0), key, format!("invalid value: {}", e.message().trim())))?;
+            let Some((k, v)) = root.get_ref().iter().next() else { continue };
+            if k.get_ref() != key {
+                return Err(doc.err(&k.span(), key, "expected a plain key (no dots or quotes)"));
+            }
+            if run_key(&doc, config, key, v)? {
+                continue;
+            }
+            let value = doc.value(v, key)?;
+            for s in &mut config.scenarios {
+                s.params.set(key, value).map_err(|e| match e {
+                    ValueError::UnknownKey => doc.err(&k.span(), key, "unknown key (a run key or a parameter; `bmu-sim params` lists them)"),
+                    ValueError::Expected(what) => doc.err(&v.span(), key, format!("expected {what}, got {value}")),
+                })?;
+                locations.insert(format!("{}.{key}", s.name), doc.err(&v.span(), key, ""));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Cross-key checks, located at the key that breaks them (or the file's top when it was a
+/// default).
+pub(super) fn check(config: &Config, locations: &Locations) -> Result<(), ConfigError> {
+    for s in &config.scenarios {
+        let problem = s.params.check_consistency().err().or_else(|| {
+            (config.record_every_days < s.params.dt_days)
+                .then(|| ("dt_days", format!("must not exceed record_every_days ({})", config.record_every_days)))
+        });
+        if let Some((key, message)) = problem {
+            let mut e = locations.get(&format!("{}.{key}", s.name)).cloned().unwrap_or_else(|| ConfigError {
+                file: config.source.clone(),
+                line: 1,
+                column: 1,
+                key: key.into(),
+                message: String::new(),
+            });
+            e.message = format!("in scenario `{}`: {message}", s.name);
+            return Err(e);
+        }
+    }
+    Ok(())
+}

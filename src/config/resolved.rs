@@ -1,0 +1,41 @@
+//! The resolved config: every key explicit, written next to every output so a run can be
+//! repeated from its output directory alone (`bmu-sim run OUT/config.toml`).
+
+use super::params::PARAMS;
+use super::Config;
+use std::fmt::Write;
+
+/// A TOML string literal.
+fn quoted(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// A float as TOML accepts it back bit-for-bit.
+fn number(x: f64) -> String {
+    format!("{x:?}")
+}
+
+pub(super) fn to_toml(c: &Config) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# Resolved from {}: every parameter of every scenario.", c.source);
+    let _ = writeln!(s, "seed = {}\nreplicates = {}\ndays = {}", c.seed, c.replicates, number(c.days));
+    let _ = writeln!(s, "spinup_days = {}\nrecord_every_days = {}", number(c.spinup_days), number(c.record_every_days));
+    for sc in &c.scenarios {
+        let _ = writeln!(s, "\n[[scenario]]\nname = {}", quoted(&sc.name));
+        if !sc.description.is_empty() {
+            let _ = writeln!(s, "description = {}", quoted(&sc.description));
+        }
+        let _ = writeln!(s, "[scenario.params]");
+        for p in PARAMS {
+            if let Some(v) = sc.params.get(p.key) {
+                let _ = writeln!(s, "{} = {v}", p.key);
+            }
+        }
+        for i in &sc.interventions {
+            let _ = writeln!(s, "[[scenario.intervention]]\nkind = {}", quoted(i.kind.name()));
+            let _ = writeln!(s, "start_day = {}\nend_day = {}", number(i.start_day), number(i.end_day));
+            let _ = writeln!(s, "ramp_days = {}\nstrength = {}", number(i.ramp_days), number(i.strength));
+        }
+    }
+    s
+}

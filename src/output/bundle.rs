@@ -1,0 +1,58 @@
+//! One run directory: everything a finished ensemble writes, staged and committed atomically so a
+//! failed run leaves nothing behind.
+
+use super::{CONFIG_TOML, MANIFEST_JSON, Manifest, RUNS_CSV, SUMMARY_CSV, Staging, SteadyStateRecord, TIMESERIES_CSV};
+use crate::config::Config;
+use crate::ensemble::Ensemble;
+use crate::{Error, output};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The manifest of an ensemble run.
+pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String]) -> Manifest {
+    let crates = env!("BMU_SIM_CRATES")
+        .split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Manifest {
+        bmu_sim_version: env!("CARGO_PKG_VERSION").to_string(),
+        command: command.to_vec(),
+        config_file: config.source.clone(),
+        config_hash: output::fnv1a64_hex(config.resolved_toml().as_bytes()),
+        seed: config.seed,
+        replicates: config.replicates,
+        scenarios: config.scenarios.iter().map(|s| s.name.clone()).collect(),
+        days: config.days,
+        crates,
+        steady_state: config
+            .scenarios
+            .iter()
+            .zip(&ensemble.steady)
+            .map(|(s, st)| SteadyStateRecord {
+                scenario: s.name.clone(),
+                depolarised_fraction: st.depolarised,
+                atp: st.atp,
+                ros: st.ros,
+                p_diff: st.p_diff,
+                mitochondria_per_cell: st.mitochondria_per_cell,
+            })
+            .collect(),
+    }
+}
+
+/// Write the run directory `dir`: timeseries, summary, runs, manifest and resolved config.
+pub fn write_run_directory(dir: &Path, force: bool, config: &Config, ensemble: &Ensemble, command: &[String]) -> Result<PathBuf, Error> {
+    let staging = Staging::begin(dir, force)?;
+    let io = |name: &str| {
+        let path = staging.path().join(name);
+        move |e: std::io::Error| Error::Output(output::OutputError::Io { path, source: e })
+    };
+    output::write_timeseries(&ensemble.runs, staging.file(TIMESERIES_CSV)?).map_err(io(TIMESERIES_CSV))?;
+    output::write_summary(&ensemble.runs, staging.file(SUMMARY_CSV)?).map_err(io(SUMMARY_CSV))?;
+    output::write_runs(&ensemble.runs, staging.file(RUNS_CSV)?).map_err(io(RUNS_CSV))?;
+    output::write_manifest(&manifest(config, ensemble, command), staging.file(MANIFEST_JSON)?).map_err(io(MANIFEST_JSON))?;
+    let mut resolved = staging.file(CONFIG_TOML)?;
+    resolved.write_all(config.resolved_toml().as_bytes()).and_then(|_| resolved.flush()).map_err(io(CONFIG_TOML))?;
+    Ok(staging.commit()?)
+}

@@ -1,0 +1,44 @@
+//! Writing a run's results to disk.
+//!
+//! An output directory holds:
+//!
+//! - `timeseries.csv` — one row per run per recorded day: `scenario,replicate,day` and every
+//!   metric in [`METRICS`](crate::record::METRICS) order ([`write_timeseries`]);
+//! - `summary.csv` — per scenario, day and metric: n, mean, sd and the Student-t 95 % confidence
+//!   interval across replicates ([`write_summary`]);
+//! - `runs.csv` — one row per run: seed, event counters and final bone density ([`write_runs`]);
+//! - `manifest.json` — version, command line, config hash, seed, scenarios, dependency versions
+//!   and each scenario's mitochondrial steady state ([`write_manifest`]);
+//! - `config.toml` — the resolved config the run used.
+//!
+//! Everything in it is deterministic: the same config and seed give byte-identical files on any
+//! machine and thread count (no wall-clock times, no NaN, shortest round-trip numbers). The
+//! directory is built in a hidden staging directory and renamed into place on success
+//! ([`Staging`]), so it is either complete or absent.
+//!
+//! - [`stats`]: mean, sd and confidence intervals.
+//! - [`tables`]: the CSV writers.
+//! - [`manifest`]: `manifest.json` and the config hash.
+//! - [`dir`]: atomic output directories.
+
+pub mod bundle;
+pub mod dir;
+pub mod manifest;
+pub mod stats;
+pub mod tables;
+
+pub use dir::{OutputError, Staging};
+pub use manifest::{Manifest, SteadyStateRecord, fnv1a64_hex, write_manifest};
+pub use stats::{Summary, summarize, t_quantile_975};
+pub use tables::{write_runs, write_summary, write_timeseries};
+
+/// File name of the per-sample table in an output directory.
+pub const TIMESERIES_CSV: &str = "timeseries.csv";
+/// File name of the across-replicate summary table.
+pub const SUMMARY_CSV: &str = "summary.csv";
+/// File name of the per-run table.
+pub const RUNS_CSV: &str = "runs.csv";
+/// File name of the provenance manifest.
+pub const MANIFEST_JSON: &str = "manifest.json";
+/// File name of the resolved config copy.
+pub const CONFIG_TOML: &str = "config.toml";

@@ -1,0 +1,83 @@
+//! Osteoclast apoptosis: the kernel's removal hazard, raised by failing mitochondria
+//! (cytochrome c release from damaged units, ATP collapse), estrogen (FasL) and bisphosphonates.
+//!
+//! Rule, per osteoclast per step Δt:
+//! ```text
+//! M_apo = max(0, 1 + c_dep · (D − D0) + c_atp · (A0 − A)) · E · B,   B = 1 + (fold − 1) · ℓ_bp · a
+//! P(death) = 1 − exp(−β1 · M_apo · Δt)
+//! ```
+//! D, A are the cell's depolarised fraction and ATP, D0 and A0 their untreated steady values; with
+//! `neutral_mitochondria` the bracket is 1. Bisphosphonate is taken up in proportion to the
+//! cell's resorption activity a (it binds bone mineral and is released by resorbing osteoclasts).
+//!
+//! | symbol | key | default | unit | source |
+//! |---|---|---|---|---|
+//! | β1 | `beta1_per_day` | 0.2 | /day | Komarova 2003 |
+//! | c_dep | `apoptosis_depolarised_gain` | 2 | per unit fraction | cytochrome-c release [U] |
+//! | c_atp | `apoptosis_atp_gain` | 1 | per ATP unit | [U] |
+//! | E | knob | 1 | — | estrogen → FasL (Nakamura 2007 Cell [V]) |
+//! | fold | `bisphosphonate_apoptosis_fold` | 8 | × | 4–24× (Hughes 1995 JBMR [V]) |
+
+use crate::config::Params;
+use crate::model::streams::{chance, hazard_to_probability, threshold};
+use crate::model::{CellId, Clock, Counters, Environment, MitoReadout, Osteoclast, Process, SteadyState, Streams};
+use bevy_ecs::prelude::{Commands, Entity, Query, Res, ResMut};
+
+/// M_apo of the module rule.
+pub fn apoptosis_multiplier(p: &Params, env: &Environment, steady: &SteadyState, cell: &MitoReadout, activity: f64) -> f64 {
+    let mito = if p.neutral_mitochondria {
+        1.0
+    } else {
+        let d = p.apoptosis_depolarised_gain * (cell.depolarised - steady.depolarised);
+        let a = p.apoptosis_atp_gain * (steady.atp - cell.atp);
+        (1.0 + d + a).max(0.0)
+    };
+    let bisphosphonate = 1.0 + (p.bisphosphonate_apoptosis_fold - 1.0) * env.bisphosphonate * activity;
+    mito * env.estrogen_apoptosis * bisphosphonate
+}
+
+/// Osteoclasts die with the kernel hazard times M_apo.
+#[allow(clippy::too_many_arguments)]
+pub fn kill_osteoclasts(
+    params: Res<Params>,
+    env: Res<Environment>,
+    steady: Res<SteadyState>,
+    clock: Res<Clock>,
+    streams: Res<Streams>,
+    mut counters: ResMut<Counters>,
+    osteoclasts: Query<(Entity, &CellId, &Osteoclast, &MitoReadout)>,
+    mut commands: Commands,
+) {
+    for (entity, id, oc, readout) in &osteoclasts {
+        let m = apoptosis_multiplier(&params, &env, &steady, readout, oc.activity);
+        let p = hazard_to_probability(params.beta1_per_day * m, params.dt_days);
+        let mut rng = streams.stream(Process::Apoptosis, id.0, clock.step);
+        if chance(&mut rng, threshold(p)) {
+            commands.entity(entity).despawn();
+            counters.osteoclasts_died += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::processes::interventions::untreated;
+    use crate::processes::testing::steady;
+
+    #[test]
+    fn more_damage_means_more_apoptosis_and_neutral_means_one() {
+        let p = Params::default();
+        let env = untreated(&p);
+        let s = steady();
+        let at_rest = MitoReadout { atp: s.atp, depolarised: s.depolarised, ros: s.ros };
+        let damaged = MitoReadout { atp: s.atp - 0.3, depolarised: s.depolarised + 0.3, ros: 1.0 };
+        assert!((apoptosis_multiplier(&p, &env, &s, &at_rest, 1.0) - 1.0).abs() < 1e-12);
+        let m = apoptosis_multiplier(&p, &env, &s, &damaged, 1.0);
+        assert!((m - (1.0 + 2.0 * 0.3 + 0.3)).abs() < 1e-12, "{m}");
+        let neutral = Params { neutral_mitochondria: true, ..p.clone() };
+        assert_eq!(apoptosis_multiplier(&neutral, &env, &s, &damaged, 1.0), 1.0);
+        let treated = Environment { bisphosphonate: 1.0, ..env };
+        assert!((apoptosis_multiplier(&neutral, &treated, &s, &damaged, 1.0) - 8.0).abs() < 1e-12);
+    }
+}

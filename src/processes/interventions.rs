@@ -1,0 +1,111 @@
+//! Interventions turn into knobs: each step the [`Environment`] is rebuilt from the parameters
+//! and the level ℓ ∈ [0, strength] of every active intervention (`config/interventions.rs`).
+//!
+//! | kind | knob, with level ℓ | basis |
+//! |---|---|---|
+//! | `estrogen_loss` | RANKL ×(1 + ℓ); activation ×(1 + ℓ); apoptosis E ×(1 − ℓ/2); antioxidant −ℓ·0.5 (floor 0) | Lean 2003 JCI, Nakamura 2007 Cell [V] direction; sizes [U] |
+//! | `denosumab` | RANKL ×(1 − 0.95·min(ℓ, 1)) | anti-RANKL antibody (FREEDOM) |
+//! | `bisphosphonate` | bisphosphonate level ℓ (apoptosis ×(1 + (fold − 1)·ℓ·a) for activity a) | Hughes 1995 JBMR [V] 4–24× |
+//! | `teriparatide` | osteoblast formation ×(1 + ℓ) | Neer 2001 [U] |
+//! | `antioxidant` | antioxidant +ℓ | NAC, MitoTEMPO (Lee 2005 [V]) |
+//! | `pink1_knockout` | PINK1 tagging off when ℓ ≥ 0.5 | Jang 2023 [V] |
+//! | `parkin_overexpression` | k_parkin ×(1 + 2ℓ) | Biomolecules 2022 [V] |
+//! | `mitophagy_inducer` | k_parkin and k_receptor ×(1 + ℓ) | urolithin A (Tao 2022 [V abstract]) |
+//! | `mdivi1` | k_parkin and k_receptor ×(1 − 0.5·min(ℓ, 1)) | Drp1 inhibition [U] |
+//! | `bnip3_knockdown` | k_receptor ×(1 − min(ℓ, 1)) | [U] |
+//! | `hypoxia` | hypoxia +ℓ | Knowles 2015 [V] |
+//! | `pgc1b_loss` | k_bio ×(1 − min(ℓ, 1)) | Zhang 2018 JBMR, Ishii 2009 [V] |
+//!
+//! These are first-pass magnitudes for wiring; the intervention scenarios calibrate them.
+
+use crate::config::{Intervention, Kind, Params};
+use crate::model::{Clock, Environment};
+use bevy_ecs::prelude::{Res, ResMut, Resource};
+
+/// The interventions of the running scenario.
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct Interventions(pub Vec<Intervention>);
+
+/// The knobs with no intervention active.
+pub fn untreated(p: &Params) -> Environment {
+    Environment {
+        rankl: p.rankl,
+        activation: 1.0,
+        estrogen_apoptosis: 1.0,
+        bisphosphonate: 0.0,
+        osteoblast_formation: 1.0,
+        antioxidant: p.antioxidant,
+        pink1_tagging: p.pink1_tagging,
+        parkin_per_day: p.parkin_per_day,
+        receptor_per_day: p.receptor_per_day,
+        hypoxia: p.hypoxia,
+        biogenesis_per_day: p.biogenesis_per_day,
+    }
+}
+
+/// Apply one intervention at level `l` to the knobs.
+pub fn apply(env: &mut Environment, kind: Kind, l: f64) {
+    let full = l.min(1.0);
+    match kind {
+        Kind::EstrogenLoss => {
+            env.rankl *= 1.0 + l;
+            env.activation *= 1.0 + l;
+            env.estrogen_apoptosis *= (1.0 - 0.5 * l).max(0.0);
+            env.antioxidant = (env.antioxidant - 0.5 * l).max(0.0);
+        }
+        Kind::Denosumab => env.rankl *= 1.0 - 0.95 * full,
+        Kind::Bisphosphonate => env.bisphosphonate += l,
+        Kind::Teriparatide => env.osteoblast_formation *= 1.0 + l,
+        Kind::Antioxidant => env.antioxidant += l,
+        Kind::Pink1Knockout => env.pink1_tagging &= l < 0.5,
+        Kind::ParkinOverexpression => env.parkin_per_day *= 1.0 + 2.0 * l,
+        Kind::MitophagyInducer => {
+            env.parkin_per_day *= 1.0 + l;
+            env.receptor_per_day *= 1.0 + l;
+        }
+        Kind::Mdivi1 => {
+            env.parkin_per_day *= 1.0 - 0.5 * full;
+            env.receptor_per_day *= 1.0 - 0.5 * full;
+        }
+        Kind::Bnip3Knockdown => env.receptor_per_day *= 1.0 - full,
+        Kind::Hypoxia => env.hypoxia += l,
+        Kind::Pgc1bLoss => env.biogenesis_per_day *= 1.0 - full,
+    }
+}
+
+/// Rebuild the knobs for today's interventions.
+pub fn apply_interventions(params: Res<Params>, interventions: Res<Interventions>, clock: Res<Clock>, mut env: ResMut<Environment>) {
+    let mut next = untreated(&params);
+    for i in &interventions.0 {
+        let l = i.level(clock.day);
+        if l > 0.0 {
+            apply(&mut next, i.kind, l);
+        }
+    }
+    if *env != next {
+        *env = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knobs_move_in_the_documented_direction() {
+        let p = Params::default();
+        let base = untreated(&p);
+        let with = |k| {
+            let mut e = base;
+            apply(&mut e, k, 1.0);
+            e
+        };
+        assert!(with(Kind::EstrogenLoss).rankl > base.rankl);
+        assert!(with(Kind::EstrogenLoss).estrogen_apoptosis < 1.0);
+        assert!(with(Kind::Denosumab).rankl < 0.1 * base.rankl);
+        assert!(!with(Kind::Pink1Knockout).pink1_tagging);
+        assert!(with(Kind::MitophagyInducer).parkin_per_day > base.parkin_per_day);
+        assert_eq!(with(Kind::Pgc1bLoss).biogenesis_per_day, 0.0);
+        assert_eq!(with(Kind::Bisphosphonate).bisphosphonate, 1.0);
+    }
+}

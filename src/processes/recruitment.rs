@@ -1,0 +1,152 @@
+//! Recruitment of osteoclast precursors to active BMUs, and their commitment: fusion into an
+//! osteoclast, or death.
+//!
+//! Rule, per active BMU per step Δt, with x1 = N1/Ω and x2 = max(N2, ½)/Ω from the census:
+//! ```text
+//! F = Ω · α1 · x1^g11 · x2^g21 · RANKL                        (kernel formation, events/day)
+//! new precursors ~ Poisson(F · Δt / p_diff0)                   (0 when N1 = 0: absorbing)
+//! after commitment_days:  osteoclast with probability p_diff(ROS, ATP), otherwise death
+//! p_diff(R, A) = p_max · R^n/(K_up^n + R^n) · K_dn^m/(K_dn^m + R^m) · A/(K_atp + A)
+//! ```
+//! Dividing by the untreated mean p_diff0 makes M_form = E[p_diff]/p_diff0 = 1 at steady state;
+//! with `neutral_mitochondria` every precursor differentiates with p_diff0 exactly, so with
+//! `commitment_days = 0` osteoclasts form as a Poisson process of rate F: the kernel itself.
+//! x2 is floored at half a cell so a BMU that lost every osteoblast never divides by zero.
+//!
+//! | symbol | key | default | unit | source |
+//! |---|---|---|---|---|
+//! | α1, g11, g21 | `alpha1_per_day`, `g11`, `g21` | 3, 0.5, −0.5 | /day, — | Komarova 2003 |
+//! | Ω | `population_scale` | 1 | agents per model cell | system size |
+//! | — | `commitment_days` | 1 | days | precursor fusion takes ~days in culture [U] |
+//! | p_max | `diff_max` | 0.9 | — | [U] |
+//! | K_up, n | `diff_ros_half_up`, `diff_hill_up` | 0.3, 2 | ROS units, — | moderate ROS drives NFATc1 (Lee 2005 [V] direction) |
+//! | K_dn, m | `diff_ros_half_down`, `diff_hill_down` | 2.0, 4 | ROS units, — | too much ROS kills precursors [U] |
+//! | K_atp | `diff_atp_half` | 0.1 | ATP units | fusion needs energy (Ishii 2009 [V] direction) |
+
+use crate::config::Params;
+use crate::model::streams::{Stream, chance, threshold};
+use crate::model::{
+    AtSite, Bmu, CellId, Clock, Counters, Environment, MitoReadout, Mitochondria, Osteoclast, Precursor, Process, Site,
+    SiteCensus, SteadyState, Streams,
+};
+use crate::processes::mitochondria::readout;
+use bevy_ecs::prelude::{Bundle, Commands, Entity, Query, Res, ResMut};
+use rand::RngExt;
+use rand_distr::Poisson;
+
+/// Safety bound on the expected recruits of one BMU in one step: far above any sane config
+/// (the Komarova pulse at Ω = 1000 recruits ~100), it keeps an absurd one from exhausting memory.
+pub const MAX_RECRUITS_PER_STEP: f64 = 1e5;
+
+/// The differentiation probability p_diff(ROS, ATP) of the module rule.
+pub fn differentiation_probability(p: &Params, ros: f64, atp: f64) -> f64 {
+    let hill = |x: f64, k: f64, n: f64| {
+        let xn = x.max(0.0).powf(n);
+        xn / (k.powf(n) + xn)
+    };
+    let up = hill(ros, p.diff_ros_half_up, p.diff_hill_up);
+    let down = 1.0 - hill(ros, p.diff_ros_half_down, p.diff_hill_down);
+    let energy = if atp > 0.0 { atp / (p.diff_atp_half + atp) } else { 0.0 };
+    (p.diff_max * up * down * energy).clamp(0.0, 1.0)
+}
+
+/// A new cell of the osteoclast lineage at `site`: its mitochondria are a copy of a random cell
+/// of the steady-state reservoir (precursors come from a circulating pool at steady state).
+pub fn new_cell(
+    counters: &mut Counters,
+    site: u32,
+    steady: &SteadyState,
+    streams: &Streams,
+    params: &Params,
+    env: &Environment,
+) -> impl Bundle + use<> {
+    let id = counters.next_cell_id;
+    counters.next_cell_id += 1;
+    let mut rng: Stream = streams.stream(Process::Inheritance, id, 0);
+    let mito = match steady.reservoir.len() {
+        0 => Mitochondria::uniform(params.mitochondria_per_cell as usize, params.health_levels as u8),
+        n => steady.reservoir[rng.random_range(0..n)].clone(),
+    };
+    let (atp, depolarised, ros) = readout::read(&mito.units, params, env);
+    (CellId(id), AtSite(site), mito, MitoReadout { atp, depolarised, ros })
+}
+
+/// Active BMUs with osteoclasts recruit precursors at the kernel's formation rate.
+#[allow(clippy::too_many_arguments)]
+pub fn recruit_precursors(
+    params: Res<Params>,
+    env: Res<Environment>,
+    clock: Res<Clock>,
+    streams: Res<Streams>,
+    census: Res<SiteCensus>,
+    steady: Res<SteadyState>,
+    mut counters: ResMut<Counters>,
+    bmus: Query<(&Site, &Bmu)>,
+    mut commands: Commands,
+) {
+    let omega = params.population_scale;
+    let kernel = params.kernel();
+    for (site, bmu) in &bmus {
+        let n1 = census.osteoclasts[site.index as usize];
+        if n1 == 0 {
+            continue;
+        }
+        let x1 = n1 as f64 / omega;
+        let x2 = (bmu.osteoblasts as f64).max(0.5) / omega;
+        let rate = omega * kernel.osteoclast_formation(x1, x2) * env.rankl;
+        let mean = (rate * params.dt_days / steady.p_diff).min(MAX_RECRUITS_PER_STEP);
+        let Ok(poisson) = Poisson::new(mean) else { continue };
+        let mut rng = streams.stream(Process::Recruitment, site.index as u64, clock.step);
+        let n = rng.sample(poisson) as u64;
+        for _ in 0..n {
+            let cell = new_cell(&mut counters, site.index, &steady, &streams, &params, &env);
+            commands.spawn((cell, Precursor { age_days: 0.0 }));
+        }
+    }
+}
+
+/// Precursors that have waited `commitment_days` fuse into an osteoclast with p_diff, or die.
+pub fn commit_precursors(
+    params: Res<Params>,
+    steady: Res<SteadyState>,
+    clock: Res<Clock>,
+    streams: Res<Streams>,
+    mut counters: ResMut<Counters>,
+    mut precursors: Query<(Entity, &CellId, &mut Precursor, &MitoReadout)>,
+    mut commands: Commands,
+) {
+    for (entity, id, mut precursor, readout) in &mut precursors {
+        if precursor.age_days + 1e-9 < params.commitment_days {
+            precursor.age_days += params.dt_days;
+            continue;
+        }
+        let p = if params.neutral_mitochondria {
+            steady.p_diff
+        } else {
+            differentiation_probability(&params, readout.ros, readout.atp)
+        };
+        let mut rng = streams.stream(Process::Differentiation, id.0, clock.step);
+        if chance(&mut rng, threshold(p)) {
+            commands.entity(entity).remove::<Precursor>().insert(Osteoclast { activity: 1.0 });
+            counters.osteoclasts_formed += 1;
+        } else {
+            commands.entity(entity).despawn();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differentiation_is_a_bell_in_ros_and_needs_atp() {
+        let p = Params::default();
+        let at = |r| differentiation_probability(&p, r, 0.6);
+        assert!(at(0.05) < at(0.5), "rising arm");
+        assert!(at(5.0) < at(0.5), "falling arm");
+        assert_eq!(differentiation_probability(&p, 0.5, 0.0), 0.0);
+        assert!(differentiation_probability(&p, 0.5, 0.1) < at(0.5));
+        assert!((0.0..=1.0).contains(&at(0.7)));
+    }
+}

@@ -1,0 +1,98 @@
+//! What one run reports: a row of whole-tissue readouts per recorded day, and the run's totals.
+//!
+//! These are plain data. The observation phase (`observe.rs`) fills them from the World; the
+//! output layer (`output/`) writes them. Neither side knows the other.
+
+/// Names of the metrics in a [`Sample`], in column order. `summary.csv` uses the same names.
+pub const METRICS: [&str; 14] = [
+    "bone_density",
+    "bone_mass",
+    "mineral_fraction",
+    "osteoclasts",
+    "precursors",
+    "osteoblasts",
+    "active_bmus",
+    "mean_ros",
+    "mean_atp",
+    "mean_depolarised",
+    "mitochondria_per_cell",
+    "mitophagy_events",
+    "resorbed",
+    "remodelling_space",
+];
+
+/// Whole-tissue readouts at one recorded day of one run.
+///
+/// `osteoclasts`, `precursors` and `osteoblasts` are counts divided by the number of sites and by
+/// the population scale Ω, so on one site they compare directly to Komarova's x1 and x2.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sample {
+    pub day: f64,
+    /// Mean over sites of mineral mass, % of its value at day 0 (bone mass × mineral fraction).
+    pub bone_density: f64,
+    /// Mean over sites of bone matrix mass z, % of initial.
+    pub bone_mass: f64,
+    /// Mineral mass / matrix mass, 1 = fully mineralised.
+    pub mineral_fraction: f64,
+    pub osteoclasts: f64,
+    pub precursors: f64,
+    pub osteoblasts: f64,
+    /// Sites hosting an active BMU.
+    pub active_bmus: f64,
+    /// Mean cell ROS over precursors and osteoclasts (0 when there are none).
+    pub mean_ros: f64,
+    /// Mean cell ATP over precursors and osteoclasts (0 when there are none).
+    pub mean_atp: f64,
+    /// Mean depolarised fraction over precursors and osteoclasts.
+    pub mean_depolarised: f64,
+    /// Mean number of mitochondria per precursor or osteoclast.
+    pub mitochondria_per_cell: f64,
+    /// Mitochondria removed by mitophagy (both pathways) since the previous row, per cell-day.
+    pub mitophagy_events: f64,
+    /// Bone resorbed since day 0, mean over sites, % of initial site bone.
+    pub resorbed: f64,
+    /// Bone missing from sites with an active BMU, relative to the site's bone when the BMU
+    /// started, averaged over all sites, % of initial bone.
+    pub remodelling_space: f64,
+}
+
+impl Sample {
+    /// The metric values in [`METRICS`] order.
+    pub fn values(&self) -> [f64; METRICS.len()] {
+        [
+            self.bone_density,
+            self.bone_mass,
+            self.mineral_fraction,
+            self.osteoclasts,
+            self.precursors,
+            self.osteoblasts,
+            self.active_bmus,
+            self.mean_ros,
+            self.mean_atp,
+            self.mean_depolarised,
+            self.mitochondria_per_cell,
+            self.mitophagy_events,
+            self.resorbed,
+            self.remodelling_space,
+        ]
+    }
+}
+
+/// One finished run: a scenario at one replicate.
+#[derive(Clone, Debug, Default)]
+pub struct RunRecord {
+    pub scenario: String,
+    pub replicate: u32,
+    /// The stream seed this run used (derived from the master seed and the replicate).
+    pub seed: u64,
+    pub samples: Vec<Sample>,
+    /// BMUs activated during the recorded period (spin-up excluded).
+    pub bmus_started: u64,
+    /// BMUs that completed their cycle during the recorded period.
+    pub bmus_completed: u64,
+    /// Osteoclasts formed, and osteoclasts that died, during the recorded period.
+    pub osteoclasts_formed: u64,
+    pub osteoclasts_died: u64,
+    /// Wall-clock seconds the run took. Not written to any byte-compared file.
+    pub wall_seconds: f64,
+}

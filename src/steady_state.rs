@@ -1,0 +1,70 @@
+//! The untreated mitochondrial steady state of a parameter set, computed once and recorded in
+//! the manifest: D0, A0, ROS0 and the baseline differentiation probability p_diff0, against
+//! which the fate multipliers are measured (so each multiplier averages 1 there).
+//!
+//! Method: a deterministic burn-in. K cells start with N0 units at full health and run the
+//! model's own mitochondrial schedule under untreated knobs (no site, no fates) for B days; the
+//! means of D, ATP, ROS, p_diff and N over K cells and the next T days are the steady values, and
+//! the K final cells become the reservoir that new precursors copy their mitochondria from. The
+//! streams are fixed (not the run's seed), so the result is a function of the parameters alone.
+//!
+//! | symbol | value | why |
+//! |---|---|---|
+//! | K | 200 cells | Monte-Carlo error of D0, A0 below 0.5 % |
+//! | B | 30 days | ≥ 10 turnover times of the mitochondrial population (0.35 /day) |
+//! | T | 30 days | averaging window |
+
+use crate::config::Params;
+use crate::model::{CellId, Clock, MitoReadout, Mitochondria, SteadyState, Streams};
+use crate::processes::interventions::untreated as untreated_knobs;
+use crate::processes::mitochondria::readout;
+use crate::processes::recruitment::differentiation_probability;
+use crate::sim::{mitochondrial_schedule, world_with_rules};
+use std::sync::Arc;
+
+const CELLS: u64 = 200;
+const BURN_IN_DAYS: f64 = 30.0;
+const WINDOW_DAYS: f64 = 30.0;
+const STREAM_SEED: u64 = 0x5EED_57EA_D157_A7E5;
+
+/// The untreated steady state of `params` (see the module doc).
+pub fn untreated(params: &Params) -> SteadyState {
+    let placeholder = SteadyState { depolarised: 0.0, atp: 0.0, ros: 0.0, p_diff: 1.0, mitochondria_per_cell: 0.0, reservoir: Arc::new(vec![]) };
+    let mut world = world_with_rules(params, &placeholder, Streams::new(STREAM_SEED, 0));
+    let env = untreated_knobs(params);
+    for id in 0..CELLS {
+        let mito = Mitochondria::uniform(params.mitochondria_per_cell as usize, params.health_levels as u8);
+        let (atp, depolarised, ros) = readout::read(&mito.units, params, &env);
+        world.spawn((CellId(id), mito, MitoReadout { atp, depolarised, ros }));
+    }
+    let mut schedule = mitochondrial_schedule();
+    let (_, dt) = params.mito_substeps();
+    let burn = (BURN_IN_DAYS / dt).round() as u64;
+    let window = (WINDOW_DAYS / dt).round() as u64;
+    let mut sums = [0.0f64; 5];
+    let mut cells = world.query::<(&Mitochondria, &MitoReadout)>();
+    for step in 0..burn + window {
+        schedule.run(&mut world);
+        world.resource_mut::<Clock>().mito_step = step + 1;
+        if step >= burn {
+            for (mito, r) in cells.iter(&world) {
+                let p = differentiation_probability(params, r.ros, r.atp);
+                for (s, x) in sums.iter_mut().zip([r.depolarised, r.atp, r.ros, p, mito.units.len() as f64]) {
+                    *s += x;
+                }
+            }
+        }
+    }
+    let n = (window * CELLS) as f64;
+    let mut reservoir: Vec<(CellId, Mitochondria)> =
+        world.query::<(&CellId, &Mitochondria)>().iter(&world).map(|(id, m)| (*id, m.clone())).collect();
+    reservoir.sort_by_key(|(id, _)| *id);
+    SteadyState {
+        depolarised: sums[0] / n,
+        atp: sums[1] / n,
+        ros: sums[2] / n,
+        p_diff: (sums[3] / n).max(f64::MIN_POSITIVE),
+        mitochondria_per_cell: sums[4] / n,
+        reservoir: Arc::new(reservoir.into_iter().map(|(_, m)| m).collect()),
+    }
+}
