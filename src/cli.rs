@@ -3,7 +3,7 @@
 
 use bmu_sim::config::{Config, Overrides, Params};
 use bmu_sim::output::{bundle, summarize};
-use bmu_sim::{Error, ensemble, meanfield};
+use bmu_sim::{Error, calibration, ensemble, meanfield};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -21,6 +21,9 @@ usage:
       Check a config and print what it would run.
   bmu-sim meanfield [--days N] [--dt D] [--every E] [--out FILE]
       The deterministic Komarova 2003 ODE from the activation pulse, as CSV day,x1,x2,z.
+  bmu-sim calibrate [CONFIG] [--replicates N] [--threads N] [--set KEY=VALUE]...
+      Fit the bone-neutral k2_pct_per_cell_day and the stationary initial_mineral_fraction of
+      CONFIG's first scenario (default: the embedded baseline) from an ensemble run.
   bmu-sim params
       The parameter table: keys, defaults, accepted values, meaning.
 ";
@@ -30,6 +33,7 @@ enum Command {
     Run { config: Option<PathBuf>, out: Option<PathBuf>, overrides: Overrides, threads: usize, force: bool, quiet: bool },
     Validate { config: PathBuf, overrides: Overrides },
     Meanfield { days: f64, dt: f64, every: f64, out: Option<PathBuf> },
+    Calibrate { config: Option<PathBuf>, overrides: Overrides, threads: usize },
     Params,
     Help,
     Version,
@@ -85,6 +89,7 @@ fn parse(args: &[String]) -> Result<Command, Error> {
         "run" => Command::Run { config: one_config(false)?, out, overrides, threads, force, quiet },
         "validate" => Command::Validate { config: one_config(true)?.unwrap_or_default(), overrides },
         "meanfield" => Command::Meanfield { days: days.min(1e6), dt, every: every.max(dt), out },
+        "calibrate" => Command::Calibrate { config: one_config(false)?, overrides, threads },
         "params" => Command::Params,
         "help" | "-h" | "--help" => Command::Help,
         "version" | "-V" | "--version" => Command::Version,
@@ -105,6 +110,18 @@ pub fn main(args: &[String]) -> Result<(), Error> {
         Command::Version => println!("bmu-sim {}", env!("CARGO_PKG_VERSION")),
         Command::Params => print!("{}", Params::markdown_table()),
         Command::Validate { config, overrides } => describe(&load(Some(&config), &overrides)?),
+        Command::Calibrate { config, overrides, threads } => {
+            let mut cfg = load(config.as_deref(), &overrides)?;
+            cfg.scenarios.truncate(1);
+            let result = ensemble::run(&cfg, threads, &|_| {})?;
+            let c = calibration::calibrate(&cfg, &result)
+                .ok_or_else(|| Error::Model("nothing was formed: cannot calibrate k2".into()))?;
+            println!("calibrated from {}, scenario {}, {} replicates x {} days:", cfg.source, c.scenario, cfg.replicates, cfg.days);
+            println!("k2_pct_per_cell_day = {:.6}    # 95% CI {:.6} to {:.6}", c.k2.mean, c.k2.ci_lo, c.k2.ci_hi);
+            println!("initial_mineral_fraction = {:.4}    # 95% CI {:.4} to {:.4}", c.mineral_fraction.mean, c.mineral_fraction.ci_lo, c.mineral_fraction.ci_hi);
+            println!("# per site: resorbed {:.2} %, formed {:.2} % over the record", c.resorbed_per_site, c.formed_per_site);
+            println!("# turnover {:.1} %/year, remodelling space {:.2} %, {:.0} active BMUs", c.turnover_pct_per_year, c.remodelling_space, c.active_bmus);
+        }
         Command::Meanfield { days, dt, every, out } => {
             let kernel = meanfield::Kernel::komarova2003();
             let rows = meanfield::solve(&kernel, meanfield::pulse_start(&kernel, 10.0), days, dt, every);

@@ -10,6 +10,7 @@
 //! - [`observe`], [`record`], [`output`]: readouts, rows and files;
 //! - [`meanfield`]: the deterministic Komarova 2003 ODE the ABM reduces to.
 
+pub mod calibration;
 pub mod config;
 pub mod ensemble;
 pub mod meanfield;

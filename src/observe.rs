@@ -47,13 +47,14 @@ impl Observer {
         let p = world.resource::<Params>().clone();
         let day = world.resource::<Clock>().day;
         let scale = p.sites as f64 * p.population_scale;
-        let (mut mineral, mut matrix, mut resorbed) = (0.0, 0.0, 0.0);
+        let (mut mineral, mut matrix, mut resorbed, mut formed) = (0.0, 0.0, 0.0, 0.0);
         let (mut osteoblasts, mut active, mut space) = (0u64, 0u64, 0.0);
         let mut sites = world.query::<(&Bone, Option<&Bmu>)>();
         for (bone, bmu) in sites.iter(world) {
             mineral += bone.mineral;
             matrix += bone.matrix;
             resorbed += bone.resorbed;
+            formed += bone.formed;
             if let Some(bmu) = bmu {
                 osteoblasts += bmu.osteoblasts as u64;
                 active += 1;
@@ -89,6 +90,7 @@ impl Observer {
             mitochondria_per_cell: ratio(units as f64, n_cells),
             mitophagy_events: ratio(count.removed as f64, count.cell_days),
             resorbed: resorbed / n_sites,
+            formed: formed / n_sites,
             remodelling_space: space / n_sites,
         }
     }

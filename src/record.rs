@@ -4,7 +4,7 @@
 //! output layer (`output/`) writes them. Neither side knows the other.
 
 /// Names of the metrics in a [`Sample`], in column order. `summary.csv` uses the same names.
-pub const METRICS: [&str; 14] = [
+pub const METRICS: [&str; 15] = [
     "bone_density",
     "bone_mass",
     "mineral_fraction",
@@ -18,6 +18,7 @@ pub const METRICS: [&str; 14] = [
     "mitochondria_per_cell",
     "mitophagy_events",
     "resorbed",
+    "formed",
     "remodelling_space",
 ];
 
@@ -51,6 +52,8 @@ pub struct Sample {
     pub mitophagy_events: f64,
     /// Bone resorbed since day 0, mean over sites, % of initial site bone.
     pub resorbed: f64,
+    /// Bone formed since day 0, mean over sites, % of initial site bone.
+    pub formed: f64,
     /// Bone missing from sites with an active BMU, relative to the site's bone when the BMU
     /// started, averaged over all sites, % of initial bone.
     pub remodelling_space: f64,
@@ -73,6 +76,7 @@ impl Sample {
             self.mitochondria_per_cell,
             self.mitophagy_events,
             self.resorbed,
+            self.formed,
             self.remodelling_space,
         ]
     }

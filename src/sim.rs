@@ -125,7 +125,7 @@ impl Simulation {
         world.resource_mut::<Clock>().day = -(spinup_steps as f64) * p.dt_days;
         let mineral = 100.0 * p.initial_mineral_fraction;
         for index in 0..p.sites {
-            let bone = Bone { matrix: 100.0, osteoid: 0.0, mineral, resorbed: 0.0 };
+            let bone = Bone { matrix: 100.0, osteoid: 0.0, mineral, resorbed: 0.0, formed: 0.0 };
             let entity = world.spawn((Site { index }, bone)).id();
             if p.pulse_at_start {
                 let env = untreated(p);
@@ -163,6 +163,10 @@ impl Simulation {
         let counters = *self.world.resource::<Counters>();
         *self.world.resource_mut::<Counters>() = Counters { next_cell_id: counters.next_cell_id, ..Counters::default() };
         *self.world.resource_mut::<MitophagyCount>() = MitophagyCount::default();
+        for mut bone in self.world.query::<&mut Bone>().iter_mut(&mut self.world) {
+            bone.resorbed = 0.0;
+            bone.formed = 0.0;
+        }
         let mut observer = Observer::new(Reference::of(&mut self.world));
         let total = (days / dt).round() as u64;
         let every_steps = ((every / dt).round() as u64).max(1);

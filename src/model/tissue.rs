@@ -25,6 +25,8 @@ pub struct Bone {
     pub mineral: f64,
     /// Bone resorbed here since day 0.
     pub resorbed: f64,
+    /// Bone formed here since day 0.
+    pub formed: f64,
 }
 
 /// An active basic multicellular unit at a site. Present only while the BMU runs.

@@ -23,6 +23,7 @@ pub fn form_osteoid(params: Res<Params>, mut sites: Query<(&mut Bone, &Bmu)>) {
         if dz > 0.0 {
             bone.matrix += dz;
             bone.osteoid += dz;
+            bone.formed += dz;
         }
     }
 }

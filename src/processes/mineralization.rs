@@ -41,7 +41,7 @@ mod tests {
     #[test]
     fn osteoid_mineralises_fast_then_slowly_to_full() {
         let (mut world, mut schedule) = one_system_world(mineralize_bone);
-        let e = world.spawn(Bone { matrix: 110.0, osteoid: 10.0, mineral: 90.0, resorbed: 0.0 }).id();
+        let e = world.spawn(Bone { matrix: 110.0, osteoid: 10.0, mineral: 90.0, resorbed: 0.0, formed: 0.0 }).id();
         for _ in 0..300 {
             schedule.run(&mut world); // 30 days
         }
