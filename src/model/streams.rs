@@ -87,6 +87,48 @@ pub fn chance(rng: &mut Stream, threshold: u64) -> bool {
     rng.next_u64() < threshold
 }
 
+/// The successes among `n` Bernoulli(p) trials, as increasing indices, drawn by geometric gaps:
+/// one draw per success instead of one per trial. Exactly the per-trial distribution (gaps by
+/// inversion of a 53-bit uniform).
+pub struct Hits<'a> {
+    rng: &'a mut Stream,
+    ln_q: f64,
+    next: usize,
+    n: usize,
+}
+
+impl<'a> Hits<'a> {
+    pub fn new(rng: &'a mut Stream, n: usize, p: f64) -> Hits<'a> {
+        let ln_q = if p > 0.0 { (-p.min(1.0)).ln_1p() } else { 0.0 };
+        let mut hits = Hits { rng, ln_q, next: 0, n: if p > 0.0 { n } else { 0 } };
+        hits.next = hits.gap();
+        hits
+    }
+
+    fn gap(&mut self) -> usize {
+        if self.ln_q == f64::NEG_INFINITY {
+            return 0;
+        }
+        let u = ((self.rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64);
+        // The ratio is ≥ 0, so truncation is the floor (and avoids a libm call).
+        let g = u.ln() / self.ln_q;
+        if g < self.n as f64 { g as usize } else { self.n }
+    }
+}
+
+impl Iterator for Hits<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if self.next >= self.n {
+            return None;
+        }
+        let hit = self.next;
+        self.next = hit.saturating_add(1).saturating_add(self.gap());
+        Some(hit)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +145,23 @@ mod tests {
         assert_ne!(base, draw(s, Process::Damage, 3, 11));
         assert_ne!(base, draw(Streams::new(7, 1), Process::Damage, 3, 10));
         assert_ne!(base, draw(Streams::new(8, 0), Process::Damage, 3, 10));
+    }
+
+    #[test]
+    fn hits_match_bernoulli_trials() {
+        let mut rng = Streams::new(3, 0).stream(Process::Damage, 0, 0);
+        for p in [0.01, 0.3, 0.9] {
+            let n = 200_000;
+            let hits: Vec<usize> = Hits::new(&mut rng, n, p).collect();
+            assert!(hits.windows(2).all(|w| w[0] < w[1]) && hits.iter().all(|&i| i < n));
+            let sd = (n as f64 * p * (1.0 - p)).sqrt();
+            assert!((hits.len() as f64 - n as f64 * p).abs() < 5.0 * sd, "p {p}: {}", hits.len());
+            let first_half = hits.iter().filter(|&&i| i < n / 2).count() as f64;
+            assert!((first_half / hits.len() as f64 - 0.5).abs() < 0.02);
+        }
+        assert_eq!(Hits::new(&mut rng, 10, 1.0).count(), 10);
+        assert_eq!(Hits::new(&mut rng, 10, 0.0).count(), 0);
+        assert_eq!(Hits::new(&mut rng, 0, 0.5).count(), 0);
     }
 
     #[test]

@@ -14,10 +14,9 @@
 //! Form after Patel, Shirihai & Huang 2013 (discrete health lost by random hits).
 
 use crate::config::Params;
-use crate::model::streams::{hazard_to_probability, threshold};
+use crate::model::streams::{Hits, hazard_to_probability};
 use crate::model::{CellId, Clock, MitoReadout, Mitochondria, Process, Streams};
 use bevy_ecs::prelude::{Query, Res};
-use rand::Rng;
 
 /// Each unit loses one health level with the ROS-scaled damage hazard.
 pub fn damage_mitochondria(
@@ -29,11 +28,10 @@ pub fn damage_mitochondria(
     let (_, dt) = params.mito_substeps();
     for (id, mut mito, readout) in &mut cells {
         let rate = params.damage_per_day * (1.0 + params.damage_ros_gain * readout.ros);
-        let t = threshold(hazard_to_probability(rate, dt));
         let mut rng = streams.stream(Process::Damage, id.0, clock.mito_step);
-        for unit in mito.units.iter_mut() {
-            let hit = (rng.next_u64() < t) & (Mitochondria::health(*unit) > 0);
-            *unit -= u8::from(hit);
+        let units = &mut mito.units;
+        for i in Hits::new(&mut rng, units.len(), hazard_to_probability(rate, dt)) {
+            units[i] -= u8::from(Mitochondria::health(units[i]) > 0);
         }
     }
 }

@@ -18,10 +18,10 @@
 //! Shirihai 2009 Biophys J 96:3509: fusion helps quality control only if it is selective.
 
 use crate::config::Params;
-use crate::model::streams::{hazard_to_probability, threshold};
+use crate::model::streams::{Hits, hazard_to_probability};
 use crate::model::{CellId, Clock, Mitochondria, Process, Streams};
 use bevy_ecs::prelude::{Local, Query, Res};
-use rand::{Rng, RngExt};
+use rand::RngExt;
 
 /// Eligible units meet in random pairs and even out their health.
 pub fn fuse_mitochondria(
@@ -32,26 +32,38 @@ pub fn fuse_mitochondria(
     mut cells: Query<(&CellId, &mut Mitochondria)>,
 ) {
     let (_, dt) = params.mito_substeps();
-    let t = threshold(hazard_to_probability(params.fusion_per_hour * 24.0, dt));
+    let p_join = hazard_to_probability(params.fusion_per_hour * 24.0, dt);
     let floor = params.fusion_threshold as u8;
     for (id, mut mito) in &mut cells {
         let mut rng = streams.stream(Process::Fusion, id.0, clock.mito_step);
+        let units = &mut mito.units;
         pool.clear();
-        for (i, &u) in mito.units.iter().enumerate() {
-            let eligible = !Mitochondria::tagged(u) && Mitochondria::health(u) > floor;
-            if eligible && rng.next_u64() < t {
-                pool.push(i as u32);
+        pool.extend((0..units.len() as u32).filter(|&i| {
+            let u = units[i as usize];
+            !Mitochondria::tagged(u) && Mitochondria::health(u) > floor
+        }));
+        // Eligible units stay out with probability 1 − p_join: drop those (few) by index.
+        let eligible = pool.len();
+        let mut kept = 0;
+        let mut out = Hits::new(&mut rng, eligible, 1.0 - p_join).peekable();
+        for k in 0..eligible {
+            if out.peek() == Some(&k) {
+                out.next();
+            } else {
+                pool[kept] = pool[k];
+                kept += 1;
             }
         }
-        for i in (1..pool.len()).rev() {
-            let j = rng.random_range(0..=i);
-            pool.swap(i, j);
-        }
-        for pair in pool.chunks_exact(2) {
-            let (a, b) = (pair[0] as usize, pair[1] as usize);
-            let total = mito.units[a] + mito.units[b];
-            mito.units[a] = total.div_ceil(2);
-            mito.units[b] = total / 2;
+        pool.truncate(kept);
+        // Pair the pool uniformly at random: each unit in turn takes a random partner from the
+        // units not yet paired (a partial Fisher–Yates shuffle, one draw per pair).
+        for k in (0..pool.len().saturating_sub(1)).step_by(2) {
+            let j = rng.random_range(k as u32 + 1..pool.len() as u32) as usize;
+            pool.swap(k + 1, j);
+            let (a, b) = (pool[k] as usize, pool[k + 1] as usize);
+            let total = units[a] + units[b];
+            units[a] = total.div_ceil(2);
+            units[b] = total / 2;
         }
     }
 }

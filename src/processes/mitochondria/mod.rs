@@ -20,6 +20,14 @@ pub mod pink1_parkin;
 pub mod readout;
 pub mod receptor_mitophagy;
 
+/// Remove the units at `sorted` (increasing, distinct) indices. Units are an unordered
+/// population, so each removal swaps the last unit into the gap: O(removed), not O(units).
+pub fn remove_indices(units: &mut Vec<u8>, sorted: &[usize]) {
+    for &i in sorted.iter().rev() {
+        units.swap_remove(i);
+    }
+}
+
 pub use biogenesis::renew_mitochondria;
 pub use damage::damage_mitochondria;
 pub use fusion::fuse_mitochondria;

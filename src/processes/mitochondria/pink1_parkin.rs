@@ -18,7 +18,8 @@
 use crate::config::Params;
 use crate::model::streams::{hazard_to_probability, threshold};
 use crate::model::{CellId, Clock, Environment, Mitochondria, MitophagyCount, Process, Streams};
-use bevy_ecs::prelude::{Query, Res, ResMut};
+use super::remove_indices;
+use bevy_ecs::prelude::{Local, Query, Res, ResMut};
 use rand::Rng;
 
 /// Depolarised units carry the PINK1 tag; repolarised (or knocked-out) ones lose it.
@@ -39,15 +40,22 @@ pub fn clear_tagged_mitochondria(
     clock: Res<Clock>,
     streams: Res<Streams>,
     mut mitophagy: ResMut<MitophagyCount>,
+    mut tagged: Local<Vec<usize>>,
     mut cells: Query<(&CellId, &mut Mitochondria)>,
 ) {
     let (_, dt) = params.mito_substeps();
     let t = threshold(hazard_to_probability(env.parkin_per_day, dt));
     for (id, mut mito) in &mut cells {
+        let units = &mut mito.units;
+        tagged.clear();
+        tagged.extend((0..units.len()).filter(|&i| Mitochondria::tagged(units[i])));
+        if tagged.is_empty() {
+            continue;
+        }
         let mut rng = streams.stream(Process::Parkin, id.0, clock.mito_step);
-        let before = mito.units.len();
-        mito.units.retain(|&u| !(Mitochondria::tagged(u) && rng.next_u64() < t));
-        mitophagy.removed += (before - mito.units.len()) as u64;
+        tagged.retain(|_| rng.next_u64() < t);
+        remove_indices(units, &tagged);
+        mitophagy.removed += tagged.len() as u64;
     }
 }
 
@@ -63,7 +71,9 @@ mod tests {
         let units: Vec<u8> = (0..=10).collect();
         let e = world.spawn(cell(1, units, 0.0)).id();
         schedule.run(&mut world);
-        assert_eq!(world.get::<Mitochondria>(e).unwrap().units, vec![4, 5, 6, 7, 8, 9, 10]);
+        let mut left = world.get::<Mitochondria>(e).unwrap().units.clone();
+        left.sort();
+        assert_eq!(left, vec![4, 5, 6, 7, 8, 9, 10]);
         assert_eq!(world.resource::<MitophagyCount>().removed, 4);
     }
 

@@ -14,39 +14,49 @@
 //! | H | `health_levels` | 10 | levels | Patel 2013 |
 
 use crate::config::Params;
-use crate::model::streams::{hazard_to_probability, threshold};
+use crate::model::streams::{Hits, hazard_to_probability, threshold};
+use crate::processes::mitochondria::remove_indices;
 use crate::model::{CellId, Clock, Environment, Mitochondria, MitophagyCount, Process, Streams};
 use bevy_ecs::prelude::{Local, Query, Res, ResMut};
 use rand::Rng;
 
 /// Receptors remove units at a hypoxia-driven rate, damaged ones a little faster.
+///
+/// Sampling: candidates are drawn at the highest per-unit probability p_max = p(0) by geometric
+/// gaps, and each candidate is removed with p(h)/p_max (thinning): exactly the per-unit rule,
+/// with one draw per candidate instead of one per unit.
 pub fn clear_by_receptors(
     params: Res<Params>,
     env: Res<Environment>,
     clock: Res<Clock>,
     streams: Res<Streams>,
-    mut by_health: Local<Vec<u64>>,
     mut mitophagy: ResMut<MitophagyCount>,
+    mut accept: Local<Vec<u64>>,
+    mut candidates: Local<Vec<usize>>,
     mut cells: Query<(&CellId, &mut Mitochondria)>,
 ) {
     let (_, dt) = params.mito_substeps();
     let top = params.health_levels as f64;
-    by_health.clear();
-    by_health.extend((0..=params.health_levels).map(|h| {
+    let p = |h: u32| {
         let w = 1.0 + params.receptor_selectivity * (top - h as f64) / top;
-        threshold(hazard_to_probability(env.receptor_per_day * env.hypoxia * w, dt))
-    }));
-    if by_health.iter().all(|&t| t == 0) {
+        hazard_to_probability(env.receptor_per_day * env.hypoxia * w, dt)
+    };
+    let p_max = p(0);
+    if p_max <= 0.0 {
         return;
     }
+    accept.clear();
+    accept.extend((0..=params.health_levels).map(|h| threshold(p(h) / p_max)));
     for (id, mut mito) in &mut cells {
         let mut rng = streams.stream(Process::Receptor, id.0, clock.mito_step);
         let before = mito.units.len();
-        mito.units.retain(|&u| rng.next_u64() >= by_health[Mitochondria::health(u) as usize]);
-        mitophagy.removed += (before - mito.units.len()) as u64;
+        candidates.clear();
+        candidates.extend(Hits::new(&mut rng, before, p_max));
+        candidates.retain(|&i| rng.next_u64() < accept[Mitochondria::health(mito.units[i]) as usize]);
+        remove_indices(&mut mito.units, &candidates);
+        mitophagy.removed += candidates.len() as u64;
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
