@@ -2,7 +2,7 @@
 //! command calls the library.
 
 use bmu_sim::config::{Config, Overrides, Params};
-use bmu_sim::output::{bundle, summarize};
+use bmu_sim::output::{Staging, bundle, summarize};
 use bmu_sim::{Error, calibration, ensemble, meanfield};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -62,8 +62,8 @@ fn parse(args: &[String]) -> Result<Command, Error> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--out" => out = Some(PathBuf::from(it.next().ok_or_else(|| usage("--out needs a path"))?)),
-            "--seed" => overrides.push(&format!("seed={}", number::<u64>("--seed", it.next())?)),
-            "--replicates" => overrides.push(&format!("replicates={}", number::<u32>("--replicates", it.next())?)),
+            "--seed" => overrides.push_flag("--seed", "seed", it.next().ok_or_else(|| usage("--seed needs a value"))?),
+            "--replicates" => overrides.push_flag("--replicates", "replicates", it.next().ok_or_else(|| usage("--replicates needs a value"))?),
             "--threads" => threads = Some(number::<usize>("--threads", it.next())?.max(1)),
             "--set" => overrides.push(it.next().ok_or_else(|| usage("--set needs KEY=VALUE"))?),
             "--force" => force = true,
@@ -125,13 +125,16 @@ pub fn main(args: &[String]) -> Result<(), Error> {
         Command::Meanfield { days, dt, every, out } => {
             let kernel = meanfield::Kernel::komarova2003();
             let rows = meanfield::solve(&kernel, meanfield::pulse_start(&kernel, 10.0), days, dt, every);
-            let fail = |e: std::io::Error| Error::Runtime(format!("cannot write the meanfield CSV: {e}"));
+            let fail = |e: std::io::Error| match e.kind() {
+                std::io::ErrorKind::BrokenPipe => Ok(()),
+                _ => Err(Error::Runtime(format!("cannot write the meanfield CSV: {e}"))),
+            };
             match out {
                 Some(path) => {
                     let file = std::fs::File::create(&path).map_err(|e| Error::Runtime(format!("{}: {e}", path.display())))?;
-                    meanfield::write_csv(&rows, std::io::BufWriter::new(file)).map_err(fail)?
+                    meanfield::write_csv(&rows, std::io::BufWriter::new(file)).or_else(fail)?
                 }
-                None => meanfield::write_csv(&rows, std::io::stdout().lock()).map_err(fail)?,
+                None => meanfield::write_csv(&rows, std::io::stdout().lock()).or_else(fail)?,
             }
         }
         Command::Run { config, out, overrides, threads, force, quiet } => {
@@ -160,8 +163,9 @@ pub fn main(args: &[String]) -> Result<(), Error> {
                     eprintln!("  [{n}/{total}] {} replicate {} ({:.1} s)", r.scenario, r.replicate, r.wall_seconds);
                 }
             };
+            let staging = Staging::begin(&dir, force)?;
             let result = ensemble::run(&cfg, threads, &report)?;
-            let written = bundle::write_run_directory(&dir, force, &cfg, &result, args)?;
+            let written = bundle::write_run_directory(staging, &cfg, &result, args)?;
             print_summary(&cfg, &result);
             println!("wrote {} in {:.1} s", written.display(), started.elapsed().as_secs_f64());
         }
@@ -182,7 +186,8 @@ fn describe(cfg: &Config) {
             if p.neutral_mitochondria { ", neutral mitochondria" } else { "" }
         );
         for i in &s.interventions {
-            println!("    {} from day {} to {} (ramp {} d, strength {})", i.kind, i.start_day, i.end_day, i.ramp_days, i.strength);
+            let end = if i.end_day == f64::MAX { "the end".to_string() } else { format!("day {}", i.end_day) };
+            println!("    {} from day {} to {end} (ramp {} d, strength {})", i.kind, i.start_day, i.ramp_days, i.strength);
         }
     }
     println!("  {} run(s) in all", cfg.scenarios.len() * cfg.replicates as usize);

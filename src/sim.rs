@@ -122,7 +122,7 @@ impl Simulation {
         let mut world = world_with_rules(p, steady, streams);
         world.insert_resource(Interventions(scenario.interventions.clone()));
         let spinup_steps = (spinup_days / p.dt_days).round() as u64;
-        world.resource_mut::<Clock>().day = -(spinup_steps as f64) * p.dt_days;
+        world.resource_mut::<Clock>().day = (0.0 - spinup_steps as f64) * p.dt_days;
         let mineral = 100.0 * p.initial_mineral_fraction;
         for index in 0..p.sites {
             let bone = Bone { matrix: 100.0, osteoid: 0.0, mineral, resorbed: 0.0, formed: 0.0 };

@@ -68,3 +68,38 @@ pub fn untreated(params: &Params) -> SteadyState {
         reservoir: Arc::new(reservoir.into_iter().map(|(_, m)| m).collect()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::processes::apoptosis::apoptosis_multiplier;
+    use crate::processes::resorption::resorption_activity;
+
+    #[test]
+    fn steady_state_is_recorded_and_multipliers_average_one_there() {
+        let p = Params::default();
+        let s = untreated(&p);
+        assert!(s.atp > 0.2 && s.atp < 1.0, "A0 {}", s.atp);
+        assert!(s.depolarised > 0.0 && s.depolarised < 0.5, "D0 {}", s.depolarised);
+        assert!(s.p_diff > 0.05 && s.p_diff <= 1.0, "p_diff0 {}", s.p_diff);
+        assert_eq!(s.reservoir.len(), CELLS as usize);
+        let env = untreated_knobs(&p);
+        let (mut apo, mut act) = (0.0, 0.0);
+        for m in s.reservoir.iter() {
+            let (atp, depolarised, ros) = readout::read(&m.units, &p, &env);
+            apo += apoptosis_multiplier(&p, &env, &s, &MitoReadout { atp, depolarised, ros }, 1.0);
+            act += resorption_activity(&p, &s, atp);
+        }
+        let n = s.reservoir.len() as f64;
+        assert!((apo / n - 1.0).abs() < 0.05, "mean M_apo {}", apo / n);
+        assert!((act / n - 1.0).abs() < 0.05, "mean activity {}", act / n);
+    }
+
+    #[test]
+    fn the_steady_state_is_a_function_of_the_parameters_alone() {
+        let p = Params { mitochondria_per_cell: 30, ..Params::default() };
+        assert_eq!(untreated(&p), untreated(&p));
+        let q = Params { damage_per_day: 4.0, ..p.clone() };
+        assert!(untreated(&q).atp < untreated(&p).atp, "more damage, less ATP");
+    }
+}

@@ -265,28 +265,44 @@ params! {
 }
 
 impl Params {
-    /// Cross-parameter rules the table cannot express. Returns (key, problem) of the first one
-    /// broken.
-    pub fn check_consistency(&self) -> Result<(), (&'static str, String)> {
+    /// Cross-parameter rules the table cannot express. On failure returns the keys involved
+    /// (the config reader points at whichever of them the user set) and the problem.
+    pub fn check_consistency(&self) -> Result<(), (&'static [&'static str], String)> {
         let h = self.health_levels;
         if h > 63 {
-            return Err(("health_levels", format!("must be at most 63, got {h}")));
+            return Err((&["health_levels"], format!("must be at most 63, got {h}")));
         }
         if self.depolarised_threshold >= h {
-            return Err(("depolarised_threshold", format!("must be below health_levels ({h})")));
+            return Err((&["depolarised_threshold", "health_levels"], format!("depolarised_threshold ({}) must be below health_levels ({h})", self.depolarised_threshold)));
         }
         if self.fusion_threshold >= h {
-            return Err(("fusion_threshold", format!("must be below health_levels ({h})")));
+            return Err((&["fusion_threshold", "health_levels"], format!("fusion_threshold ({}) must be below health_levels ({h})", self.fusion_threshold)));
         }
-        if self.mito_dt_hours > 24.0 * self.dt_days * 1e6 {
-            return Err(("mito_dt_hours", "is absurdly large".into()));
+        if self.dt_days > 1.0 {
+            return Err((&["dt_days"], "must be at most 1 day".into()));
+        }
+        if self.dt_days * 24.0 / self.mito_dt_hours > 1e4 {
+            return Err((&["mito_dt_hours", "dt_days"], "more than 10 000 mitochondrial sub-steps per cell step".into()));
         }
         if self.max_bmu_days < self.dt_days {
-            return Err(("max_bmu_days", "must be at least dt_days".into()));
+            return Err((&["max_bmu_days", "dt_days"], "max_bmu_days must be at least dt_days".into()));
+        }
+        if self.mitochondria_per_cell as f64 * self.max_mitochondria_factor > 1e6 {
+            return Err((&["mitochondria_per_cell", "max_mitochondria_factor"], "more than a million mitochondria per cell".into()));
+        }
+        if self.sites > 10_000_000 {
+            return Err((&["sites"], "at most 10 000 000 sites".into()));
         }
         let (x1, x2) = self.kernel().steady_state();
         if !(x1.is_finite() && x2.is_finite() && x1 > 0.0 && x2 > 0.0) {
-            return Err(("g11", "the kernel has no positive steady state with these exponents and rates".into()));
+            return Err((
+                &["g11", "g21", "g12", "g22", "alpha1_per_day", "alpha2_per_day", "beta1_per_day", "beta2_per_day"],
+                "the kernel has no positive steady state with these exponents and rates".into(),
+            ));
+        }
+        let per_bmu = self.population_scale * (x1 + self.pulse_osteoclasts).max(x2);
+        if per_bmu > 1e7 {
+            return Err((&["population_scale", "pulse_osteoclasts"], format!("a BMU would start with {per_bmu:.3e} cells (limit 1e7)")));
         }
         Ok(())
     }

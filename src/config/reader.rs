@@ -17,7 +17,7 @@ pub struct ConfigError {
     /// 1-based; 0 when the problem is the file itself (missing, unreadable).
     pub line: usize,
     pub column: usize,
-    /// The key at fault, dotted (`scenario.untreated.params.damage_per_day`); empty if none.
+    /// The key at fault, dotted (`scenario[0].params.damage_per_day`); empty if none.
     pub key: String,
     pub message: String,
 }
@@ -115,13 +115,6 @@ impl Doc<'_> {
         }
     }
 
-    fn integer(&self, v: &Spanned<DeValue>, key: &str, min: i64) -> Result<i64, ConfigError> {
-        match self.value(v, key)? {
-            Value::Int(i) if i >= min => Ok(i),
-            _ => Err(self.err(&v.span(), key, format!("expected an integer >= {min}"))),
-        }
-    }
-
     fn string(&self, v: &Spanned<DeValue>, key: &str) -> Result<String, ConfigError> {
         match v.get_ref() {
             DeValue::String(s) => Ok(s.to_string()),
@@ -179,11 +172,18 @@ impl Doc<'_> {
 /// Where each parameter was last set (an error template carrying file, line and column).
 pub(super) type Locations = BTreeMap<String, ConfigError>;
 
-/// Run-level keys shared by config files and `--set`.
-fn run_key(doc: &Doc, config: &mut Config, key: &str, v: &Spanned<DeValue>) -> Result<bool, ConfigError> {
+/// Run-level keys shared by config files and `--set`; records where each was set.
+fn run_key(doc: &Doc, config: &mut Config, key: &str, v: &Spanned<DeValue>, at: &mut Locations) -> Result<bool, ConfigError> {
+    let integer = |max: u64| match v.get_ref() {
+        DeValue::Integer(i) => u64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().filter(|&n| n <= max),
+        _ => None,
+    };
     match key {
-        "seed" => config.seed = doc.integer(v, key, 0)? as u64,
-        "replicates" => config.replicates = doc.integer(v, key, 1)?.min(u32::MAX as i64) as u32,
+        "seed" => config.seed = integer(u64::MAX).ok_or_else(|| doc.err(&v.span(), key, "expected an integer from 0 to 2^64 - 1"))?,
+        "replicates" => {
+            let n = integer(1_000_000).filter(|&n| n >= 1);
+            config.replicates = n.ok_or_else(|| doc.err(&v.span(), key, "expected an integer from 1 to 1000000"))? as u32
+        }
         "days" => config.days = doc.float(v, key, 0.0)?,
         "years" => config.days = doc.float(v, key, 0.0)? * 365.0,
         "spinup_days" => config.spinup_days = doc.float(v, key, 0.0)?,
@@ -194,6 +194,7 @@ fn run_key(doc: &Doc, config: &mut Config, key: &str, v: &Spanned<DeValue>) -> R
     if !config.days.is_finite() || config.days > 1e7 || config.spinup_days > 1e7 || config.record_every_days <= 0.0 {
         return Err(doc.err(&v.span(), key, "out of range (days up to 1e7, record_every_days > 0)"));
     }
+    at.insert(key.to_string(), doc.err(&v.span(), key, ""));
     Ok(true)
 }
 
@@ -217,15 +218,18 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
     let mut base = Params::default();
     let mut base_at = Locations::new();
     let mut scenario_values = None;
-    let mut seen_length = None;
+    let mut locations = Locations::new();
+    let (mut length, mut spinup) = (None, None);
     for (k, v) in Doc::entries(root.get_ref()) {
         let key = k.get_ref().as_ref();
-        if matches!(key, "days" | "years") {
-            if let Some(prev) = seen_length.replace(key) {
-                return Err(doc.err(&k.span(), key, format!("give either `days` or `years`, not both (`{prev}` is set too)")));
+        for (pair, seen) in [(["days", "years"], &mut length), (["spinup_days", "spinup_years"], &mut spinup)] {
+            if pair.contains(&key) {
+                if let Some(prev) = seen.replace(key) {
+                    return Err(doc.err(&k.span(), key, format!("give either `{}` or `{}`, not both (`{prev}` is set too)", pair[0], pair[1])));
+                }
             }
         }
-        if run_key(&doc, &mut config, key, v)? {
+        if run_key(&doc, &mut config, key, v, &mut locations)? {
             continue;
         }
         match key {
@@ -234,7 +238,6 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
             _ => return Err(doc.err(&k.span(), key, "unknown key (expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, [params], [[scenario]])")),
         }
     }
-    let mut locations = Locations::new();
     match scenario_values {
         None => {
             config.scenarios.push(Scenario { name: "baseline".into(), description: String::new(), params: base, interventions: vec![] });
@@ -279,34 +282,39 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
     Ok((config, locations))
 }
 
-/// `--set KEY=VALUE` overrides, applied after the file: a run key (`seed`, `days`, …) or a
-/// parameter, which is then set in every scenario.
+/// Command-line overrides, applied after the file: a run key (`seed`, `days`, …) or a parameter,
+/// which is then set in every scenario.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
-    pairs: Vec<String>,
+    /// (how the user wrote it, `KEY=VALUE`)
+    pairs: Vec<(String, String)>,
 }
 
 impl Overrides {
-    /// Record one `KEY=VALUE` (checked when applied).
+    /// Record a `--set KEY=VALUE` (checked when applied).
     pub fn push(&mut self, pair: &str) {
-        self.pairs.push(pair.to_string());
+        self.pairs.push((format!("--set {pair}"), pair.to_string()));
+    }
+
+    /// Record a flag that sets a run key, such as `--seed 7` (checked when applied).
+    pub fn push_flag(&mut self, flag: &str, key: &str, value: &str) {
+        self.pairs.push((format!("{flag} {value}"), format!("{key}={value}")));
     }
 
     pub(super) fn apply(&self, config: &mut Config, locations: &mut Locations) -> Result<(), ConfigError> {
-        for pair in &self.pairs {
-            let file = format!("--set {pair}");
-            let Some((key, value)) = pair.split_once('=') else {
-                return Err(ConfigError { file, line: 1, column: 1, key: pair.clone(), message: "expected KEY=VALUE".into() });
+        for (origin, pair) in &self.pairs {
+            // Columns count within `pair` as the user typed it (TOML accepts `key=value`).
+            let doc = Doc { file: origin, text: pair };
+            let Some((key, _)) = pair.split_once('=') else {
+                return Err(doc.err(&(0..0), pair, "expected KEY=VALUE"));
             };
             let key = key.trim();
-            let text = format!("{key} = {}", value.trim());
-            let doc = Doc { file: &file, text: &text };
-            let root = DeTable::parse(&text).map_err(|e| doc.err(&e.span().unwrap_or(0..0), key, format!("invalid value: {}", e.message().trim())))?;
+            let root = DeTable::parse(pair).map_err(|e| doc.err(&e.span().unwrap_or(0..0), key, format!("invalid value: {}", e.message().trim())))?;
             let Some((k, v)) = root.get_ref().iter().next() else { continue };
-            if k.get_ref() != key {
-                return Err(doc.err(&k.span(), key, "expected a plain key (no dots or quotes)"));
+            if k.get_ref() != key || root.get_ref().len() != 1 || v.get_ref().is_table() {
+                return Err(doc.err(&k.span(), key, "expected KEY=VALUE with a plain key"));
             }
-            if run_key(&doc, config, key, v)? {
+            if run_key(&doc, config, key, v, locations)? {
                 continue;
             }
             let value = doc.value(v, key)?;
@@ -322,20 +330,25 @@ impl Overrides {
     }
 }
 
-/// Cross-key checks, located at the key that breaks them (or the file's top when it was a
-/// default).
+/// Cross-key checks, located at the key that breaks them: the last-set of the keys involved
+/// (or the file's top when all are defaults).
 pub(super) fn check(config: &Config, locations: &Locations) -> Result<(), ConfigError> {
     for s in &config.scenarios {
         let problem = s.params.check_consistency().err().or_else(|| {
-            (config.record_every_days < s.params.dt_days)
-                .then(|| ("dt_days", format!("must not exceed record_every_days ({})", config.record_every_days)))
+            (config.record_every_days < s.params.dt_days).then(|| {
+                (&["dt_days", "record_every_days"][..], format!("dt_days ({}) must not exceed record_every_days ({})", s.params.dt_days, config.record_every_days))
+            })
         });
-        if let Some((key, message)) = problem {
-            let mut e = locations.get(&format!("{}.{key}", s.name)).cloned().unwrap_or_else(|| ConfigError {
+        if let Some((keys, message)) = problem {
+            let set = keys
+                .iter()
+                .filter_map(|k| locations.get(&format!("{}.{k}", s.name)).or_else(|| locations.get(*k)))
+                .max_by_key(|e| (e.file != config.source, e.line, e.column));
+            let mut e = set.cloned().unwrap_or_else(|| ConfigError {
                 file: config.source.clone(),
                 line: 1,
                 column: 1,
-                key: key.into(),
+                key: keys[0].into(),
                 message: String::new(),
             });
             e.message = format!("in scenario `{}`: {message}", s.name);

@@ -15,9 +15,15 @@ fn number(x: f64) -> String {
     format!("{x:?}")
 }
 
+/// The resolved config: a comment naming the source, then [`body`].
 pub(super) fn to_toml(c: &Config) -> String {
+    format!("# Resolved from {}: every parameter of every scenario.\n{}", c.source, body(c))
+}
+
+/// Every key of the config, explicit, and nothing about where it came from: its hash identifies
+/// the model run, whatever file or path it was read from.
+pub(super) fn body(c: &Config) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# Resolved from {}: every parameter of every scenario.", c.source);
     let _ = writeln!(s, "seed = {}\nreplicates = {}\ndays = {}", c.seed, c.replicates, number(c.days));
     let _ = writeln!(s, "spinup_days = {}\nrecord_every_days = {}", number(c.spinup_days), number(c.record_every_days));
     for sc in &c.scenarios {

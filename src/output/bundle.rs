@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::ensemble::Ensemble;
 use crate::{Error, output};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The manifest of an ensemble run.
 pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String]) -> Manifest {
@@ -19,7 +19,7 @@ pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String]) -> Man
         bmu_sim_version: env!("CARGO_PKG_VERSION").to_string(),
         command: command.to_vec(),
         config_file: config.source.clone(),
-        config_hash: output::fnv1a64_hex(config.resolved_toml().as_bytes()),
+        config_hash: config.hash(),
         seed: config.seed,
         replicates: config.replicates,
         scenarios: config.scenarios.iter().map(|s| s.name.clone()).collect(),
@@ -41,9 +41,10 @@ pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String]) -> Man
     }
 }
 
-/// Write the run directory `dir`: timeseries, summary, runs, manifest and resolved config.
-pub fn write_run_directory(dir: &Path, force: bool, config: &Config, ensemble: &Ensemble, command: &[String]) -> Result<PathBuf, Error> {
-    let staging = Staging::begin(dir, force)?;
+/// Fill the staged run directory (timeseries, summary, runs, manifest and resolved config) and
+/// commit it. Stage with [`Staging::begin`] before simulating, so a refused output directory is
+/// found before the work, not after.
+pub fn write_run_directory(staging: Staging, config: &Config, ensemble: &Ensemble, command: &[String]) -> Result<PathBuf, Error> {
     let io = |name: &str| {
         let path = staging.path().join(name);
         move |e: std::io::Error| Error::Output(output::OutputError::Io { path, source: e })

@@ -12,11 +12,11 @@ use std::io::{self, Write};
 pub struct Manifest {
     /// Version of bmu-sim that wrote the directory (`CARGO_PKG_VERSION`).
     pub bmu_sim_version: String,
-    /// The command line, program name first.
+    /// The command line after the program name.
     pub command: Vec<String>,
     /// The config file as given on the command line.
     pub config_file: String,
-    /// [`fnv1a64_hex`] of the config file's bytes.
+    /// [`fnv1a64_hex`] of the resolved config without its source line (`Config::hash`).
     pub config_hash: String,
     /// The master seed.
     pub seed: u64,

@@ -66,7 +66,6 @@ fn every_shipped_config_runs_shortened() {
 }
 
 #[test]
-#[ignore = "bug: with spinup_days = 0 day 0 is written as `-0` (src/sim.rs Simulation::new)"]
 fn day_zero_is_written_as_zero() {
     let tmp = TempDir::new("minus_zero");
     let dir = run_ok(&tmp, SMOKE, "out", &SHORT);

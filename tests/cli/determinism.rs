@@ -81,3 +81,10 @@ fn replicates_share_streams_across_scenarios() {
         assert_eq!(day0(&scenarios[0], r), day0(&scenarios[1], r), "replicate {r}: spin-up differs between scenarios");
     }
 }
+
+#[test]
+fn every_u64_seed_is_accepted() {
+    let tmp = TempDir::new("bigseed");
+    let r = bmu(tmp.path(), &["validate", SMOKE, "--seed", "18446744073709551615"]).ok();
+    assert!(r.stdout.contains("seed 18446744073709551615"), "{}", r.stdout);
+}

@@ -168,7 +168,6 @@ fn days_and_years_together_are_refused() {
 }
 
 #[test]
-#[ignore = "bug: spinup_days and spinup_years together are accepted, the later silently wins (src/config/reader.rs `read`)"]
 fn spinup_days_and_years_together_are_refused() {
     refused_at("spinup_twice", "spinup_days = 1\n§spinup_years = 1\n", Some("spinup_years"));
 }
@@ -191,7 +190,6 @@ fn cross_key_violation_is_located_at_the_key_set() {
 }
 
 #[test]
-#[ignore = "bug: cross-key errors caused by the *other* key are located at 1:1 (src/config/reader.rs `check`)"]
 fn cross_key_violation_names_the_key_that_was_set() {
     refused_at("cross_other", "seed = 1\n[params]\nhealth_levels = §3\n", Some("health_levels"));
 }

@@ -102,7 +102,15 @@ fn the_resolved_config_reproduces_the_run() {
     }
     let body = |d: &Path| read(&d.join("config.toml")).lines().skip(1).collect::<Vec<_>>().join("\n");
     assert_eq!(body(&first), body(&second), "the resolved config is not a fixed point");
-    assert_eq!(manifest(&first)["config_hash"], manifest(&second)["config_hash"], "config_hash differs for the same resolved config");
+}
+
+#[test]
+fn config_hash_identifies_the_config_not_its_path() {
+    let tmp = TempDir::new("hash");
+    let copy = tmp.write("copy.toml", read_bytes(Path::new(SMOKE)));
+    let a = run_ok(&tmp, SMOKE, "a", &["--set", "days=10"]);
+    let b = run_ok(&tmp, copy.to_str().unwrap(), "b", &["--set", "days=10"]);
+    assert_eq!(manifest(&a)["config_hash"], manifest(&b)["config_hash"], "same config, different config_hash");
 }
 
 #[test]
