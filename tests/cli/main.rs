@@ -7,3 +7,4 @@ mod configs;
 mod determinism;
 mod errors;
 mod outputs;
+mod kernel;
