@@ -8,10 +8,10 @@ fn main() {
     for line in lock.lines() {
         if let Some(n) = line.strip_prefix("name = ") {
             name = Some(n.trim_matches('"').to_string());
-        } else if let (Some(v), Some(n)) = (line.strip_prefix("version = "), name.take()) {
-            if ["bevy_ecs", "rand", "rand_distr", "rand_pcg", "rayon", "toml"].contains(&n.as_str()) {
-                found.push(format!("{n}={}", v.trim_matches('"')));
-            }
+        } else if let (Some(v), Some(n)) = (line.strip_prefix("version = "), name.take())
+            && ["bevy_ecs", "rand", "rand_distr", "rand_pcg", "rayon", "toml"].contains(&n.as_str())
+        {
+            found.push(format!("{n}={}", v.trim_matches('"')));
         }
     }
     println!("cargo:rustc-env=BMU_SIM_CRATES={}", found.join(","));

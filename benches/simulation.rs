@@ -79,8 +79,7 @@ fn mitochondria(c: &mut Criterion) {
 }
 
 fn tissue(c: &mut Criterion) {
-    let mut params = Params::default();
-    params.sites = 200;
+    let params = Params { sites: 200, ..Params::default() };
     let scenario = Scenario { name: "bench".into(), description: String::new(), params: params.clone(), interventions: vec![] };
     let steady = steady_state::untreated(&params);
     let mut g = c.benchmark_group("tissue");

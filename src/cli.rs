@@ -143,14 +143,14 @@ pub fn main(args: &[String]) -> Result<(), Error> {
                 let stem = config.as_deref().and_then(|p| p.file_stem()).map_or("baseline".into(), |s| s.to_string_lossy().into_owned());
                 PathBuf::from("out").join(stem)
             };
+            // The default directory is the tool's own: it is created, and replaced run after run.
             let (dir, force) = match out {
                 Some(dir) => (dir, force),
-                None => (default_out(), true),
+                None => {
+                    std::fs::create_dir_all("out").map_err(|e| Error::Runtime(format!("cannot create out/: {e}")))?;
+                    (default_out(), true)
+                }
             };
-            if !dir.parent().is_none_or(|p| p.as_os_str().is_empty() || p.is_dir()) {
-                std::fs::create_dir_all(dir.parent().unwrap_or(Path::new(".")))
-                    .map_err(|e| Error::Runtime(format!("cannot create {}: {e}", dir.display())))?;
-            }
             let total = cfg.scenarios.len() * cfg.replicates as usize;
             if !quiet {
                 eprintln!("bmu-sim: {} scenario(s) × {} replicate(s) on {threads} thread(s)", cfg.scenarios.len(), cfg.replicates);

@@ -51,7 +51,7 @@ pub fn run(config: &Config, threads: usize, on_done: &(dyn Fn(&RunRecord) + Sync
     pool.install(|| {
         let steady: Vec<SteadyState> = config.scenarios.par_iter().map(|s| steady_state::untreated(&s.params)).collect();
         for (s, st) in config.scenarios.iter().zip(&steady) {
-            if !(st.p_diff >= MIN_P_DIFF) {
+            if st.p_diff.is_nan() || st.p_diff < MIN_P_DIFF {
                 return Err(Error::Model(format!(
                     "scenario `{}`: the untreated differentiation probability is {:.2e} (ROS {:.3}, ATP {:.3}); precursors would never fuse: check the diff_* and mitochondrial parameters",
                     s.name, st.p_diff, st.ros, st.atp

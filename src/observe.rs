@@ -95,3 +95,56 @@ impl Observer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AtSite, CellId, Site, Streams};
+    use crate::processes::testing::{bone, steady};
+    use crate::sim::world_with_rules;
+
+    #[test]
+    fn a_hand_built_world_reads_as_computed_by_hand() {
+        let params = Params { sites: 2, population_scale: 2.0, ..Params::default() };
+        let mut world = world_with_rules(&params, &steady(), Streams::new(1, 0));
+        world.resource_mut::<Clock>().day = 7.0;
+        let active = Bone { matrix: 90.0, osteoid: 5.0, mineral: 80.0, resorbed: 12.0, formed: 2.0 };
+        world.spawn((Site { index: 0 }, active, Bmu { age_days: 10.0, osteoblasts: 300, matrix_at_start: 100.0 }));
+        world.spawn((Site { index: 1 }, bone()));
+        // Three osteoclasts and a precursor, with 10, 20, 30, 40 mitochondria; values exact in binary.
+        for (id, atp) in [0.25, 0.5, 0.75, 1.0].into_iter().enumerate() {
+            let readout = MitoReadout { atp, depolarised: 0.25, ros: 1.5 };
+            let cell = (CellId(id as u64), AtSite(0), Mitochondria::uniform(10 * (id + 1), 10), readout);
+            if id < 3 {
+                world.spawn((cell, Osteoclast { activity: 1.0 }));
+            } else {
+                world.spawn((cell, Precursor { age_days: 0.0 }));
+            }
+        }
+        *world.resource_mut::<MitophagyCount>() = MitophagyCount { removed: 30, cell_days: 12.0 };
+        let mut observer = Observer::new(Reference { mineral: 190.0, matrix: 200.0 });
+        // Mineral 80 + 95 = 175 of 190, matrix 190 of 200; counts over sites·Ω = 4: 3 osteoclasts,
+        // 1 precursor, 300 osteoblasts; space (100 − 90)/2 sites; ATP 2.5/4; 30 removed / 12 cell-days.
+        let want = Sample {
+            day: 7.0,
+            bone_density: 100.0 * (175.0 / 190.0),
+            bone_mass: 95.0,
+            mineral_fraction: 175.0 / 190.0,
+            osteoclasts: 0.75,
+            precursors: 0.25,
+            osteoblasts: 75.0,
+            active_bmus: 1.0,
+            mean_ros: 1.5,
+            mean_atp: 0.625,
+            mean_depolarised: 0.25,
+            mitochondria_per_cell: 25.0,
+            mitophagy_events: 2.5,
+            resorbed: 6.0,
+            formed: 1.0,
+            remodelling_space: 5.0,
+        };
+        assert_eq!(observer.observe(&mut world), want);
+        assert_eq!(*world.resource::<MitophagyCount>(), MitophagyCount::default(), "the count is reset");
+        assert_eq!(observer.observe(&mut world).mitophagy_events, 0.0);
+    }
+}

@@ -49,8 +49,6 @@ pub struct Scenario {
 pub struct Config {
     /// Where it came from (a path, or [`BASELINE_NAME`]).
     pub source: String,
-    /// The text it was read from, hashed into the manifest.
-    pub text: String,
     pub seed: u64,
     pub replicates: u32,
     pub days: f64,
@@ -82,7 +80,7 @@ impl Config {
     }
 
     /// The fully resolved config as TOML: every parameter of every scenario, explicit. Reading it
-    /// back gives the same `Config` (but for `source` and `text`).
+    /// back gives the same `Config` (but for `source`).
     pub fn resolved_toml(&self) -> String {
         resolved::to_toml(self)
     }

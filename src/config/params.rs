@@ -325,7 +325,7 @@ impl Params {
 
     /// Mitochondrial sub-steps per cell step, and their length in days.
     pub fn mito_substeps(&self) -> (u32, f64) {
-        let n = (self.dt_days * 24.0 / self.mito_dt_hours).ceil().max(1.0).min(1e6) as u32;
+        let n = (self.dt_days * 24.0 / self.mito_dt_hours).ceil().clamp(1.0, 1e6) as u32;
         (n, self.dt_days / n as f64)
     }
 

@@ -207,7 +207,6 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
     })?;
     let mut config = Config {
         source: file.into(),
-        text: text.into(),
         seed: 0,
         replicates: 1,
         days: 365.0,
@@ -223,10 +222,10 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
     for (k, v) in Doc::entries(root.get_ref()) {
         let key = k.get_ref().as_ref();
         for (pair, seen) in [(["days", "years"], &mut length), (["spinup_days", "spinup_years"], &mut spinup)] {
-            if pair.contains(&key) {
-                if let Some(prev) = seen.replace(key) {
-                    return Err(doc.err(&k.span(), key, format!("give either `{}` or `{}`, not both (`{prev}` is set too)", pair[0], pair[1])));
-                }
+            if pair.contains(&key)
+                && let Some(prev) = seen.replace(key)
+            {
+                return Err(doc.err(&k.span(), key, format!("give either `{}` or `{}`, not both (`{prev}` is set too)", pair[0], pair[1])));
             }
         }
         if run_key(&doc, &mut config, key, v, &mut locations)? {

@@ -38,7 +38,6 @@ pub fn open_bmu(
 }
 
 /// Quiescent sites activate at the RANKL-scaled rate.
-#[allow(clippy::too_many_arguments)]
 pub fn activate_bmus(
     params: Res<Params>,
     env: Res<Environment>,
@@ -59,5 +58,70 @@ pub fn activate_bmus(
         if chance(&mut rng, t) {
             open_bmu(&mut commands, &mut counters, (entity, site, bone), (&params, &steady, &streams, &env));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AtSite;
+    use crate::processes::testing::{bmu, bone, count, one_system_world};
+    use bevy_ecs::prelude::{Schedule, With, World};
+
+    /// A world of `n` quiescent sites of intact bone running `activate_bmus`.
+    fn sites(n: u32) -> (World, Schedule) {
+        let (mut world, schedule) = one_system_world(activate_bmus);
+        world.resource_mut::<Params>().sites = n;
+        world.spawn_batch((0..n).map(|index| (Site { index }, bone())));
+        (world, schedule)
+    }
+
+    #[test]
+    fn no_rate_or_no_rankl_means_no_activation() {
+        for (rate, rankl) in [(0.0, 1.0), (1e9, 0.0)] {
+            let (mut world, mut schedule) = sites(50);
+            world.resource_mut::<Params>().activation_per_site_per_year = rate;
+            world.resource_mut::<Environment>().rankl = rankl;
+            schedule.run(&mut world);
+            assert_eq!((count::<Bmu>(&mut world), count::<Osteoclast>(&mut world)), (0, 0));
+            assert_eq!(world.resource::<Counters>().bmus_started, 0);
+        }
+    }
+
+    #[test]
+    fn every_quiescent_site_opens_with_the_kernel_steady_state_plus_the_pulse() {
+        let (mut world, mut schedule) = sites(3);
+        let mut p = world.resource_mut::<Params>();
+        (p.activation_per_site_per_year, p.population_scale) = (1e9, 10.0);
+        let busy = world.query::<(Entity, &Site)>().iter(&world).find(|(_, s)| s.index == 1).unwrap().0;
+        world.entity_mut(busy).insert(Bmu { age_days: 7.0, ..bmu(5) });
+        schedule.run(&mut world);
+        // x̄1 = (α1/β1)·√(β2/α2) = 15·√0.005 = 1.06066, x̄2 = 15/√0.005 = 212.132 (Komarova 2003).
+        // Ω = 10: round(2121.32) = 2121 osteoblasts, round(10·(1.06066 + 10)) = round(110.61) = 111 osteoclasts.
+        let mut per_site = [0; 3];
+        for at in world.query_filtered::<&AtSite, With<Osteoclast>>().iter(&world) {
+            per_site[at.0 as usize] += 1;
+        }
+        assert_eq!(per_site, [111, 0, 111]);
+        for (site, b) in world.query::<(&Site, &Bmu)>().iter(&world) {
+            let expected = if site.index == 1 { Bmu { age_days: 7.0, ..bmu(5) } } else { bmu(2121) };
+            assert_eq!(*b, expected, "site {}", site.index);
+        }
+        assert_eq!(world.resource::<Counters>().bmus_started, 2);
+        assert_eq!(world.resource::<Counters>().next_cell_id, 222);
+    }
+
+    #[test]
+    fn activations_match_the_untreated_hazard() {
+        let n = 100_000;
+        let (mut world, mut schedule) = sites(n);
+        world.resource_mut::<Params>().dt_days = 1.0;
+        schedule.run(&mut world);
+        // p = 1 − exp(−2/365) = 0.0054645: mean 546.5, sd √(n·p·(1 − p)) = 23.3.
+        let p = -(-2.0f64 / 365.0).exp_m1();
+        let (mean, sd) = (n as f64 * p, (n as f64 * p * (1.0 - p)).sqrt());
+        let started = world.resource::<Counters>().bmus_started as f64;
+        assert!((started - mean).abs() < 5.0 * sd, "{started} vs {mean} ± {sd}");
+        assert_eq!(count::<Bmu>(&mut world) as f64, started);
     }
 }

@@ -38,3 +38,34 @@ pub fn take_census(
     let cells = osteoclasts.iter().count() + precursors.iter().count();
     mitophagy.cell_days += cells as f64 * params.dt_days;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::processes::testing::one_system_world;
+
+    #[test]
+    fn counts_cells_and_activity_per_site_and_adds_exposure() {
+        let (mut world, mut schedule) = one_system_world(take_census);
+        world.resource_mut::<Params>().sites = 3;
+        // A stale census of the wrong length must be replaced, not added to.
+        *world.resource_mut::<SiteCensus>() =
+            SiteCensus { osteoclasts: vec![9; 5], activity: vec![9.0; 5], precursors: vec![9; 5] };
+        for (site, activity) in [(0, 0.5), (0, 1.5), (2, 1.0)] {
+            world.spawn((AtSite(site), Osteoclast { activity }));
+        }
+        for site in [0, 1, 1] {
+            world.spawn((AtSite(site), Precursor { age_days: 0.0 }));
+        }
+        for run in 1..=2 {
+            schedule.run(&mut world);
+            let c = world.resource::<SiteCensus>();
+            assert_eq!(c.osteoclasts, vec![2, 0, 1]);
+            assert_eq!(c.activity, vec![2.0, 0.0, 1.0]);
+            assert_eq!(c.precursors, vec![1, 2, 0]);
+            // 3 osteoclasts + 3 precursors, 0.1 day each per run: 0.6 cell-days per run.
+            let exposure = world.resource::<MitophagyCount>().cell_days;
+            assert!((exposure - 0.6 * run as f64).abs() < 1e-12, "run {run}: {exposure}");
+        }
+    }
+}

@@ -90,6 +90,7 @@ pub fn apply_interventions(params: Res<Params>, interventions: Res<Interventions
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::processes::testing::one_system_world;
 
     #[test]
     fn knobs_move_in_the_documented_direction() {
@@ -107,5 +108,22 @@ mod tests {
         assert!(with(Kind::MitophagyInducer).parkin_per_day > base.parkin_per_day);
         assert_eq!(with(Kind::Pgc1bLoss).biogenesis_per_day, 0.0);
         assert_eq!(with(Kind::Bisphosphonate).bisphosphonate, 1.0);
+    }
+
+    #[test]
+    fn the_system_applies_denosumab_only_inside_its_window() {
+        let (mut world, mut schedule) = one_system_world(apply_interventions);
+        world.resource_mut::<Params>().rankl = 1.5;
+        let window =
+            Intervention { kind: Kind::Denosumab, start_day: 10.0, end_day: 20.0, ramp_days: 0.0, strength: 1.0 };
+        world.insert_resource(Interventions(vec![window]));
+        // Inside: RANKL = 1.5·(1 − 0.95) = 0.075; outside (end exclusive): back to the untreated 1.5.
+        for (day, rankl) in [(5.0, 1.5), (10.0, 0.075), (19.9, 0.075), (20.0, 1.5), (100.0, 1.5)] {
+            world.resource_mut::<Clock>().day = day;
+            schedule.run(&mut world);
+            let env = *world.resource::<Environment>();
+            assert!((env.rankl - rankl).abs() < 1e-12, "day {day}: {}", env.rankl);
+            assert_eq!(env, Environment { rankl: env.rankl, ..untreated(world.resource::<Params>()) });
+        }
     }
 }

@@ -16,3 +16,8 @@ pub mod resorption;
 
 #[cfg(test)]
 pub(crate) mod testing;
+
+/// Safety bound on the expected births (precursors, osteoblasts) of one BMU in one step: far
+/// above any sane config (the Komarova pulse at Ω = 400 recruits ~20 precursors a step), it keeps
+/// an absurd one from exhausting memory.
+pub const MAX_BIRTHS_PER_STEP: f64 = 1e5;

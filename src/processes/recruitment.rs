@@ -29,14 +29,11 @@ use crate::model::{
     AtSite, Bmu, CellId, Clock, Counters, Environment, MitoReadout, Mitochondria, Osteoclast, Precursor, Process, Site,
     SiteCensus, SteadyState, Streams,
 };
+use crate::processes::MAX_BIRTHS_PER_STEP;
 use crate::processes::mitochondria::readout;
 use bevy_ecs::prelude::{Bundle, Commands, Entity, Query, Res, ResMut};
 use rand::RngExt;
 use rand_distr::Poisson;
-
-/// Safety bound on the expected recruits of one BMU in one step: far above any sane config
-/// (the Komarova pulse at Ω = 1000 recruits ~100), it keeps an absurd one from exhausting memory.
-pub const MAX_RECRUITS_PER_STEP: f64 = 1e5;
 
 /// The differentiation probability p_diff(ROS, ATP) of the module rule.
 pub fn differentiation_probability(p: &Params, ros: f64, atp: f64) -> f64 {
@@ -72,7 +69,6 @@ pub fn new_cell(
 }
 
 /// Active BMUs with osteoclasts recruit precursors at the kernel's formation rate.
-#[allow(clippy::too_many_arguments)]
 pub fn recruit_precursors(
     params: Res<Params>,
     env: Res<Environment>,
@@ -94,7 +90,7 @@ pub fn recruit_precursors(
         let x1 = n1 as f64 / omega;
         let x2 = (bmu.osteoblasts as f64).max(0.5) / omega;
         let rate = omega * kernel.osteoclast_formation(x1, x2) * env.rankl;
-        let mean = (rate * params.dt_days / steady.p_diff).min(MAX_RECRUITS_PER_STEP);
+        let mean = (rate * params.dt_days / steady.p_diff).min(MAX_BIRTHS_PER_STEP);
         let Ok(poisson) = Poisson::new(mean) else { continue };
         let mut rng = streams.stream(Process::Recruitment, site.index as u64, clock.step);
         let n = rng.sample(poisson) as u64;
@@ -138,6 +134,8 @@ pub fn commit_precursors(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::processes::testing::{bmu, cell, count, one_system_world, run_steps, set_census};
+    use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
 
     #[test]
     fn differentiation_is_a_bell_in_ros_and_needs_atp() {
@@ -148,5 +146,57 @@ mod tests {
         assert_eq!(differentiation_probability(&p, 0.5, 0.0), 0.0);
         assert!(differentiation_probability(&p, 0.5, 0.1) < at(0.5));
         assert!((0.0..=1.0).contains(&at(0.7)));
+    }
+
+    /// `n` BMUs of 212 osteoblasts whose census shows `n1` osteoclasts each, no precursors.
+    fn bmus(n: u32, n1: u32) -> (World, Schedule) {
+        let (mut world, schedule) = one_system_world((recruit_precursors, commit_precursors).chain());
+        world.spawn_batch((0..n).map(|index| (Site { index }, bmu(212))));
+        set_census(&mut world, vec![n1; n as usize], vec![n1 as f64; n as usize], vec![0; n as usize]);
+        (world, schedule)
+    }
+
+    #[test]
+    fn a_bmu_without_osteoclasts_recruits_nothing() {
+        let (mut world, mut schedule) = bmus(10, 0);
+        run_steps(&mut world, &mut schedule, 50);
+        assert_eq!(count::<CellId>(&mut world), 0);
+        assert_eq!(world.resource::<Counters>().next_cell_id, 0);
+    }
+
+    #[test]
+    fn neutral_instant_commitment_forms_osteoclasts_at_the_kernel_rate() {
+        let (n, steps) = (1000, 20);
+        let (mut world, mut schedule) = bmus(n, 11);
+        let mut p = world.resource_mut::<Params>();
+        (p.neutral_mitochondria, p.commitment_days) = (true, 0.0);
+        run_steps(&mut world, &mut schedule, steps);
+        // F = α1·x1^g11·x2^g21 = 3·√(11/212) = 0.68336 /day per BMU (Ω = 1). Recruits are
+        // Poisson(F·Δt/p_diff), each fusing with p_diff = 0.5: osteoclasts Poisson(F·Δt).
+        // 1000 BMUs × 20 steps × 0.1 day: mean 1366.7, sd 37.0.
+        let mean = f64::from(n) * steps as f64 * 0.1 * 3.0 * (11.0f64 / 212.0).sqrt();
+        let formed = world.resource::<Counters>().osteoclasts_formed as f64;
+        assert!((formed - mean).abs() < 5.0 * mean.sqrt(), "{formed} vs {mean}");
+        assert_eq!(count::<Osteoclast>(&mut world) as f64, formed);
+        assert_eq!(count::<Precursor>(&mut world), 0, "all committed at once");
+    }
+
+    #[test]
+    fn precursors_wait_for_commitment_then_fuse_or_die() {
+        for (p_diff, fused) in [(1.0, 1), (0.0, 0)] {
+            let (mut world, mut schedule) = one_system_world(commit_precursors);
+            world.resource_mut::<Params>().neutral_mitochondria = true;
+            world.resource_mut::<SteadyState>().p_diff = p_diff;
+            let e = world.spawn((cell(1, vec![10; 100], 0.5), Precursor { age_days: 0.0 })).id();
+            // commitment_days = 1, Δt = 0.1: ten steps of waiting, committed on the 11th.
+            run_steps(&mut world, &mut schedule, 10);
+            let age = world.get::<Precursor>(e).expect("still waiting").age_days;
+            assert!((age - 1.0).abs() < 1e-9, "{age}");
+            run_steps(&mut world, &mut schedule, 1);
+            assert_eq!(count::<Precursor>(&mut world), 0);
+            assert_eq!(count::<Osteoclast>(&mut world), fused);
+            assert_eq!(world.get_entity(e).is_ok(), fused == 1, "a failed precursor is despawned");
+            assert_eq!(world.resource::<Counters>().osteoclasts_formed, fused as u64);
+        }
     }
 }

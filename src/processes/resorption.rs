@@ -55,7 +55,7 @@ pub fn resorb_matrix(params: Res<Params>, census: Res<SiteCensus>, mut sites: Qu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::processes::testing::steady;
+    use crate::processes::testing::{bmu, one_system_world, set_census, steady};
 
     #[test]
     fn less_atp_means_less_resorption_per_cell() {
@@ -66,5 +66,59 @@ mod tests {
         assert!(resorption_activity(&p, &s, s.atp * 1.2) > 1.1);
         let neutral = Params { neutral_mitochondria: true, ..p };
         assert_eq!(resorption_activity(&neutral, &s, 0.0), 1.0);
+    }
+
+    #[test]
+    fn each_osteoclast_activity_follows_its_atp() {
+        for (neutral, expected) in [(false, [0.5, 1.0, 1.5]), (true, [1.0; 3])] {
+            let (mut world, mut schedule) = one_system_world(rate_resorption_activity);
+            world.resource_mut::<Params>().neutral_mitochondria = neutral;
+            // A0 = 0.6, e_atp = 1: a = A/0.6.
+            let cells = [0.3, 0.6, 0.9].map(|atp| {
+                world.spawn((Osteoclast { activity: 7.0 }, MitoReadout { atp, depolarised: 0.1, ros: 0.5 })).id()
+            });
+            schedule.run(&mut world);
+            for (e, a) in cells.into_iter().zip(expected) {
+                assert!((world.get::<Osteoclast>(e).unwrap().activity - a).abs() < 1e-12);
+            }
+        }
+    }
+
+    #[test]
+    fn bmus_resorb_mineralised_matrix_for_activity_above_steady_state() {
+        let (mut world, mut schedule) = one_system_world(resorb_matrix);
+        // Sites: 0 active above x̄1, 1 active below it, 2 quiescent, 3 active with almost no mineralised matrix.
+        set_census(&mut world, vec![11, 1, 11, 1000], vec![11.0, 1.0, 11.0, 1000.0], vec![0; 4]);
+        let bone = Bone { matrix: 100.0, osteoid: 10.0, mineral: 80.0, resorbed: 1.0, formed: 0.0 };
+        let thin = Bone { matrix: 10.5, osteoid: 10.0, mineral: 0.5, ..bone };
+        let sites = [(0, bone, true), (1, bone, true), (2, bone, false), (3, thin, true)].map(|(index, b, active)| {
+            let e = world.spawn((Site { index }, b)).id();
+            if active {
+                world.entity_mut(e).insert(bmu(300));
+            }
+            e
+        });
+        schedule.run(&mut world);
+        let got = sites.map(|e| *world.get::<Bone>(e).unwrap());
+        // x̄1 = 15·√0.005 = 1.0606602; Δz = k1·(11 − x̄1)·Δt = 0.24 · 9.9393398 · 0.1 = 0.2385442,
+        // of which mineral 80/90 (mineralised matrix = 100 − 10).
+        let dz = 0.24 * (11.0 - 15.0 * 0.005f64.sqrt()) * 0.1;
+        assert!((dz - 0.2385442).abs() < 1e-7);
+        let want = Bone { matrix: 100.0 - dz, mineral: 80.0 - dz * 80.0 / 90.0, resorbed: 1.0 + dz, ..bone };
+        for (field, a, b) in [
+            ("matrix", got[0].matrix, want.matrix),
+            ("mineral", got[0].mineral, want.mineral),
+            ("resorbed", got[0].resorbed, want.resorbed),
+        ] {
+            assert!((a - b).abs() < 1e-12, "{field}: {a} vs {b}");
+        }
+        assert_eq!(got[0].osteoid, 10.0, "osteoid is not resorbed");
+        assert_eq!((got[1], got[2]), (bone, bone), "below x̄1 or without a BMU nothing happens");
+        // Δz would be 0.24·998.9·0.1 ≈ 24, but only 0.5 is mineralised: all of it, and its mineral, goes.
+        assert!(
+            (got[3].matrix - 10.0).abs() < 1e-12
+                && got[3].mineral.abs() < 1e-12
+                && (got[3].resorbed - 1.5).abs() < 1e-12
+        );
     }
 }

@@ -1,9 +1,11 @@
 //! Tiny hand-built worlds for the process unit tests.
 
 use crate::config::Params;
-use crate::model::{CellId, Clock, Counters, MitoReadout, Mitochondria, MitophagyCount, SiteCensus, SteadyState, Streams};
+use crate::model::{
+    Bmu, Bone, CellId, Clock, Counters, MitoReadout, Mitochondria, MitophagyCount, SiteCensus, SteadyState, Streams,
+};
 use crate::processes::interventions::untreated;
-use bevy_ecs::prelude::{Bundle, IntoScheduleConfigs, Schedule, World};
+use bevy_ecs::prelude::{Bundle, Component, IntoScheduleConfigs, Schedule, With, World};
 use bevy_ecs::schedule::{ScheduleBuildSettings, LogLevel};
 use std::sync::Arc;
 
@@ -34,4 +36,34 @@ pub fn cell(id: u64, units: Vec<u8>, ros: f64) -> impl Bundle {
 /// A plausible steady state for fate tests.
 pub fn steady() -> SteadyState {
     SteadyState { depolarised: 0.1, atp: 0.6, ros: 0.5, p_diff: 0.5, mitochondria_per_cell: 100.0, reservoir: Arc::new(vec![]) }
+}
+
+/// Intact bone: matrix 100, mineral 95, no osteoid.
+pub fn bone() -> Bone {
+    Bone { matrix: 100.0, osteoid: 0.0, mineral: 95.0, resorbed: 0.0, formed: 0.0 }
+}
+
+/// A fresh BMU with `osteoblasts`, started on matrix 100.
+pub fn bmu(osteoblasts: u32) -> Bmu {
+    Bmu { age_days: 0.0, osteoblasts, matrix_at_start: 100.0 }
+}
+
+/// Fill the census by hand (one entry per site) and set `params.sites` to match.
+pub fn set_census(world: &mut World, osteoclasts: Vec<u32>, activity: Vec<f64>, precursors: Vec<u32>) {
+    assert!(osteoclasts.len() == activity.len() && activity.len() == precursors.len());
+    world.resource_mut::<Params>().sites = osteoclasts.len() as u32;
+    *world.resource_mut::<SiteCensus>() = SiteCensus { osteoclasts, activity, precursors };
+}
+
+/// Entities carrying component `C`.
+pub fn count<C: Component>(world: &mut World) -> usize {
+    world.query_filtered::<(), With<C>>().iter(world).count()
+}
+
+/// Run `schedule` `n` times, advancing `Clock.step` (which keys the streams) after each run.
+pub fn run_steps(world: &mut World, schedule: &mut Schedule, n: u64) {
+    for _ in 0..n {
+        schedule.run(world);
+        world.resource_mut::<Clock>().step += 1;
+    }
 }

@@ -99,3 +99,11 @@ fn help_and_params_succeed() {
     let r = bmu(tmp.path(), &["--version"]).ok();
     assert!(r.stdout.starts_with("bmu-sim "), "{}", r.stdout);
 }
+
+#[test]
+fn the_parameter_reference_in_docs_is_current() {
+    let tmp = TempDir::new("params_doc");
+    let table = bmu(tmp.path(), &["params"]).ok().stdout;
+    let doc = read(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/parameters.md")));
+    assert!(doc.ends_with(&table), "docs/parameters.md is stale: regenerate it from `bmu-sim params`");
+}

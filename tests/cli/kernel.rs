@@ -54,6 +54,7 @@ fn the_neutral_abm_reproduces_the_komarova_cycle() {
     let ode = ode(&tmp);
     let dir = run_ok(&tmp, KOMAROVA, "out", &[]);
     let [e1, e2, ez] = max_errors(&ode, &abm(&dir));
+    eprintln!("komarova2003.toml: max error x1 {e1:.4}, x2 {e2:.3}, z {ez:.3} points");
     let peak1 = ode.values().map(|v| v[0]).fold(0.0, f64::max);
     let peak2 = ode.values().map(|v| v[1]).fold(0.0, f64::max);
     assert!(e1 < 0.05 * peak1, "osteoclasts: max error {e1} vs 5 % of peak {peak1}");
@@ -70,7 +71,9 @@ fn the_error_shrinks_as_the_population_scale_grows() {
         .map(|omega| {
             let set = format!("population_scale={omega}");
             let dir = run_ok(&tmp, KOMAROVA, &format!("out{omega}"), &["--set", &set, "--replicates", "40"]);
-            max_errors(&ode, &abm(&dir))
+            let e = max_errors(&ode, &abm(&dir));
+            eprintln!("Ω = {omega}: max error x1 {:.4}, x2 {:.3}, z {:.3} points", e[0], e[1], e[2]);
+            e
         })
         .collect();
     // Bone integrates the positive parts y1, y2, whose bias is O(1/Ω): the error must fall by

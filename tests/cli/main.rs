@@ -8,3 +8,4 @@ mod determinism;
 mod errors;
 mod outputs;
 mod kernel;
+mod baseline;

@@ -25,7 +25,7 @@ use bevy_ecs::prelude::{Query, Res};
 
 /// ATP, depolarised fraction and ROS of one set of mitochondria.
 pub fn read(units: &[u8], params: &Params, env: &Environment) -> (f64, f64, f64) {
-    let top = params.health_levels as u32;
+    let top = params.health_levels;
     let dep = params.depolarised_threshold as u8;
     let (mut polarised_health, mut depolarised, mut deficit) = (0u32, 0u32, 0u32);
     for &u in units {
