@@ -18,6 +18,7 @@
 //! Shirihai 2009 Biophys J 96:3509: fusion helps quality control only if it is selective.
 
 use crate::config::Params;
+use super::select_indices;
 use crate::model::streams::{Hits, hazard_to_probability};
 use crate::model::{CellId, Clock, Mitochondria, Process, Streams};
 use bevy_ecs::prelude::{Local, Query, Res};
@@ -29,6 +30,7 @@ pub fn fuse_mitochondria(
     clock: Res<Clock>,
     streams: Res<Streams>,
     mut pool: Local<Vec<u32>>,
+    mut out: Local<Vec<usize>>,
     mut cells: Query<(&CellId, &mut Mitochondria)>,
 ) {
     let (_, dt) = params.mito_substeps();
@@ -37,24 +39,15 @@ pub fn fuse_mitochondria(
     for (id, mut mito) in &mut cells {
         let mut rng = streams.stream(Process::Fusion, id.0, clock.mito_step);
         let units = &mut mito.units;
-        pool.clear();
-        pool.extend((0..units.len() as u32).filter(|&i| {
-            let u = units[i as usize];
-            !Mitochondria::tagged(u) && Mitochondria::health(u) > floor
-        }));
-        // Eligible units stay out with probability 1 − p_join: drop those (few) by index.
-        let eligible = pool.len();
-        let mut kept = 0;
-        let mut out = Hits::new(&mut rng, eligible, 1.0 - p_join).peekable();
-        for k in 0..eligible {
-            if out.peek() == Some(&k) {
-                out.next();
-            } else {
-                pool[kept] = pool[k];
-                kept += 1;
-            }
+        // Untagged (raw byte below the tag bit) and above θfus.
+        select_indices(units, &mut pool, |u| (u > floor) & (u < Mitochondria::TAG));
+        // Eligible units stay out with probability 1 − p_join: drop those (few) by position. The
+        // pool's order does not matter (it is paired at random), so each goes by a swap.
+        out.clear();
+        out.extend(Hits::new(&mut rng, pool.len(), 1.0 - p_join));
+        for &k in out.iter().rev() {
+            pool.swap_remove(k);
         }
-        pool.truncate(kept);
         // Pair the pool uniformly at random: each unit in turn takes a random partner from the
         // units not yet paired (a partial Fisher–Yates shuffle, one draw per pair).
         for k in (0..pool.len().saturating_sub(1)).step_by(2) {

@@ -18,7 +18,7 @@
 use crate::config::Params;
 use crate::model::streams::{hazard_to_probability, threshold};
 use crate::model::{CellId, Clock, Environment, Mitochondria, MitophagyCount, Process, Streams};
-use super::remove_indices;
+use super::{remove_indices, select_indices};
 use bevy_ecs::prelude::{Local, Query, Res, ResMut};
 use rand::Rng;
 
@@ -47,8 +47,7 @@ pub fn clear_tagged_mitochondria(
     let t = threshold(hazard_to_probability(env.parkin_per_day, dt));
     for (id, mut mito) in &mut cells {
         let units = &mut mito.units;
-        tagged.clear();
-        tagged.extend((0..units.len()).filter(|&i| Mitochondria::tagged(units[i])));
+        select_indices(units, &mut tagged, Mitochondria::tagged);
         if tagged.is_empty() {
             continue;
         }
