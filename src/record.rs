@@ -94,7 +94,8 @@ pub struct RunRecord {
     pub bmus_started: u64,
     /// BMUs that completed their cycle during the recorded period.
     pub bmus_completed: u64,
-    /// Osteoclasts formed, and osteoclasts that died, during the recorded period.
+    /// Osteoclasts formed by precursor fusion (activation pulses not included), and osteoclasts
+    /// that died, during the recorded period.
     pub osteoclasts_formed: u64,
     pub osteoclasts_died: u64,
     /// Wall-clock seconds the run took. Not written to any byte-compared file.

@@ -1,10 +1,8 @@
 //! Tiny hand-built worlds for the process unit tests.
 
 use crate::config::Params;
-use crate::model::{
-    Bmu, Bone, CellId, Clock, Counters, MitoReadout, Mitochondria, MitophagyCount, SiteCensus, SteadyState, Streams,
-};
-use crate::processes::interventions::untreated;
+use crate::model::{Bmu, Bone, CellId, Clock, MitoReadout, Mitochondria, SiteCensus, SteadyState, Streams};
+use crate::sim::world_with_rules;
 use bevy_ecs::prelude::{Bundle, Component, IntoScheduleConfigs, Schedule, With, World};
 use bevy_ecs::schedule::{ScheduleBuildSettings, LogLevel};
 use std::sync::Arc;
@@ -12,16 +10,7 @@ use std::sync::Arc;
 /// A world with default parameters, untreated knobs and fixed streams, and a schedule holding
 /// `systems` (ambiguity detection on).
 pub fn one_system_world<M>(systems: impl IntoScheduleConfigs<bevy_ecs::system::ScheduleSystem, M>) -> (World, Schedule) {
-    let params = Params::default();
-    let mut world = World::new();
-    world.insert_resource(untreated(&params));
-    world.insert_resource(params);
-    world.insert_resource(Clock::default());
-    world.insert_resource(Streams::new(42, 0));
-    world.insert_resource(Counters::default());
-    world.insert_resource(MitophagyCount::default());
-    world.insert_resource(SiteCensus::default());
-    world.insert_resource(steady());
+    let world = world_with_rules(&Params::default(), &steady(), Streams::new(42, 0));
     let mut schedule = Schedule::default();
     schedule.set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..Default::default() });
     schedule.add_systems(systems);
