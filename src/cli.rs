@@ -110,67 +110,77 @@ pub fn main(args: &[String]) -> Result<(), Error> {
         Command::Version => println!("bmu-sim {}", env!("CARGO_PKG_VERSION")),
         Command::Params => print!("{}", Params::markdown_table()),
         Command::Validate { config, overrides } => describe(&load(Some(&config), &overrides)?),
-        Command::Calibrate { config, overrides, threads } => {
-            let mut cfg = load(config.as_deref(), &overrides)?;
-            cfg.scenarios.truncate(1);
-            let result = ensemble::run(&cfg, threads, &|_| {})?;
-            let c = calibration::calibrate(&cfg, &result)
-                .ok_or_else(|| Error::Model("nothing was formed: cannot calibrate k2".into()))?;
-            println!("calibrated from {}, scenario {}, {} replicates x {} days:", cfg.source, c.scenario, cfg.replicates, cfg.days);
-            println!("k2_pct_per_cell_day = {:.6}    # 95% CI {:.6} to {:.6}", c.k2.mean, c.k2.ci_lo, c.k2.ci_hi);
-            println!("initial_mineral_fraction = {:.4}    # 95% CI {:.4} to {:.4}", c.mineral_fraction.mean, c.mineral_fraction.ci_lo, c.mineral_fraction.ci_hi);
-            println!("# per site: resorbed {:.2} %, formed {:.2} % over the record", c.resorbed_per_site, c.formed_per_site);
-            println!("# turnover {:.1} %/year, remodelling space {:.2} %, {:.0} active BMUs", c.turnover_pct_per_year, c.remodelling_space, c.active_bmus);
-        }
-        Command::Meanfield { days, dt, every, out } => {
-            let kernel = meanfield::Kernel::komarova2003();
-            let rows = meanfield::solve(&kernel, meanfield::pulse_start(&kernel, 10.0), days, dt, every);
-            let fail = |e: std::io::Error| match e.kind() {
-                std::io::ErrorKind::BrokenPipe => Ok(()),
-                _ => Err(Error::Runtime(format!("cannot write the meanfield CSV: {e}"))),
-            };
-            match out {
-                Some(path) => {
-                    let file = std::fs::File::create(&path).map_err(|e| Error::Runtime(format!("{}: {e}", path.display())))?;
-                    meanfield::write_csv(&rows, std::io::BufWriter::new(file)).or_else(fail)?
-                }
-                None => meanfield::write_csv(&rows, std::io::stdout().lock()).or_else(fail)?,
-            }
-        }
+        Command::Calibrate { config, overrides, threads } => calibrate(&load(config.as_deref(), &overrides)?, threads)?,
+        Command::Meanfield { days, dt, every, out } => meanfield_csv(days, dt, every, out)?,
         Command::Run { config, out, overrides, threads, force, quiet } => {
             let cfg = load(config.as_deref(), &overrides)?;
-            let default_out = || {
-                let stem = config.as_deref().and_then(|p| p.file_stem()).map_or("baseline".into(), |s| s.to_string_lossy().into_owned());
-                PathBuf::from("out").join(stem)
-            };
             // The default directory is the tool's own: it is created, and replaced run after run.
             let (dir, force) = match out {
                 Some(dir) => (dir, force),
                 None => {
                     std::fs::create_dir_all("out").map_err(|e| Error::Runtime(format!("cannot create out/: {e}")))?;
-                    (default_out(), true)
+                    let stem = config.as_deref().and_then(Path::file_stem).map_or("baseline".into(), |s| s.to_string_lossy());
+                    (PathBuf::from("out").join(&*stem), true)
                 }
             };
-            let total = cfg.scenarios.len() * cfg.replicates as usize;
-            if !quiet {
-                eprintln!("bmu-sim: {} scenario(s) × {} replicate(s) on {threads} thread(s)", cfg.scenarios.len(), cfg.replicates);
-            }
-            let done = std::sync::atomic::AtomicUsize::new(0);
-            let started = Instant::now();
-            let report = |r: &bmu_sim::record::RunRecord| {
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if !quiet {
-                    eprintln!("  [{n}/{total}] {} replicate {} ({:.1} s)", r.scenario, r.replicate, r.wall_seconds);
-                }
-            };
-            let staging = Staging::begin(&dir, force)?;
-            let result = ensemble::run(&cfg, threads, &report)?;
-            let written = bundle::write_run_directory(staging, &cfg, &result, args)?;
-            print_summary(&cfg, &result);
-            println!("wrote {} in {:.1} s", written.display(), started.elapsed().as_secs_f64());
+            run(&cfg, &dir, force, threads, quiet, args)?;
         }
     }
     Ok(())
+}
+
+/// `run`: the ensemble, its run directory and a one-line summary per scenario.
+fn run(cfg: &Config, dir: &Path, force: bool, threads: usize, quiet: bool, args: &[String]) -> Result<(), Error> {
+    let total = cfg.scenarios.len() * cfg.replicates as usize;
+    if !quiet {
+        eprintln!("bmu-sim: {} scenario(s) × {} replicate(s) on {threads} thread(s)", cfg.scenarios.len(), cfg.replicates);
+    }
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let started = Instant::now();
+    let report = |r: &bmu_sim::record::RunRecord| {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if !quiet {
+            eprintln!("  [{n}/{total}] {} replicate {} ({:.1} s)", r.scenario, r.replicate, r.wall_seconds);
+        }
+    };
+    let staging = Staging::begin(dir, force)?;
+    let result = ensemble::run(cfg, threads, &report)?;
+    let written = bundle::write_run_directory(staging, cfg, &result, args)?;
+    print_summary(cfg, &result);
+    println!("wrote {} in {:.1} s", written.display(), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `calibrate`: fit the neutral k2 and the stationary mineral fraction of the first scenario.
+fn calibrate(cfg: &Config, threads: usize) -> Result<(), Error> {
+    let mut cfg = cfg.clone();
+    cfg.scenarios.truncate(1);
+    let result = ensemble::run(&cfg, threads, &|_| {})?;
+    let c = calibration::calibrate(&cfg, &result).ok_or_else(|| Error::Model("nothing was formed: cannot calibrate k2".into()))?;
+    println!("calibrated from {}, scenario {}, {} replicates x {} days:", cfg.source, c.scenario, cfg.replicates, cfg.days);
+    println!("k2_pct_per_cell_day = {:.6}    # 95% CI {:.6} to {:.6}", c.k2.mean, c.k2.ci_lo, c.k2.ci_hi);
+    let m = &c.mineral_fraction;
+    println!("initial_mineral_fraction = {:.4}    # 95% CI {:.4} to {:.4}", m.mean, m.ci_lo, m.ci_hi);
+    println!("# per site: resorbed {:.2} %, formed {:.2} % over the record", c.resorbed_per_site, c.formed_per_site);
+    println!("# turnover {:.1} %/year, remodelling space {:.2} %, {:.0} active BMUs", c.turnover_pct_per_year, c.remodelling_space, c.active_bmus);
+    Ok(())
+}
+
+/// `meanfield`: the Komarova ODE from the activation pulse, as CSV, to a file or stdout.
+fn meanfield_csv(days: f64, dt: f64, every: f64, out: Option<PathBuf>) -> Result<(), Error> {
+    let kernel = meanfield::Kernel::komarova2003();
+    let rows = meanfield::solve(&kernel, meanfield::pulse_start(&kernel, 10.0), days, dt, every);
+    let fail = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => Ok(()),
+        _ => Err(Error::Runtime(format!("cannot write the meanfield CSV: {e}"))),
+    };
+    match out {
+        Some(path) => {
+            let file = std::fs::File::create(&path).map_err(|e| Error::Runtime(format!("{}: {e}", path.display())))?;
+            meanfield::write_csv(&rows, std::io::BufWriter::new(file)).or_else(fail)
+        }
+        None => meanfield::write_csv(&rows, std::io::stdout().lock()).or_else(fail),
+    }
 }
 
 /// What `validate` prints.
