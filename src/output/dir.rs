@@ -3,7 +3,8 @@
 //! Files are written into a hidden sibling directory `.<name>.partial-<pid>` and renamed onto
 //! the final path only when everything has been written ([`Staging::commit`]). A run that fails
 //! or panics part-way drops its [`Staging`], which removes the partial directory, so an output
-//! directory is either complete or absent.
+//! directory is either complete or absent. A run killed by a signal cannot clean up; the next run
+//! into the same place removes its partial directory once its process is gone (Linux).
 
 use std::fmt;
 use std::fs::{self, File};
@@ -73,6 +74,26 @@ pub struct Staging {
     committed: bool,
 }
 
+/// Remove staging directories `<prefix><pid>` left by runs that were killed (a signal skips
+/// `Drop`): those whose process no longer exists. Only where `/proc` tells; elsewhere nothing.
+fn remove_abandoned(parent: &Path, prefix: &std::ffi::OsStr) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let prefix = prefix.to_string_lossy();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name.to_str().and_then(|n| n.strip_prefix(&*prefix)).and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !Path::new("/proc").join(pid.to_string()).exists()
+        {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 impl Staging {
     /// Starts writing an output directory that will become `final_dir`.
     ///
@@ -99,9 +120,12 @@ impl Staging {
         if force && fs::symlink_metadata(final_dir).is_ok() && !final_dir.is_dir() {
             return Err(OutputError::Exists(final_dir.to_path_buf()));
         }
-        let mut staging_name = std::ffi::OsString::from(".");
-        staging_name.push(name);
-        staging_name.push(format!(".partial-{}", std::process::id()));
+        let mut prefix = std::ffi::OsString::from(".");
+        prefix.push(name);
+        prefix.push(".partial-");
+        remove_abandoned(parent, &prefix);
+        let mut staging_name = prefix;
+        staging_name.push(std::process::id().to_string());
         let staging = parent.join(staging_name);
         fs::create_dir(&staging).map_err(|e| OutputError::io(&staging, e))?;
         Ok(Staging {
@@ -218,6 +242,17 @@ mod tests {
         let mut f = st.file(name).expect("create file");
         f.write_all(body.as_bytes()).expect("write");
         f.flush().expect("flush");
+    }
+
+    #[test]
+    fn staging_left_by_a_killed_run_is_swept() {
+        let root = TempRoot::new();
+        // PIDs above the kernel's maximum (4 194 304) never belong to a live process.
+        fs::create_dir(root.0.join(".results.partial-4999999")).expect("abandoned");
+        fs::create_dir(root.0.join(".other.partial-4999999")).expect("someone else's");
+        let st = Staging::begin(&root.0.join("results"), false).expect("begin");
+        st.commit().expect("commit");
+        assert_eq!(root.entries(), vec![".other.partial-4999999".to_string(), "results".to_string()]);
     }
 
     #[test]
