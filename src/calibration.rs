@@ -22,6 +22,7 @@
 use crate::config::Config;
 use crate::ensemble::Ensemble;
 use crate::output::{Summary, summarize};
+use crate::record::{RunRecord, Sample};
 
 /// What a calibration run found.
 #[derive(Clone, Debug)]
@@ -39,37 +40,38 @@ pub struct Calibration {
     pub active_bmus: f64,
 }
 
+/// Mean of `metric` over the second half of a run's samples.
+fn late_mean(run: &RunRecord, metric: fn(&Sample) -> f64) -> f64 {
+    let late = &run.samples[run.samples.len() / 2..];
+    late.iter().map(metric).sum::<f64>() / late.len() as f64
+}
+
 /// Estimate the neutral k2 and the stationary mineral fraction from the first scenario's runs.
 pub fn calibrate(config: &Config, ensemble: &Ensemble) -> Option<Calibration> {
     let scenario = config.scenarios.first()?;
     let k2 = scenario.params.k2_pct_per_cell_day;
-    let runs: Vec<_> = ensemble.runs.iter().filter(|r| r.scenario == scenario.name && r.samples.len() > 1).collect();
-    let last = |r: &&crate::record::RunRecord| r.samples.last().cloned().unwrap_or_default();
-    let resorbed: f64 = runs.iter().map(|r| last(r).resorbed).sum();
-    let formed: f64 = runs.iter().map(|r| last(r).formed).sum();
+    let runs: Vec<&RunRecord> = ensemble.runs.iter().filter(|r| r.scenario == scenario.name && r.samples.len() > 1).collect();
+    // (resorbed, formed) over each run's record: cumulative since day 0, so the last sample.
+    let totals: Vec<(f64, f64)> = runs.iter().filter_map(|r| r.samples.last()).map(|s| (s.resorbed, s.formed)).collect();
+    let resorbed: f64 = totals.iter().map(|t| t.0).sum();
+    let formed: f64 = totals.iter().map(|t| t.1).sum();
     if runs.is_empty() || formed <= 0.0 {
         return None;
     }
-    let ratios: Vec<f64> = runs.iter().map(|r| k2 * last(r).resorbed / last(r).formed.max(f64::MIN_POSITIVE)).collect();
-    let mut k2_summary = summarize(&ratios);
-    let point = k2 * resorbed / formed;
-    let half = |r: &&crate::record::RunRecord| r.samples.len() / 2;
-    let mean_late = |r: &&crate::record::RunRecord, f: fn(&crate::record::Sample) -> f64| {
-        let late = &r.samples[half(r)..];
-        late.iter().map(f).sum::<f64>() / late.len() as f64
-    };
-    let minerals: Vec<f64> = runs.iter().map(|r| mean_late(r, |s| s.mineral_fraction)).collect();
+    let ratios: Vec<f64> = totals.iter().map(|&(r, f)| k2 * r / f.max(f64::MIN_POSITIVE)).collect();
+    // The interval comes from the replicate ratios; the point is the ratio of the sums.
+    let k2_fit = Summary { mean: k2 * resorbed / formed, ..summarize(&ratios) };
+    let minerals: Vec<f64> = runs.iter().map(|r| late_mean(r, |s| s.mineral_fraction)).collect();
     let years = runs[0].samples.last().map_or(1.0, |s| s.day / 365.0).max(f64::MIN_POSITIVE);
     let n = runs.len() as f64;
-    k2_summary.mean = point;
     Some(Calibration {
         scenario: scenario.name.clone(),
-        k2: k2_summary,
+        k2: k2_fit,
         resorbed_per_site: resorbed / n,
         formed_per_site: formed / n,
         mineral_fraction: summarize(&minerals),
         turnover_pct_per_year: resorbed / n / years,
-        remodelling_space: runs.iter().map(|r| mean_late(r, |s| s.remodelling_space)).sum::<f64>() / n,
-        active_bmus: runs.iter().map(|r| mean_late(r, |s| s.active_bmus)).sum::<f64>() / n,
+        remodelling_space: runs.iter().map(|r| late_mean(r, |s| s.remodelling_space)).sum::<f64>() / n,
+        active_bmus: runs.iter().map(|r| late_mean(r, |s| s.active_bmus)).sum::<f64>() / n,
     })
 }

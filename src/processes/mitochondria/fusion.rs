@@ -29,8 +29,8 @@ pub fn fuse_mitochondria(
     params: Res<Params>,
     clock: Res<Clock>,
     streams: Res<Streams>,
-    mut pool: Local<Vec<u32>>,
-    mut out: Local<Vec<usize>>,
+    mut pool: Local<Vec<usize>>,
+    mut left_out: Local<Vec<usize>>,
     mut cells: Query<(&CellId, &mut Mitochondria)>,
 ) {
     let (_, dt) = params.mito_substeps();
@@ -43,9 +43,9 @@ pub fn fuse_mitochondria(
         select_indices(units, &mut pool, |u| (u > floor) & (u < Mitochondria::TAG));
         // Eligible units stay out with probability 1 − p_join: drop those (few) by position. The
         // pool's order does not matter (it is paired at random), so each goes by a swap.
-        out.clear();
-        out.extend(Hits::new(&mut rng, pool.len(), 1.0 - p_join));
-        for &k in out.iter().rev() {
+        left_out.clear();
+        left_out.extend(Hits::new(&mut rng, pool.len(), 1.0 - p_join));
+        for &k in left_out.iter().rev() {
             pool.swap_remove(k);
         }
         // Pair the pool uniformly at random: each unit in turn takes a random partner from the
@@ -53,7 +53,7 @@ pub fn fuse_mitochondria(
         for k in (0..pool.len().saturating_sub(1)).step_by(2) {
             let j = rng.random_range(k as u32 + 1..pool.len() as u32) as usize;
             pool.swap(k + 1, j);
-            let (a, b) = (pool[k] as usize, pool[k + 1] as usize);
+            let (a, b) = (pool[k], pool[k + 1]);
             let total = units[a] + units[b];
             units[a] = total.div_ceil(2);
             units[b] = total / 2;

@@ -31,12 +31,12 @@ pub fn remove_indices(units: &mut Vec<u8>, sorted: &[usize]) {
 /// Fill `out` with the indices of the units for which `keep` holds, in order. Branch-free (every
 /// index is written, the cursor advances only on a match), which matters in the hot loops where
 /// the matches are scattered and a branch would mispredict.
-pub fn select_indices<T: Copy + From<u16> + TryFrom<usize>>(units: &[u8], out: &mut Vec<T>, keep: impl Fn(u8) -> bool) {
+pub fn select_indices(units: &[u8], out: &mut Vec<usize>, keep: impl Fn(u8) -> bool) {
     out.clear();
-    out.resize(units.len() + 1, T::from(0));
+    out.resize(units.len() + 1, 0);
     let mut k = 0;
     for (i, &u) in units.iter().enumerate() {
-        out[k] = T::try_from(i).unwrap_or(T::from(0));
+        out[k] = i;
         k += usize::from(keep(u));
     }
     out.truncate(k);
