@@ -22,8 +22,8 @@ usage:
   bmu-sim meanfield [--days N] [--dt D] [--every E] [--out FILE]
       The deterministic Komarova 2003 ODE from the activation pulse, as CSV day,x1,x2,z.
   bmu-sim calibrate [CONFIG] [--replicates N] [--threads N] [--set KEY=VALUE]...
-      Fit the bone-neutral k2_pct_per_cell_day and the stationary initial_mineral_fraction of
-      CONFIG's first scenario (default: the embedded baseline) from an ensemble run.
+      Fit the stationary initial_mineral_fraction of CONFIG's first scenario (default: the
+      embedded baseline) from an ensemble run.
   bmu-sim params
       The parameter table: keys, defaults, accepted values, meaning.
 ";
@@ -151,18 +151,18 @@ fn run(cfg: &Config, dir: &Path, force: bool, threads: usize, quiet: bool, args:
     Ok(())
 }
 
-/// `calibrate`: fit the neutral k2 and the stationary mineral fraction of the first scenario.
+/// `calibrate`: fit the stationary mineral fraction of the first scenario.
 fn calibrate(cfg: &Config, threads: usize) -> Result<(), Error> {
     let mut cfg = cfg.clone();
     cfg.scenarios.truncate(1);
     let result = ensemble::run(&cfg, threads, &|_| {})?;
-    let c = calibration::calibrate(&cfg, &result).ok_or_else(|| Error::Model("nothing was formed: cannot calibrate k2".into()))?;
+    let c = calibration::calibrate(&cfg, &result).ok_or_else(|| Error::Model("no samples were recorded: cannot calibrate".into()))?;
     println!("calibrated from {}, scenario {}, {} replicates x {} days:", cfg.source, c.scenario, cfg.replicates, cfg.days);
-    println!("k2_pct_per_cell_day = {:.6}    # 95% CI {:.6} to {:.6}", c.k2.mean, c.k2.ci_lo, c.k2.ci_hi);
     let m = &c.mineral_fraction;
     println!("initial_mineral_fraction = {:.4}    # 95% CI {:.4} to {:.4}", m.mean, m.ci_lo, m.ci_hi);
-    println!("# per site: resorbed {:.2} %, formed {:.2} % over the record", c.resorbed_per_site, c.formed_per_site);
-    println!("# turnover {:.1} %/year, remodelling space {:.2} %, {:.0} active BMUs", c.turnover_pct_per_year, c.remodelling_space, c.active_bmus);
+    let z = &c.bone_mass;
+    println!("# bone mass at the end {:.2} % (95% CI {:.2} to {:.2}): the balance is not fitted", z.mean, z.ci_lo, z.ci_hi);
+    println!("# turnover {:.1} %/year, remodelling space {:.2} % of bone", c.turnover_pct_per_year, c.remodelling_space_pct);
     Ok(())
 }
 

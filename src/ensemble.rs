@@ -1,44 +1,51 @@
 //! Ensembles: every (scenario, replicate) run of a config, in parallel with rayon, merged in
 //! canonical order (scenarios as in the config, replicates ascending). A run's result depends only
 //! on the config, the seed and the replicate, never on the thread that ran it.
+//!
+//! Every scenario is measured against one untreated reference, the config's `[params]`
+//! (DESIGN.md §1.4): its mitochondrial steady state (D0, A0, p_diff0) is computed once and shared,
+//! so a scenario that changes a mitochondrial parameter shows its effect on fates instead of
+//! having it normalised away.
 
+use crate::Error;
 use crate::config::{Config, Scenario};
 use crate::model::{SteadyState, Streams};
 use crate::record::RunRecord;
-use crate::sim::Simulation;
+use crate::sim::{Setup, Simulation};
 use crate::steady_state;
-use crate::Error;
 use rayon::prelude::*;
 use std::time::Instant;
 
 /// The results of a whole config.
 pub struct Ensemble {
     pub runs: Vec<RunRecord>,
-    /// The untreated mitochondrial steady state of each scenario, in config order.
-    pub steady: Vec<SteadyState>,
+    /// The untreated reference's mitochondrial steady state, shared by every scenario.
+    pub reference: SteadyState,
 }
 
 /// Below this baseline differentiation probability precursors practically never fuse; such a
 /// parameter set is refused rather than simulated.
 pub const MIN_P_DIFF: f64 = 1e-4;
 
+/// The untreated reference of `config`, or why it cannot be simulated.
+pub fn reference(config: &Config) -> Result<SteadyState, Error> {
+    let st = steady_state::untreated(&config.reference);
+    if st.p_diff.is_nan() || st.p_diff < MIN_P_DIFF {
+        return Err(Error::Model(format!(
+            "the untreated differentiation probability of [params] is {:.2e} (ROS {:.3}, ATP {:.3}); precursors would never fuse: check the diff_* and mitochondrial parameters",
+            st.p_diff, st.ros, st.atp
+        )));
+    }
+    Ok(st)
+}
+
 /// Run one replicate of one scenario.
-pub fn run_one(config: &Config, scenario: &Scenario, steady: &SteadyState, replicate: u32) -> RunRecord {
+pub fn run_one(config: &Config, scenario: &Scenario, reference: &SteadyState, replicate: u32) -> RunRecord {
     let start = Instant::now();
     let streams = Streams::new(config.seed, replicate);
-    let sim = Simulation::new(scenario, steady, streams, config.spinup_days);
-    let (samples, counters) = sim.run(config.days, config.record_every_days);
-    RunRecord {
-        scenario: scenario.name.clone(),
-        replicate,
-        seed: streams.seed(),
-        samples,
-        bmus_started: counters.bmus_started,
-        bmus_completed: counters.bmus_completed,
-        osteoclasts_formed: counters.osteoclasts_formed,
-        osteoclasts_died: counters.osteoclasts_died,
-        wall_seconds: start.elapsed().as_secs_f64(),
-    }
+    let setup = Setup { law: config.bone_law, reference: &config.reference, steady: reference };
+    let record = Simulation::new(setup, scenario, streams, config.spinup_days).run(config.days, config.record_every_days);
+    RunRecord { scenario: scenario.name.clone(), replicate, seed: streams.seed(), wall_seconds: start.elapsed().as_secs_f64(), ..record }
 }
 
 /// Run every scenario × replicate of `config` on `threads` threads. `on_done` is called after
@@ -49,25 +56,17 @@ pub fn run(config: &Config, threads: usize, on_done: &(dyn Fn(&RunRecord) + Sync
         .build()
         .map_err(|e| Error::Runtime(format!("cannot start {threads} threads: {e}")))?;
     pool.install(|| {
-        let steady: Vec<SteadyState> = config.scenarios.par_iter().map(|s| steady_state::untreated(&s.params)).collect();
-        for (s, st) in config.scenarios.iter().zip(&steady) {
-            if st.p_diff.is_nan() || st.p_diff < MIN_P_DIFF {
-                return Err(Error::Model(format!(
-                    "scenario `{}`: the untreated differentiation probability is {:.2e} (ROS {:.3}, ATP {:.3}); precursors would never fuse: check the diff_* and mitochondrial parameters",
-                    s.name, st.p_diff, st.ros, st.atp
-                )));
-            }
-        }
+        let reference = reference(config)?;
         let jobs: Vec<(usize, u32)> =
             (0..config.scenarios.len()).flat_map(|s| (0..config.replicates).map(move |r| (s, r))).collect();
         let runs = jobs
             .par_iter()
             .map(|&(s, r)| {
-                let record = run_one(config, &config.scenarios[s], &steady[s], r);
+                let record = run_one(config, &config.scenarios[s], &reference, r);
                 on_done(&record);
                 record
             })
             .collect();
-        Ok(Ensemble { runs, steady })
+        Ok(Ensemble { runs, reference })
     })
 }

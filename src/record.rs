@@ -4,14 +4,18 @@
 //! output layer (`output/`) writes them. Neither side knows the other.
 
 /// Names of the metrics in a [`Sample`], in column order. `summary.csv` uses the same names.
-pub const METRICS: [&str; 15] = [
+pub const METRICS: [&str; 19] = [
     "bone_density",
     "bone_mass",
+    "site_bone_sd",
     "mineral_fraction",
     "osteoclasts",
     "precursors",
     "osteoblasts",
     "active_bmus",
+    "mean_activity",
+    "osteoclast_apoptosis",
+    "osteoclastic_drive",
     "mean_ros",
     "mean_atp",
     "mean_depolarised",
@@ -33,6 +37,9 @@ pub struct Sample {
     pub bone_density: f64,
     /// Mean over sites of bone matrix mass z, % of initial.
     pub bone_mass: f64,
+    /// Standard deviation over sites of z (% of a site's initial bone): how far sites have
+    /// wandered apart.
+    pub site_bone_sd: f64,
     /// Mineral mass / matrix mass, 1 = fully mineralised.
     pub mineral_fraction: f64,
     pub osteoclasts: f64,
@@ -40,6 +47,12 @@ pub struct Sample {
     pub osteoblasts: f64,
     /// Sites hosting an active BMU.
     pub active_bmus: f64,
+    /// Mean resorption activity a_i of the osteoclasts (0 when there are none).
+    pub mean_activity: f64,
+    /// Osteoclast deaths per osteoclast-day since the previous row.
+    pub osteoclast_apoptosis: f64,
+    /// κ, the osteoclastic drive relative to the untreated reference (`processes/coupling.rs`).
+    pub osteoclastic_drive: f64,
     /// Mean cell ROS over precursors and osteoclasts (0 when there are none).
     pub mean_ros: f64,
     /// Mean cell ATP over precursors and osteoclasts (0 when there are none).
@@ -54,8 +67,8 @@ pub struct Sample {
     pub resorbed: f64,
     /// Bone formed since day 0, mean over sites, % of initial site bone.
     pub formed: f64,
-    /// Bone missing from sites with an active BMU, relative to the site's bone when the BMU
-    /// started, averaged over all sites, % of initial bone.
+    /// Bone eroded and not yet refilled by the active BMUs, averaged over all sites, % of a
+    /// site's initial bone.
     pub remodelling_space: f64,
 }
 
@@ -65,11 +78,15 @@ impl Sample {
         [
             self.bone_density,
             self.bone_mass,
+            self.site_bone_sd,
             self.mineral_fraction,
             self.osteoclasts,
             self.precursors,
             self.osteoblasts,
             self.active_bmus,
+            self.mean_activity,
+            self.osteoclast_apoptosis,
+            self.osteoclastic_drive,
             self.mean_ros,
             self.mean_atp,
             self.mean_depolarised,
@@ -82,6 +99,51 @@ impl Sample {
     }
 }
 
+/// The virtual biopsy of one recorded year (`observe/biopsy.rs` defines each column).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct BiopsyRow {
+    pub year: u32,
+    pub activation_per_site_per_year: f64,
+    pub resorption_days: f64,
+    pub reversal_days: f64,
+    pub formation_days: f64,
+    pub eroded_pct: f64,
+    pub formed_pct: f64,
+    pub balance_pct: f64,
+    pub remodelling_space_pct: f64,
+    pub turnover_pct_per_year: f64,
+}
+
+/// Names of the biopsy columns after `year`, in [`BiopsyRow::values`] order.
+pub const BIOPSY: [&str; 9] = [
+    "activation_per_site_per_year",
+    "resorption_days",
+    "reversal_days",
+    "formation_days",
+    "eroded_pct",
+    "formed_pct",
+    "balance_pct",
+    "remodelling_space_pct",
+    "turnover_pct_per_year",
+];
+
+impl BiopsyRow {
+    /// The indices in [`BIOPSY`] order.
+    pub fn values(&self) -> [f64; BIOPSY.len()] {
+        [
+            self.activation_per_site_per_year,
+            self.resorption_days,
+            self.reversal_days,
+            self.formation_days,
+            self.eroded_pct,
+            self.formed_pct,
+            self.balance_pct,
+            self.remodelling_space_pct,
+            self.turnover_pct_per_year,
+        ]
+    }
+}
+
 /// One finished run: a scenario at one replicate.
 #[derive(Clone, Debug, Default)]
 pub struct RunRecord {
@@ -90,6 +152,8 @@ pub struct RunRecord {
     /// The stream seed this run used (derived from the master seed and the replicate).
     pub seed: u64,
     pub samples: Vec<Sample>,
+    /// The virtual biopsy, one row per recorded year.
+    pub biopsy: Vec<BiopsyRow>,
     /// BMUs activated during the recorded period (spin-up excluded).
     pub bmus_started: u64,
     /// BMUs that completed their cycle during the recorded period.

@@ -1,30 +1,31 @@
 //! Builds one run's World and schedules and steps them: the only file that wires processes.
 //!
 //! A cell step of `dt_days` runs the mitochondrial schedule `n` times (sub-steps of
-//! `dt_days / n`, see `processes/mitochondria`), then the cell schedule in five ordered phases:
+//! `dt_days / n`, see `processes/mitochondria`), then the cell schedule in five ordered phases.
+//! Which systems run depends on the config's bone law:
 //!
-//! | phase | systems, in order |
-//! |---|---|
-//! | `Knobs` | apply_interventions |
-//! | `Census` | rate_resorption_activity, take_census, complete_bmus |
-//! | `Bone` | resorb_matrix, form_osteoid, mineralize_bone |
-//! | `Cells` | turn_over_osteoblasts, kill_osteoclasts, recruit_precursors, commit_precursors |
-//! | `Sites` | activate_bmus |
+//! | phase | coupled (the tissue) | komarova2003 (single-cycle check) |
+//! |---|---|---|
+//! | `Knobs` | apply_interventions, gauge_osteoclastic_drive | apply_interventions |
+//! | `Census` | rate_resorption_activity, take_census, advance_remodelling_cycle | rate_resorption_activity, take_census, complete_bmus |
+//! | `Bone` | resorb_matrix, recruit_osteoblast_team, form_osteoid, mineralize_bone | resorb_matrix, form_osteoid, mineralize_bone |
+//! | `Cells` | kill_osteoclasts, recruit_precursors, commit_precursors | turn_over_osteoblasts, kill_osteoclasts, recruit_precursors, commit_precursors |
+//! | `Sites` | activate_bmus | activate_bmus |
 //!
 //! Every system of both schedules is ordered, and ambiguity detection is an error, so two
 //! systems can never touch the same data in an unspecified order.
 
-use crate::config::{Params, Scenario};
-use crate::model::{Bone, Clock, Counters, MitophagyCount, Site, SiteCensus, SteadyState, Streams};
-use crate::observe::{Observer, Reference};
-use crate::processes::interventions::{Interventions, apply_interventions, untreated};
+use crate::config::{BoneLaw, Params, Scenario};
+use crate::model::{Bone, Clock, CompletedBmus, Counters, MitophagyCount, PrecursorPool, Site, SiteCensus, SteadyState, Streams};
+use crate::observe::Observer;
+use crate::processes::coupling::{self, Coupling};
+use crate::processes::interventions::{BaseParams, Interventions, apply_interventions, untreated};
 use crate::processes::mitochondria::*;
-use crate::processes::{
-    activation, apoptosis, census, completion, formation, mineralization, osteoblasts, recruitment, resorption,
-};
-use crate::record::Sample;
+use crate::processes::{activation, apoptosis, census, cycle, formation, mineralization, osteoblasts, recruitment, resorption};
+use crate::record::RunRecord;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
+use bevy_ecs::system::RunSystemOnce;
 
 /// The phases of a cell step, run in declaration order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,42 +68,68 @@ pub fn mitochondrial_schedule() -> Schedule {
     s
 }
 
-/// One cell step.
-pub fn cell_schedule() -> Schedule {
+/// One cell step under `law`.
+pub fn cell_schedule(law: BoneLaw) -> Schedule {
     let mut s = strict(CellStep);
     s.configure_sets((Phase::Knobs, Phase::Census, Phase::Bone, Phase::Cells, Phase::Sites).chain());
-    s.add_systems(apply_interventions.in_set(Phase::Knobs));
-    s.add_systems(
-        (resorption::rate_resorption_activity, census::take_census, completion::complete_bmus).chain().in_set(Phase::Census),
-    );
-    s.add_systems((resorption::resorb_matrix, formation::form_osteoid, mineralization::mineralize_bone).chain().in_set(Phase::Bone));
-    s.add_systems(
-        (
-            osteoblasts::turn_over_osteoblasts,
-            apoptosis::kill_osteoclasts,
-            recruitment::recruit_precursors,
-            recruitment::commit_precursors,
-        )
-            .chain()
-            .in_set(Phase::Cells),
-    );
+    let cells = (apoptosis::kill_osteoclasts, recruitment::recruit_precursors, recruitment::commit_precursors);
+    match law {
+        BoneLaw::Coupled => {
+            s.add_systems((apply_interventions, coupling::gauge_osteoclastic_drive).chain().in_set(Phase::Knobs));
+            s.add_systems(
+                (resorption::rate_resorption_activity, census::take_census, cycle::advance_remodelling_cycle)
+                    .chain()
+                    .in_set(Phase::Census),
+            );
+            s.add_systems(
+                (resorption::resorb_matrix, coupling::recruit_osteoblast_team, formation::form_osteoid, mineralization::mineralize_bone)
+                    .chain()
+                    .in_set(Phase::Bone),
+            );
+            s.add_systems(cells.chain().in_set(Phase::Cells));
+        }
+        BoneLaw::Komarova2003 => {
+            s.add_systems(apply_interventions.in_set(Phase::Knobs));
+            s.add_systems(
+                (resorption::rate_resorption_activity, census::take_census, cycle::complete_bmus).chain().in_set(Phase::Census),
+            );
+            s.add_systems((resorption::resorb_matrix, formation::form_osteoid, mineralization::mineralize_bone).chain().in_set(Phase::Bone));
+            s.add_systems((osteoblasts::turn_over_osteoblasts, cells.chain()).chain().in_set(Phase::Cells));
+        }
+    }
     s.add_systems(activation::activate_bmus.in_set(Phase::Sites));
     s
 }
 
-/// A world holding the resources every rule reads.
+/// A world holding the resources every rule reads, under the published law with `params` as its
+/// own reference.
 pub fn world_with_rules(params: &Params, steady: &SteadyState, streams: Streams) -> World {
     let mut world = World::new();
     world.insert_resource(untreated(params));
     world.insert_resource(params.clone());
+    world.insert_resource(BaseParams(params.clone()));
     world.insert_resource(steady.clone());
     world.insert_resource(streams);
+    world.insert_resource(BoneLaw::Komarova2003);
+    world.insert_resource(Coupling::of(params));
     world.insert_resource(Clock::default());
     world.insert_resource(Counters::default());
     world.insert_resource(MitophagyCount::default());
     world.insert_resource(SiteCensus::default());
+    world.insert_resource(CompletedBmus::default());
+    world.insert_resource(PrecursorPool::default());
     world.insert_resource(Interventions::default());
     world
+}
+
+/// What every run of a config shares: its bone law and its untreated reference (DESIGN.md §1.4).
+#[derive(Clone, Copy, Debug)]
+pub struct Setup<'a> {
+    pub law: BoneLaw,
+    /// The reference parameters: the config's `[params]`.
+    pub reference: &'a Params,
+    /// The reference's mitochondrial steady state (D0, A0, p_diff0 and the cells new pools copy).
+    pub steady: &'a SteadyState,
 }
 
 /// One run of one scenario at one replicate.
@@ -116,28 +143,27 @@ pub struct Simulation {
 
 impl Simulation {
     /// Build the tissue: `sites` quiescent sites of intact bone (or all starting a BMU with
-    /// `pulse_at_start`), `spinup_days` before day 0.
-    pub fn new(scenario: &Scenario, steady: &SteadyState, streams: Streams, spinup_days: f64) -> Simulation {
+    /// `pulse_at_start`) and the circulating precursors, `spinup_days` before day 0.
+    pub fn new(setup: Setup, scenario: &Scenario, streams: Streams, spinup_days: f64) -> Simulation {
         let p = &scenario.params;
-        let mut world = world_with_rules(p, steady, streams);
+        let mut world = world_with_rules(p, setup.steady, streams);
+        world.insert_resource(setup.law);
+        world.insert_resource(Coupling::of(setup.reference));
         world.insert_resource(Interventions(scenario.interventions.clone()));
         let spinup_steps = (spinup_days / p.dt_days).round() as u64;
         world.resource_mut::<Clock>().day = (0.0 - spinup_steps as f64) * p.dt_days;
+        let pool: Vec<Entity> = world.spawn_batch(recruitment::circulating_precursors(p, setup.steady, &untreated(p))).collect();
+        world.resource_mut::<Counters>().next_cell_id = pool.len() as u64;
+        world.insert_resource(PrecursorPool(pool));
         let mineral = 100.0 * p.initial_mineral_fraction;
-        for index in 0..p.sites {
-            let bone = Bone { matrix: 100.0, osteoid: 0.0, mineral, resorbed: 0.0, formed: 0.0 };
-            let entity = world.spawn((Site { index }, bone)).id();
-            if p.pulse_at_start {
-                let env = untreated(p);
-                let mut counters = *world.resource::<Counters>();
-                let mut commands = world.commands();
-                activation::open_bmu(&mut commands, &mut counters, (entity, &Site { index }, &bone), (p, steady, &streams, &env));
-                world.flush();
-                world.insert_resource(counters);
-            }
+        let bone = Bone { matrix: 100.0, osteoid: 0.0, mineral, resorbed: 0.0, formed: 0.0 };
+        world.spawn_batch((0..p.sites).map(|index| (Site { index }, bone)));
+        if p.pulse_at_start {
+            // Running a system on a fresh World cannot fail: every resource it reads is present.
+            let _ = world.run_system_once(activation::activate_every_site);
         }
         let (substeps, _) = p.mito_substeps();
-        Simulation { world, mitochondria: mitochondrial_schedule(), cells: cell_schedule(), substeps, spinup_steps }
+        Simulation { world, mitochondria: mitochondrial_schedule(), cells: cell_schedule(setup.law), substeps, spinup_steps }
     }
 
     /// Advance one cell step.
@@ -153,9 +179,10 @@ impl Simulation {
         clock.day = (clock.step as f64 - self.spinup_steps as f64) * dt;
     }
 
-    /// Spin up, then run `days`, sampling every `every` days (day 0 included). Returns the
-    /// samples and the counters of the recorded period.
-    pub fn run(mut self, days: f64, every: f64) -> (Vec<Sample>, Counters) {
+    /// Spin up, then run `days`, sampling every `every` days (day 0 included) and tracking the
+    /// virtual biopsy every step. Returns the samples, the biopsy and the counters of the
+    /// recorded period (in a record with no scenario name yet).
+    pub fn run(mut self, days: f64, every: f64) -> RunRecord {
         let dt = self.world.resource::<Params>().dt_days;
         for _ in 0..self.spinup_steps {
             self.step();
@@ -163,11 +190,12 @@ impl Simulation {
         let counters = *self.world.resource::<Counters>();
         *self.world.resource_mut::<Counters>() = Counters { next_cell_id: counters.next_cell_id, ..Counters::default() };
         *self.world.resource_mut::<MitophagyCount>() = MitophagyCount::default();
+        self.world.resource_mut::<CompletedBmus>().0.clear();
         for mut bone in self.world.query::<&mut Bone>().iter_mut(&mut self.world) {
             bone.resorbed = 0.0;
             bone.formed = 0.0;
         }
-        let mut observer = Observer::new(Reference::of(&mut self.world));
+        let mut observer = Observer::at_day_zero(&mut self.world);
         let total = (days / dt).round() as u64;
         let every_steps = ((every / dt).round() as u64).max(1);
         let mut samples = Vec::with_capacity((total / every_steps + 2) as usize);
@@ -177,9 +205,19 @@ impl Simulation {
             }
             if k < total {
                 self.step();
+                observer.track(&mut self.world);
             }
         }
-        (samples, *self.world.resource::<Counters>())
+        let counters = *self.world.resource::<Counters>();
+        RunRecord {
+            samples,
+            biopsy: observer.biopsy(self.world.resource::<Params>().sites),
+            bmus_started: counters.bmus_started,
+            bmus_completed: counters.bmus_completed,
+            osteoclasts_formed: counters.osteoclasts_formed,
+            osteoclasts_died: counters.osteoclasts_died,
+            ..RunRecord::default()
+        }
     }
 
     /// The World, for tests and benches.
@@ -195,7 +233,7 @@ mod tests {
     #[test]
     fn schedules_are_fully_ordered() {
         let mut world = world_with_rules(&Params::default(), &crate::steady_state::untreated(&Params::default()), Streams::new(1, 0));
-        for mut s in [mitochondrial_schedule(), cell_schedule()] {
+        for mut s in [mitochondrial_schedule(), cell_schedule(BoneLaw::Coupled), cell_schedule(BoneLaw::Komarova2003)] {
             s.initialize(&mut world).expect("no ambiguities, no cycles");
         }
     }

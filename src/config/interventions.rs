@@ -9,6 +9,12 @@
 //!
 //! (`ramp_days = 0` is a step). What each kind does to the model is in
 //! `processes/interventions.rs`; here it is only data.
+//!
+//! `kind = "parameter"` scales or sets one parameter key on the window, so any rate of the
+//! model can be perturbed from a given day (`key = "beta1_per_day"`, and `scale = 0.5` or
+//! `set = 0.1`): at level ℓ the key is `base·(1 + ℓ·(scale − 1))` or `base + ℓ·(set − base)`.
+//! Keys that fix the tissue's structure or numerics ([`FIXED_KEYS`], and every integer or switch)
+//! cannot be changed mid-run.
 
 use std::fmt;
 
@@ -27,11 +33,13 @@ pub enum Kind {
     Bnip3Knockdown,
     Hypoxia,
     Pgc1bLoss,
+    /// Scale or set one parameter key (see the module doc).
+    Parameter,
 }
 
 impl Kind {
     /// Every kind, with its config name.
-    pub const ALL: [(Kind, &'static str); 12] = [
+    pub const ALL: [(Kind, &'static str); 13] = [
         (Kind::EstrogenLoss, "estrogen_loss"),
         (Kind::Denosumab, "denosumab"),
         (Kind::Bisphosphonate, "bisphosphonate"),
@@ -44,6 +52,7 @@ impl Kind {
         (Kind::Bnip3Knockdown, "bnip3_knockdown"),
         (Kind::Hypoxia, "hypoxia"),
         (Kind::Pgc1bLoss, "pgc1b_loss"),
+        (Kind::Parameter, "parameter"),
     ];
 
     pub fn from_name(name: &str) -> Option<Kind> {
@@ -61,6 +70,35 @@ impl fmt::Display for Kind {
     }
 }
 
+/// Parameters a `kind = "parameter"` intervention may not change: they fix the tissue's structure
+/// (sites, Ω, cells' capacity) or the numerics (steps), or only matter at the start.
+pub const FIXED_KEYS: [&str; 7] = [
+    "population_scale",
+    "dt_days",
+    "mito_dt_hours",
+    "max_mitochondria_factor",
+    "max_site_bone_pct",
+    "initial_mineral_fraction",
+    "max_bmu_days",
+];
+
+/// What a `kind = "parameter"` intervention does to its key at full level.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Change {
+    Scale(f64),
+    Set(f64),
+}
+
+impl Change {
+    /// The key's value at level `l` (0 = `base`, 1 = the full change).
+    pub fn at(self, base: f64, l: f64) -> f64 {
+        match self {
+            Change::Scale(f) => base * (1.0 + l * (f - 1.0)),
+            Change::Set(v) => base + l * (v - base),
+        }
+    }
+}
+
 /// One intervention of a scenario.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Intervention {
@@ -70,6 +108,8 @@ pub struct Intervention {
     pub end_day: f64,
     pub ramp_days: f64,
     pub strength: f64,
+    /// `kind = "parameter"`: the key (from the parameter table) and its change.
+    pub target: Option<(&'static str, Change)>,
 }
 
 impl Intervention {
@@ -93,7 +133,7 @@ mod tests {
 
     #[test]
     fn level_follows_window_and_ramp() {
-        let i = Intervention { kind: Kind::Denosumab, start_day: 10.0, end_day: 30.0, ramp_days: 5.0, strength: 0.8 };
+        let i = Intervention { kind: Kind::Denosumab, start_day: 10.0, end_day: 30.0, ramp_days: 5.0, strength: 0.8, target: None };
         assert_eq!(i.level(9.9), 0.0);
         assert!((i.level(12.5) - 0.4).abs() < 1e-12);
         assert_eq!(i.level(20.0), 0.8);
@@ -102,5 +142,6 @@ mod tests {
         for (k, n) in Kind::ALL {
             assert_eq!(Kind::from_name(n), Some(k));
         }
+        assert_eq!((Change::Scale(0.5).at(0.25, 0.5), Change::Set(0.1).at(0.2, 1.0)), (0.1875, 0.1));
     }
 }

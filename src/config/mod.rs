@@ -2,12 +2,14 @@
 //! line, column and key.
 //!
 //! ```toml
+//! bone_law = "coupled"      # or "komarova2003" (the published single-cycle law)
 //! seed = 1                  # master seed; replicate r uses the same streams in every scenario
 //! replicates = 20
 //! years = 10                # or days = …; recorded period after the spin-up
 //! spinup_years = 5          # or spinup_days = …; simulated before day 0, not recorded
 //! record_every_days = 30    # one timeseries row per run this often
-//! [params]                  # overrides of the defaults for every scenario (see `bmu-sim params`)
+//! [params]                  # overrides of the defaults for every scenario (see `bmu-sim params`);
+//!                           # also the untreated reference every scenario is measured against
 //! sites = 500
 //! [[scenario]]
 //! name = "untreated"
@@ -24,7 +26,7 @@ pub mod params;
 mod reader;
 mod resolved;
 
-pub use interventions::{Intervention, Kind};
+pub use interventions::{Change, Intervention, Kind};
 pub use params::{PARAMS, ParamSpec, Params, Range, Value};
 pub use reader::{ConfigError, Overrides};
 
@@ -34,6 +36,30 @@ use std::path::Path;
 pub const BASELINE_TOML: &str = include_str!("../../configs/baseline.toml");
 /// The name under which errors and manifests refer to the embedded baseline.
 pub const BASELINE_NAME: &str = "<embedded configs/baseline.toml>";
+
+/// How a site's bone changes under its BMU (DESIGN.md §1.2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, bevy_ecs::prelude::Resource)]
+pub enum BoneLaw {
+    /// Parfitt's coupled cycle: every osteoclast erodes, an osteoblast team recruited by what was
+    /// eroded refills the cavity after a reversal delay (`processes/coupling.rs`). The tissue law.
+    #[default]
+    Coupled,
+    /// Komarova et al. 2003: dz/dt = −k1·(x1 − x̄1)+ + k2·(x2 − x̄2)+, for the single-cycle check.
+    Komarova2003,
+}
+
+impl BoneLaw {
+    /// Every law, with its config name.
+    pub const ALL: [(BoneLaw, &'static str); 2] = [(BoneLaw::Coupled, "coupled"), (BoneLaw::Komarova2003, "komarova2003")];
+
+    pub fn from_name(name: &str) -> Option<BoneLaw> {
+        BoneLaw::ALL.iter().find(|(_, n)| *n == name).map(|(l, _)| *l)
+    }
+
+    pub fn name(self) -> &'static str {
+        BoneLaw::ALL.iter().find(|(l, _)| *l == self).map_or("?", |(_, n)| n)
+    }
+}
 
 /// One scenario: its name, its parameters and its interventions.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,6 +80,11 @@ pub struct Config {
     pub days: f64,
     pub spinup_days: f64,
     pub record_every_days: f64,
+    pub bone_law: BoneLaw,
+    /// The untreated reference: the `[params]` table (with `--set` overrides), before any
+    /// scenario's own overrides or interventions. Every scenario's fates and coupling are measured
+    /// against it (DESIGN.md §1.4).
+    pub reference: Params,
     pub scenarios: Vec<Scenario>,
 }
 

@@ -3,9 +3,12 @@
 //! config reader uses, and the parameter reference in `docs/parameters.md`
 //! (`bmu-sim params` prints it).
 //!
-//! Defaults are the published Komarova 2003 kernel (Bone 33:206) and the mitochondrial rule set
-//! of `shared/science.md` §6; the processes that use a parameter document where its value comes
-//! from and how sure it is.
+//! Defaults are the untreated adult (DESIGN.md §1.4): run on them, a tissue stays steady. The
+//! cell kernel is the published Komarova 2003 one (Bone 33:206), the coupled remodelling cycle is
+//! sized to adult trabecular bone, and the mitochondrial rules follow `shared/science.md` §6.
+//! Configs that reproduce a published single cycle set its values themselves
+//! (`configs/komarova2003.toml`). The processes that use a parameter document where its value
+//! comes from and how sure it is.
 
 use std::fmt;
 
@@ -159,10 +162,11 @@ params! {
     /// Longest mitochondrial sub-step (hours); the sub-step used is dt_days split evenly.
     mito_dt_hours: f64 = 1.0, Positive;
     /// BMU activation hazard at a quiescent site (per site per year), scaled by RANKL.
-    activation_per_site_per_year: f64 = 2.0, NonNegative;
+    activation_per_site_per_year: f64 = 0.8, NonNegative;
     /// Start every site with an activation pulse at day 0 (single-cycle experiments).
     pulse_at_start: bool = false, Switch;
-    /// A BMU still running after this many days is closed.
+    /// Safety bound on a BMU's age (days): under the coupled law a BMU still resorbing at this
+    /// age stops resorbing (its osteoclasts leave); under the published law the BMU is closed.
     max_bmu_days: f64 = 400.0, Positive;
     // ---- Komarova 2003 kernel ----
     /// α1, osteoclast production (model cells per day).
@@ -187,6 +191,23 @@ params! {
     k2_pct_per_cell_day: f64 = 0.0017, NonNegative;
     /// Osteoclasts added above steady state by an activation event (model cells).
     pulse_osteoclasts: f64 = 10.0, NonNegative;
+    // ---- coupled remodelling cycle (bone_law = "coupled") ----
+    /// k_res, bone eroded per osteoclast at activity 1 (% of site bone per model cell per day).
+    resorption_pct_per_osteoclast_day: f64 = 0.45, NonNegative;
+    /// Reversal: days from the last osteoclast's departure to the start of formation.
+    reversal_days: f64 = 10.0, NonNegative;
+    /// Mean working life of a BMU's osteoblast team, which sets the formation period (days).
+    osteoblast_working_days: f64 = 130.0, Positive;
+    /// Gamma shape of the team's working life (its coefficient of variation is 1/√shape).
+    osteoblast_working_shape: f64 = 16.0, Positive;
+    /// s, saturation of osteoblast recruitment in the osteoclastic drive κ: refill (1 + s)/(1 + s·κ).
+    refill_saturation: f64 = 0.5, NonNegative;
+    /// M_ob, osteoblast work relative to the untreated adult (below 1 with ageing).
+    osteoblast_work: f64 = 1.0, NonNegative;
+    /// Most bone a site can hold (% of its initial bone); formation stops there.
+    max_site_bone_pct: f64 = 150.0, Positive;
+    /// Circulating osteoclast precursors whose mitochondria new recruits copy.
+    precursor_pool_cells: u32 = 64, Count;
     // ---- mitochondria ----
     /// H, the top mitochondrial health level (membrane-potential proxy, 1..=63).
     health_levels: u32 = 10, Count;
@@ -289,6 +310,12 @@ impl Params {
         }
         if self.mitochondria_per_cell as f64 * self.max_mitochondria_factor > 1e6 {
             return Err((&["mitochondria_per_cell", "max_mitochondria_factor"], "more than a million mitochondria per cell".into()));
+        }
+        if self.max_site_bone_pct < 100.0 {
+            return Err((&["max_site_bone_pct"], "must be at least 100 (every site starts at 100 %)".into()));
+        }
+        if self.precursor_pool_cells > 100_000 {
+            return Err((&["precursor_pool_cells"], "at most 100 000 circulating precursors".into()));
         }
         if self.sites > 10_000_000 {
             return Err((&["sites"], "at most 10 000 000 sites".into()));

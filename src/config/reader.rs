@@ -1,9 +1,9 @@
 //! The TOML walker: spanned TOML → [`Config`], refusing unknown keys, wrong types, NaN,
 //! infinities and values out of range, with the file, line, column and key of the culprit.
 
-use super::interventions::{Intervention, Kind};
-use super::params::{Params, Value, ValueError};
-use super::{Config, Scenario};
+use super::interventions::{Change, FIXED_KEYS, Intervention, Kind};
+use super::params::{PARAMS, Params, Range as ParamRange, Value, ValueError};
+use super::{BoneLaw, Config, Scenario};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -142,8 +142,8 @@ impl Doc<'_> {
 
     fn intervention(&self, v: &Spanned<DeValue>, prefix: &str) -> Result<Intervention, ConfigError> {
         let t = self.table(v, prefix)?;
-        let mut i = Intervention { kind: Kind::Denosumab, start_day: 0.0, end_day: f64::MAX, ramp_days: 0.0, strength: 1.0 };
-        let mut kind = None;
+        let mut i = Intervention { kind: Kind::Denosumab, start_day: 0.0, end_day: f64::MAX, ramp_days: 0.0, strength: 1.0, target: None };
+        let (mut kind, mut key_at, mut change) = (None, None, None);
         for (k, v) in Self::entries(t) {
             let key = format!("{prefix}.{}", k.get_ref());
             match k.get_ref().as_ref() {
@@ -158,16 +158,50 @@ impl Doc<'_> {
                 "end_day" => i.end_day = self.float(v, &key, 0.0)?,
                 "ramp_days" => i.ramp_days = self.float(v, &key, 0.0)?,
                 "strength" => i.strength = self.float(v, &key, 0.0)?,
-                _ => return Err(self.err(&k.span(), &key, "unknown key (expected kind, start_day, end_day, ramp_days, strength)")),
+                "key" => key_at = Some((self.parameter_key(v, &key)?, v.span())),
+                "scale" | "set" if change.is_some() => return Err(self.err(&k.span(), &key, "give either `scale` or `set`, not both")),
+                "scale" => change = Some((Change::Scale(self.float(v, &key, 0.0)?), v.span(), key)),
+                "set" => change = Some((Change::Set(self.float(v, &key, f64::MIN)?), v.span(), key)),
+                _ => return Err(self.err(&k.span(), &key, "unknown key (expected kind, start_day, end_day, ramp_days, strength; key with scale or set for kind = \"parameter\")")),
             }
         }
         i.kind = kind.ok_or_else(|| self.err(&v.span(), prefix, "missing `kind`"))?;
         if i.end_day <= i.start_day {
             return Err(self.err(&v.span(), &format!("{prefix}.end_day"), "must be after start_day"));
         }
+        match (i.kind, key_at, change) {
+            (Kind::Parameter, Some((key, _)), Some((change, span, at))) => {
+                // The full change must be a value the key accepts (checked again per scenario).
+                let value = change.at(Params::default().get(key).map_or(1.0, |v| if let Value::Float(x) = v { x } else { 1.0 }), 1.0);
+                if let Change::Set(_) = change {
+                    Params::default().set(key, Value::Float(value)).map_err(|_| self.err(&span, &at, format!("`{key}` does not accept {value}")))?;
+                }
+                i.target = Some((key, change));
+            }
+            (Kind::Parameter, None, _) => return Err(self.err(&v.span(), &format!("{prefix}.key"), "kind = \"parameter\" needs a `key`")),
+            (Kind::Parameter, _, None) => return Err(self.err(&v.span(), &format!("{prefix}.scale"), "kind = \"parameter\" needs `scale` or `set`")),
+            (_, Some((_, span)), _) | (_, _, Some((_, span, _))) => {
+                return Err(self.err(&span, prefix, "`key`, `scale` and `set` belong to kind = \"parameter\""));
+            }
+            _ => {}
+        }
         Ok(i)
     }
+
+    /// A parameter key an intervention may change: a number of the table, not in [`FIXED_KEYS`].
+    fn parameter_key(&self, v: &Spanned<DeValue>, key: &str) -> Result<&'static str, ConfigError> {
+        let name = self.string(v, key)?;
+        let spec = PARAMS.iter().find(|p| p.key == name).ok_or_else(|| self.err(&v.span(), key, format!("unknown parameter `{name}` (`bmu-sim params` lists them)")))?;
+        let number = !matches!(spec.range, ParamRange::Count | ParamRange::Switch);
+        if !number || FIXED_KEYS.contains(&spec.key) {
+            return Err(self.err(&v.span(), key, format!("`{name}` cannot change during a run (integers, switches and {} are fixed)", FIXED_KEYS.join(", "))));
+        }
+        Ok(spec.key)
+    }
 }
+
+/// The name under which [`Locations`] records where the reference (`[params]`) keys were set.
+const REFERENCE: &str = "[params]";
 
 /// Where each parameter was last set (an error template carrying file, line and column).
 pub(super) type Locations = BTreeMap<String, ConfigError>;
@@ -189,6 +223,12 @@ fn run_key(doc: &Doc, config: &mut Config, key: &str, v: &Spanned<DeValue>, at: 
         "spinup_days" => config.spinup_days = doc.float(v, key, 0.0)?,
         "spinup_years" => config.spinup_days = doc.float(v, key, 0.0)? * 365.0,
         "record_every_days" => config.record_every_days = doc.float(v, key, 0.0)?,
+        "bone_law" => {
+            let name = doc.string(v, key)?;
+            let names: Vec<_> = BoneLaw::ALL.iter().map(|(_, n)| *n).collect();
+            config.bone_law = BoneLaw::from_name(&name)
+                .ok_or_else(|| doc.err(&v.span(), key, format!("unknown bone law `{name}`; known: {}", names.join(", "))))?;
+        }
         _ => return Ok(false),
     }
     if !config.days.is_finite() || config.days > 1e7 || config.spinup_days > 1e7 || config.record_every_days <= 0.0 {
@@ -212,6 +252,8 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
         days: 365.0,
         spinup_days: 0.0,
         record_every_days: 1.0,
+        bone_law: BoneLaw::default(),
+        reference: Params::default(),
         scenarios: Vec::new(),
     };
     let mut base = Params::default();
@@ -234,9 +276,11 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
         match key {
             "params" => doc.params(doc.table(v, key)?, "params.", &mut base, &mut base_at)?,
             "scenario" => scenario_values = Some(v),
-            _ => return Err(doc.err(&k.span(), key, "unknown key (expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, [params], [[scenario]])")),
+            _ => return Err(doc.err(&k.span(), key, "unknown key (expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, bone_law, [params], [[scenario]])")),
         }
     }
+    config.reference = base.clone();
+    locations.extend(base_at.iter().map(|(k, e)| (format!("{REFERENCE}.{k}"), e.clone())));
     match scenario_values {
         None => {
             config.scenarios.push(Scenario { name: "baseline".into(), description: String::new(), params: base, interventions: vec![] });
@@ -248,6 +292,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
                 let prefix = format!("scenario[{n}]");
                 let mut scenario = Scenario { name: String::new(), description: String::new(), params: base.clone(), interventions: vec![] };
                 let mut at = base_at.clone();
+                let mut intervention_at = Vec::new();
                 for (k, v) in Doc::entries(doc.table(s, &prefix)?) {
                     let key = format!("{prefix}.{}", k.get_ref());
                     match k.get_ref().as_ref() {
@@ -258,9 +303,22 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
                             let list = v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), &key, "expected [[scenario.intervention]] tables"))?;
                             for (j, i) in list.iter().enumerate() {
                                 scenario.interventions.push(doc.intervention(i, &format!("{key}[{j}]"))?);
+                                intervention_at.push((i.span(), format!("{key}[{j}]")));
                             }
                         }
                         _ => return Err(doc.err(&k.span(), &key, "unknown key (expected name, description, params, intervention)")),
+                    }
+                }
+                for (i, (span, key)) in scenario.interventions.iter().zip(&intervention_at) {
+                    if let Some((name, change)) = i.target {
+                        let base = match scenario.params.get(name) {
+                            Some(Value::Float(x)) => x,
+                            _ => continue,
+                        };
+                        let full = change.at(base, i.strength);
+                        if scenario.params.clone().set(name, Value::Float(full)).is_err() {
+                            return Err(doc.err(span, key, format!("takes `{name}` from {base} to {full}, which it does not accept")));
+                        }
                     }
                 }
                 let valid = !scenario.name.is_empty() && scenario.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
@@ -317,11 +375,14 @@ impl Overrides {
                 continue;
             }
             let value = doc.value(v, key)?;
+            let refused = |e| match e {
+                ValueError::UnknownKey => doc.err(&k.span(), key, "unknown key (a run key or a parameter; `bmu-sim params` lists them)"),
+                ValueError::Expected(what) => doc.err(&v.span(), key, format!("expected {what}, got {value}")),
+            };
+            config.reference.set(key, value).map_err(refused)?;
+            locations.insert(format!("{REFERENCE}.{key}"), doc.err(&v.span(), key, ""));
             for s in &mut config.scenarios {
-                s.params.set(key, value).map_err(|e| match e {
-                    ValueError::UnknownKey => doc.err(&k.span(), key, "unknown key (a run key or a parameter; `bmu-sim params` lists them)"),
-                    ValueError::Expected(what) => doc.err(&v.span(), key, format!("expected {what}, got {value}")),
-                })?;
+                s.params.set(key, value).map_err(refused)?;
                 locations.insert(format!("{}.{key}", s.name), doc.err(&v.span(), key, ""));
             }
         }
@@ -332,16 +393,17 @@ impl Overrides {
 /// Cross-key checks, located at the key that breaks them: the last-set of the keys involved
 /// (or the file's top when all are defaults).
 pub(super) fn check(config: &Config, locations: &Locations) -> Result<(), ConfigError> {
-    for s in &config.scenarios {
-        let problem = s.params.check_consistency().err().or_else(|| {
-            (config.record_every_days < s.params.dt_days).then(|| {
-                (&["dt_days", "record_every_days"][..], format!("dt_days ({}) must not exceed record_every_days ({})", s.params.dt_days, config.record_every_days))
+    let reference = (REFERENCE, &config.reference);
+    for (name, params) in std::iter::once(reference).chain(config.scenarios.iter().map(|s| (s.name.as_str(), &s.params))) {
+        let problem = params.check_consistency().err().or_else(|| {
+            (config.record_every_days < params.dt_days).then(|| {
+                (&["dt_days", "record_every_days"][..], format!("dt_days ({}) must not exceed record_every_days ({})", params.dt_days, config.record_every_days))
             })
         });
         if let Some((keys, message)) = problem {
             let set = keys
                 .iter()
-                .filter_map(|k| locations.get(&format!("{}.{k}", s.name)).or_else(|| locations.get(*k)))
+                .filter_map(|k| locations.get(&format!("{name}.{k}")).or_else(|| locations.get(*k)))
                 .max_by_key(|e| (e.file != config.source, e.line, e.column));
             let mut e = set.cloned().unwrap_or_else(|| ConfigError {
                 file: config.source.clone(),
@@ -350,7 +412,10 @@ pub(super) fn check(config: &Config, locations: &Locations) -> Result<(), Config
                 key: keys[0].into(),
                 message: String::new(),
             });
-            e.message = format!("in scenario `{}`: {message}", s.name);
+            e.message = match name {
+                REFERENCE => format!("in [params]: {message}"),
+                _ => format!("in scenario `{name}`: {message}"),
+            };
             return Err(e);
         }
     }

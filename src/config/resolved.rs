@@ -1,7 +1,8 @@
 //! The resolved config: every key explicit, written next to every output so a run can be
 //! repeated from its output directory alone (`bmu-sim run OUT/config.toml`).
 
-use super::params::PARAMS;
+use super::interventions::Change;
+use super::params::{PARAMS, Params};
 use super::Config;
 use std::fmt::Write;
 
@@ -15,6 +16,15 @@ fn number(x: f64) -> String {
     format!("{x:?}")
 }
 
+/// Every parameter, one `key = value` line each, in table order.
+fn write_params(s: &mut String, params: &Params) {
+    for p in PARAMS {
+        if let Some(v) = params.get(p.key) {
+            let _ = writeln!(s, "{} = {v}", p.key);
+        }
+    }
+}
+
 /// The resolved config: a comment naming the source, then [`body`].
 pub(super) fn to_toml(c: &Config) -> String {
     format!("# Resolved from {}: every parameter of every scenario.\n{}", c.source, body(c))
@@ -26,21 +36,25 @@ pub(super) fn body(c: &Config) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "seed = {}\nreplicates = {}\ndays = {}", c.seed, c.replicates, number(c.days));
     let _ = writeln!(s, "spinup_days = {}\nrecord_every_days = {}", number(c.spinup_days), number(c.record_every_days));
+    let _ = writeln!(s, "bone_law = {}", quoted(c.bone_law.name()));
+    let _ = writeln!(s, "\n# The untreated reference every scenario is measured against.\n[params]");
+    write_params(&mut s, &c.reference);
     for sc in &c.scenarios {
         let _ = writeln!(s, "\n[[scenario]]\nname = {}", quoted(&sc.name));
         if !sc.description.is_empty() {
             let _ = writeln!(s, "description = {}", quoted(&sc.description));
         }
         let _ = writeln!(s, "[scenario.params]");
-        for p in PARAMS {
-            if let Some(v) = sc.params.get(p.key) {
-                let _ = writeln!(s, "{} = {v}", p.key);
-            }
-        }
+        write_params(&mut s, &sc.params);
         for i in &sc.interventions {
             let _ = writeln!(s, "[[scenario.intervention]]\nkind = {}", quoted(i.kind.name()));
             let _ = writeln!(s, "start_day = {}\nend_day = {}", number(i.start_day), number(i.end_day));
             let _ = writeln!(s, "ramp_days = {}\nstrength = {}", number(i.ramp_days), number(i.strength));
+            match i.target {
+                Some((key, Change::Scale(f))) => _ = writeln!(s, "key = {}\nscale = {}", quoted(key), number(f)),
+                Some((key, Change::Set(v))) => _ = writeln!(s, "key = {}\nset = {}", quoted(key), number(v)),
+                None => {}
+            }
         }
     }
     s

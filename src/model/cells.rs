@@ -5,7 +5,7 @@
 //! mitochondrion). Osteoblasts are a count per BMU (see `tissue::Bmu`): nothing in the model
 //! distinguishes one osteoblast from another.
 
-use bevy_ecs::prelude::Component;
+use bevy_ecs::prelude::{Component, Entity, Resource};
 
 /// A stable cell id from a per-run counter: the key of the cell's random streams (bevy's
 /// `Entity` is reused and depends on spawn order, so it never keys randomness).
@@ -18,6 +18,16 @@ pub struct Precursor {
     /// Days since recruitment.
     pub age_days: f64,
 }
+
+/// A circulating osteoclast precursor (monocyte lineage), not yet committed to a BMU. Its
+/// mitochondria follow the same rules, in the environment in force, so recruits that copy them
+/// arrive in the state the scenario has put them in (DESIGN.md §1.4).
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Circulating;
+
+/// The circulating precursors, in cell-id order.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
+pub struct PrecursorPool(pub Vec<Entity>);
 
 /// A mature, multinucleated, resorbing osteoclast.
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]

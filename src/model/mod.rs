@@ -5,6 +5,8 @@ pub mod cells;
 pub mod streams;
 pub mod tissue;
 
-pub use cells::{CellId, Mitochondria, MitoReadout, Osteoclast, Precursor};
+pub use cells::{CellId, Circulating, Mitochondria, MitoReadout, Osteoclast, Precursor, PrecursorPool};
 pub use streams::{Process, Stream, Streams};
-pub use tissue::{AtSite, Bmu, Bone, Clock, Counters, Environment, MitophagyCount, Site, SiteCensus, SteadyState};
+pub use tissue::{
+    AtSite, Bmu, BmuRecord, Bone, Clock, CompletedBmus, Counters, Environment, MitophagyCount, Site, SiteCensus, Stage, SteadyState,
+};

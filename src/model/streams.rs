@@ -28,6 +28,10 @@ pub enum Process {
     Inheritance,
     /// The burn-in that finds the untreated mitochondrial steady state.
     SteadyState,
+    /// Recruitment of a BMU's osteoblast team by the matrix its osteoclasts erode.
+    TeamRecruitment,
+    /// The working life of a BMU's osteoblast team.
+    WorkingLife,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

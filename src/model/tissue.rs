@@ -29,15 +29,79 @@ pub struct Bone {
     pub formed: f64,
 }
 
+/// Where a BMU stands in its remodelling cycle. Under the published law a BMU stays in
+/// `Resorption` until it closes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Stage {
+    /// Osteoclasts erode; the osteoblast team is being recruited.
+    Resorption,
+    /// The eroded surface is prepared for formation, which starts in `left` days.
+    Reversal { left: f64 },
+    /// The team lays down bone for `left` more days of its `working_days`.
+    Formation { left: f64, working_days: f64 },
+}
+
 /// An active basic multicellular unit at a site. Present only while the BMU runs.
 #[derive(Component, Clone, Copy, Debug, PartialEq)]
 pub struct Bmu {
     pub age_days: f64,
-    /// Osteoblasts of this BMU (a count; osteoblasts are not individual agents).
+    /// The BMU's osteoblast lineage (agents; osteoblasts are counts, not individuals): the
+    /// kernel's Ω·x2, which restrains osteoclast formation. Under the coupled law the resident
+    /// cells plus the team.
     pub osteoblasts: u32,
-    /// The site's matrix when the BMU started, for the remodelling space.
-    pub matrix_at_start: f64,
+    /// Coupled law: osteoblasts recruited by erosion, which refill the cavity.
+    pub team: u32,
+    pub stage: Stage,
+    /// Bone this BMU has eroded and formed (% of site bone).
+    pub eroded: f64,
+    pub formed: f64,
+    /// Coupled law: matrix eroded this step whose coupling factors have not yet recruited
+    /// osteoblasts (% of site bone).
+    pub released: f64,
+    /// BMU age at which its last osteoclast and precursor were gone.
+    pub resorption_ended: Option<f64>,
 }
+
+impl Bmu {
+    /// A BMU just activated, with `osteoblasts` resident lineage cells.
+    pub fn new(osteoblasts: u32) -> Bmu {
+        Bmu {
+            age_days: 0.0,
+            osteoblasts,
+            team: 0,
+            stage: Stage::Resorption,
+            eroded: 0.0,
+            formed: 0.0,
+            released: 0.0,
+            resorption_ended: None,
+        }
+    }
+
+    /// The cavity still open: eroded and not yet refilled (% of site bone).
+    pub fn open_cavity(&self) -> f64 {
+        (self.eroded - self.formed).max(0.0)
+    }
+}
+
+/// A completed BMU as a bone biopsy sees it (ASBMR nomenclature, Dempster et al. 2013).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BmuRecord {
+    /// Day the BMU completed.
+    pub day: f64,
+    /// Rs.P: activation to the departure of the last osteoclast.
+    pub resorption_days: f64,
+    /// Rv.P: end of resorption to the start of formation.
+    pub reversal_days: f64,
+    /// FP: start of formation to completion.
+    pub formation_days: f64,
+    /// E.De and W.Th as bone volumes: eroded and formed (% of site bone).
+    pub eroded: f64,
+    pub formed: f64,
+}
+
+/// BMUs completed since the observer last collected them.
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct CompletedBmus(pub Vec<BmuRecord>);
 
 /// Simulated time. Days are negative during the spin-up; day 0 is the first recorded day.
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
@@ -66,6 +130,8 @@ pub struct Counters {
     pub bmus_completed: u64,
     pub osteoclasts_formed: u64,
     pub osteoclasts_died: u64,
+    /// Osteoclast-days of exposure (the denominator of the apoptosis rate).
+    pub osteoclast_days: f64,
 }
 
 /// Mitochondria removed by mitophagy (both pathways), and cell-days of exposure, since the last

@@ -1,7 +1,9 @@
 //! One run directory: everything a finished ensemble writes, staged and committed atomically so a
 //! failed run leaves nothing behind.
 
-use super::{CONFIG_TOML, MANIFEST_JSON, Manifest, RUNS_CSV, SUMMARY_CSV, Staging, SteadyStateRecord, TIMESERIES_CSV};
+use super::{
+    CONFIG_TOML, HISTOMORPHOMETRY_CSV, MANIFEST_JSON, Manifest, RUNS_CSV, SUMMARY_CSV, Staging, SteadyStateRecord, TIMESERIES_CSV,
+};
 use crate::config::Config;
 use crate::ensemble::Ensemble;
 use crate::{Error, output};
@@ -24,20 +26,15 @@ pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String]) -> Man
         replicates: config.replicates,
         scenarios: config.scenarios.iter().map(|s| s.name.clone()).collect(),
         days: config.days,
+        bone_law: config.bone_law.name().to_string(),
         crates,
-        steady_state: config
-            .scenarios
-            .iter()
-            .zip(&ensemble.steady)
-            .map(|(s, st)| SteadyStateRecord {
-                scenario: s.name.clone(),
-                depolarised_fraction: st.depolarised,
-                atp: st.atp,
-                ros: st.ros,
-                p_diff: st.p_diff,
-                mitochondria_per_cell: st.mitochondria_per_cell,
-            })
-            .collect(),
+        reference: SteadyStateRecord {
+            depolarised_fraction: ensemble.reference.depolarised,
+            atp: ensemble.reference.atp,
+            ros: ensemble.reference.ros,
+            p_diff: ensemble.reference.p_diff,
+            mitochondria_per_cell: ensemble.reference.mitochondria_per_cell,
+        },
     }
 }
 
@@ -52,6 +49,7 @@ pub fn write_run_directory(staging: Staging, config: &Config, ensemble: &Ensembl
     output::write_timeseries(&ensemble.runs, staging.file(TIMESERIES_CSV)?).map_err(io(TIMESERIES_CSV))?;
     output::write_summary(&ensemble.runs, staging.file(SUMMARY_CSV)?).map_err(io(SUMMARY_CSV))?;
     output::write_runs(&ensemble.runs, staging.file(RUNS_CSV)?).map_err(io(RUNS_CSV))?;
+    output::write_histomorphometry(&ensemble.runs, staging.file(HISTOMORPHOMETRY_CSV)?).map_err(io(HISTOMORPHOMETRY_CSV))?;
     output::write_manifest(&manifest(config, ensemble, command), staging.file(MANIFEST_JSON)?).map_err(io(MANIFEST_JSON))?;
     let mut resolved = staging.file(CONFIG_TOML)?;
     resolved.write_all(config.resolved_toml().as_bytes()).and_then(|_| resolved.flush()).map_err(io(CONFIG_TOML))?;

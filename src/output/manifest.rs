@@ -1,6 +1,6 @@
 //! `manifest.json`: what produced an output directory (program version, command line, config,
-//! seed, replicates, scenarios, dependency versions) and the per-scenario mitochondrial steady
-//! state used to initialise the cells.
+//! seed, replicates, scenarios, bone law, dependency versions) and the untreated reference every
+//! scenario is measured against.
 
 use std::io::{self, Write};
 
@@ -26,17 +26,18 @@ pub struct Manifest {
     pub scenarios: Vec<String>,
     /// Simulated days recorded per run.
     pub days: f64,
+    /// The bone law of every scenario (`coupled` or `komarova2003`).
+    pub bone_law: String,
     /// Key dependencies as `(crate name, version)` pairs.
     pub crates: Vec<(String, String)>,
-    /// The mitochondrial steady state each scenario's cells start from.
-    pub steady_state: Vec<SteadyStateRecord>,
+    /// The untreated reference's mitochondrial steady state (the config's `[params]`): D0, A0,
+    /// p_diff0, shared by every scenario.
+    pub reference: SteadyStateRecord,
 }
 
-/// The single-cell mitochondrial steady state of one scenario.
+/// The single-cell mitochondrial steady state of the untreated reference.
 #[derive(serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SteadyStateRecord {
-    /// Scenario name.
-    pub scenario: String,
     /// Fraction of mitochondria depolarised at steady state.
     pub depolarised_fraction: f64,
     /// Cell ATP at steady state.
@@ -92,15 +93,15 @@ mod tests {
             replicates: 8,
             scenarios: vec!["baseline".into(), "ovx".into()],
             days: 365.0,
+            bone_law: "coupled".into(),
             crates: vec![("rand".into(), "0.10".into())],
-            steady_state: vec![SteadyStateRecord {
-                scenario: "baseline".into(),
+            reference: SteadyStateRecord {
                 depolarised_fraction: 0.1,
                 atp: 1.0,
                 ros: f64::NAN,
                 p_diff: 0.02,
                 mitochondria_per_cell: 300.0,
-            }],
+            },
         }
     }
 
@@ -115,7 +116,7 @@ mod tests {
         let parsed: serde_json::Value = serde_json::from_str(&s).expect("valid JSON");
         assert_eq!(parsed["seed"], 42);
         assert_eq!(parsed["crates"][0][1], "0.10");
-        assert_eq!(parsed["steady_state"][0]["ros"], serde_json::Value::Null);
-        assert_eq!(parsed["steady_state"][0]["mitochondria_per_cell"], 300.0);
+        assert_eq!(parsed["reference"]["ros"], serde_json::Value::Null);
+        assert_eq!(parsed["reference"]["mitochondria_per_cell"], 300.0);
     }
 }

@@ -7,8 +7,10 @@
 //! - `summary.csv` — per scenario, day and metric: n, mean, sd and the Student-t 95 % confidence
 //!   interval across replicates ([`write_summary`]);
 //! - `runs.csv` — one row per run: seed, event counters and final bone density ([`write_runs`]);
-//! - `manifest.json` — version, command line, config hash, seed, scenarios, dependency versions
-//!   and each scenario's mitochondrial steady state ([`write_manifest`]);
+//! - `histomorphometry.csv` — the virtual biopsy, one row per run per recorded year
+//!   ([`write_histomorphometry`]);
+//! - `manifest.json` — version, command line, config hash, seed, scenarios, bone law, dependency
+//!   versions and the untreated reference's mitochondrial steady state ([`write_manifest`]);
 //! - `config.toml` — the resolved config the run used.
 //!
 //! Everything in it is deterministic: the same config and seed give byte-identical files on any
@@ -30,7 +32,7 @@ pub mod tables;
 pub use dir::{OutputError, Staging};
 pub use manifest::{Manifest, SteadyStateRecord, fnv1a64_hex, write_manifest};
 pub use stats::{Summary, summarize, t_quantile_975};
-pub use tables::{write_runs, write_summary, write_timeseries};
+pub use tables::{write_histomorphometry, write_runs, write_summary, write_timeseries};
 
 /// File name of the per-sample table in an output directory.
 pub const TIMESERIES_CSV: &str = "timeseries.csv";
@@ -38,6 +40,8 @@ pub const TIMESERIES_CSV: &str = "timeseries.csv";
 pub const SUMMARY_CSV: &str = "summary.csv";
 /// File name of the per-run table.
 pub const RUNS_CSV: &str = "runs.csv";
+/// File name of the virtual biopsy table.
+pub const HISTOMORPHOMETRY_CSV: &str = "histomorphometry.csv";
 /// File name of the provenance manifest.
 pub const MANIFEST_JSON: &str = "manifest.json";
 /// File name of the resolved config copy.

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::output::stats::summarize;
-use crate::record::{METRICS, RunRecord};
+use crate::record::{BIOPSY, METRICS, RunRecord};
 
 /// Writes `timeseries.csv`: header `scenario,replicate,day,<METRICS…>`, then one row per run per
 /// sample, in the order of `runs` and of each run's samples.
@@ -118,6 +118,28 @@ pub fn write_runs<W: Write>(runs: &[RunRecord], w: W) -> io::Result<()> {
     out.flush()
 }
 
+/// Writes `histomorphometry.csv`: header `scenario,replicate,year,<BIOPSY…>`, then one row per
+/// run per recorded year, in the order of `runs`.
+pub fn write_histomorphometry<W: Write>(runs: &[RunRecord], w: W) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    let mut header = vec!["scenario", "replicate", "year"];
+    header.extend(BIOPSY);
+    out.write_record(&header).map_err(io::Error::from)?;
+    let mut buf = String::new();
+    for run in runs {
+        for row in &run.biopsy {
+            out.write_field(&run.scenario).map_err(io::Error::from)?;
+            out.write_field(run.replicate.to_string()).map_err(io::Error::from)?;
+            out.write_field(row.year.to_string()).map_err(io::Error::from)?;
+            for v in row.values() {
+                write_f64(&mut out, &mut buf, v)?;
+            }
+            out.write_record(None::<&[u8]>).map_err(io::Error::from)?;
+        }
+    }
+    out.flush()
+}
+
 /// Writes one f64 field: `{}` Display when finite, empty otherwise.
 fn write_f64<W: Write>(out: &mut csv::Writer<W>, buf: &mut String, x: f64) -> io::Result<()> {
     buf.clear();
@@ -172,7 +194,7 @@ fn check_same_days(scenario: &str, members: &[&RunRecord]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::Sample;
+    use crate::record::{BiopsyRow, Sample};
 
     fn sample(day: f64, density: f64) -> Sample {
         Sample {
@@ -192,6 +214,9 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, &d)| sample(i as f64 * 0.5, d))
+                .collect(),
+            biopsy: (1..=densities.len().min(2) as u32)
+                .map(|year| BiopsyRow { year, eroded_pct: 40.0, formed_pct: 39.5, balance_pct: -0.5, reversal_days: f64::NAN, ..BiopsyRow::default() })
                 .collect(),
             bmus_started: 7,
             bmus_completed: 5,
@@ -317,10 +342,21 @@ mod tests {
     }
 
     #[test]
+    fn histomorphometry_table() {
+        let t = text(|w| write_histomorphometry(&runs(), w));
+        let lines: Vec<_> = t.lines().collect();
+        assert_eq!(lines[0], format!("scenario,replicate,year,{}", BIOPSY.join(",")));
+        assert_eq!(lines.len(), 1 + 2 + 2 + 2);
+        assert_eq!(lines[1], "baseline,0,1,0,0,,0,40,39.5,-0.5,0,0", "a year without the index is an empty field");
+        assert!(lines[6].starts_with("ovx,0,2,"));
+    }
+
+    #[test]
     fn empty_input_writes_headers_only() {
         assert_eq!(text(|w| write_runs(&[], w)).lines().count(), 1);
         assert_eq!(text(|w| write_summary(&[], w)).lines().count(), 1);
         assert_eq!(text(|w| write_timeseries(&[], w)).lines().count(), 1);
+        assert_eq!(text(|w| write_histomorphometry(&[], w)).lines().count(), 1);
     }
 
     #[test]

@@ -9,29 +9,28 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | λ_act | `activation_per_site_per_year` | 2 | /site/year | sets turnover with the cycle length; see the README's baseline figures [C] |
+//! | λ_act | `activation_per_site_per_year` | 0.8 | /site/year | with ~25 % of sites busy, 0.6 activations per site-year of ~40 % of the site's bone each: turnover ~25 %/year (trabecular bone, science.md §4 [U]) [C] |
 //! | pulse | `pulse_osteoclasts` | 10 | model cells | Komarova 2003 initial condition x1 = x̄1 + 10 |
 //! | RANKL, f_act | knobs | 1 | — | estrogen loss ↑, denosumab ↓ |
 
 use crate::config::Params;
 use crate::model::streams::{chance, hazard_to_probability, threshold};
-use crate::model::{Bmu, Bone, Clock, Counters, Environment, Osteoclast, Process, Site, SteadyState, Streams};
-use crate::processes::recruitment::new_cell;
+use crate::model::{Bmu, Clock, Counters, Environment, Osteoclast, Process, Site, Streams};
+use crate::processes::recruitment::{Circulation, new_cell};
 use bevy_ecs::prelude::{Commands, Entity, Query, Res, ResMut, Without};
 
 /// Start a BMU at `site`: insert its [`Bmu`] and spawn its osteoclast pulse.
-pub fn open_bmu(
+fn open_bmu(
     commands: &mut Commands,
     counters: &mut Counters,
-    (entity, site, bone): (Entity, &Site, &Bone),
-    (params, steady, streams, env): (&Params, &SteadyState, &Streams, &Environment),
+    (entity, site): (Entity, &Site),
+    (params, circulation, streams, env): (&Params, &Circulation, &Streams, &Environment),
 ) {
     let (x1_bar, x2_bar) = params.kernel().steady_state();
     let omega = params.population_scale;
-    let osteoblasts = (omega * x2_bar).round() as u32;
-    commands.entity(entity).insert(Bmu { age_days: 0.0, osteoblasts, matrix_at_start: bone.matrix });
+    commands.entity(entity).insert(Bmu::new((omega * x2_bar).round() as u32));
     for _ in 0..(omega * (x1_bar + params.pulse_osteoclasts)).round() as u64 {
-        let cell = new_cell(counters, site.index, steady, streams, params, env);
+        let cell = new_cell(counters, site.index, circulation, streams, params, env);
         commands.spawn((cell, Osteoclast { activity: 1.0 }));
     }
     counters.bmus_started += 1;
@@ -43,9 +42,9 @@ pub fn activate_bmus(
     env: Res<Environment>,
     clock: Res<Clock>,
     streams: Res<Streams>,
-    steady: Res<SteadyState>,
+    circulation: Circulation,
     mut counters: ResMut<Counters>,
-    quiescent: Query<(Entity, &Site, &Bone), Without<Bmu>>,
+    quiescent: Query<(Entity, &Site), Without<Bmu>>,
     mut commands: Commands,
 ) {
     let rate = params.activation_per_site_per_year * env.rankl * env.activation;
@@ -53,11 +52,26 @@ pub fn activate_bmus(
     if t == 0 {
         return;
     }
-    for (entity, site, bone) in &quiescent {
+    for (entity, site) in &quiescent {
         let mut rng = streams.stream(Process::Activation, site.index as u64, clock.step);
         if chance(&mut rng, t) {
-            open_bmu(&mut commands, &mut counters, (entity, site, bone), (&params, &steady, &streams, &env));
+            open_bmu(&mut commands, &mut counters, (entity, site), (&params, &circulation, &streams, &env));
         }
+    }
+}
+
+/// Every quiescent site starts a BMU at once (`pulse_at_start`: single-cycle experiments).
+pub fn activate_every_site(
+    params: Res<Params>,
+    env: Res<Environment>,
+    streams: Res<Streams>,
+    circulation: Circulation,
+    mut counters: ResMut<Counters>,
+    quiescent: Query<(Entity, &Site), Without<Bmu>>,
+    mut commands: Commands,
+) {
+    for (entity, site) in &quiescent {
+        open_bmu(&mut commands, &mut counters, (entity, site), (&params, &circulation, &streams, &env));
     }
 }
 
@@ -117,11 +131,29 @@ mod tests {
         let (mut world, mut schedule) = sites(n);
         world.resource_mut::<Params>().dt_days = 1.0;
         schedule.run(&mut world);
-        // p = 1 − exp(−2/365) = 0.0054645: mean 546.5, sd √(n·p·(1 − p)) = 23.3.
-        let p = -(-2.0f64 / 365.0).exp_m1();
+        // p = 1 − exp(−0.8/365) = 0.0021895: mean 218.9, sd √(n·p·(1 − p)) = 14.8.
+        let p = -(-0.8f64 / 365.0).exp_m1();
         let (mean, sd) = (n as f64 * p, (n as f64 * p * (1.0 - p)).sqrt());
         let started = world.resource::<Counters>().bmus_started as f64;
         assert!((started - mean).abs() < 5.0 * sd, "{started} vs {mean} ± {sd}");
         assert_eq!(count::<Bmu>(&mut world) as f64, started);
+    }
+
+    #[test]
+    fn recruits_copy_the_mitochondria_of_circulating_precursors() {
+        use crate::model::{CellId, Circulating, Mitochondria, PrecursorPool};
+        let (mut world, mut schedule) = one_system_world(activate_every_site);
+        world.spawn_batch((0..4).map(|index| (Site { index }, bone())));
+        // Two circulating precursors, one of 7 units at health 9 and one of 3 units at health 2.
+        let pool = [(0, 7, 9), (1, 3, 2)].map(|(id, n, h)| world.spawn((CellId(id), Circulating, Mitochondria::uniform(n, h))).id());
+        world.insert_resource(PrecursorPool(pool.to_vec()));
+        world.resource_mut::<Counters>().next_cell_id = 2;
+        schedule.run(&mut world);
+        // Four BMUs of 11 osteoclasts, each a copy of one of the two.
+        let copies: Vec<Vec<u8>> = world.query_filtered::<&Mitochondria, With<Osteoclast>>().iter(&world).map(|m| m.units.clone()).collect();
+        assert_eq!(copies.len(), 44);
+        assert!(copies.iter().all(|u| *u == vec![9; 7] || *u == vec![2; 3]));
+        assert!(copies.iter().any(|u| u.len() == 7) && copies.iter().any(|u| u.len() == 3), "both are drawn");
+        assert_eq!(world.resource::<Counters>().bmus_started, 4);
     }
 }

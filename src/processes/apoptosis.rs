@@ -32,8 +32,12 @@ pub fn apoptosis_multiplier(p: &Params, env: &Environment, steady: &SteadyState,
         let a = p.apoptosis_atp_gain * (steady.atp - cell.atp);
         (1.0 + d + a).max(0.0)
     };
-    let bisphosphonate = 1.0 + (p.bisphosphonate_apoptosis_fold - 1.0) * env.bisphosphonate * activity;
-    mito * env.estrogen_apoptosis * bisphosphonate
+    mito * env.estrogen_apoptosis * bisphosphonate_factor(p, env, activity)
+}
+
+/// B = 1 + (fold − 1)·ℓ_bp·a: bisphosphonate taken up in proportion to resorption activity a.
+pub fn bisphosphonate_factor(p: &Params, env: &Environment, activity: f64) -> f64 {
+    1.0 + (p.bisphosphonate_apoptosis_fold - 1.0) * env.bisphosphonate * activity
 }
 
 /// Osteoclasts die with the kernel hazard times M_apo.

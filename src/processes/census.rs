@@ -5,20 +5,24 @@
 //!
 //! ```text
 //! N1(s) = #osteoclasts at s,   A(s) = Σ_{i at s} a_i,   P(s) = #precursors at s
-//! exposure += (Σ_s N1(s) + P(s)) · Δt        (cell-days, for the mitophagy rate)
+//! exposure += (Σ_s N1(s) + P(s) + K) · Δt    (cell-days of every cell with mitochondria, the K
+//!                                             circulating precursors included: the mitophagy rate)
+//! osteoclast-days += Σ_s N1(s) · Δt           (the apoptosis rate's denominator)
 //! ```
 
 use crate::config::Params;
-use crate::model::{AtSite, MitophagyCount, Osteoclast, Precursor, SiteCensus};
-use bevy_ecs::prelude::{Query, Res, ResMut};
+use crate::model::{AtSite, Circulating, Counters, MitophagyCount, Osteoclast, Precursor, SiteCensus};
+use bevy_ecs::prelude::{Query, Res, ResMut, With};
 
 /// Count osteoclasts, activity and precursors per site.
 pub fn take_census(
     params: Res<Params>,
     mut census: ResMut<SiteCensus>,
     mut mitophagy: ResMut<MitophagyCount>,
+    mut counters: ResMut<Counters>,
     osteoclasts: Query<(&AtSite, &Osteoclast)>,
-    precursors: Query<&AtSite, bevy_ecs::query::With<Precursor>>,
+    precursors: Query<&AtSite, With<Precursor>>,
+    circulating: Query<(), With<Circulating>>,
 ) {
     let n = params.sites as usize;
     let census = &mut *census;
@@ -35,8 +39,10 @@ pub fn take_census(
     for site in &precursors {
         census.precursors[site.0 as usize] += 1;
     }
-    let cells = osteoclasts.iter().count() + precursors.iter().count();
+    let n_osteoclasts = osteoclasts.iter().count();
+    let cells = n_osteoclasts + precursors.iter().count() + circulating.iter().count();
     mitophagy.cell_days += cells as f64 * params.dt_days;
+    counters.osteoclast_days += n_osteoclasts as f64 * params.dt_days;
 }
 
 #[cfg(test)]
@@ -57,15 +63,18 @@ mod tests {
         for site in [0, 1, 1] {
             world.spawn((AtSite(site), Precursor { age_days: 0.0 }));
         }
+        world.spawn(Circulating);
         for run in 1..=2 {
             schedule.run(&mut world);
             let c = world.resource::<SiteCensus>();
             assert_eq!(c.osteoclasts, vec![2, 0, 1]);
             assert_eq!(c.activity, vec![2.0, 0.0, 1.0]);
             assert_eq!(c.precursors, vec![1, 2, 0]);
-            // 3 osteoclasts + 3 precursors, 0.1 day each per run: 0.6 cell-days per run.
+            // 3 osteoclasts + 3 precursors + 1 circulating, 0.1 day each per run: 0.7 cell-days per run.
             let exposure = world.resource::<MitophagyCount>().cell_days;
-            assert!((exposure - 0.6 * run as f64).abs() < 1e-12, "run {run}: {exposure}");
+            assert!((exposure - 0.7 * run as f64).abs() < 1e-12, "run {run}: {exposure}");
+            let oc_days = world.resource::<Counters>().osteoclast_days;
+            assert!((oc_days - 0.3 * run as f64).abs() < 1e-12, "run {run}: {oc_days}");
         }
     }
 }

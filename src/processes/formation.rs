@@ -1,29 +1,55 @@
-//! Bone formation: osteoblasts above the kernel's steady state lay down osteoid.
+//! Bone formation: osteoblasts lay down osteoid (new, unmineralised matrix), by the config's bone
+//! law.
 //!
 //! Rule, per active BMU per step Δt:
 //! ```text
-//! y2 = (N2/Ω − x̄2)+,    Δz = k2 · y2 · Δt   (new matrix, unmineralised osteoid)
+//! coupled, in formation:  Δz = team · w · M_ob · min(Δt, left) / L      w = k_res/(Ω·α2)  (coupling.rs)
+//! komarova2003:           Δz = k2 · (N2/Ω − x̄2)+ · Δt
+//! both:                   z + Δz ≤ z_max
 //! ```
+//! Under the coupled law the team works for its working life L (`cycle.rs`), so each team
+//! osteoblast lays down w·M_ob in all whatever L is: L sets the formation period, M_ob the
+//! osteoblasts' work (teriparatide raises it; ageing and estrogen loss lower it).
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
+//! | M_ob | knob `osteoblast_formation` | 1 | — | teriparatide ↑ (Neer 2001 [U]); estrogen loss, ageing ↓ |
+//! | z_max | `max_site_bone_pct` | 150 | % of initial site bone | bounds a site's bone (its marrow space) [choice] |
 //! | k2 | `k2_pct_per_cell_day` | 0.0017 | % per model cell per day | Komarova 2003 (bone-neutral deterministic cycle) |
 //! | x̄2 | from the kernel | 212.13 | model cells | Komarova 2003 |
 
-use crate::config::Params;
-use crate::model::{Bmu, Bone};
+use crate::config::{BoneLaw, Params};
+use crate::model::{Bmu, Bone, Environment, Stage};
+use crate::processes::coupling::osteoblasts_per_pct_eroded;
 use bevy_ecs::prelude::{Query, Res};
 
-/// Excess osteoblasts form osteoid.
-pub fn form_osteoid(params: Res<Params>, mut sites: Query<(&mut Bone, &Bmu)>) {
+/// Osteoblasts lay down osteoid, by the config's bone law.
+pub fn form_osteoid(params: Res<Params>, law: Res<BoneLaw>, env: Res<Environment>, mut sites: Query<(&mut Bone, &mut Bmu)>) {
     let (_, x2_bar) = params.kernel().steady_state();
-    for (mut bone, bmu) in &mut sites {
-        let y2 = (bmu.osteoblasts as f64 / params.population_scale - x2_bar).max(0.0);
-        let dz = params.k2_pct_per_cell_day * y2 * params.dt_days;
+    let per_osteoblast = match osteoblasts_per_pct_eroded(&params) {
+        n if n > 0.0 => 1.0 / n,
+        _ => 0.0,
+    };
+    for (mut bone, mut bmu) in &mut sites {
+        let team = f64::from(bmu.team);
+        let dz = match (*law, &mut bmu.stage) {
+            (BoneLaw::Coupled, Stage::Formation { left, working_days }) => {
+                let work = params.dt_days.min(*left);
+                *left -= work;
+                team * per_osteoblast * env.osteoblast_formation * work / *working_days
+            }
+            (BoneLaw::Coupled, _) => 0.0,
+            (BoneLaw::Komarova2003, _) => {
+                let y2 = (f64::from(bmu.osteoblasts) / params.population_scale - x2_bar).max(0.0);
+                params.k2_pct_per_cell_day * y2 * params.dt_days
+            }
+        };
+        let dz = dz.min(params.max_site_bone_pct - bone.matrix);
         if dz > 0.0 {
             bone.matrix += dz;
             bone.osteoid += dz;
             bone.formed += dz;
+            bmu.formed += dz;
         }
     }
 }
@@ -34,8 +60,9 @@ mod tests {
     use crate::processes::testing::{bmu, bone, one_system_world};
 
     #[test]
-    fn excess_osteoblasts_lay_down_osteoid_and_none_at_steady_state() {
+    fn under_the_published_law_excess_osteoblasts_lay_down_osteoid_and_none_at_steady_state() {
         let (mut world, mut schedule) = one_system_world(form_osteoid);
+        world.insert_resource(BoneLaw::Komarova2003);
         world.resource_mut::<Params>().population_scale = 2.0;
         // Ω = 2, x̄2 = 15/√0.005 = 212.132: N2 = 600 gives y2 = 300 − 212.132 = 87.868,
         // Δz = k2·y2·Δt = 0.0017 · 87.868 · 0.1 = 0.0149376. N2 = 424 (x2 = 212) and 0 give nothing.
@@ -49,8 +76,39 @@ mod tests {
         for (a, want) in [(b.matrix, 100.0 + dz), (b.osteoid, 1.0 + dz), (b.formed, 2.0 + dz), (b.mineral, 95.0)] {
             assert!((a - want).abs() < 1e-12, "{b:?}");
         }
+        assert!((world.get::<Bmu>(busy).unwrap().formed - dz).abs() < 1e-15);
         for e in [at_rest, empty, quiescent] {
             assert_eq!(*world.get::<Bone>(e).unwrap(), start);
         }
+    }
+
+    /// A coupled BMU with `team` osteoblasts in formation with `left` of `working` days to go, on a
+    /// site holding `matrix`; bone formed in one step at osteoblast work `m_ob`.
+    fn formed_in_one_step(team: u32, left: f64, working: f64, matrix: f64, m_ob: f64) -> (f64, Stage) {
+        let (mut world, mut schedule) = one_system_world(form_osteoid);
+        world.insert_resource(BoneLaw::Coupled);
+        world.resource_mut::<Environment>().osteoblast_formation = m_ob;
+        let b = Bmu { team, stage: Stage::Formation { left, working_days: working }, ..bmu(212 + team) };
+        let e = world.spawn((Bone { matrix, ..bone() }, b)).id();
+        schedule.run(&mut world);
+        let b = world.get::<Bmu>(e).unwrap();
+        (b.formed, b.stage)
+    }
+
+    #[test]
+    fn the_coupled_team_lays_down_its_work_over_its_working_life() {
+        // w = k_res/(Ω·α2) = 0.45/4 = 0.1125 % per osteoblast; 400 osteoblasts over 100 days at
+        // Δt = 0.1: 400·0.1125·0.1/100 = 0.045 per step, 45 % over the working life.
+        let (dz, stage) = formed_in_one_step(400, 100.0, 100.0, 60.0, 1.0);
+        assert!((dz - 0.045).abs() < 1e-12, "{dz}");
+        assert_eq!(stage, Stage::Formation { left: 100.0 - 0.1, working_days: 100.0 });
+        let (dz, _) = formed_in_one_step(400, 100.0, 100.0, 60.0, 1.5);
+        assert!((dz - 0.0675).abs() < 1e-12, "osteoblast work scales formation: {dz}");
+        // The last 0.04 days of work: a partial step; nothing once the working life is spent.
+        let (dz, stage) = formed_in_one_step(400, 0.04, 100.0, 60.0, 1.0);
+        assert!((dz - 400.0 * 0.1125 * 0.04 / 100.0).abs() < 1e-12 && stage == Stage::Formation { left: 0.0, working_days: 100.0 });
+        assert_eq!(formed_in_one_step(400, 0.0, 100.0, 60.0, 1.0).0, 0.0);
+        // A site at its capacity (150 %) takes no more bone.
+        assert!((formed_in_one_step(400, 100.0, 100.0, 149.99, 1.0).0 - 0.01).abs() < 1e-9);
     }
 }

@@ -5,7 +5,8 @@
 pub mod activation;
 pub mod apoptosis;
 pub mod census;
-pub mod completion;
+pub mod coupling;
+pub mod cycle;
 pub mod formation;
 pub mod interventions;
 pub mod mineralization;

@@ -1,5 +1,7 @@
-//! Osteoblast formation and death, per BMU, as counts (osteoblasts carry no individual state in
-//! this model).
+//! Osteoblast formation and death under the published law (`bone_law = "komarova2003"`), per
+//! BMU, as counts (osteoblasts carry no individual state in this model). Under the coupled law
+//! the BMU's osteoblasts are its resident lineage plus the team that erosion recruits
+//! (`coupling.rs`).
 //!
 //! Rule, per active BMU per step Δt, with x1 = N1/Ω and x2 = N2/Ω from the census:
 //! ```text

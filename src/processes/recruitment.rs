@@ -13,11 +13,17 @@
 //! `commitment_days = 0` osteoclasts form as a Poisson process of rate F: the kernel itself.
 //! x2 is floored at half a cell so a BMU that lost every osteoblast never divides by zero.
 //!
+//! Recruits come from circulation: K circulating precursors (monocyte lineage) carry
+//! mitochondria that follow the same rules in the environment in force, and each recruit copies
+//! one drawn at random. So a recruit's mitochondria reflect the RANKL, ROS and interventions of
+//! the moment (DESIGN.md §1.4); the pool starts from the untreated steady state.
+//!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
 //! | α1, g11, g21 | `alpha1_per_day`, `g11`, `g21` | 3, 0.5, −0.5 | /day, — | Komarova 2003 |
 //! | Ω | `population_scale` | 1 | agents per model cell | system size |
 //! | — | `commitment_days` | 1 | days | precursor fusion takes ~days in culture [U] |
+//! | K | `precursor_pool_cells` | 64 | cells | enough for the pool's mean state to be known to ~0.5 % [C] |
 //! | p_max | `diff_max` | 0.9 | — | [U] |
 //! | K_up, n | `diff_ros_half_up`, `diff_hill_up` | 0.3, 2 | ROS units, — | moderate ROS drives NFATc1 (Lee 2005 [V] direction) |
 //! | K_dn, m | `diff_ros_half_down`, `diff_hill_down` | 2.0, 4 | ROS units, — | too much ROS kills precursors [U] |
@@ -26,12 +32,13 @@
 use crate::config::Params;
 use crate::model::streams::{Stream, chance, threshold};
 use crate::model::{
-    AtSite, Bmu, CellId, Clock, Counters, Environment, MitoReadout, Mitochondria, Osteoclast, Precursor, Process, Site,
-    SiteCensus, SteadyState, Streams,
+    AtSite, Bmu, CellId, Circulating, Clock, Counters, Environment, MitoReadout, Mitochondria, Osteoclast, Precursor,
+    PrecursorPool, Process, Site, SiteCensus, SteadyState, Streams,
 };
 use crate::processes::MAX_BIRTHS_PER_STEP;
 use crate::processes::mitochondria::readout;
-use bevy_ecs::prelude::{Bundle, Commands, Entity, Query, Res, ResMut};
+use bevy_ecs::prelude::{Bundle, Commands, Entity, Query, Res, ResMut, With};
+use bevy_ecs::system::SystemParam;
 use rand::RngExt;
 use rand_distr::Poisson;
 
@@ -47,12 +54,48 @@ pub fn differentiation_probability(p: &Params, ros: f64, atp: f64) -> f64 {
     (p.diff_max * up * down * energy).clamp(0.0, 1.0)
 }
 
-/// A new cell of the osteoclast lineage at `site`: its mitochondria are a copy of a random cell
-/// of the steady-state reservoir (precursors come from a circulating pool at steady state).
+/// The circulating precursors, as the recruiting systems see them.
+#[derive(SystemParam)]
+pub struct Circulation<'w, 's> {
+    pool: Res<'w, PrecursorPool>,
+    cells: Query<'w, 's, &'static Mitochondria, With<Circulating>>,
+}
+
+impl Circulation<'_, '_> {
+    /// The mitochondria of a circulating precursor drawn with `rng` (healthy units if the pool
+    /// is empty).
+    fn draw(&self, rng: &mut Stream, params: &Params) -> Mitochondria {
+        let pool = &self.pool.0;
+        let drawn = (!pool.is_empty()).then(|| pool[rng.random_range(0..pool.len())]);
+        match drawn.and_then(|e| self.cells.get(e).ok()) {
+            Some(m) => m.clone(),
+            None => Mitochondria::uniform(params.mitochondria_per_cell as usize, params.health_levels as u8),
+        }
+    }
+}
+
+/// The K circulating precursors a run starts with: copies of the untreated steady state's cells,
+/// ids 0..K (so the counter of new cells starts at K).
+pub fn circulating_precursors(params: &Params, steady: &SteadyState, env: &Environment) -> Vec<(CellId, Circulating, Mitochondria, MitoReadout)> {
+    let reservoir = &steady.reservoir;
+    (0..params.precursor_pool_cells)
+        .map(|id| {
+            let mito = match reservoir.len() {
+                0 => Mitochondria::uniform(params.mitochondria_per_cell as usize, params.health_levels as u8),
+                n => reservoir[id as usize % n].clone(),
+            };
+            let (atp, depolarised, ros) = readout::read(&mito.units, params, env);
+            (CellId(u64::from(id)), Circulating, mito, MitoReadout { atp, depolarised, ros })
+        })
+        .collect()
+}
+
+/// A new cell of the osteoclast lineage at `site`, its mitochondria copied from a circulating
+/// precursor drawn at random.
 pub fn new_cell(
     counters: &mut Counters,
     site: u32,
-    steady: &SteadyState,
+    circulation: &Circulation,
     streams: &Streams,
     params: &Params,
     env: &Environment,
@@ -60,10 +103,7 @@ pub fn new_cell(
     let id = counters.next_cell_id;
     counters.next_cell_id += 1;
     let mut rng: Stream = streams.stream(Process::Inheritance, id, 0);
-    let mito = match steady.reservoir.len() {
-        0 => Mitochondria::uniform(params.mitochondria_per_cell as usize, params.health_levels as u8),
-        n => steady.reservoir[rng.random_range(0..n)].clone(),
-    };
+    let mito = circulation.draw(&mut rng, params);
     let (atp, depolarised, ros) = readout::read(&mito.units, params, env);
     (CellId(id), AtSite(site), mito, MitoReadout { atp, depolarised, ros })
 }
@@ -76,6 +116,7 @@ pub fn recruit_precursors(
     streams: Res<Streams>,
     census: Res<SiteCensus>,
     steady: Res<SteadyState>,
+    circulation: Circulation,
     mut counters: ResMut<Counters>,
     bmus: Query<(&Site, &Bmu)>,
     mut commands: Commands,
@@ -95,7 +136,7 @@ pub fn recruit_precursors(
         let mut rng = streams.stream(Process::Recruitment, site.index as u64, clock.step);
         let n = rng.sample(poisson) as u64;
         for _ in 0..n {
-            let cell = new_cell(&mut counters, site.index, &steady, &streams, &params, &env);
+            let cell = new_cell(&mut counters, site.index, &circulation, &streams, &params, &env);
             commands.spawn((cell, Precursor { age_days: 0.0 }));
         }
     }

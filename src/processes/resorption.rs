@@ -1,25 +1,28 @@
 //! Resorption: each osteoclast's activity follows its ATP supply (proton pumps and cathepsin K
-//! secretion need ATP), and each BMU removes bone for the activity above the kernel's steady
-//! state.
+//! secretion need ATP), and each BMU erodes bone for its osteoclasts' activity.
 //!
-//! Rule, per osteoclast and per active BMU per step Δt:
+//! Rule, per osteoclast and per active BMU per step Δt, under the coupled law (the tissue's) and
+//! the published one (Komarova 2003, for the single-cycle check):
 //! ```text
 //! a_i = (A_i / A0)^e_atp                    (1 with neutral mitochondria)
-//! y1  = (Σ_i a_i / Ω − x̄1)+
-//! Δz  = −k1 · y1 · Δt,  taken from mineralised matrix, mineral removed in proportion
+//! coupled:       ΔE = k_res · Σ_i a_i / Ω · Δt          every osteoclast erodes, no threshold
+//! komarova2003:  ΔE = k1 · (Σ_i a_i / Ω − x̄1)+ · Δt     only activity above steady state
 //! ```
+//! ΔE is taken from the site's mineralised matrix (mineral removed in proportion) and never
+//! exceeds it; under the coupled law it is also released as coupling signal (`coupling.rs`).
 //! The form of a_i is the one place to change if ATP depletion should raise resorption
 //! (Tfam loss, Miyazaki 2012, cited in the seed review).
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
 //! | e_atp | `resorption_atp_exponent` | 1 | — | PGC-1β loss impairs resorption (Zhang 2018 JBMR [V] direction) |
+//! | k_res | `resorption_pct_per_osteoclast_day` | 0.45 | % of site bone per model cell per day | sized so a BMU erodes ~40 % of its site [C] |
 //! | k1 | `k1_pct_per_cell_day` | 0.24 | % per model cell per day | Komarova 2003 |
 //! | x̄1 | from the kernel | 1.0607 | model cells | Komarova 2003 |
 
-use crate::config::Params;
+use crate::config::{BoneLaw, Params};
 use crate::model::{Bmu, Bone, MitoReadout, Osteoclast, Site, SiteCensus, SteadyState};
-use bevy_ecs::prelude::{Query, Res, With};
+use bevy_ecs::prelude::{Query, Res};
 
 /// a_i of the module rule.
 pub fn resorption_activity(p: &Params, steady: &SteadyState, atp: f64) -> f64 {
@@ -37,17 +40,30 @@ pub fn rate_resorption_activity(params: Res<Params>, steady: Res<SteadyState>, m
     }
 }
 
-/// Remove bone for the activity above steady state.
-pub fn resorb_matrix(params: Res<Params>, census: Res<SiteCensus>, mut sites: Query<(&Site, &mut Bone), With<Bmu>>) {
+/// Erode bone for the osteoclasts' activity, by the config's bone law.
+pub fn resorb_matrix(
+    params: Res<Params>,
+    law: Res<BoneLaw>,
+    census: Res<SiteCensus>,
+    mut sites: Query<(&Site, &mut Bone, &mut Bmu)>,
+) {
     let (x1_bar, _) = params.kernel().steady_state();
-    for (site, mut bone) in &mut sites {
-        let y1 = (census.activity[site.index as usize] / params.population_scale - x1_bar).max(0.0);
+    for (site, mut bone, mut bmu) in &mut sites {
+        let x1 = census.activity[site.index as usize] / params.population_scale;
+        let rate = match *law {
+            BoneLaw::Coupled => params.resorption_pct_per_osteoclast_day * x1,
+            BoneLaw::Komarova2003 => params.k1_pct_per_cell_day * (x1 - x1_bar).max(0.0),
+        };
         let mineralised = bone.matrix - bone.osteoid;
-        let dz = (params.k1_pct_per_cell_day * y1 * params.dt_days).min(mineralised.max(0.0));
+        let dz = (rate * params.dt_days).min(mineralised.max(0.0));
         if dz > 0.0 {
             bone.mineral -= dz * bone.mineral / mineralised;
             bone.matrix -= dz;
             bone.resorbed += dz;
+            bmu.eroded += dz;
+            if *law == BoneLaw::Coupled {
+                bmu.released += dz;
+            }
         }
     }
 }
@@ -84,14 +100,13 @@ mod tests {
         }
     }
 
-    #[test]
-    fn bmus_resorb_mineralised_matrix_for_activity_above_steady_state() {
+    /// Sites: 0 active with 11 osteoclasts, 1 active with 1, 2 quiescent, 3 active with almost no
+    /// mineralised matrix; one step of `resorb_matrix` under `law`. Returns the bones and BMUs.
+    fn resorb_under(law: BoneLaw) -> ([Bone; 4], [Option<Bmu>; 4]) {
         let (mut world, mut schedule) = one_system_world(resorb_matrix);
-        // Sites: 0 active above x̄1, 1 active below it, 2 quiescent, 3 active with almost no mineralised matrix.
+        world.insert_resource(law);
         set_census(&mut world, vec![11, 1, 11, 1000], vec![11.0, 1.0, 11.0, 1000.0], vec![0; 4]);
-        let bone = Bone { matrix: 100.0, osteoid: 10.0, mineral: 80.0, resorbed: 1.0, formed: 0.0 };
-        let thin = Bone { matrix: 10.5, osteoid: 10.0, mineral: 0.5, ..bone };
-        let sites = [(0, bone, true), (1, bone, true), (2, bone, false), (3, thin, true)].map(|(index, b, active)| {
+        let sites = [(0, BONE, true), (1, BONE, true), (2, BONE, false), (3, THIN, true)].map(|(index, b, active)| {
             let e = world.spawn((Site { index }, b)).id();
             if active {
                 world.entity_mut(e).insert(bmu(300));
@@ -99,26 +114,46 @@ mod tests {
             e
         });
         schedule.run(&mut world);
-        let got = sites.map(|e| *world.get::<Bone>(e).unwrap());
-        // x̄1 = 15·√0.005 = 1.0606602; Δz = k1·(11 − x̄1)·Δt = 0.24 · 9.9393398 · 0.1 = 0.2385442,
-        // of which mineral 80/90 (mineralised matrix = 100 − 10).
-        let dz = 0.24 * (11.0 - 15.0 * 0.005f64.sqrt()) * 0.1;
-        assert!((dz - 0.2385442).abs() < 1e-7);
-        let want = Bone { matrix: 100.0 - dz, mineral: 80.0 - dz * 80.0 / 90.0, resorbed: 1.0 + dz, ..bone };
+        (sites.map(|e| *world.get::<Bone>(e).unwrap()), sites.map(|e| world.get::<Bmu>(e).copied()))
+    }
+
+    const BONE: Bone = Bone { matrix: 100.0, osteoid: 10.0, mineral: 80.0, resorbed: 1.0, formed: 0.0 };
+    const THIN: Bone = Bone { matrix: 10.5, osteoid: 10.0, mineral: 0.5, resorbed: 1.0, formed: 0.0 };
+
+    /// Site 0 lost `dz` of mineralised matrix (mineral 80/90 of it), and its BMU counts it.
+    fn eroded_by(bone: Bone, bmu: Bmu, dz: f64) {
+        let want = Bone { matrix: 100.0 - dz, mineral: 80.0 - dz * 80.0 / 90.0, resorbed: 1.0 + dz, ..BONE };
         for (field, a, b) in [
-            ("matrix", got[0].matrix, want.matrix),
-            ("mineral", got[0].mineral, want.mineral),
-            ("resorbed", got[0].resorbed, want.resorbed),
+            ("matrix", bone.matrix, want.matrix),
+            ("mineral", bone.mineral, want.mineral),
+            ("resorbed", bone.resorbed, want.resorbed),
+            ("eroded", bmu.eroded, dz),
+            ("released", bmu.released, dz),
         ] {
             assert!((a - b).abs() < 1e-12, "{field}: {a} vs {b}");
         }
-        assert_eq!(got[0].osteoid, 10.0, "osteoid is not resorbed");
-        assert_eq!((got[1], got[2]), (bone, bone), "below x̄1 or without a BMU nothing happens");
+        assert_eq!(bone.osteoid, 10.0, "osteoid is not resorbed");
+    }
+
+    #[test]
+    fn the_published_law_resorbs_only_activity_above_steady_state() {
+        let (bones, bmus) = resorb_under(BoneLaw::Komarova2003);
+        // x̄1 = 15·√0.005 = 1.0606602; Δz = k1·(11 − x̄1)·Δt = 0.24 · 9.9393398 · 0.1 = 0.2385442.
+        let dz = 0.24 * (11.0 - 15.0 * 0.005f64.sqrt()) * 0.1;
+        assert!((dz - 0.2385442).abs() < 1e-7);
+        eroded_by(bones[0], bmus[0].unwrap(), dz);
+        assert_eq!((bones[1], bones[2]), (BONE, BONE), "below x̄1 or without a BMU nothing happens");
         // Δz would be 0.24·998.9·0.1 ≈ 24, but only 0.5 is mineralised: all of it, and its mineral, goes.
-        assert!(
-            (got[3].matrix - 10.0).abs() < 1e-12
-                && got[3].mineral.abs() < 1e-12
-                && (got[3].resorbed - 1.5).abs() < 1e-12
-        );
+        assert!((bones[3].matrix - 10.0).abs() < 1e-12 && bones[3].mineral.abs() < 1e-12 && (bones[3].resorbed - 1.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn under_the_coupled_law_every_osteoclast_erodes() {
+        let (bones, bmus) = resorb_under(BoneLaw::Coupled);
+        // Δz = k_res·Σa/Ω·Δt = 0.45 · 11 · 0.1 = 0.495, and 0.045 for a single osteoclast: no threshold.
+        eroded_by(bones[0], bmus[0].unwrap(), 0.495);
+        eroded_by(bones[1], bmus[1].unwrap(), 0.045);
+        assert_eq!(bones[2], BONE);
+        assert!((bmus[3].unwrap().eroded - 0.5).abs() < 1e-12, "erosion stops with the mineralised matrix");
     }
 }

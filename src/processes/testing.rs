@@ -32,9 +32,9 @@ pub fn bone() -> Bone {
     Bone { matrix: 100.0, osteoid: 0.0, mineral: 95.0, resorbed: 0.0, formed: 0.0 }
 }
 
-/// A fresh BMU with `osteoblasts`, started on matrix 100.
+/// A fresh BMU with `osteoblasts`.
 pub fn bmu(osteoblasts: u32) -> Bmu {
-    Bmu { age_days: 0.0, osteoblasts, matrix_at_start: 100.0 }
+    Bmu::new(osteoblasts)
 }
 
 /// Fill the census by hand (one entry per site) and set `params.sites` to match.

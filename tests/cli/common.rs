@@ -14,8 +14,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_bmu-sim");
 pub const SMOKE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/smoke.toml");
 /// The directory holding every shipped config.
 pub const CONFIGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs");
-/// The five files of a run directory, sorted.
-pub const RUN_FILES: [&str; 5] = ["config.toml", "manifest.json", "runs.csv", "summary.csv", "timeseries.csv"];
+/// The files of a run directory, sorted.
+pub const RUN_FILES: [&str; 6] = ["config.toml", "histomorphometry.csv", "manifest.json", "runs.csv", "summary.csv", "timeseries.csv"];
 
 /// A fresh directory under the system temp dir, unique per process and test, removed on drop.
 pub struct TempDir(PathBuf);

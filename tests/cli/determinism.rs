@@ -6,7 +6,7 @@ use crate::common::*;
 use std::path::Path;
 
 /// The files that must not depend on threads or on the output path.
-const COMPARED: [&str; 4] = ["timeseries.csv", "summary.csv", "runs.csv", "config.toml"];
+const COMPARED: [&str; 5] = ["timeseries.csv", "summary.csv", "runs.csv", "histomorphometry.csv", "config.toml"];
 
 /// `manifest.json` without the command line (which names the output directory and threads).
 fn manifest_sans_command(dir: &Path) -> serde_json::Value {

@@ -5,6 +5,7 @@
 mod common;
 mod configs;
 mod determinism;
+mod directions;
 mod errors;
 mod outputs;
 mod kernel;

@@ -1,4 +1,4 @@
-//! What a run writes: the five files, their shapes and invariants, the manifest, the resolved
+//! What a run writes: the six files, their shapes and invariants, the manifest, the resolved
 //! config's round trip, refusal to overwrite, and the mean-field ODE.
 
 use crate::common::*;
@@ -32,16 +32,27 @@ fn a_run_writes_consistent_tables_and_manifest() {
     let names: Vec<&str> = m["scenarios"].as_array().expect("scenarios").iter().filter_map(|s| s.as_str()).collect();
     assert_eq!(names, scenarios, "manifest and config.toml list different scenarios");
 
-    let steady = m["steady_state"].as_array().expect("manifest steady_state");
-    assert_eq!(steady.len(), scenarios.len(), "one steady_state entry per scenario");
-    for (st, name) in steady.iter().zip(&scenarios) {
-        assert_eq!(st["scenario"].as_str(), Some(name.as_str()));
-        let get = |k: &str| st[k].as_f64().unwrap_or_else(|| panic!("{name}: steady_state.{k} missing or null"));
-        assert!(get("atp") > 0.0, "{name}: atp {}", get("atp"));
-        let dep = get("depolarised_fraction");
-        assert!((0.0..=1.0).contains(&dep), "{name}: depolarised_fraction {dep}");
-        let p = get("p_diff");
-        assert!(p > 0.0 && p <= 1.0, "{name}: p_diff {p}");
+    // One untreated reference, shared by every scenario, and the bone law in force.
+    assert_eq!(m["bone_law"].as_str(), Some("coupled"));
+    let reference = &m["reference"];
+    let get = |k: &str| reference[k].as_f64().unwrap_or_else(|| panic!("reference.{k} missing or null: {reference}"));
+    assert!(get("atp") > 0.0, "atp {}", get("atp"));
+    let dep = get("depolarised_fraction");
+    assert!((0.0..=1.0).contains(&dep), "depolarised_fraction {dep}");
+    let p = get("p_diff");
+    assert!(p > 0.0 && p <= 1.0, "p_diff {p}");
+
+    // histomorphometry.csv: one row per scenario, replicate and recorded year (120 days: one).
+    let (h, rows) = csv(&dir.join("histomorphometry.csv"));
+    assert_eq!(
+        h.join(","),
+        "scenario,replicate,year,activation_per_site_per_year,resorption_days,reversal_days,formation_days,eroded_pct,formed_pct,balance_pct,remodelling_space_pct,turnover_pct_per_year"
+    );
+    assert_eq!(rows.len(), scenarios.len() * replicates as usize);
+    assert!(rows.iter().all(|r| r[2] == "1"), "120 days are in year 1");
+    for r in &rows {
+        let space = num(&r[col(&h, "remodelling_space_pct")], "remodelling_space_pct");
+        assert!(space > 0.0 && space < 30.0, "remodelling space {space} in {r:?}");
     }
 
     // summary.csv: one row per scenario, day and metric, with the CI around the mean.

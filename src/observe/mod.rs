@@ -1,0 +1,211 @@
+//! The observation phase: whole-tissue readouts out of the World, outside every rule.
+//!
+//! ```text
+//! bone_density       = 100 · Σ_s mineral_s / Σ_s mineral_s(day 0)
+//! bone_mass          = 100 · Σ_s z_s / Σ_s z_s(day 0)
+//! site_bone_sd       = sd over sites of z_s (% of the site's initial bone)
+//! osteoclasts        = #osteoclasts / (sites · Ω)        (and likewise precursors, osteoblasts)
+//! remodelling_space  = Σ_active (eroded − formed) / sites
+//! mitophagy_events   = units removed / cell-days, since the previous sample
+//! osteoclast_apoptosis = osteoclast deaths / osteoclast-days, since the previous sample
+//! mean_activity      = mean resorption activity a_i of the osteoclasts
+//! osteoclastic_drive = κ (processes/coupling.rs; 1 under the published law)
+//! ```
+//! Cell means (ROS, ATP, …) are over precursors and osteoclasts: circulating precursors are not
+//! in them. The virtual biopsy ([`Biopsy`]) is tracked every step.
+
+mod biopsy;
+
+pub use biopsy::Biopsy;
+
+use crate::config::Params;
+use crate::model::{Bmu, Bone, Clock, Counters, MitoReadout, Mitochondria, MitophagyCount, Osteoclast, Precursor};
+use crate::processes::coupling::Coupling;
+use crate::record::{BiopsyRow, Sample};
+use bevy_ecs::prelude::*;
+
+/// Day-0 totals that densities are expressed against.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reference {
+    pub mineral: f64,
+    pub matrix: f64,
+}
+
+impl Reference {
+    pub fn of(world: &mut World) -> Reference {
+        let mut q = world.query::<&Bone>();
+        let (mineral, matrix) = q.iter(world).fold((0.0, 0.0), |(m, z), b| (m + b.mineral, z + b.matrix));
+        Reference { mineral, matrix }
+    }
+}
+
+/// Takes samples and tracks the biopsy from day 0.
+pub struct Observer {
+    reference: Reference,
+    biopsy: Biopsy,
+    /// Osteoclast deaths and osteoclast-days at the previous sample.
+    last_deaths: u64,
+    last_osteoclast_days: f64,
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b != 0.0 { a / b } else { 0.0 }
+}
+
+impl Observer {
+    /// Start observing the World as it stands at day 0.
+    pub fn at_day_zero(world: &mut World) -> Observer {
+        let counters = *world.resource::<Counters>();
+        Observer {
+            reference: Reference::of(world),
+            biopsy: Biopsy::starting_at(world),
+            last_deaths: counters.osteoclasts_died,
+            last_osteoclast_days: counters.osteoclast_days,
+        }
+    }
+
+    /// Add the step that just ended to the biopsy.
+    pub fn track(&mut self, world: &mut World) {
+        self.biopsy.track(world);
+    }
+
+    /// The biopsy, one row per recorded year.
+    pub fn biopsy(&self, sites: u32) -> Vec<BiopsyRow> {
+        self.biopsy.rows(sites)
+    }
+
+    /// A sample of the World now; resets the mitophagy count.
+    pub fn observe(&mut self, world: &mut World) -> Sample {
+        let p = world.resource::<Params>().clone();
+        let day = world.resource::<Clock>().day;
+        let scale = p.sites as f64 * p.population_scale;
+        let (mut mineral, mut matrix, mut resorbed, mut formed) = (0.0, 0.0, 0.0, 0.0);
+        let (mut osteoblasts, mut active, mut space) = (0u64, 0u64, 0.0);
+        let mut quiescent = Vec::with_capacity(p.sites as usize);
+        for (bone, bmu) in world.query::<(&Bone, Option<&Bmu>)>().iter(world) {
+            mineral += bone.mineral;
+            matrix += bone.matrix;
+            resorbed += bone.resorbed;
+            formed += bone.formed;
+            match bmu {
+                Some(bmu) => {
+                    osteoblasts += u64::from(bmu.osteoblasts);
+                    active += 1;
+                    space += bmu.open_cavity();
+                }
+                None => quiescent.push(bone.matrix),
+            }
+        }
+        let (mut osteoclasts, mut precursors, mut activity) = (0u64, 0u64, 0.0);
+        let (mut ros, mut atp, mut dep, mut units) = (0.0, 0.0, 0.0, 0u64);
+        let mut cells = world.query_filtered::<(&Mitochondria, &MitoReadout, Option<&Osteoclast>), Or<(With<Osteoclast>, With<Precursor>)>>();
+        for (mito, readout, oc) in cells.iter(world) {
+            match oc {
+                Some(oc) => (osteoclasts, activity) = (osteoclasts + 1, activity + oc.activity),
+                None => precursors += 1,
+            }
+            ros += readout.ros;
+            atp += readout.atp;
+            dep += readout.depolarised;
+            units += mito.units.len() as u64;
+        }
+        let n_cells = (osteoclasts + precursors) as f64;
+        let count = std::mem::take(&mut *world.resource_mut::<MitophagyCount>());
+        let counters = *world.resource::<Counters>();
+        let deaths = counters.osteoclasts_died - self.last_deaths;
+        let exposure = counters.osteoclast_days - self.last_osteoclast_days;
+        (self.last_deaths, self.last_osteoclast_days) = (counters.osteoclasts_died, counters.osteoclast_days);
+        let n_sites = p.sites as f64;
+        let n_quiescent = quiescent.len() as f64;
+        let mean_quiescent = ratio(quiescent.iter().sum(), n_quiescent);
+        let spread = ratio(quiescent.iter().map(|z| (z - mean_quiescent).powi(2)).sum(), n_quiescent).sqrt();
+        Sample {
+            day,
+            bone_density: 100.0 * ratio(mineral, self.reference.mineral),
+            bone_mass: 100.0 * ratio(matrix, self.reference.matrix),
+            site_bone_sd: spread,
+            mineral_fraction: ratio(mineral, matrix),
+            osteoclasts: osteoclasts as f64 / scale,
+            precursors: precursors as f64 / scale,
+            osteoblasts: osteoblasts as f64 / scale,
+            active_bmus: active as f64,
+            mean_activity: ratio(activity, osteoclasts as f64),
+            osteoclast_apoptosis: ratio(deaths as f64, exposure),
+            osteoclastic_drive: world.resource::<Coupling>().drive,
+            mean_ros: ratio(ros, n_cells),
+            mean_atp: ratio(atp, n_cells),
+            mean_depolarised: ratio(dep, n_cells),
+            mitochondria_per_cell: ratio(units as f64, n_cells),
+            mitophagy_events: ratio(count.removed as f64, count.cell_days),
+            resorbed: resorbed / n_sites,
+            formed: formed / n_sites,
+            remodelling_space: space / n_sites,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AtSite, CellId, Circulating, Site, Streams};
+    use crate::processes::testing::{bone, steady};
+    use crate::sim::world_with_rules;
+
+    #[test]
+    fn a_hand_built_world_reads_as_computed_by_hand() {
+        let params = Params { sites: 3, population_scale: 2.0, ..Params::default() };
+        let mut world = world_with_rules(&params, &steady(), Streams::new(1, 0));
+        world.resource_mut::<Clock>().day = 7.0;
+        let active = Bone { matrix: 90.0, osteoid: 5.0, mineral: 80.0, resorbed: 12.0, formed: 2.0 };
+        let bmu = Bmu { age_days: 10.0, eroded: 14.0, formed: 4.0, ..Bmu::new(300) };
+        world.spawn((Site { index: 0 }, active, bmu));
+        world.spawn((Site { index: 1 }, Bone { matrix: 110.0, ..bone() }));
+        world.spawn((Site { index: 2 }, Bone { matrix: 90.0, ..bone() }));
+        // Three osteoclasts and a precursor, with 10, 20, 30, 40 mitochondria; values exact in binary.
+        for (id, atp) in [0.25, 0.5, 0.75, 1.0].into_iter().enumerate() {
+            let readout = MitoReadout { atp, depolarised: 0.25, ros: 1.5 };
+            let cell = (CellId(id as u64), AtSite(0), Mitochondria::uniform(10 * (id + 1), 10), readout);
+            if id < 3 {
+                world.spawn((cell, Osteoclast { activity: 0.5 * (id + 1) as f64 }));
+            } else {
+                world.spawn((cell, Precursor { age_days: 0.0 }));
+            }
+        }
+        // A circulating precursor is not in any cell mean.
+        world.spawn((CellId(9), Circulating, Mitochondria::uniform(500, 0), MitoReadout { atp: 9.0, depolarised: 1.0, ros: 9.0 }));
+        *world.resource_mut::<MitophagyCount>() = MitophagyCount { removed: 30, cell_days: 12.0 };
+        let mut observer = Observer::at_day_zero(&mut world);
+        observer.reference = Reference { mineral: 300.0, matrix: 290.0 };
+        *world.resource_mut::<Counters>() = Counters { osteoclasts_died: 3, osteoclast_days: 12.0, ..Counters::default() };
+        // Mineral 80 + 95 + 95 = 270 of 300, matrix 290 of 290; quiescent sites 110 and 90: sd 10;
+        // counts over sites·Ω = 6: 3 osteoclasts, 1 precursor, 300 osteoblasts; open cavity
+        // 14 − 4 over 3 sites; activity (0.5 + 1 + 1.5)/3; ATP 2.5/4; 30 removed / 12 cell-days;
+        // 3 deaths in 12 osteoclast-days.
+        let want = Sample {
+            day: 7.0,
+            bone_density: 90.0,
+            bone_mass: 100.0,
+            site_bone_sd: 10.0,
+            mineral_fraction: 270.0 / 290.0,
+            osteoclasts: 0.5,
+            precursors: 1.0 / 6.0,
+            osteoblasts: 50.0,
+            active_bmus: 1.0,
+            mean_activity: 1.0,
+            osteoclast_apoptosis: 0.25,
+            osteoclastic_drive: 1.0,
+            mean_ros: 1.5,
+            mean_atp: 0.625,
+            mean_depolarised: 0.25,
+            mitochondria_per_cell: 25.0,
+            mitophagy_events: 2.5,
+            resorbed: 4.0,
+            formed: 2.0 / 3.0,
+            remodelling_space: 10.0 / 3.0,
+        };
+        assert_eq!(observer.observe(&mut world), want);
+        assert_eq!(*world.resource::<MitophagyCount>(), MitophagyCount::default(), "the count is reset");
+        let again = observer.observe(&mut world);
+        assert_eq!((again.mitophagy_events, again.osteoclast_apoptosis), (0.0, 0.0), "rates since the previous sample");
+    }
+}

@@ -1,0 +1,153 @@
+//! How the tissue answers a change, in the direction biology says (`configs/directions.toml`, on
+//! a smaller tissue): each scenario is paired with the untreated reference under common random
+//! numbers, and its effect is the mean paired difference with a 95 % t interval over replicates.
+//! Under the published bone law several of these go the wrong way (longer-lived osteoclasts gain
+//! bone); they are what the coupled remodelling cycle is for.
+
+use crate::common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+const DIRECTIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/directions.toml");
+const REPLICATES: usize = 4;
+/// t(0.975, 3): the 95 % interval of a mean of four paired differences.
+const T3: f64 = 3.182446305284263;
+
+/// The shipped config run once for all tests here: 200 sites, 4 replicates, 3 recorded years.
+fn run() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("directions-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let sets = ["sites=200", "replicates=4", "years=3", "mitochondria_per_cell=30", "record_every_days=15"];
+        let mut args = vec!["run", DIRECTIONS, "--out", dir.to_str().expect("utf-8 path"), "--quiet"];
+        for s in &sets {
+            args.extend(["--set", s]);
+        }
+        bmu(Path::new(env!("CARGO_TARGET_TMPDIR")), &args).ok();
+        dir
+    })
+}
+
+/// Paired differences `scenario − reference` of `metric`, per recorded day, one per replicate.
+fn paired(scenario: &str, metric: &str) -> BTreeMap<i64, Vec<f64>> {
+    let (h, rows) = csv(&run().join("timeseries.csv"));
+    let (sc, rep, day, m) = (col(&h, "scenario"), col(&h, "replicate"), col(&h, "day"), col(&h, metric));
+    let value = |r: &Vec<String>| r[m].parse::<f64>().unwrap_or_else(|_| panic!("{metric} `{}`", r[m]));
+    let mut reference: BTreeMap<(String, i64), f64> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r[sc] == "reference") {
+        reference.insert((r[rep].clone(), r[day].parse::<f64>().expect("day").round() as i64), value(r));
+    }
+    let mut diffs: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r[sc] == scenario) {
+        let d = r[day].parse::<f64>().expect("day").round() as i64;
+        diffs.entry(d).or_default().push(value(r) - reference[&(r[rep].clone(), d)]);
+    }
+    assert!(!diffs.is_empty(), "no rows for scenario {scenario}");
+    diffs
+}
+
+/// Mean paired difference with its 95 % interval.
+#[derive(Clone, Copy, Debug)]
+struct Effect {
+    mean: f64,
+    lo: f64,
+    hi: f64,
+}
+
+fn effect(xs: &[f64]) -> Effect {
+    assert_eq!(xs.len(), REPLICATES);
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let half = T3 * sd / n.sqrt();
+    Effect { mean, lo: mean - half, hi: mean + half }
+}
+
+/// The effect on `metric` at the recorded day nearest `day`.
+fn at(scenario: &str, metric: &str, day: i64) -> Effect {
+    let diffs = paired(scenario, metric);
+    let (_, xs) = diffs.iter().min_by_key(|(d, _)| (**d - day).abs()).expect("days");
+    effect(xs)
+}
+
+/// The effect on `metric` averaged over recorded days in [from, to].
+fn over(scenario: &str, metric: &str, from: i64, to: i64) -> Effect {
+    let diffs = paired(scenario, metric);
+    let windows: Vec<&Vec<f64>> = diffs.range(from..=to).map(|(_, xs)| xs).collect();
+    let per_replicate: Vec<f64> = (0..REPLICATES).map(|r| windows.iter().map(|xs| xs[r]).sum::<f64>() / windows.len() as f64).collect();
+    effect(&per_replicate)
+}
+
+/// A sustained loss that grows: below zero at one year, lower still at three.
+fn assert_growing_loss(scenario: &str) {
+    let (one, three) = (at(scenario, "bone_density", 365), at(scenario, "bone_density", 1095));
+    eprintln!("{scenario}: density effect {one:?} at 1 y, {three:?} at 3 y");
+    assert!(one.hi < 0.0, "{scenario}: no loss at one year: {one:?}");
+    assert!(three.hi < one.mean && three.mean < 1.5 * one.mean, "{scenario}: the loss does not grow: {one:?} then {three:?}");
+    let balance = over(scenario, "bone_mass", 730, 1095);
+    assert!(balance.hi < 0.0, "{scenario}: bone mass holds in years 2–3: {balance:?}");
+}
+
+#[test]
+fn longer_lived_osteoclasts_lose_bone_and_keep_losing_it() {
+    assert_growing_loss("longer_lived_osteoclasts");
+}
+
+#[test]
+fn more_osteoclasts_lose_bone_and_keep_losing_it() {
+    assert_growing_loss("more_osteoclasts");
+}
+
+#[test]
+fn more_active_osteoclasts_lose_bone_and_keep_losing_it() {
+    assert_growing_loss("more_active_osteoclasts");
+}
+
+#[test]
+fn more_activation_costs_the_extra_remodelling_space_within_a_cycle_then_holds() {
+    // One cycle is ~165 days (Rs.P + Rv.P + FP). The matrix lost is the space the extra open
+    // cavities take: Δbone_mass (% of day 0, ~94 % of intact) ≈ −Δremodelling_space / 0.94.
+    let space = over("more_activation", "remodelling_space", 180, 1095);
+    let early = at("more_activation", "bone_mass", 180);
+    let late = at("more_activation", "bone_mass", 1095);
+    eprintln!("more_activation: extra space {space:?}; bone mass effect {early:?} at 180 d, {late:?} at 3 y");
+    assert!(space.lo > 1.0, "more BMUs should open more space: {space:?}");
+    let expected = -space.mean / 0.94;
+    assert!((early.mean - expected).abs() < 0.3 * expected.abs(), "loss at one cycle {early:?} vs the extra space {expected}");
+    assert!((late.mean - early.mean).abs() < 0.3 * expected.abs(), "the matrix loss should stop after a cycle: {early:?} then {late:?}");
+}
+
+#[test]
+fn fewer_activations_refill_the_space_then_mineralise_older_bone() {
+    let (early, late) = (at("fewer_activations", "bone_mass", 180), at("fewer_activations", "bone_mass", 1095));
+    let (mineral_early, mineral_late) = (at("fewer_activations", "mineral_fraction", 180), at("fewer_activations", "mineral_fraction", 1095));
+    let density = at("fewer_activations", "bone_density", 1095);
+    eprintln!("fewer_activations: mass {early:?} → {late:?}; mineral fraction {mineral_early:?} → {mineral_late:?}; density {density:?}");
+    assert!(early.lo > 0.5, "closing cavities should gain bone within a cycle: {early:?}");
+    assert!((late.mean - early.mean).abs() < 0.5 * early.mean, "then the matrix holds: {early:?} → {late:?}");
+    assert!(mineral_late.lo > mineral_early.hi, "older bone should mineralise further: {mineral_early:?} → {mineral_late:?}");
+    assert!(density.lo > late.hi, "so density gains more than matrix: {density:?} vs {late:?}");
+}
+
+#[test]
+fn stronger_osteoblasts_gain_bone_and_weaker_ones_lose_it() {
+    let (stronger, weaker) = (at("stronger_osteoblasts", "bone_density", 1095), at("weaker_osteoblasts", "bone_density", 1095));
+    eprintln!("osteoblast work ×1.1: {stronger:?}; ×0.9: {weaker:?}");
+    assert!(stronger.lo > 0.0, "stronger osteoblasts should gain: {stronger:?}");
+    assert!(weaker.hi < 0.0, "weaker osteoblasts should lose: {weaker:?}");
+}
+
+#[test]
+fn damaged_mitochondria_kill_osteoclasts_sooner_weaken_them_and_change_bone() {
+    let apoptosis = over("damaged_mitochondria", "osteoclast_apoptosis", 30, 1095);
+    let activity = over("damaged_mitochondria", "mean_activity", 30, 1095);
+    let depolarised = at("damaged_mitochondria", "mean_depolarised", 15);
+    let bone = at("damaged_mitochondria", "bone_density", 1095);
+    eprintln!("damage ×4: apoptosis {apoptosis:?}, activity {activity:?}, depolarised at 15 d {depolarised:?}, density {bone:?}");
+    assert!(apoptosis.lo > 0.0, "more apoptosis: {apoptosis:?}");
+    assert!(activity.hi < 0.0, "less resorption per osteoclast: {activity:?}");
+    assert!(depolarised.lo > 0.0, "recruits arrive with the damaged mitochondria of the moment: {depolarised:?}");
+    assert!(bone.lo > 0.0 || bone.hi < 0.0, "the bone effect's interval should exclude zero: {bone:?}");
+}
