@@ -281,8 +281,9 @@ params! {
     osteoid_mineralization_per_day: f64 = 0.1, NonNegative;
     /// Rate at which mineralised matrix approaches full mineral (per year).
     secondary_mineralization_per_year: f64 = 0.3, NonNegative;
-    /// Mineral fraction of the bone at the start of the spin-up.
-    initial_mineral_fraction: f64 = 0.95, Probability;
+    /// Mineral fraction of the bone at the start of the spin-up (the default is the stationary
+    /// value under the default turnover, from `bmu-sim calibrate`).
+    initial_mineral_fraction: f64 = 0.858, Probability;
 }
 
 impl Params {

@@ -14,7 +14,7 @@
 //! | m_p | `primary_mineral_fraction` | 0.7 | of full | primary mineralisation gives ~70 % of final mineral [U] |
 //! | k_p | `osteoid_mineralization_per_day` | 0.1 | /day | ~10-day mineralisation lag [U] |
 //! | k_s | `secondary_mineralization_per_year` | 0.3 | /year | secondary mineralisation over years [U] |
-//! | — | `initial_mineral_fraction` | 0.95 | of full | start of the spin-up; the spin-up relaxes it |
+//! | — | `initial_mineral_fraction` | 0.858 | of full | the stationary mean under the default turnover (`bmu-sim calibrate`, docs/calibration.md) |
 
 use crate::config::Params;
 use crate::model::Bone;

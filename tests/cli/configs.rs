@@ -117,3 +117,32 @@ fn calibrate_fits_the_stationary_mineral_fraction() {
     assert!(m > 0.8 && m < 0.9, "remodelling at ~25 %/year keeps the mineral fraction between 0.8 and 0.9: {m}");
     assert!(!out.contains("k2_pct_per_cell_day"), "the balance is not fitted: {out}");
 }
+
+#[test]
+fn the_defaults_are_a_steady_adult_tissue() {
+    // Every parameter at its default but the tissue's size and the cells' mitochondria (fewer, for
+    // speed): after a year's spin-up, two years of untreated remodelling leave bone where it was.
+    let tmp = TempDir::new("defaults");
+    let config = tmp.write("defaults.toml", "replicates = 4\nyears = 2\nspinup_years = 1\nrecord_every_days = 73\n[params]\nsites = 300\nmitochondria_per_cell = 30\n");
+    let dir = run_ok(&tmp, config.to_str().unwrap(), "out", &[]);
+    let (h, rows) = csv(&dir.join("summary.csv"));
+    let (day, metric, mean, lo, hi) = (col(&h, "day"), col(&h, "metric"), col(&h, "mean"), col(&h, "ci_lo"), col(&h, "ci_hi"));
+    for m in ["bone_density", "bone_mass"] {
+        let last = rows.iter().filter(|r| r[metric] == m).last().expect("rows");
+        assert_eq!(last[day], "730");
+        let (x, l, u): (f64, f64, f64) = (last[mean].parse().unwrap(), last[lo].parse().unwrap(), last[hi].parse().unwrap());
+        eprintln!("defaults: {m} {x:.2} ({l:.2}–{u:.2}) at two years");
+        assert!((x - 100.0).abs() < 1.5 && l < 100.5 && u > 99.5, "{m} moved to {x} ({l}–{u}) in two untreated years");
+    }
+}
+
+#[test]
+fn the_smoke_configs_untreated_tissue_is_steady_within_its_noise() {
+    let tmp = TempDir::new("smoke_steady");
+    let dir = run_ok(&tmp, SMOKE, "out", &[]);
+    let (h, rows) = csv(&dir.join("summary.csv"));
+    let (sc, metric, mean, lo, hi) = (col(&h, "scenario"), col(&h, "metric"), col(&h, "mean"), col(&h, "ci_lo"), col(&h, "ci_hi"));
+    let last = rows.iter().filter(|r| r[sc] == "untreated" && r[metric] == "bone_mass").last().expect("rows");
+    let (x, l, u): (f64, f64, f64) = (last[mean].parse().unwrap(), last[lo].parse().unwrap(), last[hi].parse().unwrap());
+    assert!(l <= 100.0 && 100.0 <= u && (x - 100.0).abs() < 3.0, "untreated bone mass {x} ({l}–{u}) after 120 days");
+}
