@@ -6,7 +6,7 @@
 //!
 //! | phase | coupled (the tissue) | komarova2003 (single-cycle check) |
 //! |---|---|---|
-//! | `Knobs` | apply_interventions, gauge_osteoclastic_drive | apply_interventions |
+//! | `Knobs` | apply_interventions, bind_bisphosphonate, accrue_osteomorphs, amplify_rankl_by_oxidative_stress, gauge_osteoclastic_drive | the same |
 //! | `Census` | rate_resorption_activity, take_census, advance_remodelling_cycle | rate_resorption_activity, take_census, complete_bmus |
 //! | `Bone` | resorb_matrix, recruit_osteoblast_team, form_osteoid, mineralize_bone | resorb_matrix, form_osteoid, mineralize_bone |
 //! | `Cells` | kill_osteoclasts, recruit_precursors, commit_precursors | turn_over_osteoblasts, kill_osteoclasts, recruit_precursors, commit_precursors |
@@ -21,7 +21,11 @@ use crate::observe::Observer;
 use crate::processes::coupling::{self, Coupling};
 use crate::processes::interventions::{BaseParams, Interventions, apply_interventions, untreated};
 use crate::processes::mitochondria::*;
-use crate::processes::{activation, apoptosis, census, cycle, formation, mineralization, osteoblasts, recruitment, resorption};
+use crate::processes::bisphosphonate::{self, BoundBisphosphonate};
+use crate::processes::osteomorphs::{self, Osteomorphs};
+use crate::processes::{
+    activation, apoptosis, census, cycle, formation, mineralization, osteoblasts, oxidative_stress, recruitment, resorption,
+};
 use crate::record::RunRecord;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
@@ -68,14 +72,30 @@ pub fn mitochondrial_schedule() -> Schedule {
     s
 }
 
+/// The knobs of a step: interventions, then what builds up over time (bound bisphosphonate,
+/// osteomorphs), then oxidative stress, then the osteoclastic drive they add up to.
+fn add_knobs(s: &mut Schedule) {
+    s.add_systems(
+        (
+            apply_interventions,
+            bisphosphonate::bind_bisphosphonate,
+            osteomorphs::accrue_osteomorphs,
+            oxidative_stress::amplify_rankl_by_oxidative_stress,
+            coupling::gauge_osteoclastic_drive,
+        )
+            .chain()
+            .in_set(Phase::Knobs),
+    );
+}
+
 /// One cell step under `law`.
 pub fn cell_schedule(law: BoneLaw) -> Schedule {
     let mut s = strict(CellStep);
     s.configure_sets((Phase::Knobs, Phase::Census, Phase::Bone, Phase::Cells, Phase::Sites).chain());
+    add_knobs(&mut s);
     let cells = (apoptosis::kill_osteoclasts, recruitment::recruit_precursors, recruitment::commit_precursors);
     match law {
         BoneLaw::Coupled => {
-            s.add_systems((apply_interventions, coupling::gauge_osteoclastic_drive).chain().in_set(Phase::Knobs));
             s.add_systems(
                 (resorption::rate_resorption_activity, census::take_census, cycle::advance_remodelling_cycle)
                     .chain()
@@ -89,7 +109,6 @@ pub fn cell_schedule(law: BoneLaw) -> Schedule {
             s.add_systems(cells.chain().in_set(Phase::Cells));
         }
         BoneLaw::Komarova2003 => {
-            s.add_systems(apply_interventions.in_set(Phase::Knobs));
             s.add_systems(
                 (resorption::rate_resorption_activity, census::take_census, cycle::complete_bmus).chain().in_set(Phase::Census),
             );
@@ -119,6 +138,8 @@ pub fn world_with_rules(params: &Params, steady: &SteadyState, streams: Streams)
     world.insert_resource(CompletedBmus::default());
     world.insert_resource(PrecursorPool::default());
     world.insert_resource(Interventions::default());
+    world.insert_resource(BoundBisphosphonate::default());
+    world.insert_resource(Osteomorphs::default());
     world
 }
 
