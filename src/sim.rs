@@ -151,6 +151,7 @@ impl Simulation {
         let mut clock = self.world.resource_mut::<Clock>();
         clock.step += 1;
         clock.day = (clock.step as f64 - self.spinup_steps as f64) * dt;
+        self.world.clear_trackers();
     }
 
     /// Spin up, then run `days`, sampling every `every` days (day 0 included). Returns the
