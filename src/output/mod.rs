@@ -7,28 +7,38 @@
 //! - `summary.csv` — per scenario, day and metric: n, mean, sd and the Student-t 95 % confidence
 //!   interval across replicates ([`write_summary`]);
 //! - `runs.csv` — one row per run: seed, event counters and final bone density ([`write_runs`]);
-//! - `manifest.json` — version, command line, config hash, seed, scenarios, dependency versions
-//!   and each scenario's mitochondrial steady state ([`write_manifest`]);
+//! - `manifest.json` — version, command line, config hash, seed, scenarios, dependency versions,
+//!   each scenario's mitochondrial steady state, and when, how fast and from which git commit it
+//!   was made ([`write_manifest`]);
 //! - `config.toml` — the resolved config the run used.
 //!
-//! Everything in it is deterministic: the same config and seed give byte-identical files on any
-//! machine and thread count (no wall-clock times, no NaN, shortest round-trip numbers). The
-//! directory is built in a hidden staging directory and renamed into place on success
-//! ([`Staging`]), so it is either complete or absent.
+//! Everything in it but the manifest's `command`, `timestamp` and `wall_seconds` is
+//! deterministic: the same binary, config and seed give byte-identical files on any machine and
+//! thread count (no NaN, shortest round-trip numbers). The directory is built in a hidden staging
+//! directory and renamed into place on success ([`Staging`]), so it is either complete or absent;
+//! single files are written the same way ([`PendingFile`]).
 //!
 //! - [`stats`]: mean, sd and confidence intervals.
 //! - [`tables`]: the CSV writers.
 //! - [`manifest`]: `manifest.json` and the config hash.
-//! - [`dir`]: atomic output directories.
+//! - [`path`]: output paths resolved and checked before any work;
+//! - [`dir`], [`file`]: atomic output directories and files.
 
 pub mod bundle;
 pub mod dir;
+mod error;
+pub mod file;
 pub mod manifest;
+pub mod path;
+#[cfg(test)]
+mod scratch;
 pub mod stats;
 pub mod tables;
 
-pub use dir::{OutputError, Staging};
-pub use manifest::{Manifest, SteadyStateRecord, fnv1a64_hex, write_manifest};
+pub use dir::Staging;
+pub use error::OutputError;
+pub use file::PendingFile;
+pub use manifest::{Manifest, Provenance, SteadyStateRecord, fnv1a64_hex, write_manifest};
 pub use stats::{Summary, summarize, t_quantile_975};
 pub use tables::{write_runs, write_summary, write_timeseries};
 
