@@ -25,6 +25,7 @@ use crate::processes::{
 use crate::record::Sample;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The phases of a cell step, run in declaration order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -155,11 +156,13 @@ impl Simulation {
     }
 
     /// Spin up, then run `days`, sampling every `every` days (day 0 included). Returns the
-    /// samples and the counters of the recorded period.
-    pub fn run(mut self, days: f64, every: f64) -> (Vec<Sample>, Counters) {
+    /// samples and the counters of the recorded period. Adds 1 to `steps_done` after every cell
+    /// step, spin-up included, for progress reports (see `ensemble::total_steps`).
+    pub fn run(mut self, days: f64, every: f64, steps_done: &AtomicU64) -> (Vec<Sample>, Counters) {
         let dt = self.world.resource::<Params>().dt_days;
         for _ in 0..self.spinup_steps {
             self.step();
+            steps_done.fetch_add(1, Ordering::Relaxed);
         }
         let counters = *self.world.resource::<Counters>();
         *self.world.resource_mut::<Counters>() = Counters { next_cell_id: counters.next_cell_id, ..Counters::default() };
@@ -178,6 +181,7 @@ impl Simulation {
             }
             if k < total {
                 self.step();
+                steps_done.fetch_add(1, Ordering::Relaxed);
             }
         }
         (samples, *self.world.resource::<Counters>())
