@@ -1,0 +1,65 @@
+//! `bmu-sim calibrate`: fit the bone-neutral k2 and the stationary mineral fraction of a config's
+//! first scenario from an ensemble run (see `calibration.rs`).
+
+use super::args::{ConfigOverrides, Threads};
+use super::progress::Reporter;
+use super::run::check_limits;
+use super::stdout_error;
+use bmu_sim::estimate::Estimate;
+use bmu_sim::{Error, calibration, ensemble};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct CalibrateArgs {
+    /// The config [default: the embedded baseline, configs/baseline.toml]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    overrides: ConfigOverrides,
+    #[command(flatten)]
+    threads: Threads,
+    /// Run even if the estimate exceeds this machine (memory, or over a week)
+    #[arg(long)]
+    no_limits: bool,
+    /// No progress and no notes on stderr (errors still show)
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn calibrate(args: CalibrateArgs, out: &mut dyn Write) -> Result<(), Error> {
+    let reporter = Reporter::new(args.quiet);
+    let mut config = args.overrides.load(args.config.as_deref())?;
+    config.scenarios.truncate(1);
+    let threads = args.threads.resolve(&reporter);
+    let estimate = Estimate::of(&config, threads);
+    check_limits(&estimate, args.no_limits)?;
+    reporter.note(format_args!("calibrating from {} replicate(s); estimated {estimate}", config.replicates));
+    let result = reporter.watch(ensemble::total_steps(&config), |steps| ensemble::run(&config, threads, steps))?;
+    let c = calibration::calibrate(&config, &result)
+        .ok_or_else(|| Error::Model("nothing was formed: cannot calibrate k2".into()))?;
+    let (k2, m) = (&c.k2, &c.mineral_fraction);
+    let text = format!(
+        "calibrated from {}, scenario {}, {} replicates x {} days:\n\
+         k2_pct_per_cell_day = {:.6}    # 95% CI {:.6} to {:.6}\n\
+         initial_mineral_fraction = {:.4}    # 95% CI {:.4} to {:.4}\n\
+         # per site: resorbed {:.2} %, formed {:.2} % over the record\n\
+         # turnover {:.1} %/year, remodelling space {:.2} %, {:.0} active BMUs\n",
+        config.source,
+        c.scenario,
+        config.replicates,
+        config.days,
+        k2.mean,
+        k2.ci_lo,
+        k2.ci_hi,
+        m.mean,
+        m.ci_lo,
+        m.ci_hi,
+        c.resorbed_per_site,
+        c.formed_per_site,
+        c.turnover_pct_per_year,
+        c.remodelling_space,
+        c.active_bmus
+    );
+    out.write_all(text.as_bytes()).map_err(stdout_error)
+}
