@@ -31,7 +31,10 @@
 //! `CELL_BYTES`, `MITO_BYTES`); `configs/komarova2003.toml` at 4 replicates (4.1 s, estimated
 //! 2.5 s: a single pulse dies out, so `CELLS_PER_SITE` overstates it); the tables of those runs
 //! (row sizes). Estimates are within a factor of two of these runs; the limits only catch what
-//! is far out of reach.
+//! is far out of reach. Cell numbers assume the baseline tissue's turnover (2 activations per
+//! site and year): a tissue without activation is overestimated (10⁶ quiescent sites for 2 days:
+//! 30 s and 341 MB estimated, 0.6 s and 130 MB measured), and one opening every site at once
+//! (`pulse_at_start`, up to 11 cells per site and Ω at first) has its memory underestimated.
 //!
 //! **Recalibrating** after the model or its speed changes: run `bmu-sim run CONFIG --threads 1`
 //! under `/usr/bin/time -v` for a few configs like those above, compare the wall time (also in

@@ -21,8 +21,9 @@
 //! - [`stats`]: mean, sd and confidence intervals.
 //! - [`tables`]: the CSV writers.
 //! - [`manifest`]: `manifest.json` and the config hash.
-//! - [`path`]: output paths resolved and checked before any work;
-//! - [`dir`], [`file`]: atomic output directories and files.
+//! - [`bundle`]: everything a finished ensemble writes, as one run directory.
+//! - [`path`]: output paths resolved and checked before any work.
+//! - [`dir`]: atomic output directories; [`file`](mod@file): atomic output files.
 
 pub mod bundle;
 pub mod dir;
