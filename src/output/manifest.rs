@@ -113,9 +113,7 @@ pub fn write_manifest<W: Write>(m: &Manifest, mut w: W) -> io::Result<()> {
 pub fn fnv1a64_hex(bytes: &[u8]) -> String {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let h = bytes
-        .iter()
-        .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME));
+    let h = bytes.iter().fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME));
     format!("{h:016x}")
 }
 
