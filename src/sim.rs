@@ -30,6 +30,7 @@ use crate::record::RunRecord;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 use bevy_ecs::system::RunSystemOnce;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The phases of a cell step, run in declaration order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -198,15 +199,18 @@ impl Simulation {
         let mut clock = self.world.resource_mut::<Clock>();
         clock.step += 1;
         clock.day = (clock.step as f64 - self.spinup_steps as f64) * dt;
+        self.world.clear_trackers();
     }
 
     /// Spin up, then run `days`, sampling every `every` days (day 0 included) and tracking the
     /// virtual biopsy every step. Returns the samples, the biopsy and the counters of the
-    /// recorded period (in a record with no scenario name yet).
-    pub fn run(mut self, days: f64, every: f64) -> RunRecord {
+    /// recorded period (in a record with no scenario name yet). Adds 1 to `steps_done` after
+    /// every cell step, spin-up included, for progress reports (see `ensemble::total_steps`).
+    pub fn run(mut self, days: f64, every: f64, steps_done: &AtomicU64) -> RunRecord {
         let dt = self.world.resource::<Params>().dt_days;
         for _ in 0..self.spinup_steps {
             self.step();
+            steps_done.fetch_add(1, Ordering::Relaxed);
         }
         let counters = *self.world.resource::<Counters>();
         *self.world.resource_mut::<Counters>() = Counters { next_cell_id: counters.next_cell_id, ..Counters::default() };
@@ -227,6 +231,7 @@ impl Simulation {
             if k < total {
                 self.step();
                 observer.track(&mut self.world);
+                steps_done.fetch_add(1, Ordering::Relaxed);
             }
         }
         let counters = *self.world.resource::<Counters>();

@@ -246,6 +246,10 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
         let span = e.span().unwrap_or(0..0);
         doc.err(&span, "", format!("invalid TOML: {}", e.message().trim()))
     })?;
+    if root.get_ref().is_empty() {
+        let message = "the config sets nothing (it is empty or only comments): give at least one key, such as `days`";
+        return Err(ConfigError { file: file.into(), line: 0, column: 0, key: String::new(), message: message.into() });
+    }
     let mut config = Config {
         source: file.into(),
         seed: 0,

@@ -2,11 +2,14 @@
 //! `cargo test --release --test cli`. Every test runs the built binary in its own temporary
 //! directory.
 
+mod baseline;
+mod commands;
 mod common;
 mod configs;
 mod determinism;
 mod directions;
 mod errors;
-mod outputs;
 mod kernel;
-mod baseline;
+mod outputs;
+mod readme;
+mod safety;
