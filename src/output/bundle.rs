@@ -28,6 +28,8 @@ pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String], proven
         scenarios: config.scenarios.iter().map(|s| s.name.clone()).collect(),
         days: config.days,
         bone_law: config.bone_law.name().to_string(),
+        hypothesis: config.hypothesis.name().to_string(),
+        scenario_hypotheses: config.scenarios.iter().map(|s| (s.name.clone(), s.hypothesis.name().to_string())).collect(),
         crates,
         reference: SteadyStateRecord {
             depolarised_fraction: ensemble.reference.depolarised,
