@@ -201,7 +201,7 @@ params! {
     /// Gamma shape of the team's working life (its coefficient of variation is 1/√shape).
     osteoblast_working_shape: f64 = 16.0, Positive;
     /// s, saturation of osteoblast recruitment in the osteoclastic drive κ: refill (1 + s)/(1 + s·κ).
-    refill_saturation: f64 = 0.5, NonNegative;
+    refill_saturation: f64 = 0.05, NonNegative;
     /// M_ob, osteoblast work relative to the untreated adult (below 1 with ageing).
     osteoblast_work: f64 = 1.0, NonNegative;
     /// Most bone a site can hold (% of its initial bone); formation stops there.
@@ -249,6 +249,9 @@ params! {
     antioxidant: f64 = 0.0, NonNegative;
     /// RANKL signal relative to the untreated adult (scales activation, formation and Nox ROS).
     rankl: f64 = 1.0, NonNegative;
+    /// K_L, RANKL (relative to the untreated adult) at which RANK occupancy, and so osteoclast
+    /// formation, is half-saturated: formation × (1 + K_L)·RANKL/(K_L + RANKL).
+    rankl_half_saturation: f64 = 0.25, Positive;
     // ---- fates ----
     /// Fates ignore mitochondria (all multipliers exactly 1): the Komarova neutral limit.
     neutral_mitochondria: bool = false, Switch;
@@ -295,11 +298,11 @@ params! {
     initial_mineral_fraction: f64 = 0.858, Probability;
     // ---- interventions: magnitudes at full level (strength 1) ----
     /// Estrogen loss: RANKL signal from osteoblast-lineage and immune cells (× untreated).
-    estrogen_loss_rankl: f64 = 1.6, Positive;
+    estrogen_loss_rankl: f64 = 1.5, Positive;
     /// Estrogen loss: osteoclast apoptosis factor E, from lost ERα–FasL signalling (× untreated).
-    estrogen_loss_apoptosis: f64 = 0.75, NonNegative;
+    estrogen_loss_apoptosis: f64 = 0.9, NonNegative;
     /// Estrogen loss: osteoblast work factor (× untreated).
-    estrogen_loss_osteoblast_work: f64 = 0.95, NonNegative;
+    estrogen_loss_osteoblast_work: f64 = 0.99, NonNegative;
     /// Estrogen loss: thiol antioxidant capacity left (GSH, thioredoxin; × untreated).
     estrogen_loss_thiol_capacity: f64 = 0.7, Positive;
     /// Denosumab: fraction of the RANKL signal neutralised.

@@ -15,7 +15,7 @@
 //! D̄, Ā, p̄ of depolarised fraction, ATP and differentiation probability):
 //! ```text
 //! M_form = p̄/p_diff0,  M_apo = 1 + c_dep·(D̄ − D0) + c_atp·(A0 − Ā),  ā = (Ā/A0)^e_atp
-//! κ = x̄1(α1·RANKL·f_om·M_form, β1·E·B·M_apo) · k_res · ā · f_bp  /  x̄1(α1°·RANKL°, β1°) · k_res°
+//! κ = x̄1(α1·π(RANKL)·f_om·M_form, β1·E·B·M_apo) · k_res · ā · f_bp  /  x̄1(α1°·π(RANKL°), β1°) · k_res°
 //! R = (1 + s)/(1 + s·κ)
 //! ```
 //! κ is the osteoclastic drive: the kernel's steady-state erosion rate (Komarova's x̄1, which
@@ -35,7 +35,7 @@
 //! |---|---|---|---|---|
 //! | α2 | `alpha2_per_day` | 4 | osteoblasts per osteoclast-day | Komarova 2003 (osteoblast recruitment by osteoclasts, g12 = 1) |
 //! | k_res | `resorption_pct_per_osteoclast_day` | 0.45 | % of site bone per model osteoclast per day | sized so a BMU erodes ~40 % of its site (README, "the tissue") [C] |
-//! | s | `refill_saturation` | 0.5 | — | saturation of osteoblast recruitment; refill falls to 1/(1 + s/(1+s)·(κ−1)) [U]; the intervention scenarios calibrate it |
+//! | s | `refill_saturation` | 0.05 | — | saturation of osteoblast recruitment; refill falls to 1/(1 + s/(1+s)·(κ−1)) [U]; the intervention scenarios calibrate it |
 //! | c_dep, c_atp, e_atp | see `apoptosis.rs`, `resorption.rs` | | | |
 //! | p_diff0, D0, A0 | reference steady state | | | `steady_state.rs` |
 
@@ -44,7 +44,7 @@ use crate::model::streams::Stream;
 use crate::model::{Bmu, Circulating, Clock, Environment, MitoReadout, Process, Site, Stage, SteadyState, Streams};
 use crate::processes::MAX_BIRTHS_PER_STEP;
 use crate::processes::apoptosis::bisphosphonate_factor;
-use crate::processes::recruitment::differentiation_probability;
+use crate::processes::recruitment::{differentiation_probability, rank_occupancy};
 use bevy_ecs::prelude::{Query, Res, ResMut, Resource, With};
 use rand::RngExt;
 use rand_distr::Poisson;
@@ -63,7 +63,9 @@ pub struct Coupling {
 impl Coupling {
     /// The coupling of a config whose untreated reference is `reference`, before any step.
     pub fn of(reference: &Params) -> Coupling {
-        let (x1_bar, _) = reference.kernel().steady_state();
+        let mut kernel = reference.kernel();
+        kernel.alpha1 *= rank_occupancy(reference, reference.rankl);
+        let (x1_bar, _) = kernel.steady_state();
         Coupling { reference_drive: x1_bar * reference.resorption_pct_per_osteoclast_day, drive: 1.0, refill: 1.0 }
     }
 }
@@ -97,7 +99,7 @@ pub fn gauge_osteoclastic_drive(
 ) {
     let (m_form, m_apo, activity) = mean_fate_multipliers(&params, &steady, pool.iter());
     let mut kernel = params.kernel();
-    kernel.alpha1 *= env.rankl * env.osteoclast_formation * m_form;
+    kernel.alpha1 *= rank_occupancy(&params, env.rankl) * env.osteoclast_formation * m_form;
     kernel.beta1 *= env.estrogen_apoptosis * bisphosphonate_factor(&params, &env, activity) * m_apo;
     let (x1_bar, _) = kernel.steady_state();
     let drive = x1_bar * params.resorption_pct_per_osteoclast_day * activity * env.osteoclast_activity / coupling.reference_drive;
@@ -183,12 +185,13 @@ mod tests {
         ] {
             let c = drive_with(changed, env, &[]);
             assert!((c.drive - 2.0).abs() < 1e-9, "{c:?}");
-            // s = 0.5: R = 1.5/2 = 0.75.
-            assert!((c.refill - 0.75).abs() < 1e-9, "{c:?}");
+            // R = (1 + s)/(1 + 2s).
+            let s = p.refill_saturation;
+            assert!((c.refill - (1.0 + s) / (1.0 + 2.0 * s)).abs() < 1e-9, "{c:?}");
         }
         let blocked = Environment { rankl: 0.0, ..env };
         let c = drive_with(p.clone(), blocked, &[]);
-        assert!(c.drive == 0.0 && (c.refill - 1.5).abs() < 1e-12, "no RANKL, no drive: {c:?}");
+        assert!(c.drive == 0.0 && (c.refill - (1.0 + p.refill_saturation)).abs() < 1e-12, "no RANKL, no drive: {c:?}");
         let estrogen = Environment { estrogen_apoptosis: 0.5, ..env };
         assert!(drive_with(p, estrogen, &[]).drive > 1.9, "halved apoptosis doubles the drive");
     }

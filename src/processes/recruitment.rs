@@ -3,7 +3,8 @@
 //!
 //! Rule, per active BMU per step Δt, with x1 = N1/Ω and x2 = max(N2, ½)/Ω from the census:
 //! ```text
-//! F = Ω · α1 · x1^g11 · x2^g21 · RANKL · f_om                 (kernel formation, events/day)
+//! F = Ω · α1 · x1^g11 · x2^g21 · π(RANKL) · f_om            (kernel formation, events/day)
+//! π(R) = (1 + K_L) · R / (K_L + R)                            (RANK occupancy, 1 at R = 1)
 //! new precursors ~ Poisson(F · Δt / p_diff0)                   (0 when N1 = 0: absorbing)
 //! after commitment_days:  osteoclast with probability p_diff(ROS, ATP), otherwise death
 //! p_diff(R, A) = p_max · R^n/(K_up^n + R^n) · K_dn^m/(K_dn^m + R^m) · A/(K_atp + A)
@@ -25,6 +26,7 @@
 //! | Ω | `population_scale` | 1 | agents per model cell | system size |
 //! | — | `commitment_days` | 1 | days | precursor fusion takes ~days in culture [U] |
 //! | K | `precursor_pool_cells` | 64 | cells | enough for the pool's mean state to be known to ~0.5 % [C] |
+//! | K_L | `rankl_half_saturation` | 0.25 | × untreated RANKL | occupancy form of Lemaire 2004's π_L [V code]; value [U], calibrated with estrogen loss and denosumab |
 //! | p_max | `diff_max` | 0.9 | — | [U] |
 //! | K_up, n | `diff_ros_half_up`, `diff_hill_up` | 0.3, 2 | ROS units, — | moderate ROS drives NFATc1 (Lee 2005 [V] direction) |
 //! | K_dn, m | `diff_ros_half_down`, `diff_hill_down` | 2.0, 4 | ROS units, — | too much ROS kills precursors [U] |
@@ -42,6 +44,12 @@ use bevy_ecs::prelude::{Bundle, Commands, Entity, Query, Res, ResMut, With};
 use bevy_ecs::system::SystemParam;
 use rand::RngExt;
 use rand_distr::Poisson;
+
+/// π(RANKL): RANK occupancy relative to the untreated adult's (1 at RANKL = 1).
+pub fn rank_occupancy(p: &Params, rankl: f64) -> f64 {
+    let k = p.rankl_half_saturation;
+    (1.0 + k) * rankl.max(0.0) / (k + rankl.max(0.0))
+}
 
 /// The differentiation probability p_diff(ROS, ATP) of the module rule.
 pub fn differentiation_probability(p: &Params, ros: f64, atp: f64) -> f64 {
@@ -131,7 +139,7 @@ pub fn recruit_precursors(
         }
         let x1 = n1 as f64 / omega;
         let x2 = (bmu.osteoblasts as f64).max(0.5) / omega;
-        let rate = omega * kernel.osteoclast_formation(x1, x2) * env.rankl * env.osteoclast_formation;
+        let rate = omega * kernel.osteoclast_formation(x1, x2) * rank_occupancy(&params, env.rankl) * env.osteoclast_formation;
         let mean = (rate * params.dt_days / steady.p_diff).min(MAX_BIRTHS_PER_STEP);
         let Ok(poisson) = Poisson::new(mean) else { continue };
         let mut rng = streams.stream(Process::Recruitment, site.index as u64, clock.step);

