@@ -2,7 +2,7 @@
 //! command calls the library.
 
 use bmu_sim::config::{Config, Overrides, Params};
-use bmu_sim::output::{Staging, bundle, summarize};
+use bmu_sim::output::{Staging, bundle};
 use bmu_sim::{Error, calibration, ensemble, meanfield};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -203,13 +203,7 @@ fn describe(cfg: &Config) {
     println!("  {} run(s) in all", cfg.scenarios.len() * cfg.replicates as usize);
 }
 
-/// Final bone density per scenario, to stdout.
+/// Final bone density per scenario and its effect vs the reference, to stdout.
 fn print_summary(cfg: &Config, result: &ensemble::Ensemble) {
-    println!("scenario,day,bone_density_mean,ci_lo,ci_hi,n");
-    for s in &cfg.scenarios {
-        let last: Vec<f64> = result.runs.iter().filter(|r| r.scenario == s.name).filter_map(|r| r.samples.last()).map(|x| x.bone_density).collect();
-        let day = result.runs.iter().find(|r| r.scenario == s.name).and_then(|r| r.samples.last()).map_or(0.0, |x| x.day);
-        let sum = summarize(&last);
-        println!("{},{day},{:.3},{:.3},{:.3},{}", s.name, sum.mean, sum.ci_lo, sum.ci_hi, sum.n);
-    }
+    let _ = bmu_sim::output::report::write_final_table(cfg, &result.runs, &mut std::io::stdout().lock());
 }

@@ -8,7 +8,8 @@
 //! having it normalised away.
 
 use crate::Error;
-use crate::config::{Config, Scenario};
+use crate::config::Config;
+use crate::model::streams::mix;
 use crate::model::{SteadyState, Streams};
 use crate::record::RunRecord;
 use crate::sim::{Setup, Simulation};
@@ -39,10 +40,18 @@ pub fn reference(config: &Config) -> Result<SteadyState, Error> {
     Ok(st)
 }
 
-/// Run one replicate of one scenario.
-pub fn run_one(config: &Config, scenario: &Scenario, reference: &SteadyState, replicate: u32) -> RunRecord {
+/// The seed whose streams `config.scenarios[scenario]` draws from: the master seed under common
+/// random numbers (replicate r shares its streams across scenarios), otherwise the master seed
+/// mixed with the scenario's index, so every scenario's streams are independent.
+pub fn stream_seed(config: &Config, scenario: usize) -> u64 {
+    if config.comparison.common_random_numbers { config.seed } else { mix(config.seed ^ mix(0x5CE7_A210 ^ scenario as u64)) }
+}
+
+/// Run one replicate of `config.scenarios[s]`.
+pub fn run_one(config: &Config, s: usize, reference: &SteadyState, replicate: u32) -> RunRecord {
     let start = Instant::now();
-    let streams = Streams::new(config.seed, replicate);
+    let scenario = &config.scenarios[s];
+    let streams = Streams::new(stream_seed(config, s), replicate);
     let setup = Setup { law: config.bone_law, reference: &config.reference, steady: reference };
     let record = Simulation::new(setup, scenario, streams, config.spinup_days).run(config.days, config.record_every_days);
     RunRecord { scenario: scenario.name.clone(), replicate, seed: streams.seed(), wall_seconds: start.elapsed().as_secs_f64(), ..record }
@@ -57,12 +66,14 @@ pub fn run(config: &Config, threads: usize, on_done: &(dyn Fn(&RunRecord) + Sync
         .map_err(|e| Error::Runtime(format!("cannot start {threads} threads: {e}")))?;
     pool.install(|| {
         let reference = reference(config)?;
+        // The units of work, (scenario, replicate) with the scenario index running over every
+        // sweep point: unit u = s · replicates + r (DESIGN.md §6).
         let jobs: Vec<(usize, u32)> =
             (0..config.scenarios.len()).flat_map(|s| (0..config.replicates).map(move |r| (s, r))).collect();
         let runs = jobs
             .par_iter()
             .map(|&(s, r)| {
-                let record = run_one(config, &config.scenarios[s], &reference, r);
+                let record = run_one(config, s, &reference, r);
                 on_done(&record);
                 record
             })

@@ -11,7 +11,14 @@
 //!   ([`write_histomorphometry`]);
 //! - `manifest.json` — version, command line, config hash, seed, scenarios, bone law, dependency
 //!   versions and the untreated reference's mitochondrial steady state ([`write_manifest`]);
-//! - `config.toml` — the resolved config the run used.
+//! - `config.toml` — the resolved config the run used;
+//! - `effects.csv` — each scenario's difference from the reference scenario per day and metric,
+//!   with its 95 % interval ([`write_effects`], statistics in [`crate::analysis::effects`]);
+//! - `targets.csv` — with `[[target]]`s: each calibration target beside the model's effect
+//!   ([`write_targets`]);
+//! - `sweep.csv` — with a `[sweep]`: every sweep point's index, values and name suffix
+//!   ([`write_sweep`]);
+//! - `plots/*.svg`, `plots/*.png` and `index.html` — unless `plots = false` ([`plots`], [`html`]).
 //!
 //! Everything in it is deterministic: the same config and seed give byte-identical files on any
 //! machine and thread count (no wall-clock times, no NaN, shortest round-trip numbers). The
@@ -24,14 +31,19 @@
 //! - [`dir`]: atomic output directories.
 
 pub mod bundle;
+pub mod comparison;
 pub mod dir;
+pub mod html;
 pub mod manifest;
+pub mod plots;
+pub mod report;
 pub mod stats;
 pub mod tables;
 
 pub use dir::{OutputError, Staging};
 pub use manifest::{Manifest, SteadyStateRecord, fnv1a64_hex, write_manifest};
 pub use stats::{Summary, summarize, t_quantile_975};
+pub use comparison::{write_effects, write_sweep, write_targets};
 pub use tables::{write_histomorphometry, write_runs, write_summary, write_timeseries};
 
 /// File name of the per-sample table in an output directory.
@@ -46,3 +58,13 @@ pub const HISTOMORPHOMETRY_CSV: &str = "histomorphometry.csv";
 pub const MANIFEST_JSON: &str = "manifest.json";
 /// File name of the resolved config copy.
 pub const CONFIG_TOML: &str = "config.toml";
+/// File name of the effects table.
+pub const EFFECTS_CSV: &str = "effects.csv";
+/// File name of the calibration targets table.
+pub const TARGETS_CSV: &str = "targets.csv";
+/// File name of the sweep points table.
+pub const SWEEP_CSV: &str = "sweep.csv";
+/// Directory of the plots.
+pub const PLOTS_DIR: &str = "plots";
+/// File name of the run's web page.
+pub const INDEX_HTML: &str = "index.html";
