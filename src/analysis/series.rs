@@ -127,7 +127,7 @@ pub fn sweep_response(config: &Config, sweep: &Sweep, groups: &Groups, m: usize)
         let mut label = config.base_scenarios()[base].name.clone();
         if sweep.mode == crate::config::sweep::Mode::Grid {
             for (axis, x) in sweep.axes.iter().zip(values).skip(1) {
-                label += &format!(", {}={}", axis.key, crate::config::sweep::number(*x));
+                label += &format!(", {}={}", axis.key, axis.label(*x));
             }
         }
         let Some(i) = groups.nearest(v, sweep.day) else { continue };

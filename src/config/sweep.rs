@@ -13,9 +13,10 @@
 //! once here: [`Config::scenarios`](super::Config::scenarios) then holds every scenario at every
 //! point, scenario-major (`scenarios[s · points + p]`), named `<scenario>@<key>=<value>`, with
 //! further keys joined by `+` (`wild_type@parkin_per_day=4+hypoxia=2`). A run's unit of work is
-//! (scenario, point, replicate), numbered `(s · points + p) · replicates + r`. Values in names are
-//! shortest round-trip decimals (exponent form below 1e-4 or from 1e9). The size is checked
-//! before expanding: at most [`MAX_POINTS`] points and [`MAX_RUNS`] runs.
+//! (scenario, point, replicate), numbered `(s · points + p) · replicates + r`. Values in names have
+//! the fewest significant digits (at least 3) that keep a key's values apart, in exponent form
+//! below 1e-4 or from 1e9; `sweep.csv` has them exactly. A key may not list a value twice. The
+//! size is checked before expanding: at most [`MAX_POINTS`] points and [`MAX_RUNS`] runs.
 
 use super::params::{PARAMS, Range as ParamRange, Value};
 use super::reader::{Doc, Locations};
@@ -50,6 +51,31 @@ pub struct Axis {
     pub scale: Scale,
     /// The key is an integer parameter (its values are whole numbers).
     pub integer: bool,
+    /// Each value as scenario names show it: the fewest significant digits (at least 3) that keep
+    /// the values apart.
+    pub labels: Vec<String>,
+}
+
+impl Axis {
+    /// The name label of value `x` (one of [`values`](Self::values)).
+    pub fn label(&self, x: f64) -> &str {
+        self.values.iter().position(|&v| v == x).map_or("?", |i| &self.labels[i])
+    }
+}
+
+/// Short distinct labels of `values` (which are distinct).
+fn labels(values: &[f64]) -> Vec<String> {
+    for digits in 3..=17 {
+        let short: Vec<String> =
+            values.iter().map(|&x| number(format!("{:.*e}", digits - 1, x).parse::<f64>().unwrap_or(x))).collect();
+        let mut sorted = short.clone();
+        sorted.sort();
+        sorted.dedup();
+        if sorted.len() == short.len() {
+            return short;
+        }
+    }
+    values.iter().map(|&x| number(x)).collect()
 }
 
 /// A validated sweep.
@@ -100,7 +126,7 @@ impl Sweep {
 
     /// The readable label of point `p`: `key=value+key=value`.
     pub fn label(&self, p: usize) -> String {
-        let parts: Vec<String> = self.axes.iter().zip(&self.points[p]).map(|(a, &x)| format!("{}={}", a.key, number(x))).collect();
+        let parts: Vec<String> = self.axes.iter().zip(&self.points[p]).map(|(a, &x)| format!("{}={}", a.key, a.label(x))).collect();
         parts.join("+")
     }
 }
@@ -117,7 +143,7 @@ fn value(axis: &Axis, x: f64) -> Value {
 
 /// Read one key's values: a list, or `{ values | start, stop, num; scale }`.
 fn axis(doc: &Doc, key: &str, spec: &'static str, integer: bool, v: &Spanned<DeValue>) -> Result<Axis, ConfigError> {
-    let mut axis = Axis { key: spec, values: Vec::new(), scale: Scale::Linear, integer };
+    let mut axis = Axis { key: spec, values: Vec::new(), scale: Scale::Linear, integer, labels: Vec::new() };
     let list = |v: &Spanned<DeValue>, at: &str| -> Result<Vec<f64>, ConfigError> {
         let items = v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), at, "expected a list of numbers"))?;
         if items.is_empty() || items.len() > MAX_POINTS {
@@ -127,7 +153,7 @@ fn axis(doc: &Doc, key: &str, spec: &'static str, integer: bool, v: &Spanned<DeV
     };
     if v.get_ref().as_array().is_some() {
         axis.values = list(v, key)?;
-        return Ok(axis);
+        return finish(doc, key, spec, v, axis);
     }
     let (mut start, mut stop, mut num) = (None, None, None);
     for (k, x) in Doc::entries(doc.table(v, key)?) {
@@ -166,12 +192,23 @@ fn axis(doc: &Doc, key: &str, spec: &'static str, integer: bool, v: &Spanned<DeV
         }
         _ => return Err(doc.err(&v.span(), key, "give either `values` or all of `start`, `stop` and `num`")),
     }
+    finish(doc, key, spec, v, axis)
+}
+
+/// Checks common to every way of giving values, and the labels.
+fn finish(doc: &Doc, key: &str, spec: &str, v: &Spanned<DeValue>, mut axis: Axis) -> Result<Axis, ConfigError> {
+    let mut sorted = axis.values.clone();
+    sorted.sort_by(f64::total_cmp);
+    if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+        return Err(doc.err(&v.span(), key, format!("value {} is given twice", number(w[0]))));
+    }
     if axis.scale == Scale::Log && axis.values.iter().any(|&x| x <= 0.0) {
         return Err(doc.err(&v.span(), key, "scale = \"log\" needs values > 0"));
     }
-    if integer && axis.values.iter().any(|x| x.fract() != 0.0 || x.abs() > 1e15) {
+    if axis.integer && axis.values.iter().any(|x| x.fract() != 0.0 || x.abs() > 1e15) {
         return Err(doc.err(&v.span(), key, format!("`{spec}` is an integer parameter: every value must be a whole number")));
     }
+    axis.labels = labels(&axis.values);
     Ok(axis)
 }
 

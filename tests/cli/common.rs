@@ -15,7 +15,17 @@ pub const SMOKE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/smoke.toml
 /// The directory holding every shipped config.
 pub const CONFIGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs");
 /// The files of a run directory, sorted.
-pub const RUN_FILES: [&str; 6] = ["config.toml", "histomorphometry.csv", "manifest.json", "runs.csv", "summary.csv", "timeseries.csv"];
+pub const RUN_FILES: [&str; 9] = [
+    "config.toml",
+    "effects.csv",
+    "histomorphometry.csv",
+    "index.html",
+    "manifest.json",
+    "plots",
+    "runs.csv",
+    "summary.csv",
+    "timeseries.csv",
+];
 
 /// A fresh directory under the system temp dir, unique per process and test, removed on drop.
 pub struct TempDir(PathBuf);

@@ -5,6 +5,7 @@
 mod common;
 mod configs;
 mod determinism;
+mod effects;
 mod directions;
 mod errors;
 mod outputs;
