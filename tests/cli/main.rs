@@ -9,5 +9,6 @@ mod effects;
 mod directions;
 mod errors;
 mod outputs;
+mod plots;
 mod kernel;
 mod baseline;

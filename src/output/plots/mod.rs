@@ -19,7 +19,7 @@ use crate::config::sweep::Scale;
 use crate::record::{BIOPSY, RunRecord};
 
 /// Most scenarios whose 95 % bands are drawn in one panel.
-pub const MAX_BANDS: usize = 8;
+pub const MAX_BANDS: usize = 4;
 
 /// One curve of a panel.
 #[derive(Clone, Debug, PartialEq)]
