@@ -262,7 +262,9 @@ pub(super) fn read(doc: &Doc, v: &Spanned<DeValue>, scenarios: &[Scenario], at: 
         && let Some(odd) = sweep.axes.iter().find(|a| a.values.len() != first.values.len())
     {
         let message = format!("mode = \"zip\" needs as many values for every key: `{}` has {}, `{}` has {}", first.key, first.values.len(), odd.key, odd.values.len());
-        return Err(doc.err(&v.span(), &format!("sweep.{}", odd.key), message));
+        let mut e = at.get(&format!("sweep.{}", odd.key)).cloned().unwrap_or_else(|| doc.err(&v.span(), "", ""));
+        e.message = message;
+        return Err(e);
     }
     Ok(sweep)
 }

@@ -10,5 +10,6 @@ mod directions;
 mod errors;
 mod outputs;
 mod plots;
+mod sweep;
 mod kernel;
 mod baseline;
