@@ -301,7 +301,8 @@ mod tests {
         assert_eq!(
             density,
             [
-                "b,0,bone_density,2,2,1.4142135623730951,-10.706204736174705,14.706204736174705",
+                // 2 − 12.706… would be below 0: bone density cannot be, so the bound is 0.
+                "b,0,bone_density,2,2,1.4142135623730951,0,14.706204736174705",
                 "a,0,bone_density,1,2,0,2,2"
             ]
         );
