@@ -1,4 +1,10 @@
-//! Records the versions of the crates that shape results (from Cargo.lock) for the manifest.
+//! Build facts for the manifest: the versions of the crates that shape results (from
+//! Cargo.lock), and the git commit of the checkout being built, with a flag for uncommitted
+//! changes. Outside a git checkout of this crate (a source tarball, no git installed) the commit
+//! is simply not recorded: nothing here can fail a build.
+
+use std::path::Path;
+use std::process::Command;
 
 fn main() {
     println!("cargo:rerun-if-changed=Cargo.lock");
@@ -15,4 +21,38 @@ fn main() {
         }
     }
     println!("cargo:rustc-env=BMU_SIM_CRATES={}", found.join(","));
+    git_commit();
+}
+
+/// `git` with `args` in the crate's directory: its trimmed stdout, if it succeeded.
+fn git(args: &[&str]) -> Option<String> {
+    let out = Command::new("git").args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// Sets `BMU_SIM_GIT_COMMIT` and `BMU_SIM_GIT_DIRTY` when this crate is the top of a git
+/// checkout (not merely unpacked inside some other repository).
+fn git_commit() {
+    let top = git(&["rev-parse", "--show-toplevel"]);
+    let ours = top.is_some_and(|t| {
+        Path::new(&t).canonicalize().ok() == Path::new(env!("CARGO_MANIFEST_DIR")).canonicalize().ok()
+    });
+    let Some(commit) = git(&["rev-parse", "HEAD"]).filter(|_| ours) else { return };
+    let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_none_or(|s| !s.is_empty());
+    println!("cargo:rustc-env=BMU_SIM_GIT_COMMIT={commit}");
+    println!("cargo:rustc-env=BMU_SIM_GIT_DIRTY={dirty}");
+    // Rerun when the checked-out commit, the index or any tracked source may have changed.
+    for path in ["HEAD", "index", "packed-refs"] {
+        if let Some(p) = git(&["rev-parse", "--git-path", path]) {
+            println!("cargo:rerun-if-changed={p}");
+        }
+    }
+    if let Some(head_ref) = git(&["symbolic-ref", "-q", "HEAD"])
+        && let Some(p) = git(&["rev-parse", "--git-path", &head_ref])
+    {
+        println!("cargo:rerun-if-changed={p}");
+    }
+    for dir in ["src", "configs", "tests", "benches", "Cargo.toml", "build.rs", "README.md"] {
+        println!("cargo:rerun-if-changed={dir}");
+    }
 }

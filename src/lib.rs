@@ -9,7 +9,8 @@
 //! - [`ensemble`]: replicates × scenarios in parallel, merged in fixed order;
 //! - [`observe`], [`record`], [`output`]: readouts, rows and files;
 //! - [`analysis`]: statistics on results: effects vs the reference, bands, targets, sweeps;
-//! - [`meanfield`]: the deterministic Komarova 2003 ODE the ABM reduces to.
+//! - [`meanfield`]: the deterministic Komarova 2003 ODE the ABM reduces to;
+//! - [`estimate`]: what a config will cost (time, memory, output) before it runs.
 
 // Systems take their resources and queries as arguments: long parameter lists and nested query
 // types are the ECS idiom, not a smell.
@@ -19,6 +20,7 @@ pub mod analysis;
 pub mod calibration;
 pub mod config;
 pub mod ensemble;
+pub mod estimate;
 pub mod meanfield;
 pub mod model;
 pub mod observe;
@@ -30,18 +32,21 @@ pub mod steady_state;
 
 use std::fmt;
 
-/// Everything that can stop a command, typed; the binary maps each to an exit code.
+/// Everything that can stop a command, typed; the binary maps each to an exit code once
+/// ([`Error::exit_code`], documented in the README's "Exit codes").
 #[derive(Debug)]
 pub enum Error {
-    /// The command line is wrong.
+    /// The command line is wrong (exit 2).
     Usage(String),
-    /// A config (or `--set`) is wrong.
+    /// A config (or `--set`) is wrong (exit 3).
     Config(config::ConfigError),
-    /// The parameters are valid one by one but describe a model that cannot run.
+    /// The parameters are valid one by one but describe a model that cannot run (exit 3).
     Model(String),
-    /// Output could not be written.
+    /// Output could not be written, or an existing output is in the way (exit 4).
     Output(output::OutputError),
-    /// Anything else at run time.
+    /// The run's [`estimate`] exceeds this machine; `--no-limits` overrides (exit 5).
+    Limits(String),
+    /// Anything else at run time (exit 1).
     Runtime(String),
 }
 
@@ -49,22 +54,27 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
+            Error::Runtime(_) => 1,
             Error::Usage(_) => 2,
             Error::Config(_) | Error::Model(_) => 3,
             Error::Output(_) => 4,
-            Error::Runtime(_) => 1,
+            Error::Limits(_) => 5,
         }
+    }
+
+    /// True when standard output was closed by its reader (`bmu-sim params | head -1`): not a
+    /// failure, the reader has what it wanted.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(output::OutputError::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage(m) => write!(f, "{m}"),
             Error::Config(e) => write!(f, "{e}"),
-            Error::Model(m) => write!(f, "{m}"),
             Error::Output(e) => write!(f, "{e}"),
-            Error::Runtime(m) => write!(f, "{m}"),
+            Error::Usage(m) | Error::Model(m) | Error::Limits(m) | Error::Runtime(m) => write!(f, "{m}"),
         }
     }
 }

@@ -152,13 +152,44 @@ impl Kernel {
     }
 }
 
-/// Rows (day, state) from `start` to `days` with classic RK4 at step `dt`, one row every
-/// `every` days (day 0 and the last day included). Steps per row = `every/dt` rounded (≥ 1),
-/// step = `every/steps`; row days are exactly `i·every`, plus a shorter last row at `days` if
-/// `days` is not a multiple of `every`. Panics unless `dt`, `every` > 0 and all are finite.
-pub fn solve(kernel: &Kernel, start: State, days: f64, dt: f64, every: f64) -> Vec<(f64, State)> {
-    let ok = dt > 0.0 && every > 0.0 && (dt + every + days).is_finite();
-    assert!(ok, "dt and every must be > 0, all finite");
+/// At most this many RK4 steps per solve (days / dt): about 25 s on one core.
+pub const MAX_STEPS: f64 = 1e8;
+/// At most this many rows per solve (days / every): about 70 MB of CSV.
+pub const MAX_ROWS: f64 = 1e6;
+
+/// A checked time grid for [`solve`]: `days` ≥ 0, step `dt` > 0 and row interval `every` ≥ `dt`,
+/// all finite, within [`MAX_STEPS`] and [`MAX_ROWS`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Grid {
+    days: f64,
+    dt: f64,
+    every: f64,
+}
+
+impl Grid {
+    /// The grid, or what is wrong with it. An `every` below `dt` is raised to `dt`.
+    pub fn new(days: f64, dt: f64, every: f64) -> Result<Grid, String> {
+        if !(days >= 0.0 && dt > 0.0 && every > 0.0 && (days + dt + every).is_finite()) {
+            return Err(format!("days ({days}) must be >= 0, dt ({dt}) and every ({every}) > 0, all finite"));
+        }
+        let every = every.max(dt);
+        let (steps, rows) = (days / dt, days / every);
+        if steps > MAX_STEPS {
+            return Err(format!("{days} days at dt {dt} is {steps:.1e} steps; the limit is {MAX_STEPS:.0e}"));
+        }
+        if rows > MAX_ROWS {
+            return Err(format!("{days} days at a row every {every} is {rows:.1e} rows; the limit is {MAX_ROWS:.0e}"));
+        }
+        Ok(Grid { days, dt, every })
+    }
+}
+
+/// Rows (day, state) from `start` to `grid.days` with classic RK4 at step `grid.dt`, one row
+/// every `grid.every` days (day 0 and the last day included). Steps per row = `every/dt` rounded
+/// (≥ 1), step = `every/steps`; row days are exactly `i·every`, plus a shorter last row at `days`
+/// if `days` is not a multiple of `every`.
+pub fn solve(kernel: &Kernel, start: State, grid: &Grid) -> Vec<(f64, State)> {
+    let Grid { days, dt, every } = *grid;
     let h = every / (every / dt).round().max(1.0);
     let (bar, tol) = (kernel.steady_state(), 1e-9 * every);
     let (mut rows, mut s) = (vec![(0.0, start)], start);
@@ -199,10 +230,26 @@ pub fn write_csv<W: Write>(rows: &[(f64, State)], mut out: W) -> std::io::Result
 mod tests {
     use super::*;
 
+    fn grid(days: f64, dt: f64, every: f64) -> Grid {
+        Grid::new(days, dt, every).expect("a valid grid")
+    }
+
+    #[test]
+    fn grids_are_bounded() {
+        assert!(Grid::new(200.0, 0.001, 0.1).is_ok());
+        assert_eq!(Grid::new(1.0, 0.5, 0.1), Grid::new(1.0, 0.5, 0.5), "every is raised to dt");
+        let bad = [(1e9, 0.001, 0.1), (1e7, 1.0, 1.0), (-1.0, 0.1, 1.0), (f64::NAN, 0.1, 1.0), (1.0, 0.0, 1.0)];
+        for (days, dt, every) in bad {
+            assert!(Grid::new(days, dt, every).is_err(), "{days} {dt} {every}");
+        }
+        let e = Grid::new(1e9, 0.001, 0.1).expect_err("too many steps");
+        assert!(e.contains("1.0e12 steps") && e.contains("1e8"), "{e}");
+    }
+
     /// One remodelling cycle, rows every 0.01 day for 200 days.
     fn cycle(dt: f64) -> Vec<(f64, State)> {
         let k = Kernel::komarova2003();
-        solve(&k, pulse_start(&k, 10.0), 200.0, dt, 0.01)
+        solve(&k, pulse_start(&k, 10.0), &grid(200.0, dt, 0.01))
     }
 
     /// State at `day` in rows spaced 0.01 day apart.
@@ -254,7 +301,7 @@ mod tests {
         let start = pulse_start(&k, 0.0);
         near(start.x1, 1.0607, 1e-4, "x1bar");
         near(start.x2, 212.13, 0.01, "x2bar");
-        for (_, s) in solve(&k, start, 100.0, 0.01, 1.0) {
+        for (_, s) in solve(&k, start, &grid(100.0, 0.01, 1.0)) {
             near(s.x1, start.x1, 1e-9, "x1");
             near(s.x2, start.x2, 1e-9, "x2");
             near(s.z, 100.0, 1e-9, "z");
@@ -266,7 +313,7 @@ mod tests {
         let run = |g11: f64, pulse: f64| {
             let mut k = Kernel::komarova2003();
             k.g11 = g11;
-            x1_peaks(&solve(&k, pulse_start(&k, pulse), 2000.0, 0.01, 0.1))
+            x1_peaks(&solve(&k, pulse_start(&k, pulse), &grid(2000.0, 0.01, 0.1)))
         };
         let p = run(1.1, 10.0);
         assert!(p.len() >= 5, "too few peaks {p:?}");
@@ -281,9 +328,9 @@ mod tests {
     fn zero_cells_stay_finite() {
         let k = Kernel::komarova2003();
         let (b1, b2) = k.steady_state();
-        let rows = solve(&k, st(0.0, b2, 100.0), 100.0, 0.01, 1.0);
+        let rows = solve(&k, st(0.0, b2, 100.0), &grid(100.0, 0.01, 1.0));
         assert!(rows.iter().all(|r| finite(r) && r.1.x1 == 0.0));
-        let rows = solve(&k, st(b1, 0.0, 100.0), 100.0, 0.001, 1.0);
+        let rows = solve(&k, st(b1, 0.0, 100.0), &grid(100.0, 0.001, 1.0));
         assert!(rows.iter().all(finite));
         assert_eq!(k.osteoclast_formation(0.0, 0.0), 0.0);
         assert!(k.osteoclast_formation(1.0, 0.0).is_finite());

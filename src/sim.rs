@@ -6,7 +6,7 @@
 //!
 //! | phase | coupled (the tissue) | komarova2003 (single-cycle check) |
 //! |---|---|---|
-//! | `Knobs` | apply_interventions, gauge_osteoclastic_drive | apply_interventions |
+//! | `Knobs` | apply_interventions, bind_bisphosphonate, accrue_osteomorphs, amplify_rankl_by_oxidative_stress, gauge_osteoclastic_drive | the same |
 //! | `Census` | rate_resorption_activity, take_census, advance_remodelling_cycle | rate_resorption_activity, take_census, complete_bmus |
 //! | `Bone` | resorb_matrix, recruit_osteoblast_team, form_osteoid, mineralize_bone | resorb_matrix, form_osteoid, mineralize_bone |
 //! | `Cells` | kill_osteoclasts, recruit_precursors, commit_precursors | turn_over_osteoblasts, kill_osteoclasts, recruit_precursors, commit_precursors |
@@ -21,11 +21,16 @@ use crate::observe::Observer;
 use crate::processes::coupling::{self, Coupling};
 use crate::processes::interventions::{BaseParams, Interventions, apply_interventions, untreated};
 use crate::processes::mitochondria::*;
-use crate::processes::{activation, apoptosis, census, cycle, formation, mineralization, osteoblasts, recruitment, resorption};
+use crate::processes::bisphosphonate::{self, BoundBisphosphonate};
+use crate::processes::osteomorphs::{self, Osteomorphs};
+use crate::processes::{
+    activation, apoptosis, census, cycle, formation, mineralization, osteoblasts, oxidative_stress, recruitment, resorption,
+};
 use crate::record::RunRecord;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 use bevy_ecs::system::RunSystemOnce;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The phases of a cell step, run in declaration order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,14 +73,30 @@ pub fn mitochondrial_schedule() -> Schedule {
     s
 }
 
+/// The knobs of a step: interventions, then what builds up over time (bound bisphosphonate,
+/// osteomorphs), then oxidative stress, then the osteoclastic drive they add up to.
+fn add_knobs(s: &mut Schedule) {
+    s.add_systems(
+        (
+            apply_interventions,
+            bisphosphonate::bind_bisphosphonate,
+            osteomorphs::accrue_osteomorphs,
+            oxidative_stress::amplify_rankl_by_oxidative_stress,
+            coupling::gauge_osteoclastic_drive,
+        )
+            .chain()
+            .in_set(Phase::Knobs),
+    );
+}
+
 /// One cell step under `law`.
 pub fn cell_schedule(law: BoneLaw) -> Schedule {
     let mut s = strict(CellStep);
     s.configure_sets((Phase::Knobs, Phase::Census, Phase::Bone, Phase::Cells, Phase::Sites).chain());
+    add_knobs(&mut s);
     let cells = (apoptosis::kill_osteoclasts, recruitment::recruit_precursors, recruitment::commit_precursors);
     match law {
         BoneLaw::Coupled => {
-            s.add_systems((apply_interventions, coupling::gauge_osteoclastic_drive).chain().in_set(Phase::Knobs));
             s.add_systems(
                 (resorption::rate_resorption_activity, census::take_census, cycle::advance_remodelling_cycle)
                     .chain()
@@ -89,7 +110,6 @@ pub fn cell_schedule(law: BoneLaw) -> Schedule {
             s.add_systems(cells.chain().in_set(Phase::Cells));
         }
         BoneLaw::Komarova2003 => {
-            s.add_systems(apply_interventions.in_set(Phase::Knobs));
             s.add_systems(
                 (resorption::rate_resorption_activity, census::take_census, cycle::complete_bmus).chain().in_set(Phase::Census),
             );
@@ -119,6 +139,8 @@ pub fn world_with_rules(params: &Params, steady: &SteadyState, streams: Streams)
     world.insert_resource(CompletedBmus::default());
     world.insert_resource(PrecursorPool::default());
     world.insert_resource(Interventions::default());
+    world.insert_resource(BoundBisphosphonate::default());
+    world.insert_resource(Osteomorphs::default());
     world
 }
 
@@ -177,15 +199,18 @@ impl Simulation {
         let mut clock = self.world.resource_mut::<Clock>();
         clock.step += 1;
         clock.day = (clock.step as f64 - self.spinup_steps as f64) * dt;
+        self.world.clear_trackers();
     }
 
     /// Spin up, then run `days`, sampling every `every` days (day 0 included) and tracking the
     /// virtual biopsy every step. Returns the samples, the biopsy and the counters of the
-    /// recorded period (in a record with no scenario name yet).
-    pub fn run(mut self, days: f64, every: f64) -> RunRecord {
+    /// recorded period (in a record with no scenario name yet). Adds 1 to `steps_done` after
+    /// every cell step, spin-up included, for progress reports (see `ensemble::total_steps`).
+    pub fn run(mut self, days: f64, every: f64, steps_done: &AtomicU64) -> RunRecord {
         let dt = self.world.resource::<Params>().dt_days;
         for _ in 0..self.spinup_steps {
             self.step();
+            steps_done.fetch_add(1, Ordering::Relaxed);
         }
         let counters = *self.world.resource::<Counters>();
         *self.world.resource_mut::<Counters>() = Counters { next_cell_id: counters.next_cell_id, ..Counters::default() };
@@ -206,6 +231,7 @@ impl Simulation {
             if k < total {
                 self.step();
                 observer.track(&mut self.world);
+                steps_done.fetch_add(1, Ordering::Relaxed);
             }
         }
         let counters = *self.world.resource::<Counters>();

@@ -272,7 +272,10 @@ params! {
     apoptosis_atp_gain: f64 = 1.0, NonNegative;
     /// e_atp, resorption activity a = (ATP/ATP0)^e_atp.
     resorption_atp_exponent: f64 = 1.0, Finite;
-    /// Osteoclast apoptosis multiplier at full bisphosphonate dose (4–24× in studies).
+    /// RANKL signalling amplified by oxidative stress: RANKL × (ROS̄/ROS0)^g, ROS̄ the circulating
+    /// precursors' mean ROS (TNF and oxidants raise osteoclastogenesis).
+    rankl_ros_gain: f64 = 1.0, NonNegative;
+    /// Osteoclast apoptosis multiplier of bone-bound bisphosphonate at full load (4–24× in studies).
     bisphosphonate_apoptosis_fold: f64 = 8.0, Positive;
     // ---- mineralisation ----
     /// Mineral fraction reached by primary mineralisation (1 = fully mineralised).
@@ -284,6 +287,45 @@ params! {
     /// Mineral fraction of the bone at the start of the spin-up (the default is the stationary
     /// value under the default turnover, from `bmu-sim calibrate`).
     initial_mineral_fraction: f64 = 0.858, Probability;
+    // ---- interventions: magnitudes at full level (strength 1) ----
+    /// Estrogen loss: RANKL signal from osteoblast-lineage and immune cells (× untreated).
+    estrogen_loss_rankl: f64 = 1.6, Positive;
+    /// Estrogen loss: osteoclast apoptosis factor E, from lost ERα–FasL signalling (× untreated).
+    estrogen_loss_apoptosis: f64 = 0.75, NonNegative;
+    /// Estrogen loss: osteoblast work factor (× untreated).
+    estrogen_loss_osteoblast_work: f64 = 0.95, NonNegative;
+    /// Estrogen loss: thiol antioxidant capacity left (GSH, thioredoxin; × untreated).
+    estrogen_loss_thiol_capacity: f64 = 0.7, Positive;
+    /// Denosumab: fraction of the RANKL signal neutralised.
+    denosumab_rankl_block: f64 = 0.95, Probability;
+    /// Osteomorphs accrued per day while RANKL is blocked (load units per day at full block).
+    osteomorph_accrual_per_day: f64 = 0.003, NonNegative;
+    /// Osteomorphs re-fusing per day once RANKL returns (fraction of the load per day).
+    osteomorph_release_per_day: f64 = 0.01, NonNegative;
+    /// Bisphosphonate binding to bone surfaces per day at full dose (fraction of free capacity).
+    bisphosphonate_binding_per_day: f64 = 0.01, NonNegative;
+    /// Resorption activity lost per unit of bound bisphosphonate (fraction).
+    bisphosphonate_activity_loss: f64 = 0.3, Probability;
+    /// BMU activation lost per unit of bound bisphosphonate (fraction).
+    bisphosphonate_activation_loss: f64 = 0.4, Probability;
+    /// Teriparatide: osteoblast work factor (× untreated).
+    teriparatide_osteoblast_work: f64 = 1.4, NonNegative;
+    /// Teriparatide: activation factor (× untreated).
+    teriparatide_activation: f64 = 1.2, NonNegative;
+    /// Antioxidant (NAC, MitoTEMPO): antioxidant capacity added.
+    antioxidant_dose: f64 = 1.0, NonNegative;
+    /// Parkin overexpression: k_parkin factor.
+    parkin_overexpression_fold: f64 = 3.0, NonNegative;
+    /// Mitophagy inducer (urolithin A): factor on k_parkin and k_receptor.
+    mitophagy_inducer_fold: f64 = 2.0, NonNegative;
+    /// Mdivi-1 (Drp1 inhibition): factor on k_parkin and k_receptor.
+    mdivi1_fold: f64 = 0.5, NonNegative;
+    /// BNIP3 knock-down: factor on k_receptor.
+    bnip3_knockdown_fold: f64 = 0.2, NonNegative;
+    /// Hypoxia: rise of the hypoxia signal.
+    hypoxia_rise: f64 = 1.0, NonNegative;
+    /// PGC-1β loss: factor on k_bio.
+    pgc1b_loss_fold: f64 = 0.2, NonNegative;
 }
 
 impl Params {

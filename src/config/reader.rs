@@ -162,8 +162,9 @@ impl Doc<'_> {
                         self.err(&v.span(), &key, format!("unknown intervention `{name}`; known: {}", names.join(", ")))
                     })?);
                 }
-                "start_day" => i.start_day = self.float(v, &key, 0.0)?,
-                "end_day" => i.end_day = self.float(v, &key, 0.0)?,
+                // Negative days fall in the spin-up: a background that began before the record.
+                "start_day" => i.start_day = self.float(v, &key, -1e7)?,
+                "end_day" => i.end_day = self.float(v, &key, -1e7)?,
                 "ramp_days" => i.ramp_days = self.float(v, &key, 0.0)?,
                 "strength" => i.strength = self.float(v, &key, 0.0)?,
                 "key" => key_at = Some((self.parameter_key(v, &key)?, v.span())),
@@ -256,6 +257,10 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
         let span = e.span().unwrap_or(0..0);
         doc.err(&span, "", format!("invalid TOML: {}", e.message().trim()))
     })?;
+    if root.get_ref().is_empty() {
+        let message = "the config sets nothing (it is empty or only comments): give at least one key, such as `days`";
+        return Err(ConfigError { file: file.into(), line: 0, column: 0, key: String::new(), message: message.into() });
+    }
     let mut config = Config {
         source: file.into(),
         seed: 0,
@@ -273,6 +278,8 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
     let mut base = Params::default();
     let mut base_at = Locations::new();
     let (mut scenario_values, mut target_values, mut sweep_values) = (None, None, None);
+    // Top-level [[intervention]]s: every scenario's background, before its own.
+    let mut background = Vec::new();
     let mut locations = Locations::new();
     let (mut length, mut spinup) = (None, None);
     for (k, v) in Doc::entries(root.get_ref()) {
@@ -290,25 +297,34 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
         match key {
             "params" => doc.params(doc.table(v, key)?, "params.", &mut base, &mut base_at)?,
             "scenario" => scenario_values = Some(v),
+            "intervention" => {
+                let list = v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), key, "expected [[intervention]] tables"))?;
+                for (j, i) in list.iter().enumerate() {
+                    let at = format!("intervention[{j}]");
+                    background.push((doc.intervention(i, &at)?, (i.span(), at)));
+                }
+            }
             "target" => target_values = Some(v),
             "sweep" => sweep_values = Some(v),
-            _ => return Err(doc.err(&k.span(), key, "unknown key (expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, bone_law, reference, common_random_numbers, plots, [params], [[scenario]], [[target]], [sweep])")),
+            _ => return Err(doc.err(&k.span(), key, "unknown key (expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, bone_law, reference, common_random_numbers, plots, [params], [[intervention]], [[scenario]], [[target]], [sweep])")),
         }
     }
     config.reference = base.clone();
     locations.extend(base_at.iter().map(|(k, e)| (format!("{REFERENCE}.{k}"), e.clone())));
     match scenario_values {
         None => {
-            config.scenarios.push(Scenario { name: "baseline".into(), description: String::new(), params: base, interventions: vec![] });
+            let interventions = background.iter().map(|(i, _)| *i).collect();
+            config.scenarios.push(Scenario { name: "baseline".into(), description: String::new(), params: base, interventions });
             locations.extend(base_at.into_iter().map(|(k, e)| (format!("baseline.{k}"), e)));
         }
         Some(v) => {
             let array = v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), "scenario", "expected [[scenario]] tables"))?;
             for (n, s) in array.iter().enumerate() {
                 let prefix = format!("scenario[{n}]");
-                let mut scenario = Scenario { name: String::new(), description: String::new(), params: base.clone(), interventions: vec![] };
+                let interventions = background.iter().map(|(i, _)| *i).collect();
+                let mut scenario = Scenario { name: String::new(), description: String::new(), params: base.clone(), interventions };
                 let mut at = base_at.clone();
-                let mut intervention_at = Vec::new();
+                let mut intervention_at: Vec<_> = background.iter().map(|(_, at)| at.clone()).collect();
                 for (k, v) in Doc::entries(doc.table(s, &prefix)?) {
                     let key = format!("{prefix}.{}", k.get_ref());
                     match k.get_ref().as_ref() {

@@ -12,26 +12,31 @@ use rand_pcg::Pcg64Mcg;
 pub type Stream = Pcg64Mcg;
 
 /// The processes that draw random numbers; each has its own streams.
+///
+/// A process's number is part of every stream key, so it is its identity: **never renumber or
+/// reuse a number** (that would silently change every result). A new process takes the next
+/// unused number; a retired one keeps its number, unused. `stream_outputs_are_pinned` below fails
+/// if a number moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Process {
     Activation = 1,
-    Recruitment,
-    Differentiation,
-    Apoptosis,
-    OsteoblastTurnover,
-    Damage,
-    Fusion,
-    Parkin,
-    Receptor,
-    Biogenesis,
+    Recruitment = 2,
+    Differentiation = 3,
+    Apoptosis = 4,
+    OsteoblastTurnover = 5,
+    Damage = 6,
+    Fusion = 7,
+    Parkin = 8,
+    Receptor = 9,
+    Biogenesis = 10,
     /// Drawing a new precursor's mitochondria from the steady-state reservoir.
-    Inheritance,
+    Inheritance = 11,
     /// The burn-in that finds the untreated mitochondrial steady state.
-    SteadyState,
+    SteadyState = 12,
     /// Recruitment of a BMU's osteoblast team by the matrix its osteoclasts erode.
-    TeamRecruitment,
+    TeamRecruitment = 13,
     /// The working life of a BMU's osteoblast team.
-    WorkingLife,
+    WorkingLife = 14,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.
@@ -137,6 +142,9 @@ impl Iterator for Hits<'_> {
 mod tests {
     use super::*;
 
+    const PINNED: [u64; 5] =
+        [5453838682266148244, 1920056858126989799, 6517145651229615657, 16435615938779192623, 6791897765849424158];
+
     #[test]
     fn streams_are_keyed_and_reproducible() {
         let s = Streams::new(7, 0);
@@ -149,6 +157,20 @@ mod tests {
         assert_ne!(base, draw(s, Process::Damage, 3, 11));
         assert_ne!(base, draw(Streams::new(7, 1), Process::Damage, 3, 10));
         assert_ne!(base, draw(Streams::new(8, 0), Process::Damage, 3, 10));
+    }
+
+    /// Exact first draws for fixed keys: a change to the key derivation, to the generator or to a
+    /// process's number changes every result, and must show here first.
+    #[test]
+    fn stream_outputs_are_pinned() {
+        let first = |seed, replicate, process, subject, step| {
+            Streams::new(seed, replicate).stream(process, subject, step).next_u64()
+        };
+        assert_eq!(first(1, 0, Process::Activation, 0, 0), PINNED[0]);
+        assert_eq!(first(7, 2, Process::Damage, 3, 10), PINNED[1]);
+        assert_eq!(first(42, 1, Process::Fusion, 1_000_000, 87_600), PINNED[2]);
+        assert_eq!(first(u64::MAX, 19, Process::SteadyState, 199, 1), PINNED[3]);
+        assert_eq!(Streams::new(1, 0).seed(), PINNED[4]);
     }
 
     #[test]

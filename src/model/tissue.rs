@@ -146,17 +146,25 @@ pub struct MitophagyCount {
 /// applied (`processes/interventions.rs`). Rules read knobs from here, never from interventions.
 #[derive(Resource, Clone, Copy, Debug, PartialEq)]
 pub struct Environment {
-    /// RANKL signal (1 = untreated adult): scales activation, formation and Nox ROS.
+    /// RANKL signal (1 = untreated adult): scales activation, osteoclast formation and Nox ROS.
     pub rankl: f64,
-    /// Extra factor on BMU activation beyond RANKL.
+    /// Extra factor on BMU activation beyond RANKL (teriparatide, osteomorphs, bisphosphonate).
     pub activation: f64,
+    /// Extra factor on osteoclast formation beyond RANKL (osteomorphs re-fusing).
+    pub osteoclast_formation: f64,
     /// E, osteoclast apoptosis factor from estrogen (FasL); 1 untreated.
     pub estrogen_apoptosis: f64,
-    /// Bisphosphonate level (0 none, 1 full dose).
+    /// Bisphosphonate dose level being given (0 none, 1 full dose).
+    pub bisphosphonate_dose: f64,
+    /// Bisphosphonate bound to bone surfaces, as resorbing osteoclasts meet it (0 none, 1 full).
     pub bisphosphonate: f64,
-    /// M_ob, osteoblast formation factor (teriparatide ↑, ageing ↓).
+    /// Factor on every osteoclast's resorption activity (bisphosphonate ↓).
+    pub osteoclast_activity: f64,
+    /// M_ob, osteoblast work factor (teriparatide ↑, estrogen loss and ageing ↓).
     pub osteoblast_formation: f64,
     pub antioxidant: f64,
+    /// Thiol antioxidant capacity (GSH, thioredoxin): ROS is divided by it (estrogen loss ↓).
+    pub thiol_capacity: f64,
     pub pink1_tagging: bool,
     pub parkin_per_day: f64,
     pub receptor_per_day: f64,

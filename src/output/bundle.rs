@@ -3,8 +3,8 @@
 
 use super::plots::{Labels, figures, render};
 use super::{
-    CONFIG_TOML, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, Manifest, PLOTS_DIR, RUNS_CSV, SUMMARY_CSV, SWEEP_CSV,
-    Staging, SteadyStateRecord, TARGETS_CSV, TIMESERIES_CSV,
+    CONFIG_TOML, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, Manifest, PLOTS_DIR, Provenance, RUNS_CSV,
+    SUMMARY_CSV, SWEEP_CSV, Staging, SteadyStateRecord, TARGETS_CSV, TIMESERIES_CSV,
 };
 use crate::analysis;
 use crate::config::Config;
@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 /// The manifest of an ensemble run.
-pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String]) -> Manifest {
+pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String], provenance: Provenance) -> Manifest {
     let crates = env!("BMU_SIM_CRATES")
         .split(',')
         .filter_map(|kv| kv.split_once('='))
@@ -38,6 +38,7 @@ pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String]) -> Man
             p_diff: ensemble.reference.p_diff,
             mitochondria_per_cell: ensemble.reference.mitochondria_per_cell,
         },
+        provenance,
     }
 }
 
@@ -53,9 +54,16 @@ pub fn labels(config: &Config) -> Labels {
 }
 
 /// Fill the staged run directory (timeseries, summary, runs, biopsy, manifest, resolved config,
-/// effects, targets and sweep tables, plots and `index.html`) and commit it. Stage with [`Staging::begin`] before simulating, so a refused output directory is
-/// found before the work, not after.
-pub fn write_run_directory(staging: Staging, config: &Config, ensemble: &Ensemble, command: &[String]) -> Result<PathBuf, Error> {
+/// effects, targets and sweep tables, plots and `index.html`) and commit it; returns the directory
+/// as the user named it. Stage with [`Staging::begin`] before simulating, so a refused output
+/// directory is found before the work, not after.
+pub fn write_run_directory(
+    staging: Staging,
+    config: &Config,
+    ensemble: &Ensemble,
+    command: &[String],
+    provenance: Provenance,
+) -> Result<PathBuf, Error> {
     let io = |name: &str| {
         let path = staging.path().join(name);
         move |e: std::io::Error| Error::Output(output::OutputError::Io { path, source: e })
@@ -64,7 +72,8 @@ pub fn write_run_directory(staging: Staging, config: &Config, ensemble: &Ensembl
     output::write_summary(&ensemble.runs, staging.file(SUMMARY_CSV)?).map_err(io(SUMMARY_CSV))?;
     output::write_runs(&ensemble.runs, staging.file(RUNS_CSV)?).map_err(io(RUNS_CSV))?;
     output::write_histomorphometry(&ensemble.runs, staging.file(HISTOMORPHOMETRY_CSV)?).map_err(io(HISTOMORPHOMETRY_CSV))?;
-    output::write_manifest(&manifest(config, ensemble, command), staging.file(MANIFEST_JSON)?).map_err(io(MANIFEST_JSON))?;
+    let manifest = manifest(config, ensemble, command, provenance);
+    output::write_manifest(&manifest, staging.file(MANIFEST_JSON)?).map_err(io(MANIFEST_JSON))?;
     let mut resolved = staging.file(CONFIG_TOML)?;
     resolved.write_all(config.resolved_toml().as_bytes()).and_then(|_| resolved.flush()).map_err(io(CONFIG_TOML))?;
     let effects = analysis::effects(config, &ensemble.runs);

@@ -1,139 +1,98 @@
 //! Atomic output directories.
 //!
-//! Files are written into a hidden sibling directory `.<name>.partial-<pid>` and renamed onto
-//! the final path only when everything has been written ([`Staging::commit`]). A run that fails
-//! or panics part-way drops its [`Staging`], which removes the partial directory, so an output
-//! directory is either complete or absent. A run killed by a signal cannot clean up; the next run
-//! into the same place removes its partial directory once its process is gone (Linux).
+//! The output path is resolved and checked first ([`Staging::begin`]), before any simulation, so
+//! a refusal costs nothing. Files are then written into a hidden sibling directory
+//! `.<name>.partial-<pid>` and renamed onto the final path only when everything has been written
+//! ([`Staging::commit`]). A run that fails or panics part-way drops its [`Staging`], which
+//! removes the partial directory, so an output directory is either complete or absent. A run
+//! killed by a signal cannot clean up; the next run into the same place removes its partial
+//! directory once its process is gone (Linux).
+//!
+//! What may be replaced: nothing or an empty directory, always; a directory bmu-sim wrote
+//! (recognised by its `manifest.json`) only with `force`, and then atomically (the old directory
+//! is renamed aside, the new one renamed in, the old one removed); anything else never.
 
-use std::fmt;
+use super::OutputError;
+use super::path::{Found, found, remove_abandoned, resolve, sibling, sibling_prefix};
 use std::fs::{self, File};
 use std::io::{self, BufWriter};
 use std::path::{Component, Path, PathBuf};
 
-/// Why an output directory could not be prepared, written or committed.
-#[derive(Debug)]
-pub enum OutputError {
-    /// The output path already exists and is not an empty directory, and replacing was not
-    /// requested (or it is not a directory at all).
-    Exists(PathBuf),
-    /// The output path's parent directory does not exist (or the path has no parent).
-    NoParent(PathBuf),
-    /// An I/O operation on `path` failed.
-    Io {
-        /// The file or directory the operation was on.
-        path: PathBuf,
-        /// The underlying error.
-        source: io::Error,
-    },
-}
+/// How many numbered directories [`Staging::begin_default`] tries before giving up.
+const MAX_NUMBERED: u32 = 10_000;
 
-impl OutputError {
-    fn io(path: &Path, source: io::Error) -> Self {
-        OutputError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
-    }
-}
-
-impl fmt::Display for OutputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            OutputError::Exists(p) => write!(
-                f,
-                "output path {} already exists and is not an empty directory; refusing to replace it",
-                p.display()
-            ),
-            OutputError::NoParent(p) => write!(
-                f,
-                "cannot create output directory {}: its parent directory does not exist",
-                p.display()
-            ),
-            OutputError::Io { path, source } => write!(f, "{}: {source}", path.display()),
-        }
-    }
-}
-
-impl std::error::Error for OutputError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            OutputError::Io { source, .. } => Some(source),
-            _ => None,
-        }
-    }
-}
-
-/// A partially written output directory that becomes `final_dir` on [`commit`](Self::commit),
-/// or disappears when dropped uncommitted.
+/// A partially written output directory that becomes its final path on
+/// [`commit`](Self::commit), or disappears when dropped uncommitted.
 #[derive(Debug)]
 pub struct Staging {
+    /// The resolved final path.
     final_dir: PathBuf,
+    /// The final path as the user should read it.
+    shown: PathBuf,
     staging: PathBuf,
     force: bool,
+    /// `final_dir` is an empty directory this process created to reserve its name.
+    reserved: bool,
     committed: bool,
 }
 
-/// Remove staging directories `<prefix><pid>` left by runs that were killed (a signal skips
-/// `Drop`): those whose process no longer exists. Only where `/proc` tells; elsewhere nothing.
-fn remove_abandoned(parent: &Path, prefix: &std::ffi::OsStr) {
-    if !Path::new("/proc/self").exists() {
-        return;
-    }
-    let Ok(entries) = fs::read_dir(parent) else { return };
-    let prefix = prefix.to_string_lossy();
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let pid = name.to_str().and_then(|n| n.strip_prefix(&*prefix)).and_then(|p| p.parse::<u32>().ok());
-        if let Some(pid) = pid
-            && pid != std::process::id()
-            && !Path::new("/proc").join(pid.to_string()).exists()
-        {
-            let _ = fs::remove_dir_all(entry.path());
-        }
+/// Whether the resolved `dir`, holding `what`, may become an output directory.
+fn check(dir: &Path, what: Found, force: bool) -> Result<(), OutputError> {
+    match what {
+        Found::Nothing | Found::EmptyDir => Ok(()),
+        Found::BmuSimRun if force => Ok(()),
+        Found::BmuSimRun => Err(OutputError::Exists(dir.to_path_buf())),
+        Found::OtherDir => Err(OutputError::refused(
+            dir,
+            "is a directory bmu-sim did not write (no bmu-sim manifest.json in it); --force replaces only bmu-sim's",
+        )),
+        Found::File | Found::Special => Err(OutputError::refused(dir, "is not a directory")),
     }
 }
 
 impl Staging {
-    /// Starts writing an output directory that will become `final_dir`.
+    /// Starts writing the output directory `dir`, creating only the empty staging directory.
     ///
-    /// Fails with [`OutputError::Exists`], creating nothing, if `final_dir` exists and is
-    /// non-empty (unless `force`) or is not a directory (even with `force`). Fails with
-    /// [`OutputError::NoParent`] if `final_dir`'s parent directory does not exist; the parent is
-    /// never created. Otherwise creates the empty staging directory `.<name>.partial-<pid>` next
-    /// to `final_dir`.
-    pub fn begin(final_dir: &Path, force: bool) -> Result<Staging, OutputError> {
-        let Some(name) = final_dir.file_name() else {
-            return Err(OutputError::NoParent(final_dir.to_path_buf()));
-        };
-        let parent = match final_dir.parent() {
-            Some(p) if p.as_os_str().is_empty() => Path::new("."),
-            Some(p) => p,
-            None => return Err(OutputError::NoParent(final_dir.to_path_buf())),
-        };
-        if !parent.is_dir() {
-            return Err(OutputError::NoParent(final_dir.to_path_buf()));
+    /// `dir` is resolved first ([`resolve`]: `DIR/.`, `..` and symbolic links name the directory
+    /// they point at) and must be absent, an empty directory, or, with `force`, a directory bmu-sim
+    /// wrote; its parent must exist and be writable. Everything else fails here, before any work:
+    /// [`OutputError::Exists`], [`OutputError::Refused`], [`OutputError::NoParent`] or the I/O
+    /// error of creating the staging directory.
+    pub fn begin(dir: &Path, force: bool) -> Result<Staging, OutputError> {
+        let final_dir = resolve(dir)?;
+        check(&final_dir, found(&final_dir)?, force)?;
+        Staging::stage(final_dir, dir.to_path_buf(), force, false)
+    }
+
+    /// Starts writing the default output directory `parent/stem`, creating `parent` if needed.
+    /// It never replaces anything without `force`: if `parent/stem` exists, the first of
+    /// `stem-2`, `stem-3`… that does not is used, its name reserved at once (an empty directory,
+    /// removed again if the run fails) so concurrent runs pick different names. With `force`, it
+    /// is `parent/stem`, replaced if bmu-sim wrote it (as [`begin`](Self::begin)).
+    pub fn begin_default(parent: &Path, stem: &str, force: bool) -> Result<Staging, OutputError> {
+        fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
+        if force {
+            return Staging::begin(&parent.join(stem), true);
         }
-        if !force && !is_absent_or_empty_dir(final_dir)? {
-            return Err(OutputError::Exists(final_dir.to_path_buf()));
+        for n in 1..=MAX_NUMBERED {
+            let shown = parent.join(if n == 1 { stem.to_string() } else { format!("{stem}-{n}") });
+            let dir = resolve(&shown)?;
+            match fs::create_dir(&dir) {
+                Ok(()) => return Staging::stage(dir, shown, false, true),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(OutputError::io(&dir, e)),
+            }
         }
-        if force && fs::symlink_metadata(final_dir).is_ok() && !final_dir.is_dir() {
-            return Err(OutputError::Exists(final_dir.to_path_buf()));
-        }
-        let mut prefix = std::ffi::OsString::from(".");
-        prefix.push(name);
-        prefix.push(".partial-");
-        remove_abandoned(parent, &prefix);
-        let mut staging_name = prefix;
-        staging_name.push(std::process::id().to_string());
-        let staging = parent.join(staging_name);
-        fs::create_dir(&staging).map_err(|e| OutputError::io(&staging, e))?;
-        Ok(Staging {
-            final_dir: final_dir.to_path_buf(),
-            staging,
-            force,
-            committed: false,
-        })
+        Err(OutputError::Exists(parent.join(format!("{stem}-{MAX_NUMBERED}"))))
+    }
+
+    fn stage(final_dir: PathBuf, shown: PathBuf, force: bool, reserved: bool) -> Result<Staging, OutputError> {
+        let (parent, prefix) = sibling_prefix(&final_dir, "partial");
+        remove_abandoned(&parent, &prefix);
+        let staging = sibling(&final_dir, "partial");
+        let made = fs::create_dir(&staging).map_err(|e| OutputError::io(&staging, e));
+        let this = Staging { final_dir, shown, staging, force, reserved, committed: false };
+        made.map(|()| this)
     }
 
     /// The staging directory, for writing files into before [`commit`](Self::commit).
@@ -147,37 +106,35 @@ impl Staging {
     pub fn file(&self, name: &str) -> Result<BufWriter<File>, OutputError> {
         let path = self.staging.join(name);
         let mut parts = Path::new(name).components();
-        if !matches!(
-            (parts.next(), parts.next()),
-            (Some(Component::Normal(_)), None)
-        ) {
+        if !matches!((parts.next(), parts.next()), (Some(Component::Normal(_)), None)) {
             let e = io::Error::new(io::ErrorKind::InvalidInput, "not a plain file name");
             return Err(OutputError::io(&path, e));
         }
-        File::create(&path)
-            .map(BufWriter::new)
-            .map_err(|e| OutputError::io(&path, e))
+        File::create(&path).map(BufWriter::new).map_err(|e| OutputError::io(&path, e))
     }
 
-    /// Moves the staging directory onto the final path and returns the final path.
-    ///
-    /// If the final path exists by now, it is removed first when `force` was given or it is an
-    /// empty directory; otherwise commit fails with [`OutputError::Exists`] (and the staging
-    /// directory is removed, as on any failure).
+    /// Moves the staging directory onto the final path and returns the final path as shown to
+    /// the user. What is at the final path is checked again, since it may have changed while the
+    /// run computed; the staging directory is removed on any failure.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         let target = self.final_dir.clone();
-        if fs::symlink_metadata(&target).is_ok() {
-            if !self.force && !is_absent_or_empty_dir(&target)? {
-                return Err(OutputError::Exists(target));
+        let what = found(&target)?;
+        check(&target, what, self.force)?;
+        if what == Found::BmuSimRun {
+            // Aside, in, then remove: the old run is never gone before the new one is in place.
+            let old = sibling(&target, "replaced");
+            fs::rename(&target, &old).map_err(|e| OutputError::io(&target, e))?;
+            if let Err(e) = fs::rename(&self.staging, &target) {
+                let _ = fs::rename(&old, &target);
+                return Err(OutputError::io(&target, e));
             }
-            if !target.is_dir() {
-                return Err(OutputError::Exists(target));
-            }
-            fs::remove_dir_all(&target).map_err(|e| OutputError::io(&target, e))?;
+            fs::remove_dir_all(&old).map_err(|e| OutputError::io(&old, e))?;
+        } else {
+            // Onto nothing or an empty directory: one rename.
+            fs::rename(&self.staging, &target).map_err(|e| OutputError::io(&target, e))?;
         }
-        fs::rename(&self.staging, &target).map_err(|e| OutputError::io(&target, e))?;
         self.committed = true;
-        Ok(target)
+        Ok(self.shown.clone())
     }
 }
 
@@ -186,57 +143,18 @@ impl Drop for Staging {
         if !self.committed {
             // Best effort: nothing useful can be done with an error while dropping.
             let _ = fs::remove_dir_all(&self.staging);
-        }
-    }
-}
-
-/// True if nothing exists at `path` or it is an empty directory.
-fn is_absent_or_empty_dir(path: &Path) -> Result<bool, OutputError> {
-    match fs::symlink_metadata(path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(true),
-        Err(e) => Err(OutputError::io(path, e)),
-        Ok(_) if !path.is_dir() => Ok(false),
-        Ok(_) => {
-            let mut entries = fs::read_dir(path).map_err(|e| OutputError::io(path, e))?;
-            Ok(entries.next().is_none())
+            if self.reserved {
+                let _ = fs::remove_dir(&self.final_dir);
+            }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::scratch::Scratch;
     use super::*;
     use std::io::Write;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    /// A fresh, not yet existing directory under the system temp dir, removed on drop.
-    struct TempRoot(PathBuf);
-
-    impl TempRoot {
-        fn new() -> Self {
-            static COUNTER: AtomicUsize = AtomicUsize::new(0);
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let root =
-                std::env::temp_dir().join(format!("bmu-out-test-{}-{n}", std::process::id()));
-            let _ = fs::remove_dir_all(&root);
-            fs::create_dir(&root).expect("create temp root");
-            TempRoot(root)
-        }
-        fn entries(&self) -> Vec<String> {
-            let mut v: Vec<_> = fs::read_dir(&self.0)
-                .expect("read root")
-                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-                .collect();
-            v.sort();
-            v
-        }
-    }
-
-    impl Drop for TempRoot {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
 
     fn write(st: &Staging, name: &str, body: &str) {
         let mut f = st.file(name).expect("create file");
@@ -244,138 +162,133 @@ mod tests {
         f.flush().expect("flush");
     }
 
-    #[test]
-    fn staging_left_by_a_killed_run_is_swept() {
-        let root = TempRoot::new();
-        // PIDs above the kernel's maximum (4 194 304) never belong to a live process.
-        fs::create_dir(root.0.join(".results.partial-4999999")).expect("abandoned");
-        fs::create_dir(root.0.join(".other.partial-4999999")).expect("someone else's");
-        let st = Staging::begin(&root.0.join("results"), false).expect("begin");
-        st.commit().expect("commit");
-        assert_eq!(root.entries(), vec![".other.partial-4999999".to_string(), "results".to_string()]);
+    /// A finished bmu-sim run directory holding `manifest.json` and `runs.csv` = `body`.
+    fn finished_run(root: &Scratch, name: &str, body: &str) -> PathBuf {
+        let st = Staging::begin(&root.path(name), false).expect("begin");
+        write(&st, "manifest.json", r#"{"bmu_sim_version": "0"}"#);
+        write(&st, "runs.csv", body);
+        st.commit().expect("commit")
     }
 
     #[test]
-    fn commit_creates_directory() {
-        let root = TempRoot::new();
-        let out = root.0.join("results");
+    fn staging_left_by_a_killed_run_is_swept() {
+        let root = Scratch::new();
+        // PIDs above the kernel's maximum (4 194 304) never belong to a live process.
+        root.mkdir(".results.partial-4999999");
+        root.mkdir(".other.partial-4999999");
+        Staging::begin(&root.path("results"), false).expect("begin").commit().expect("commit");
+        assert_eq!(root.entries(), [".other.partial-4999999", "results"]);
+    }
+
+    #[test]
+    fn commit_creates_the_directory_and_returns_the_path_as_given() {
+        let root = Scratch::new();
+        let out = root.path("results");
         let st = Staging::begin(&out, false).expect("begin");
         assert!(st.path().is_dir());
-        assert_eq!(
-            root.entries(),
-            [format!(".results.partial-{}", std::process::id())]
-        );
+        assert_eq!(root.entries(), [format!(".results.partial-{}", std::process::id())]);
         write(&st, "runs.csv", "a,b\n");
         assert_eq!(st.commit().expect("commit"), out);
         assert_eq!(root.entries(), ["results"]);
-        assert_eq!(
-            fs::read_to_string(out.join("runs.csv")).expect("read"),
-            "a,b\n"
-        );
+        assert_eq!(fs::read_to_string(out.join("runs.csv")).expect("read"), "a,b\n");
     }
 
     #[test]
-    fn refuses_non_empty_existing_dir() {
-        let root = TempRoot::new();
-        let out = root.0.join("results");
-        fs::create_dir(&out).expect("mkdir");
-        fs::write(out.join("old.csv"), "old").expect("write");
-        let err = Staging::begin(&out, false).expect_err("must refuse");
-        assert!(matches!(err, OutputError::Exists(ref p) if *p == out));
-        assert!(err.to_string().contains("results"));
-        assert_eq!(root.entries(), ["results"], "nothing created");
-        assert_eq!(
-            fs::read_to_string(out.join("old.csv")).expect("read"),
-            "old"
-        );
+    fn a_bmu_sim_run_is_replaced_only_with_force() {
+        let root = Scratch::new();
+        let out = finished_run(&root, "results", "old");
+        assert!(matches!(Staging::begin(&out, false), Err(OutputError::Exists(_))));
+        let st = Staging::begin(&out.join("."), true).expect("begin with force, through DIR/.");
+        write(&st, "runs.csv", "new");
+        st.commit().expect("commit");
+        assert_eq!(fs::read_to_string(out.join("runs.csv")).expect("read"), "new");
+        assert!(!out.join("manifest.json").exists(), "the old directory was replaced whole");
+        assert_eq!(root.entries(), ["results"]);
     }
 
     #[test]
-    fn empty_existing_dir_is_accepted() {
-        let root = TempRoot::new();
-        let out = root.0.join("results");
-        fs::create_dir(&out).expect("mkdir");
-        let st = Staging::begin(&out, false).expect("begin");
+    fn other_directories_and_files_are_never_replaced() {
+        let root = Scratch::new();
+        let mine = root.mkdir("mine");
+        fs::write(mine.join("thesis.tex"), "precious").expect("write");
+        fs::write(root.path("file"), "a file").expect("write");
+        for force in [false, true] {
+            for target in [mine.clone(), mine.join("."), root.path("file")] {
+                let err = Staging::begin(&target, force).expect_err("must refuse");
+                assert!(matches!(err, OutputError::Refused { .. }), "{}: {err}", target.display());
+            }
+        }
+        assert_eq!(fs::read_to_string(mine.join("thesis.tex")).expect("read"), "precious");
+        assert_eq!(root.entries(), ["file", "mine"], "nothing created");
+    }
+
+    #[test]
+    fn an_empty_directory_is_filled_even_through_dot() {
+        let root = Scratch::new();
+        let out = root.mkdir("results");
+        let st = Staging::begin(&out.join("."), false).expect("begin");
         write(&st, "x", "1");
         st.commit().expect("commit");
         assert!(out.join("x").is_file());
-    }
-
-    #[test]
-    fn force_replaces() {
-        let root = TempRoot::new();
-        let out = root.0.join("results");
-        fs::create_dir(&out).expect("mkdir");
-        fs::write(out.join("old.csv"), "old").expect("write");
-        let st = Staging::begin(&out, true).expect("begin");
-        write(&st, "new.csv", "new");
-        st.commit().expect("commit");
-        assert!(!out.join("old.csv").exists());
-        assert_eq!(
-            fs::read_to_string(out.join("new.csv")).expect("read"),
-            "new"
-        );
         assert_eq!(root.entries(), ["results"]);
     }
 
     #[test]
-    fn refuses_existing_file_even_with_force() {
-        let root = TempRoot::new();
-        let out = root.0.join("results");
-        fs::write(&out, "a file").expect("write");
-        assert!(matches!(
-            Staging::begin(&out, true),
-            Err(OutputError::Exists(_))
-        ));
-        assert!(matches!(
-            Staging::begin(&out, false),
-            Err(OutputError::Exists(_))
-        ));
-        assert_eq!(root.entries(), ["results"]);
+    fn the_default_directory_never_replaces_anything_without_force() {
+        let root = Scratch::new();
+        let parent = root.path("out");
+        let first = Staging::begin_default(&parent, "smoke", false).expect("first, creating out/");
+        let second = Staging::begin_default(&parent, "smoke", false).expect("second, while the first runs");
+        assert_eq!(second.commit().expect("commit"), parent.join("smoke-2"));
+        assert_eq!(first.commit().expect("commit"), parent.join("smoke"));
+        drop(Staging::begin_default(&parent, "smoke", false).expect("third"));
+        assert_eq!(fs::read_dir(&parent).expect("read").count(), 2, "a dropped run leaves no reserved directory");
+        fs::write(parent.join("smoke").join("manifest.json"), r#"{"bmu_sim_version": "0"}"#).expect("write");
+        let forced = Staging::begin_default(&parent, "smoke", true).expect("force");
+        assert_eq!(forced.commit().expect("commit"), parent.join("smoke"));
+        assert!(!parent.join("smoke").join("manifest.json").exists(), "--force replaced out/smoke");
     }
 
     #[test]
     fn drop_leaves_nothing() {
-        let root = TempRoot::new();
-        let out = root.0.join("results");
+        let root = Scratch::new();
+        let out = root.path("results");
         {
             let st = Staging::begin(&out, false).expect("begin");
             write(&st, "timeseries.csv", "partial");
         }
         assert!(root.entries().is_empty());
-        assert!(!out.exists());
     }
 
     #[test]
     fn missing_parent_is_an_error() {
-        let root = TempRoot::new();
-        let out = root.0.join("no-such-parent").join("results");
-        let err = Staging::begin(&out, false).expect_err("no parent");
+        let root = Scratch::new();
+        let err = Staging::begin(&root.path("no-such-parent/results"), false).expect_err("no parent");
         assert!(matches!(err, OutputError::NoParent(_)));
         assert!(err.to_string().contains("no-such-parent"));
         assert!(root.entries().is_empty());
     }
 
     #[test]
-    fn commit_refuses_dir_that_appeared_meanwhile() {
-        let root = TempRoot::new();
-        let out = root.0.join("results");
-        let st = Staging::begin(&out, false).expect("begin");
+    fn commit_refuses_what_appeared_meanwhile() {
+        let root = Scratch::new();
+        let out = root.path("results");
+        let st = Staging::begin(&out, true).expect("begin");
         fs::create_dir(&out).expect("mkdir");
         fs::write(out.join("other"), "x").expect("write");
-        assert!(matches!(st.commit(), Err(OutputError::Exists(_))));
+        assert!(matches!(st.commit(), Err(OutputError::Refused { .. })));
         assert_eq!(root.entries(), ["results"]);
     }
 
     #[test]
     fn file_rejects_paths() {
-        let root = TempRoot::new();
-        let st = Staging::begin(&root.0.join("results"), false).expect("begin");
+        let root = Scratch::new();
+        let st = Staging::begin(&root.path("results"), false).expect("begin");
         for bad in ["../escape", "a/b", "", ".", ".."] {
             let err = st.file(bad).expect_err(bad);
             assert!(matches!(err, OutputError::Io { .. }));
             assert!(std::error::Error::source(&err).is_some());
         }
-        assert!(!root.0.join("escape").exists());
+        assert!(!root.path("escape").exists());
     }
 }

@@ -10,7 +10,8 @@
 //! - `histomorphometry.csv` — the virtual biopsy, one row per run per recorded year
 //!   ([`write_histomorphometry`]);
 //! - `manifest.json` — version, command line, config hash, seed, scenarios, bone law, dependency
-//!   versions and the untreated reference's mitochondrial steady state ([`write_manifest`]);
+//!   versions, the untreated reference's mitochondrial steady state, and when, how fast and from
+//!   which git commit it was made ([`write_manifest`]);
 //! - `config.toml` — the resolved config the run used;
 //! - `effects.csv` — each scenario's difference from the reference scenario per day and metric,
 //!   with its 95 % interval ([`write_effects`], statistics in [`crate::analysis::effects`]);
@@ -20,28 +21,40 @@
 //!   ([`write_sweep`]);
 //! - `plots/*.svg`, `plots/*.png` and `index.html` — unless `plots = false` ([`plots`], [`html`]).
 //!
-//! Everything in it is deterministic: the same config and seed give byte-identical files on any
-//! machine and thread count (no wall-clock times, no NaN, shortest round-trip numbers). The
-//! directory is built in a hidden staging directory and renamed into place on success
-//! ([`Staging`]), so it is either complete or absent.
+//! Everything in it but the manifest's `command`, `timestamp` and `wall_seconds` is
+//! deterministic: the same binary, config and seed give byte-identical files on any machine and
+//! thread count (no NaN, shortest round-trip numbers). The directory is built in a hidden staging
+//! directory and renamed into place on success ([`Staging`]), so it is either complete or absent;
+//! single files are written the same way ([`PendingFile`]).
 //!
 //! - [`stats`]: mean, sd and confidence intervals.
 //! - [`tables`]: the CSV writers.
 //! - [`manifest`]: `manifest.json` and the config hash.
-//! - [`dir`]: atomic output directories.
+//! - [`bundle`]: everything a finished ensemble writes, as one run directory.
+//! - [`path`]: output paths resolved and checked before any work.
+//! - [`dir`]: atomic output directories; [`file`](mod@file): atomic output files.
+//! - [`comparison`]: `effects.csv`, `targets.csv`, `sweep.csv`; [`report`]: the end-of-run table;
+//!   [`plots`]: the figures; [`html`]: `index.html`.
 
 pub mod bundle;
 pub mod comparison;
 pub mod dir;
+mod error;
+pub mod file;
 pub mod html;
 pub mod manifest;
+pub mod path;
 pub mod plots;
 pub mod report;
+#[cfg(test)]
+mod scratch;
 pub mod stats;
 pub mod tables;
 
-pub use dir::{OutputError, Staging};
-pub use manifest::{Manifest, SteadyStateRecord, fnv1a64_hex, write_manifest};
+pub use dir::Staging;
+pub use error::OutputError;
+pub use file::PendingFile;
+pub use manifest::{Manifest, Provenance, SteadyStateRecord, fnv1a64_hex, write_manifest};
 pub use stats::{Summary, summarize, t_quantile_975};
 pub use comparison::{write_effects, write_sweep, write_targets};
 pub use tables::{write_histomorphometry, write_runs, write_summary, write_timeseries};

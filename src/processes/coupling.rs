@@ -15,7 +15,7 @@
 //! D̄, Ā, p̄ of depolarised fraction, ATP and differentiation probability):
 //! ```text
 //! M_form = p̄/p_diff0,  M_apo = 1 + c_dep·(D̄ − D0) + c_atp·(A0 − Ā),  ā = (Ā/A0)^e_atp
-//! κ = x̄1(α1·RANKL·M_form, β1·E·B·M_apo) · k_res · ā  /  x̄1(α1°·RANKL°, β1°) · k_res°
+//! κ = x̄1(α1·RANKL·f_om·M_form, β1·E·B·M_apo) · k_res · ā · f_bp  /  x̄1(α1°·RANKL°, β1°) · k_res°
 //! R = (1 + s)/(1 + s·κ)
 //! ```
 //! κ is the osteoclastic drive: the kernel's steady-state erosion rate (Komarova's x̄1, which
@@ -97,10 +97,10 @@ pub fn gauge_osteoclastic_drive(
 ) {
     let (m_form, m_apo, activity) = mean_fate_multipliers(&params, &steady, pool.iter());
     let mut kernel = params.kernel();
-    kernel.alpha1 *= env.rankl * m_form;
+    kernel.alpha1 *= env.rankl * env.osteoclast_formation * m_form;
     kernel.beta1 *= env.estrogen_apoptosis * bisphosphonate_factor(&params, &env, activity) * m_apo;
     let (x1_bar, _) = kernel.steady_state();
-    let drive = x1_bar * params.resorption_pct_per_osteoclast_day * activity / coupling.reference_drive;
+    let drive = x1_bar * params.resorption_pct_per_osteoclast_day * activity * env.osteoclast_activity / coupling.reference_drive;
     let drive = if drive.is_finite() { drive.max(0.0) } else { f64::MAX };
     let s = params.refill_saturation;
     coupling.drive = drive;

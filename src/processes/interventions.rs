@@ -3,23 +3,23 @@
 //! [`Environment`] from those parameters and the level ℓ ∈ [0, strength] of every other active
 //! intervention (`config/interventions.rs`).
 //!
-//! | kind | knob, with level ℓ | basis |
+//! | kind | knob, with level ℓ (toward(f) = 1 + ℓ·(f − 1)) | basis |
 //! |---|---|---|
-//! | `estrogen_loss` | RANKL ×(1 + ℓ); activation ×(1 + ℓ); apoptosis E ×(1 − ℓ/2); antioxidant −ℓ·0.5 (floor 0) | Lean 2003 JCI, Nakamura 2007 Cell [V] direction; sizes [U] |
-//! | `denosumab` | RANKL ×(1 − 0.95·min(ℓ, 1)) | anti-RANKL antibody (FREEDOM) |
-//! | `bisphosphonate` | bisphosphonate level ℓ (apoptosis ×(1 + (fold − 1)·ℓ·a) for activity a) | Hughes 1995 JBMR [V] 4–24× |
-//! | `teriparatide` | osteoblast formation ×(1 + ℓ) | Neer 2001 [U] |
-//! | `antioxidant` | antioxidant +ℓ | NAC, MitoTEMPO (Lee 2005 [V]) |
+//! | `estrogen_loss` | RANKL × toward(`estrogen_loss_rankl`) (activation, osteoclast formation and Nox ROS follow RANKL: once); osteoclast apoptosis E × toward(`estrogen_loss_apoptosis`); osteoblast work × toward(`estrogen_loss_osteoblast_work`); thiol antioxidant capacity × toward(`estrogen_loss_thiol_capacity`) | Recker 2004 (Ac.f doubles), Nakamura 2007 Cell (FasL) [V], Lean 2003 JCI (thiols) [V]; sizes calibrated (docs/calibration.md) |
+//! | `denosumab` | RANKL × (1 − `denosumab_rankl_block`·min(ℓ, 1)); osteomorphs accrue while RANKL is blocked (`osteomorphs.rs`) | Cummings 2009 (FREEDOM); McDonald 2021 Cell [V] |
+//! | `bisphosphonate` | dose ℓ binds to bone surfaces, which resorption releases (`bisphosphonate.rs`) | Hughes 1995 JBMR [V]; Heaney & Yates 1997 |
+//! | `teriparatide` | osteoblast work × toward(`teriparatide_osteoblast_work`); activation × toward(`teriparatide_activation`) | Neer 2001 [U]; Jilka 1999 (osteoblast lifespan) |
+//! | `antioxidant` | antioxidant + ℓ·`antioxidant_dose` | NAC, MitoTEMPO (Lee 2005, Lean 2003 [V]) |
 //! | `pink1_knockout` | PINK1 tagging off when ℓ ≥ 0.5 | Jang 2023 [V] |
-//! | `parkin_overexpression` | k_parkin ×(1 + 2ℓ) | Biomolecules 2022 [V] |
-//! | `mitophagy_inducer` | k_parkin and k_receptor ×(1 + ℓ) | urolithin A (Tao 2022 [V abstract]) |
-//! | `mdivi1` | k_parkin and k_receptor ×(1 − 0.5·min(ℓ, 1)) | Drp1 inhibition [U] |
-//! | `bnip3_knockdown` | k_receptor ×(1 − min(ℓ, 1)) | [U] |
-//! | `hypoxia` | hypoxia +ℓ | Knowles 2015 [V] |
-//! | `pgc1b_loss` | k_bio ×(1 − min(ℓ, 1)) | Zhang 2018 JBMR, Ishii 2009 [V] |
+//! | `parkin_overexpression` | k_parkin × toward(`parkin_overexpression_fold`) | Biomolecules 2022 [V] |
+//! | `mitophagy_inducer` | k_parkin and k_receptor × toward(`mitophagy_inducer_fold`) | urolithin A (Tao 2022 [V abstract]) |
+//! | `mdivi1` | k_parkin and k_receptor × toward(`mdivi1_fold`), ℓ ≤ 1 | Drp1 inhibition [U] |
+//! | `bnip3_knockdown` | k_receptor × toward(`bnip3_knockdown_fold`), ℓ ≤ 1 | [U] |
+//! | `hypoxia` | hypoxia + ℓ·`hypoxia_rise` | Knowles 2015 [V] |
+//! | `pgc1b_loss` | k_bio × toward(`pgc1b_loss_fold`), ℓ ≤ 1 | Zhang 2018 JBMR, Ishii 2009 [V] |
 //! | `parameter` | its key → base·(1 + ℓ·(scale − 1)) or base + ℓ·(set − base) | any rate, from a given day |
 //!
-//! These are first-pass magnitudes for wiring; the intervention scenarios calibrate them.
+//! Every magnitude is a key of the parameter table, so `--set`, sweeps and calibration reach it.
 
 use crate::config::{Intervention, Kind, Params, Value};
 use crate::model::{Clock, Environment};
@@ -38,10 +38,14 @@ pub fn untreated(p: &Params) -> Environment {
     Environment {
         rankl: p.rankl,
         activation: 1.0,
+        osteoclast_formation: 1.0,
         estrogen_apoptosis: 1.0,
+        bisphosphonate_dose: 0.0,
         bisphosphonate: 0.0,
+        osteoclast_activity: 1.0,
         osteoblast_formation: p.osteoblast_work,
         antioxidant: p.antioxidant,
+        thiol_capacity: 1.0,
         pink1_tagging: p.pink1_tagging,
         parkin_per_day: p.parkin_per_day,
         receptor_per_day: p.receptor_per_day,
@@ -51,32 +55,36 @@ pub fn untreated(p: &Params) -> Environment {
 }
 
 /// Apply one intervention at level `l` to the knobs.
-pub fn apply(env: &mut Environment, kind: Kind, l: f64) {
-    let full = l.min(1.0);
+pub fn apply(env: &mut Environment, p: &Params, kind: Kind, l: f64) {
+    let toward = |f: f64| (1.0 + l * (f - 1.0)).max(0.0);
+    let toward_full = |f: f64| (1.0 + l.min(1.0) * (f - 1.0)).max(0.0);
     match kind {
         Kind::EstrogenLoss => {
-            env.rankl *= 1.0 + l;
-            env.activation *= 1.0 + l;
-            env.estrogen_apoptosis *= (1.0 - 0.5 * l).max(0.0);
-            env.antioxidant = (env.antioxidant - 0.5 * l).max(0.0);
+            env.rankl *= toward(p.estrogen_loss_rankl);
+            env.estrogen_apoptosis *= toward(p.estrogen_loss_apoptosis);
+            env.osteoblast_formation *= toward(p.estrogen_loss_osteoblast_work);
+            env.thiol_capacity *= toward(p.estrogen_loss_thiol_capacity).max(f64::MIN_POSITIVE);
         }
-        Kind::Denosumab => env.rankl *= 1.0 - 0.95 * full,
-        Kind::Bisphosphonate => env.bisphosphonate += l,
-        Kind::Teriparatide => env.osteoblast_formation *= 1.0 + l,
-        Kind::Antioxidant => env.antioxidant += l,
+        Kind::Denosumab => env.rankl *= 1.0 - p.denosumab_rankl_block * l.min(1.0),
+        Kind::Bisphosphonate => env.bisphosphonate_dose += l,
+        Kind::Teriparatide => {
+            env.osteoblast_formation *= toward(p.teriparatide_osteoblast_work);
+            env.activation *= toward(p.teriparatide_activation);
+        }
+        Kind::Antioxidant => env.antioxidant += l * p.antioxidant_dose,
         Kind::Pink1Knockout => env.pink1_tagging &= l < 0.5,
-        Kind::ParkinOverexpression => env.parkin_per_day *= 1.0 + 2.0 * l,
+        Kind::ParkinOverexpression => env.parkin_per_day *= toward(p.parkin_overexpression_fold),
         Kind::MitophagyInducer => {
-            env.parkin_per_day *= 1.0 + l;
-            env.receptor_per_day *= 1.0 + l;
+            env.parkin_per_day *= toward(p.mitophagy_inducer_fold);
+            env.receptor_per_day *= toward(p.mitophagy_inducer_fold);
         }
         Kind::Mdivi1 => {
-            env.parkin_per_day *= 1.0 - 0.5 * full;
-            env.receptor_per_day *= 1.0 - 0.5 * full;
+            env.parkin_per_day *= toward_full(p.mdivi1_fold);
+            env.receptor_per_day *= toward_full(p.mdivi1_fold);
         }
-        Kind::Bnip3Knockdown => env.receptor_per_day *= 1.0 - full,
-        Kind::Hypoxia => env.hypoxia += l,
-        Kind::Pgc1bLoss => env.biogenesis_per_day *= 1.0 - full,
+        Kind::Bnip3Knockdown => env.receptor_per_day *= toward_full(p.bnip3_knockdown_fold),
+        Kind::Hypoxia => env.hypoxia += l * p.hypoxia_rise,
+        Kind::Pgc1bLoss => env.biogenesis_per_day *= toward_full(p.pgc1b_loss_fold),
         Kind::Parameter => {}
     }
 }
@@ -104,7 +112,7 @@ pub fn apply_interventions(
     }
     let mut next = untreated(&params);
     for (i, l) in levels {
-        apply(&mut next, i.kind, l);
+        apply(&mut next, &params, i.kind, l);
     }
     if *env != next {
         *env = next;
@@ -122,16 +130,24 @@ mod tests {
         let base = untreated(&p);
         let with = |k| {
             let mut e = base;
-            apply(&mut e, k, 1.0);
+            apply(&mut e, &p, k, 1.0);
             e
         };
-        assert!(with(Kind::EstrogenLoss).rankl > base.rankl);
-        assert!(with(Kind::EstrogenLoss).estrogen_apoptosis < 1.0);
+        let estrogen = with(Kind::EstrogenLoss);
+        assert!((estrogen.rankl - p.estrogen_loss_rankl).abs() < 1e-12, "RANKL rises once: {}", estrogen.rankl);
+        assert_eq!(estrogen.activation, 1.0, "activation follows RANKL, not a second factor");
+        assert!(estrogen.estrogen_apoptosis < 1.0 && estrogen.thiol_capacity < 1.0 && estrogen.osteoblast_formation < 1.0);
         assert!(with(Kind::Denosumab).rankl < 0.1 * base.rankl);
         assert!(!with(Kind::Pink1Knockout).pink1_tagging);
         assert!(with(Kind::MitophagyInducer).parkin_per_day > base.parkin_per_day);
-        assert_eq!(with(Kind::Pgc1bLoss).biogenesis_per_day, 0.0);
-        assert_eq!(with(Kind::Bisphosphonate).bisphosphonate, 1.0);
+        assert!((with(Kind::Pgc1bLoss).biogenesis_per_day - base.biogenesis_per_day * p.pgc1b_loss_fold).abs() < 1e-12);
+        assert_eq!(with(Kind::Bisphosphonate).bisphosphonate_dose, 1.0);
+        let teriparatide = with(Kind::Teriparatide);
+        assert!(teriparatide.osteoblast_formation > 1.0 && teriparatide.activation > 1.0);
+        // Half strength goes half-way: toward(f) = 1 + ℓ·(f − 1).
+        let mut half = base;
+        apply(&mut half, &p, Kind::EstrogenLoss, 0.5);
+        assert!((half.rankl - (1.0 + 0.5 * (p.estrogen_loss_rankl - 1.0))).abs() < 1e-12);
     }
 
     #[test]
@@ -165,8 +181,9 @@ mod tests {
         };
         let teriparatide = Intervention { kind: Kind::Teriparatide, target: None, strength: 0.25, ..halve };
         world.insert_resource(Interventions(vec![halve, teriparatide]));
-        // β1 = 0.2: half-way up the ramp 0.2·(1 − 0.5·0.5) = 0.15, then 0.1; M_ob 1 + 0.25·ramp.
-        for (day, beta1, m_ob) in [(5.0, 0.2, 1.0), (12.0, 0.15, 1.125), (20.0, 0.1, 1.25), (30.0, 0.2, 1.0)] {
+        // β1 = 0.2: half-way up the ramp 0.2·(1 − 0.5·0.5) = 0.15, then 0.1; teriparatide at level
+        // ℓ = 0.25·ramp raises M_ob to 1 + ℓ·(1.4 − 1).
+        for (day, beta1, m_ob) in [(5.0, 0.2, 1.0), (12.0, 0.15, 1.05), (20.0, 0.1, 1.1), (30.0, 0.2, 1.0)] {
             world.resource_mut::<Clock>().day = day;
             schedule.run(&mut world);
             let p = world.resource::<Params>();

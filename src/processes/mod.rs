@@ -4,6 +4,7 @@
 
 pub mod activation;
 pub mod apoptosis;
+pub mod bisphosphonate;
 pub mod census;
 pub mod coupling;
 pub mod cycle;
@@ -12,6 +13,8 @@ pub mod interventions;
 pub mod mineralization;
 pub mod mitochondria;
 pub mod osteoblasts;
+pub mod osteomorphs;
+pub mod oxidative_stress;
 pub mod recruitment;
 pub mod resorption;
 

@@ -3,7 +3,7 @@
 //!
 //! Rule, per active BMU per step Δt, with x1 = N1/Ω and x2 = max(N2, ½)/Ω from the census:
 //! ```text
-//! F = Ω · α1 · x1^g11 · x2^g21 · RANKL                        (kernel formation, events/day)
+//! F = Ω · α1 · x1^g11 · x2^g21 · RANKL · f_om                 (kernel formation, events/day)
 //! new precursors ~ Poisson(F · Δt / p_diff0)                   (0 when N1 = 0: absorbing)
 //! after commitment_days:  osteoclast with probability p_diff(ROS, ATP), otherwise death
 //! p_diff(R, A) = p_max · R^n/(K_up^n + R^n) · K_dn^m/(K_dn^m + R^m) · A/(K_atp + A)
@@ -11,7 +11,8 @@
 //! Dividing by the untreated mean p_diff0 makes M_form = E[p_diff]/p_diff0 = 1 at steady state;
 //! with `neutral_mitochondria` every precursor differentiates with p_diff0 exactly, so with
 //! `commitment_days = 0` osteoclasts form as a Poisson process of rate F: the kernel itself.
-//! x2 is floored at half a cell so a BMU that lost every osteoblast never divides by zero.
+//! x2 is floored at half a cell so a BMU that lost every osteoblast never divides by zero; f_om is
+//! 1 but while osteomorphs re-fuse (`osteomorphs.rs`).
 //!
 //! Recruits come from circulation: K circulating precursors (monocyte lineage) carry
 //! mitochondria that follow the same rules in the environment in force, and each recruit copies
@@ -130,7 +131,7 @@ pub fn recruit_precursors(
         }
         let x1 = n1 as f64 / omega;
         let x2 = (bmu.osteoblasts as f64).max(0.5) / omega;
-        let rate = omega * kernel.osteoclast_formation(x1, x2) * env.rankl;
+        let rate = omega * kernel.osteoclast_formation(x1, x2) * env.rankl * env.osteoclast_formation;
         let mean = (rate * params.dt_days / steady.p_diff).min(MAX_BIRTHS_PER_STEP);
         let Ok(poisson) = Poisson::new(mean) else { continue };
         let mut rng = streams.stream(Process::Recruitment, site.index as u64, clock.step);

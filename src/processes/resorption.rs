@@ -4,7 +4,7 @@
 //! Rule, per osteoclast and per active BMU per step Δt, under the coupled law (the tissue's) and
 //! the published one (Komarova 2003, for the single-cycle check):
 //! ```text
-//! a_i = (A_i / A0)^e_atp                    (1 with neutral mitochondria)
+//! a_i = (A_i / A0)^e_atp · f_bp             (A-term 1 with neutral mitochondria; f_bp: bisphosphonate)
 //! coupled:       ΔE = k_res · Σ_i a_i / Ω · Δt          every osteoclast erodes, no threshold
 //! komarova2003:  ΔE = k1 · (Σ_i a_i / Ω − x̄1)+ · Δt     only activity above steady state
 //! ```
@@ -21,7 +21,7 @@
 //! | x̄1 | from the kernel | 1.0607 | model cells | Komarova 2003 |
 
 use crate::config::{BoneLaw, Params};
-use crate::model::{Bmu, Bone, MitoReadout, Osteoclast, Site, SiteCensus, SteadyState};
+use crate::model::{Bmu, Bone, Environment, MitoReadout, Osteoclast, Site, SiteCensus, SteadyState};
 use bevy_ecs::prelude::{Query, Res};
 
 /// a_i of the module rule.
@@ -33,10 +33,15 @@ pub fn resorption_activity(p: &Params, steady: &SteadyState, atp: f64) -> f64 {
     if a.is_finite() { a.min(1e3) } else { 1e3 }
 }
 
-/// Each osteoclast's activity from its ATP.
-pub fn rate_resorption_activity(params: Res<Params>, steady: Res<SteadyState>, mut cells: Query<(&mut Osteoclast, &MitoReadout)>) {
+/// Each osteoclast's activity from its ATP, times the knob (bisphosphonate lowers it).
+pub fn rate_resorption_activity(
+    params: Res<Params>,
+    env: Res<Environment>,
+    steady: Res<SteadyState>,
+    mut cells: Query<(&mut Osteoclast, &MitoReadout)>,
+) {
     for (mut oc, readout) in &mut cells {
-        oc.activity = resorption_activity(&params, &steady, readout.atp);
+        oc.activity = resorption_activity(&params, &steady, readout.atp) * env.osteoclast_activity;
     }
 }
 
@@ -120,15 +125,16 @@ mod tests {
     const BONE: Bone = Bone { matrix: 100.0, osteoid: 10.0, mineral: 80.0, resorbed: 1.0, formed: 0.0 };
     const THIN: Bone = Bone { matrix: 10.5, osteoid: 10.0, mineral: 0.5, resorbed: 1.0, formed: 0.0 };
 
-    /// Site 0 lost `dz` of mineralised matrix (mineral 80/90 of it), and its BMU counts it.
-    fn eroded_by(bone: Bone, bmu: Bmu, dz: f64) {
+    /// Site 0 lost `dz` of mineralised matrix (mineral 80/90 of it), and its BMU counts it (and,
+    /// under the coupled law, releases it as coupling signal).
+    fn eroded_by(bone: Bone, bmu: Bmu, dz: f64, released: f64) {
         let want = Bone { matrix: 100.0 - dz, mineral: 80.0 - dz * 80.0 / 90.0, resorbed: 1.0 + dz, ..BONE };
         for (field, a, b) in [
             ("matrix", bone.matrix, want.matrix),
             ("mineral", bone.mineral, want.mineral),
             ("resorbed", bone.resorbed, want.resorbed),
             ("eroded", bmu.eroded, dz),
-            ("released", bmu.released, dz),
+            ("released", bmu.released, released),
         ] {
             assert!((a - b).abs() < 1e-12, "{field}: {a} vs {b}");
         }
@@ -141,7 +147,7 @@ mod tests {
         // x̄1 = 15·√0.005 = 1.0606602; Δz = k1·(11 − x̄1)·Δt = 0.24 · 9.9393398 · 0.1 = 0.2385442.
         let dz = 0.24 * (11.0 - 15.0 * 0.005f64.sqrt()) * 0.1;
         assert!((dz - 0.2385442).abs() < 1e-7);
-        eroded_by(bones[0], bmus[0].unwrap(), dz);
+        eroded_by(bones[0], bmus[0].unwrap(), dz, 0.0);
         assert_eq!((bones[1], bones[2]), (BONE, BONE), "below x̄1 or without a BMU nothing happens");
         // Δz would be 0.24·998.9·0.1 ≈ 24, but only 0.5 is mineralised: all of it, and its mineral, goes.
         assert!((bones[3].matrix - 10.0).abs() < 1e-12 && bones[3].mineral.abs() < 1e-12 && (bones[3].resorbed - 1.5).abs() < 1e-12);
@@ -151,8 +157,8 @@ mod tests {
     fn under_the_coupled_law_every_osteoclast_erodes() {
         let (bones, bmus) = resorb_under(BoneLaw::Coupled);
         // Δz = k_res·Σa/Ω·Δt = 0.45 · 11 · 0.1 = 0.495, and 0.045 for a single osteoclast: no threshold.
-        eroded_by(bones[0], bmus[0].unwrap(), 0.495);
-        eroded_by(bones[1], bmus[1].unwrap(), 0.045);
+        eroded_by(bones[0], bmus[0].unwrap(), 0.495, 0.495);
+        eroded_by(bones[1], bmus[1].unwrap(), 0.045, 0.045);
         assert_eq!(bones[2], BONE);
         assert!((bmus[3].unwrap().eroded - 0.5).abs() < 1e-12, "erosion stops with the mineralised matrix");
     }

@@ -80,7 +80,7 @@ fn day_zero_is_written_as_zero() {
 fn help_and_params_succeed() {
     let tmp = TempDir::new("help");
     let r = bmu(tmp.path(), &["run", "--help"]).ok();
-    assert!(r.stdout.contains("usage:") && r.stdout.contains("--out"), "{}", r.stdout);
+    assert!(r.stdout.contains("Usage: bmu-sim run") && r.stdout.contains("--out"), "{}", r.stdout);
     let r = bmu(tmp.path(), &["params"]).ok();
     assert!(r.stdout.contains("damage_per_day"), "{}", r.stdout);
     // Every parameter the table lists is accepted by --set with its own default.

@@ -213,7 +213,7 @@ fn bad_set_overrides_are_refused() {
 }
 
 #[test]
-fn unknown_option_is_a_usage_error() {
+fn unknown_option_is_a_usage_error_with_a_short_usage() {
     let tmp = TempDir::new("usage");
     for args in [
         &["run", "--bogus"][..],
@@ -222,15 +222,33 @@ fn unknown_option_is_a_usage_error() {
         &["run", SMOKE, "--set"],
         &["frobnicate"],
         &["validate"],
+        &[],
     ] {
         let r = bmu(tmp.path(), args).code(2);
         assert!(r.stderr.starts_with("bmu-sim: error: "), "{args:?}: {}", r.stderr);
-        assert!(r.stderr.contains("usage:"), "{args:?} does not print usage: {}", r.stderr);
+        assert!(r.stderr.contains("Usage: bmu-sim"), "{args:?} does not print the usage: {}", r.stderr);
+        assert!(r.stderr.lines().count() <= 8, "{args:?} printed more than a short usage: {}", r.stderr);
         assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
     }
     let r = bmu(tmp.path(), &["run", "--bogus"]);
-    assert!(r.stderr.contains("--bogus"), "{}", r.stderr);
+    assert!(r.stderr.contains("--bogus") && r.stderr.contains("Usage: bmu-sim run"), "{}", r.stderr);
+    assert!(!r.stderr.contains("meanfield"), "a `run` error shows every command's usage: {}", r.stderr);
     assert!(entries(tmp.path()).is_empty(), "a usage error created files");
+}
+
+#[test]
+fn empty_and_comment_only_configs_are_refused() {
+    for (name, text) in [("empty", ""), ("blank", "\n  \n\t\n"), ("comments", "# seed = 1\n# days = 10\n")] {
+        let tmp = TempDir::new(name);
+        let path = tmp.write("nothing.toml", text);
+        let path = path.to_str().unwrap();
+        for command in ["run", "validate"] {
+            let r = bmu(tmp.path(), &[command, path]).code(3);
+            assert!(r.stderr.starts_with(&format!("bmu-sim: error: {path}: ")), "{name}: {}", r.stderr);
+            assert!(r.stderr.contains("sets nothing"), "{name}: {}", r.stderr);
+        }
+        assert_eq!(entries(tmp.path()), ["nothing.toml"], "{name}: a refused config wrote files");
+    }
 }
 
 #[test]

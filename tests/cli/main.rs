@@ -2,14 +2,17 @@
 //! `cargo test --release --test cli`. Every test runs the built binary in its own temporary
 //! directory.
 
+mod baseline;
+mod commands;
 mod common;
 mod configs;
 mod determinism;
-mod effects;
 mod directions;
+mod effects;
 mod errors;
+mod kernel;
 mod outputs;
 mod plots;
+mod readme;
+mod safety;
 mod sweep;
-mod kernel;
-mod baseline;

@@ -4,13 +4,14 @@
 //! ```text
 //! ATP  = Σ_p h / (H · N0)
 //! D    = #{h ≤ θdep} / N                                   (1 when N = 0)
-//! ROS  = (r_basal + Σ_all ros(h) / N0 + r_rankl · RANKL) / (1 + antioxidant)
+//! ROS  = (r_basal + Σ_all ros(h) / N0 + r_rankl · RANKL) / ((1 + antioxidant) · thiols)
 //! ros(h) = leak · (H − h) / H
 //! ```
 //! Damaged respiratory chains leak more electrons, so ros(h) rises as h falls; depolarised units
 //! that are not cleared (PINK1 loss) keep leaking, which is how the PINK1 knock-out raises
 //! mitochondrial ROS (Jang 2023). RANKL adds NADPH-oxidase ROS (TRAF6–Rac1–Nox1, Lee et al. 2005
-//! Blood 106:852); NAC-like antioxidants divide it.
+//! Blood 106:852); NAC-like antioxidants divide it, and so does the cell's thiol antioxidant
+//! capacity (GSH, thioredoxin; 1 untreated), which estrogen loss lowers (Lean 2003 JCI).
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
@@ -41,7 +42,7 @@ pub fn read(units: &[u8], params: &Params, env: &Environment) -> (f64, f64, f64)
     let atp = polarised_health as f64 / (top as f64 * n0);
     let d = if units.is_empty() { 1.0 } else { depolarised as f64 / units.len() as f64 };
     let leak = params.ros_leak * deficit as f64 / (top as f64 * n0);
-    let ros = (params.ros_basal + leak + params.ros_rankl * env.rankl) / (1.0 + env.antioxidant);
+    let ros = (params.ros_basal + leak + params.ros_rankl * env.rankl) / ((1.0 + env.antioxidant) * env.thiol_capacity);
     (atp, d, ros)
 }
 
@@ -70,8 +71,8 @@ mod tests {
         assert!((d - 0.5).abs() < 1e-12);
         let leak = (0.0 + 4.0 + 7.0 + 10.0) / 40.0;
         assert!((ros - (0.1 + leak + 0.2)).abs() < 1e-12);
-        let env2 = Environment { antioxidant: 1.0, ..env };
-        assert!((read(&[10], &p, &env2).2 - (0.1 + 0.2) / 2.0).abs() < 1e-12);
+        let env2 = Environment { antioxidant: 1.0, thiol_capacity: 0.5, ..env };
+        assert!((read(&[10], &p, &env2).2 - (0.1 + 0.2) / (2.0 * 0.5)).abs() < 1e-12);
         assert_eq!(read(&[], &p, &env).1, 1.0);
     }
 }

@@ -1,0 +1,70 @@
+//! Arguments several commands share: the config and its overrides, and the thread count.
+
+use super::progress::Reporter;
+use bmu_sim::Error;
+use bmu_sim::config::{Config, Overrides};
+use clap::Args;
+use std::num::NonZeroUsize;
+use std::path::Path;
+
+/// Overrides of a config's keys, applied after the file (`--seed` and `--replicates` after the
+/// `--set`s).
+#[derive(Args, Debug)]
+pub struct ConfigOverrides {
+    /// Master seed [default: the config's]
+    #[arg(long, value_name = "N")]
+    seed: Option<String>,
+    /// Replicates per scenario [default: the config's]
+    #[arg(long, value_name = "N")]
+    replicates: Option<String>,
+    /// Set a run key or a parameter (`bmu-sim params`) in every scenario; repeatable
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+}
+
+impl ConfigOverrides {
+    /// Read and validate `path` (the embedded baseline when `None`) with these overrides.
+    pub fn load(&self, path: Option<&Path>) -> Result<Config, Error> {
+        let mut overrides = Overrides::default();
+        for pair in &self.set {
+            overrides.push(pair);
+        }
+        for (flag, key, value) in [("--seed", "seed", &self.seed), ("--replicates", "replicates", &self.replicates)] {
+            if let Some(v) = value {
+                overrides.push_flag(flag, key, v);
+            }
+        }
+        Ok(match path {
+            Some(p) => Config::load(p, &overrides)?,
+            None => Config::baseline(&overrides)?,
+        })
+    }
+}
+
+/// `--threads`: at least one, at most the cores this process may use.
+#[derive(Args, Debug)]
+pub struct Threads {
+    /// Worker threads, at most the cores [default: every available core]
+    #[arg(long = "threads", value_name = "N", value_parser = at_least_one)]
+    threads: Option<NonZeroUsize>,
+}
+
+fn at_least_one(s: &str) -> Result<NonZeroUsize, String> {
+    let n: usize = s.parse().map_err(|_| "expected a whole number such as 2".to_string())?;
+    NonZeroUsize::new(n).ok_or_else(|| "must be at least 1".to_string())
+}
+
+impl Threads {
+    /// The thread count to use: as asked, capped (with a note) at the available cores.
+    pub fn resolve(&self, reporter: &Reporter) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        match self.threads.map(NonZeroUsize::get) {
+            None => cores,
+            Some(n) if n > cores => {
+                reporter.note(format_args!("--threads {n} is more than the {cores} available core(s); using {cores}"));
+                cores
+            }
+            Some(n) => n,
+        }
+    }
+}

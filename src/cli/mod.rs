@@ -1,0 +1,121 @@
+//! The command line: clap parses it once into a [`Command`], each command (one file each) calls
+//! the library, and every failure comes back as a typed [`Error`] for `main` to map to an exit
+//! code. Results go to the given standard output through fallible writes; notes and progress go
+//! to standard error ([`progress`]).
+
+mod args;
+mod calibrate;
+mod meanfield;
+mod progress;
+mod run;
+mod validate;
+
+use bmu_sim::Error;
+use bmu_sim::config::Params;
+use bmu_sim::output::OutputError;
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::{self, Write};
+
+const EXIT_CODES: &str = "\
+Exit codes: 0 success (also when a reader closes the pipe early), 1 run-time failure,
+2 usage error, 3 config or model error, 4 output error, 5 refused by the resource estimate.";
+
+/// Stochastic agent-based simulation of the bone multicellular unit.
+#[derive(Parser, Debug)]
+#[command(name = "bmu-sim", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run every scenario × replicate of a config and write its run directory.
+    Run(run::RunArgs),
+    /// Check a config and print what it would run, and at what cost.
+    Validate(validate::ValidateArgs),
+    /// The deterministic Komarova 2003 ODE from the activation pulse, as CSV day,x1,x2,z.
+    Meanfield(meanfield::MeanfieldArgs),
+    /// Fit the stationary mineral fraction of a config's first scenario.
+    Calibrate(calibrate::CalibrateArgs),
+    /// The parameter table: keys, defaults, accepted values, meaning.
+    Params,
+}
+
+/// A failed write to standard output.
+fn stdout_error(e: io::Error) -> Error {
+    Error::Output(OutputError::Stdout(e))
+}
+
+/// A parse error as one short message: what is wrong, the usage of the command it concerns (clap
+/// leaves it out of some errors), and where to find more.
+fn usage_error(e: &clap::Error, args: &[OsString]) -> Error {
+    let mut cli = Cli::command();
+    cli.build();
+    let sub = args.iter().skip(1).find_map(|a| cli.find_subcommand(a.to_str()?)).cloned();
+    let usage = sub.unwrap_or_else(|| cli.clone()).render_usage().to_string();
+    let text = match e.kind() {
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "no command given".to_string(),
+        _ => e.render().to_string(),
+    };
+    let mut text = text.strip_prefix("error: ").unwrap_or(&text).trim_end().to_string();
+    if !text.contains("Usage:") {
+        let more = "\n\nFor more information, try '--help'.";
+        text = format!("{}\n\n{usage}{more}", text.trim_end_matches(more));
+    }
+    Error::Usage(text)
+}
+
+/// Parse `args` (program name first) and run the command, writing results to `out`.
+pub fn main(args: Vec<OsString>, out: &mut dyn Write) -> Result<(), Error> {
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        // --help and --version are answers, not errors.
+        Err(e) if !e.use_stderr() => {
+            return write!(out, "{}", e.render()).and_then(|()| out.flush()).map_err(stdout_error);
+        }
+        Err(e) => return Err(usage_error(&e, &args)),
+    };
+    let command: Vec<String> = args.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+    match cli.command {
+        Command::Run(a) => run::run(a, &command, out),
+        Command::Validate(a) => validate::validate(a, out),
+        Command::Meanfield(a) => meanfield::meanfield(a, out),
+        Command::Calibrate(a) => calibrate::calibrate(a, out),
+        Command::Params => out.write_all(Params::markdown_table().as_bytes()).map_err(stdout_error),
+    }?;
+    out.flush().map_err(stdout_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("bmu-sim").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_parser_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn each_command_takes_only_its_own_flags() {
+        assert!(parse(&["run", "c.toml", "--threads", "2", "--set", "days=3", "--force", "--no-limits"]).is_ok());
+        for wrong in [
+            &["run", "c.toml", "--days", "3"][..],
+            &["validate", "c.toml", "--force"],
+            &["validate", "c.toml", "--out", "x"],
+            &["params", "--out", "x"],
+            &["meanfield", "--set", "days=3"],
+            &["calibrate", "--out", "x"],
+            &["run", "--threads", "0"],
+            &["run", "--threads", "many"],
+        ] {
+            assert!(parse(wrong).is_err(), "{wrong:?} was accepted");
+        }
+    }
+}

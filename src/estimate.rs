@@ -1,0 +1,283 @@
+//! What a config will cost before it runs: wall time, peak memory and output size, so that
+//! `bmu-sim validate` can print them and `bmu-sim run` can refuse what this machine cannot finish
+//! ([`Estimate::exceeds`]).
+//!
+//! A deliberately simple model of the current code. Per run (one scenario at one replicate), with
+//! `m` = `mitochondria_per_cell`, `Ω` = `population_scale`, `T` = `spinup_days + days`:
+//!
+//! ```text
+//! cells   = CELLS_PER_SITE · sites · Ω                        precursors and osteoclasts alive
+//! per_sub = CELL_SUBSTEP + m · MITO_UPDATE                     one cell's mitochondrial sub-step
+//! cpu     = T/dt_days · sites · SITE_STEP  +  T · subs_per_day · cells · per_sub
+//!         (+ once per scenario: STEADY_STATE_CELL_DAYS · subs_per_day · per_sub)
+//! wall    = max(Σ cpu / (min(threads, runs) · PARALLEL_EFFICIENCY), the costliest run)
+//! world   = sites · SITE_BYTES + cells · (CELL_BYTES + m · MITO_BYTES)
+//! peak    = BASE_BYTES + min(threads, runs) · largest world + runs · samples · SAMPLE_BYTES
+//! output  = runs · samples · TIMESERIES_ROW_BYTES + scenarios · samples · metrics · SUMMARY_ROW_BYTES
+//!         + runs · RUNS_ROW_BYTES + FIXED_OUTPUT_BYTES
+//! ```
+//!
+//! `samples` is the rows each run records (every `record_every_days`, plus day 0 and the last day);
+//! `subs_per_day` the mitochondrial sub-steps per day (`mito_dt_hours`, see `Params::mito_substeps`).
+//!
+//! **Calibration.** The constants were fitted to single-thread runs of this code on the project's
+//! 2-core machine (`/usr/bin/time`: wall and peak RSS), each a variation of the embedded baseline
+//! (Ω = 1, dt 0.125 d, hourly mitochondria) with one replicate and no spin-up unless said:
+//! 200 sites × 1 year at m = 10, 100, 200 (0.46, 1.25, 1.95 s: `MITO_UPDATE`, `CELL_SUBSTEP`);
+//! 200 sites × 1 year at Ω = 4 (4.8 s); 1000 sites × 1 year (5.1 s); the baseline's 13 years on
+//! 1000 sites (65 s, estimated 70 s); 1 site × 1 day at m = 10, 100, 200 (0.13, 0.47, 0.61 s: the
+//! steady-state burn-in); 10⁵ and 10⁶ quiescent sites (`SITE_STEP`; 130 MB: `SITE_BYTES`);
+//! 1000 sites opening a BMU at once (11 060 cells) at m = 100 and 1000 (8.9 and 29 MB:
+//! `CELL_BYTES`, `MITO_BYTES`); `configs/komarova2003.toml` at 4 replicates (4.1 s, estimated
+//! 2.5 s: a single pulse dies out, so `CELLS_PER_SITE` overstates it); the tables of those runs
+//! (row sizes). Estimates are within a factor of two of these runs; the limits only catch what
+//! is far out of reach. Cell numbers assume the baseline tissue's turnover (2 activations per
+//! site and year): a tissue without activation is overestimated (10⁶ quiescent sites for 2 days:
+//! 30 s and 341 MB estimated, 0.6 s and 130 MB measured), and one opening every site at once
+//! (`pulse_at_start`, up to 11 cells per site and Ω at first) has its memory underestimated.
+//!
+//! **Recalibrating** after the model or its speed changes: run `bmu-sim run CONFIG --threads 1`
+//! under `/usr/bin/time -v` for a few configs like those above, compare the wall time (also in
+//! the run's `manifest.json`) and peak RSS with `bmu-sim validate CONFIG --threads 1`, and scale
+//! the constant of the term that dominates each run (mitochondria: `MITO_UPDATE`; many cells with
+//! few mitochondria: `CELL_SUBSTEP`; many quiescent sites: `SITE_STEP`).
+
+use crate::config::Config;
+use crate::ensemble::steps_per_run;
+use crate::record::METRICS;
+use std::fmt;
+
+/// Precursors and osteoclasts alive per site and unit of Ω, on average (0.40–0.43 at Ω = 1,
+/// 0.53–0.65 at Ω = 4 in the baseline tissue).
+pub const CELLS_PER_SITE: f64 = 0.5;
+/// Seconds per site per cell step (activation, bone, observation).
+pub const SITE_STEP: f64 = 30e-9;
+/// Seconds per cell per mitochondrial sub-step, whatever its mitochondria (readout, schedule).
+pub const CELL_SUBSTEP: f64 = 400e-9;
+/// Seconds per mitochondrion per sub-step (damage, fusion, mitophagy, biogenesis).
+pub const MITO_UPDATE: f64 = 8e-9;
+/// Cell-days of the untreated steady-state burn-in, once per scenario (200 cells × 60 days, see
+/// `steady_state.rs`).
+pub const STEADY_STATE_CELL_DAYS: f64 = 12_000.0;
+/// Speed-up per thread when runs are spread over several threads.
+pub const PARALLEL_EFFICIENCY: f64 = 0.9;
+/// Bytes of the program itself (code, runtime, thread stacks in use).
+pub const BASE_BYTES: f64 = 8e6;
+/// Bytes per site (entity, bone, census).
+pub const SITE_BYTES: f64 = 128.0;
+/// Bytes per cell besides its mitochondria.
+pub const CELL_BYTES: f64 = 210.0;
+/// Bytes per mitochondrion (one byte each, with the vectors' spare capacity).
+pub const MITO_BYTES: f64 = 2.0;
+/// Bytes per recorded sample held in memory until the end of the ensemble.
+pub const SAMPLE_BYTES: f64 = 16.0 * 8.0;
+/// Bytes per row of `timeseries.csv` (measured 213–246).
+pub const TIMESERIES_ROW_BYTES: f64 = 250.0;
+/// Bytes per row of `summary.csv` (measured 76–88).
+pub const SUMMARY_ROW_BYTES: f64 = 90.0;
+/// Bytes per row of `runs.csv`.
+pub const RUNS_ROW_BYTES: f64 = 64.0;
+/// Bytes of the manifest, the resolved config and the tables' headers.
+pub const FIXED_OUTPUT_BYTES: f64 = 8e3;
+/// `run` refuses a config estimated to take longer than this (a week).
+pub const MAX_WALL_SECONDS: f64 = 7.0 * 86_400.0;
+
+/// The estimated cost of running a config.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    /// Scenarios × replicates.
+    pub runs: u64,
+    /// Threads that would work at once: the threads asked for, at most one per run.
+    pub threads: usize,
+    /// Processor time, all threads together.
+    pub cpu_seconds: f64,
+    pub wall_seconds: f64,
+    pub peak_bytes: f64,
+    pub output_bytes: f64,
+}
+
+/// Rows one run of a scenario records, as `Simulation::run` samples them.
+fn samples(config: &Config, dt: f64) -> f64 {
+    let total = (config.days / dt).round() as u64;
+    let every = ((config.record_every_days / dt).round() as u64).max(1);
+    (total / every + 1 + u64::from(!total.is_multiple_of(every))) as f64
+}
+
+impl Estimate {
+    /// The cost of running every scenario and replicate of `config` on `threads` threads.
+    pub fn of(config: &Config, threads: usize) -> Estimate {
+        let replicates = f64::from(config.replicates);
+        let runs = config.scenarios.len() as u64 * u64::from(config.replicates);
+        let threads = threads.clamp(1, runs.max(1).try_into().unwrap_or(usize::MAX));
+        let days = config.spinup_days + config.days;
+        let (mut cpu, mut costliest, mut world, mut rows) = (0.0, 0.0f64, 0.0f64, 0.0);
+        for s in &config.scenarios {
+            let p = &s.params;
+            let sites = f64::from(p.sites);
+            let m = f64::from(p.mitochondria_per_cell);
+            let cells = CELLS_PER_SITE * sites * p.population_scale;
+            let (substeps, _) = p.mito_substeps();
+            let substeps_per_day = f64::from(substeps) / p.dt_days;
+            let per_substep = CELL_SUBSTEP + m * MITO_UPDATE;
+            let steps = steps_per_run(config, s) as f64;
+            let run = steps * sites * SITE_STEP + days * substeps_per_day * cells * per_substep;
+            cpu += replicates * run + STEADY_STATE_CELL_DAYS * substeps_per_day * per_substep;
+            costliest = costliest.max(run);
+            world = world.max(sites * SITE_BYTES + cells * (CELL_BYTES + m * MITO_BYTES));
+            rows += samples(config, p.dt_days);
+        }
+        let parallel = if threads > 1 { threads as f64 * PARALLEL_EFFICIENCY } else { 1.0 };
+        let per_run_rows = rows * replicates;
+        let output = per_run_rows * TIMESERIES_ROW_BYTES
+            + rows * METRICS.len() as f64 * SUMMARY_ROW_BYTES
+            + runs as f64 * RUNS_ROW_BYTES
+            + FIXED_OUTPUT_BYTES;
+        Estimate {
+            runs,
+            threads,
+            cpu_seconds: cpu,
+            wall_seconds: (cpu / parallel).max(costliest),
+            peak_bytes: BASE_BYTES + threads as f64 * world + per_run_rows * SAMPLE_BYTES,
+            output_bytes: output,
+        }
+    }
+
+    /// Why this machine should not start the run, if it should not: more memory than is
+    /// available (when known), or more than [`MAX_WALL_SECONDS`].
+    pub fn exceeds(&self, available_memory: Option<f64>) -> Option<String> {
+        if let Some(available) = available_memory
+            && self.peak_bytes > available
+        {
+            return Some(format!(
+                "this run would need about {} of memory; {} is available",
+                bytes(self.peak_bytes),
+                bytes(available)
+            ));
+        }
+        (self.wall_seconds > MAX_WALL_SECONDS).then(|| {
+            format!(
+                "this run would take about {}; the limit is {}",
+                duration(self.wall_seconds),
+                duration(MAX_WALL_SECONDS)
+            )
+        })
+    }
+}
+
+impl fmt::Display for Estimate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "about {} on {} thread(s) ({} of processor time), {} of memory at peak, {} of output",
+            duration(self.wall_seconds),
+            self.threads,
+            duration(self.cpu_seconds),
+            bytes(self.peak_bytes),
+            bytes(self.output_bytes)
+        )
+    }
+}
+
+/// Memory this machine has available for a new process (Linux `MemAvailable`); `None` where it
+/// cannot tell.
+pub fn available_memory() -> Option<f64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024.0)
+}
+
+/// A duration for people: `0.4 s`, `12 s`, `7 min`, `3.2 h`, `4.5 days`.
+pub fn duration(seconds: f64) -> String {
+    match seconds {
+        s if s < 10.0 => format!("{s:.1} s"),
+        s if s < 120.0 => format!("{s:.0} s"),
+        s if s < 7200.0 => format!("{:.0} min", s / 60.0),
+        s if s < 172_800.0 => format!("{:.1} h", s / 3600.0),
+        s => format!("{:.1} days", s / 86_400.0),
+    }
+}
+
+/// A size for people, in decimal units: `512 B`, `3.1 kB`, `60 MB`, `2.4 GB`.
+pub fn bytes(b: f64) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB", "PB"];
+    let (mut x, mut unit) = (b, 0);
+    while x >= 1000.0 && unit + 1 < units.len() {
+        x /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{x:.0} B") } else { format!("{x:.1} {}", units[unit]) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    /// A 100-site config, 4 replicates of 100 days, with `--set` overrides.
+    fn config(sets: &[&str]) -> Config {
+        let mut overrides = Overrides::default();
+        for pair in sets {
+            overrides.push(pair);
+        }
+        let text = "replicates = 4\ndays = 100\nrecord_every_days = 10\n[params]\nsites = 100\n";
+        Config::parse("test", text, &overrides).expect("valid config")
+    }
+
+    #[test]
+    fn the_embedded_baseline_is_estimated_near_its_measured_cost() {
+        let baseline = Config::baseline(&Overrides::default()).expect("baseline");
+        let one = Estimate::of(&baseline, 1);
+        // Measured: 65 s per replicate on one core, 20 replicates.
+        let per_run = one.cpu_seconds / 20.0;
+        assert!((45.0..95.0).contains(&per_run), "{per_run} s per replicate");
+        let two = Estimate::of(&baseline, 2);
+        assert!((two.wall_seconds / one.wall_seconds - 1.0 / 1.8).abs() < 1e-9);
+        assert!(two.peak_bytes < 50e6 && (0.3e6..3e6).contains(&two.output_bytes), "{two}");
+        assert_eq!(baseline.scenarios.len() as u64 * 20, two.runs);
+    }
+
+    #[test]
+    fn cost_grows_with_each_input() {
+        let base = Estimate::of(&config(&[]), 1);
+        for extra in ["mitochondria_per_cell=200", "population_scale=2", "sites=200", "dt_days=0.05", "days=200"] {
+            let bigger = Estimate::of(&config(&[extra]), 1);
+            assert!(bigger.cpu_seconds > base.cpu_seconds, "{extra}: {bigger} vs {base}");
+        }
+        let finer = Estimate::of(&config(&["record_every_days=0.5"]), 1);
+        assert!(finer.output_bytes > 10.0 * base.output_bytes, "{finer} vs {base}");
+        let threads = Estimate::of(&config(&[]), 64);
+        assert_eq!(threads.threads, 4, "no more threads than runs");
+        assert!(threads.peak_bytes > base.peak_bytes);
+    }
+
+    #[test]
+    fn samples_match_the_recorded_rows() {
+        // Days 0, 10, …, 100: 11 rows; with days = 105 a last row at 105 too.
+        assert_eq!(samples(&config(&[]), 0.1), 11.0);
+        assert_eq!(samples(&config(&["days=105"]), 0.1), 12.0);
+    }
+
+    #[test]
+    fn limits_refuse_what_the_machine_cannot_finish() {
+        let small = Estimate::of(&config(&[]), 2);
+        assert_eq!(small.exceeds(Some(1e9)), None);
+        assert_eq!(small.exceeds(None), None);
+        let memory = small.exceeds(Some(1e6)).expect("1 MB is too little");
+        assert!(memory.contains("memory") && memory.contains("1.0 MB"), "{memory}");
+        let long = Estimate::of(&config(&["sites=10000000", "days=3000"]), 2);
+        let why = long.exceeds(None).expect("too long");
+        assert!(why.contains("days") && why.contains("limit"), "{why}");
+    }
+
+    #[test]
+    fn human_units() {
+        assert_eq!(duration(0.42), "0.4 s");
+        assert_eq!(duration(75.0), "75 s");
+        assert_eq!(duration(420.0), "7 min");
+        assert_eq!(duration(3.0 * 86_400.0), "3.0 days");
+        assert_eq!(bytes(512.0), "512 B");
+        assert_eq!(bytes(3_100.0), "3.1 kB");
+        assert_eq!(bytes(2.4e9), "2.4 GB");
+    }
+}

@@ -1,0 +1,77 @@
+//! Osteomorphs: while RANKL is blocked (denosumab), osteoclasts do not simply die; they fission
+//! into osteomorphs that accumulate in the marrow and re-fuse into osteoclasts once RANKL returns
+//! (McDonald et al. 2021 Cell 184:1330). Stopping denosumab releases the accumulated load as a
+//! burst of activation and osteoclast formation: the rebound that loses the drug's gain.
+//!
+//! Rule, per step Δt, tissue-wide, with b = clamp(1 − RANKL/RANKL°, 0, 1) the share of the
+//! untreated RANKL signal that is blocked:
+//! ```text
+//! dM/dt = a · b − r · (1 − b) · M                    M ≥ 0, the osteomorph load
+//! activation × (1 + M),   osteoclast formation × (1 + M)
+//! ```
+//! The load builds linearly while RANKL is blocked and is spent over ~1/r days after it returns.
+//!
+//! | symbol | key | default | unit | source |
+//! |---|---|---|---|---|
+//! | a | `osteomorph_accrual_per_day` | 0.003 | load /day | calibrated to the loss of denosumab's gain within 2 years of stopping (docs/calibration.md) |
+//! | r | `osteomorph_release_per_day` | 0.01 | /day | calibrated; the rebound peaks within a year of stopping (Cummings 2018 [U]) |
+
+use crate::config::Params;
+use crate::model::Environment;
+use bevy_ecs::prelude::{Res, ResMut, Resource};
+
+/// The osteomorphs waiting in the marrow.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
+pub struct Osteomorphs {
+    /// M ≥ 0 (0 when RANKL was never blocked).
+    pub load: f64,
+}
+
+/// Osteomorphs accrue while RANKL is blocked and re-fuse when it returns.
+pub fn accrue_osteomorphs(params: Res<Params>, mut osteomorphs: ResMut<Osteomorphs>, mut env: ResMut<Environment>) {
+    let blocked = if params.rankl > 0.0 { (1.0 - env.rankl / params.rankl).clamp(0.0, 1.0) } else { 0.0 };
+    let (accrual, release) = (params.osteomorph_accrual_per_day * blocked, params.osteomorph_release_per_day * (1.0 - blocked));
+    let m = osteomorphs.load;
+    // Exact for rates constant over the step: M relaxes to accrual/release.
+    osteomorphs.load = match release > 0.0 {
+        true => accrual / release + (m - accrual / release) * (-release * params.dt_days).exp(),
+        false => m + accrual * params.dt_days,
+    };
+    env.activation *= 1.0 + osteomorphs.load;
+    env.osteoclast_formation *= 1.0 + osteomorphs.load;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::processes::testing::{one_system_world, run_steps};
+
+    #[test]
+    fn osteomorphs_build_while_rankl_is_blocked_and_are_spent_when_it_returns() {
+        let (mut world, mut schedule) = one_system_world(accrue_osteomorphs);
+        world.insert_resource(Osteomorphs::default());
+        let untreated = *world.resource::<Environment>();
+        let set = |world: &mut World, rankl: f64| *world.resource_mut::<Environment>() = Environment { rankl, ..untreated };
+        // Untreated: nothing accrues, the knobs are untouched.
+        set(&mut world, 1.0);
+        schedule.run(&mut world);
+        assert_eq!((world.resource::<Osteomorphs>().load, world.resource::<Environment>().activation), (0.0, 1.0));
+        // RANKL fully blocked for 1000 days (Δt = 0.1): M = a·1000 = 3, no release.
+        for _ in 0..10_000 {
+            set(&mut world, 0.0);
+            schedule.run(&mut world);
+        }
+        let built = world.resource::<Osteomorphs>().load;
+        assert!((built - 3.0).abs() < 1e-9, "{built}");
+        assert!((world.resource::<Environment>().activation - 4.0).abs() < 1e-9, "activation × (1 + M)");
+        // RANKL back: released at r = 0.01 /day, 100 days leave e^(−1) of it.
+        for _ in 0..1000 {
+            set(&mut world, 1.0);
+            run_steps(&mut world, &mut schedule, 1);
+        }
+        let left = world.resource::<Osteomorphs>().load;
+        assert!((left - 3.0 * (-1.0f64).exp()).abs() < 1e-9, "{left}");
+    }
+
+    use bevy_ecs::prelude::World;
+}

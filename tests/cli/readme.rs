@@ -1,0 +1,95 @@
+//! The README works as written: every command in its `sh` blocks runs, in order, in a fresh
+//! directory holding only `configs/` (a fresh clone), through the built binary; commands that
+//! are not the binary's (`cargo test`) must be run by `.ci/run`. Its example config validates.
+
+use crate::common::*;
+use std::path::Path;
+
+const README: &str = include_str!("../../README.md");
+const CI: &str = include_str!("../../.ci/run");
+
+/// README commands that run for minutes, with settings that keep them small here.
+const SHRUNK: [(&str, &[&str]); 1] =
+    [("run", &["--set", "sites=20", "--set", "years=0.1", "--set", "spinup_years=0", "--replicates", "2"])];
+
+/// The lines of every fenced block of `lang`, each block as one string.
+fn blocks(lang: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in README.lines() {
+        match current.as_mut() {
+            None if line.trim() == format!("```{lang}") => current = Some(String::new()),
+            Some(block) if line.trim() == "```" => {
+                out.push(std::mem::take(block));
+                current = None;
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// The commands of the `sh` blocks, comments and blank lines dropped.
+fn commands() -> Vec<String> {
+    blocks("sh")
+        .iter()
+        .flat_map(|b| b.lines().map(|l| l.split(" #").next().unwrap_or("").trim().to_string()).collect::<Vec<_>>())
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
+#[test]
+fn every_readme_command_runs() {
+    let tmp = TempDir::new("readme");
+    std::os::unix::fs::symlink(CONFIGS, tmp.join("configs")).expect("link configs/");
+    let commands = commands();
+    assert!(commands.len() >= 6, "too few README commands: {commands:?}");
+    for command in &commands {
+        let Some(rest) = command.strip_prefix("cargo run --release -- ") else {
+            assert!(CI.lines().any(|l| l.trim() == command), "`{command}` is neither bmu-sim nor run by .ci/run");
+            continue;
+        };
+        let mut args: Vec<&str> = rest.split_whitespace().collect();
+        if let Some((_, small)) = SHRUNK.iter().find(|(c, _)| *c == rest) {
+            args.extend_from_slice(small);
+        }
+        bmu(tmp.path(), &args).ok();
+    }
+    for dir in ["out/baseline", "out/smoke", "out/harsh", "out/smoke-again"] {
+        assert_eq!(entries(&tmp.join(dir)), RUN_FILES, "the README's commands did not write {dir}");
+    }
+    let again = |d: &str| read_bytes(&tmp.join(d).join("timeseries.csv"));
+    assert!(again("out/smoke") == again("out/smoke-again"), "rerunning config.toml did not repeat the run");
+    assert!(tmp.join("out/komarova-ode.csv").is_file());
+}
+
+#[test]
+fn the_readme_example_config_is_valid() {
+    let tmp = TempDir::new("readme_toml");
+    let examples = blocks("toml");
+    assert!(!examples.is_empty(), "no toml example in the README");
+    for (i, text) in examples.iter().enumerate() {
+        let path = tmp.write(&format!("example{i}.toml"), text);
+        let r = bmu(tmp.path(), &["validate", path.to_str().unwrap()]).ok();
+        assert!(r.stdout.contains("valid"), "{}", r.stdout);
+    }
+}
+
+#[test]
+fn the_readme_documents_every_exit_code_and_intervention() {
+    let section = README.split("**Exit codes.**").nth(1).expect("an exit-code table");
+    for code in 0..=5 {
+        assert!(section.contains(&format!("\n| {code} |")), "exit code {code} is not documented");
+    }
+    let interventions =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/config/interventions.rs"))
+            .expect("read interventions.rs");
+    for line in interventions.lines().filter(|l| l.trim_start().starts_with("(Kind::")) {
+        let name = line.split('"').nth(1).expect("a kind's name");
+        assert!(README.contains(&format!("`{name}`")), "the README does not list intervention `{name}`");
+    }
+}
