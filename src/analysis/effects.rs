@@ -73,7 +73,13 @@ pub fn effect(config: &Config, groups: &Groups, v: usize, i: usize, m: usize) ->
     }
     let (a, b) = (groups.values(v, i, m), groups.values(r, j, m));
     let diff = if config.comparison.common_random_numbers { paired(&a, &b) } else { welch(&a, &b) };
-    Some(Effect { scenario: config.scenarios[v].name.clone(), reference: config.scenarios[r].name.clone(), day, metric: m, diff })
+    Some(Effect {
+        scenario: config.scenarios[v].name.clone(),
+        reference: config.scenarios[r].name.clone(),
+        day,
+        metric: m,
+        diff,
+    })
 }
 
 /// Every effect: each non-reference scenario (in config order), each recorded day, each metric in

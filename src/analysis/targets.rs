@@ -25,7 +25,9 @@ pub fn evaluate<'a>(config: &'a Config, runs: &[RunRecord]) -> Vec<TargetResult<
         let base = config.base_scenarios().iter().position(|s| s.name == target.scenario).unwrap_or(0);
         for point in 0..config.points() {
             let v = base * config.points() + point;
-            let effect = groups.nearest(v, Some(target.day)).and_then(|i| effect(config, &groups, v, i, metric_index(target.metric)));
+            let effect = groups
+                .nearest(v, Some(target.day))
+                .and_then(|i| effect(config, &groups, v, i, metric_index(target.metric)));
             let met = effect.as_ref().is_some_and(|e| (target.low..=target.high).contains(&e.diff.mean));
             results.push(TargetResult { target, effect, met });
         }

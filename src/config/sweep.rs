@@ -126,7 +126,8 @@ impl Sweep {
 
     /// The readable label of point `p`: `key=value+key=value`.
     pub fn label(&self, p: usize) -> String {
-        let parts: Vec<String> = self.axes.iter().zip(&self.points[p]).map(|(a, &x)| format!("{}={}", a.key, a.label(x))).collect();
+        let parts: Vec<String> =
+            self.axes.iter().zip(&self.points[p]).map(|(a, &x)| format!("{}={}", a.key, a.label(x))).collect();
         parts.join("+")
     }
 }
@@ -163,17 +164,30 @@ fn axis(doc: &Doc, key: &str, spec: &'static str, integer: bool, v: &Spanned<DeV
             "start" => start = Some(doc.float(x, &at, f64::MIN)?),
             "stop" => stop = Some(doc.float(x, &at, f64::MIN)?),
             "num" => match x.get_ref() {
-                DeValue::Integer(i) => num = i.as_str().parse::<usize>().ok().filter(|n| (1..=MAX_POINTS).contains(n)).map(Some).ok_or_else(|| doc.err(&x.span(), &at, format!("expected an integer from 1 to {MAX_POINTS}")))?,
+                DeValue::Integer(i) => {
+                    num =
+                        i.as_str().parse::<usize>().ok().filter(|n| (1..=MAX_POINTS).contains(n)).map(Some).ok_or_else(
+                            || doc.err(&x.span(), &at, format!("expected an integer from 1 to {MAX_POINTS}")),
+                        )?
+                }
                 _ => return Err(doc.err(&x.span(), &at, format!("expected an integer from 1 to {MAX_POINTS}"))),
             },
             "scale" => {
                 axis.scale = match doc.string(x, &at)?.as_str() {
                     "linear" => Scale::Linear,
                     "log" => Scale::Log,
-                    other => return Err(doc.err(&x.span(), &at, format!("unknown scale `{other}`; expected \"linear\" or \"log\""))),
+                    other => {
+                        return Err(doc.err(
+                            &x.span(),
+                            &at,
+                            format!("unknown scale `{other}`; expected \"linear\" or \"log\""),
+                        ));
+                    }
                 }
             }
-            _ => return Err(doc.err(&k.span(), &at, "unknown key (expected values, or start, stop and num; and scale)")),
+            _ => {
+                return Err(doc.err(&k.span(), &at, "unknown key (expected values, or start, stop and num; and scale)"));
+            }
         }
     }
     match (axis.values.is_empty(), start, stop, num) {
@@ -206,7 +220,11 @@ fn finish(doc: &Doc, key: &str, spec: &str, v: &Spanned<DeValue>, mut axis: Axis
         return Err(doc.err(&v.span(), key, "scale = \"log\" needs values > 0"));
     }
     if axis.integer && axis.values.iter().any(|x| x.fract() != 0.0 || x.abs() > 1e15) {
-        return Err(doc.err(&v.span(), key, format!("`{spec}` is an integer parameter: every value must be a whole number")));
+        return Err(doc.err(
+            &v.span(),
+            key,
+            format!("`{spec}` is an integer parameter: every value must be a whole number"),
+        ));
     }
     axis.labels = labels(&axis.values);
     Ok(axis)
@@ -214,7 +232,12 @@ fn finish(doc: &Doc, key: &str, spec: &str, v: &Spanned<DeValue>, mut axis: Axis
 
 /// Read `[sweep]`, checking that every key is a parameter that accepts every value in every
 /// scenario.
-pub(super) fn read(doc: &Doc, v: &Spanned<DeValue>, scenarios: &[Scenario], at: &mut Locations) -> Result<Sweep, ConfigError> {
+pub(super) fn read(
+    doc: &Doc,
+    v: &Spanned<DeValue>,
+    scenarios: &[Scenario],
+    at: &mut Locations,
+) -> Result<Sweep, ConfigError> {
     let mut sweep = Sweep { mode: Mode::Grid, day: None, axes: Vec::new(), scenarios: Vec::new(), points: Vec::new() };
     at.insert("sweep".into(), doc.err(&v.span(), "sweep", ""));
     for (k, x) in Doc::entries(doc.table(v, "sweep")?) {
@@ -224,7 +247,13 @@ pub(super) fn read(doc: &Doc, v: &Spanned<DeValue>, scenarios: &[Scenario], at: 
                 sweep.mode = match doc.string(x, &key)?.as_str() {
                     "grid" => Mode::Grid,
                     "zip" => Mode::Zip,
-                    other => return Err(doc.err(&x.span(), &key, format!("unknown mode `{other}`; expected \"grid\" or \"zip\""))),
+                    other => {
+                        return Err(doc.err(
+                            &x.span(),
+                            &key,
+                            format!("unknown mode `{other}`; expected \"grid\" or \"zip\""),
+                        ));
+                    }
                 }
             }
             "day" => {
@@ -233,10 +262,18 @@ pub(super) fn read(doc: &Doc, v: &Spanned<DeValue>, scenarios: &[Scenario], at: 
             }
             name => {
                 let spec = PARAMS.iter().find(|p| p.key == name).ok_or_else(|| {
-                    doc.err(&k.span(), &key, "unknown key (expected mode, day, or a parameter: `bmu-sim params` lists them)")
+                    doc.err(
+                        &k.span(),
+                        &key,
+                        "unknown key (expected mode, day, or a parameter: `bmu-sim params` lists them)",
+                    )
                 })?;
                 if spec.range == ParamRange::Switch {
-                    return Err(doc.err(&k.span(), &key, format!("`{name}` is a switch: write one scenario per setting instead of sweeping it")));
+                    return Err(doc.err(
+                        &k.span(),
+                        &key,
+                        format!("`{name}` is a switch: write one scenario per setting instead of sweeping it"),
+                    ));
                 }
                 let axis = axis(doc, &key, spec.key, spec.range == ParamRange::Count, x)?;
                 for s in scenarios {
@@ -246,7 +283,11 @@ pub(super) fn read(doc: &Doc, v: &Spanned<DeValue>, scenarios: &[Scenario], at: 
                                 super::params::ValueError::Expected(what) => what,
                                 super::params::ValueError::UnknownKey => "a known key",
                             };
-                            return Err(doc.err(&x.span(), &key, format!("value {} is refused in scenario `{}`: expected {what}", number(x_i), s.name)));
+                            return Err(doc.err(
+                                &x.span(),
+                                &key,
+                                format!("value {} is refused in scenario `{}`: expected {what}", number(x_i), s.name),
+                            ));
                         }
                     }
                 }
@@ -261,7 +302,13 @@ pub(super) fn read(doc: &Doc, v: &Spanned<DeValue>, scenarios: &[Scenario], at: 
     if sweep.mode == Mode::Zip
         && let Some(odd) = sweep.axes.iter().find(|a| a.values.len() != first.values.len())
     {
-        let message = format!("mode = \"zip\" needs as many values for every key: `{}` has {}, `{}` has {}", first.key, first.values.len(), odd.key, odd.values.len());
+        let message = format!(
+            "mode = \"zip\" needs as many values for every key: `{}` has {}, `{}` has {}",
+            first.key,
+            first.values.len(),
+            odd.key,
+            odd.values.len()
+        );
         let mut e = at.get(&format!("sweep.{}", odd.key)).cloned().unwrap_or_else(|| doc.err(&v.span(), "", ""));
         e.message = message;
         return Err(e);
@@ -273,9 +320,16 @@ pub(super) fn read(doc: &Doc, v: &Spanned<DeValue>, scenarios: &[Scenario], at: 
 pub(super) fn expand(config: &mut Config, at: &mut Locations) -> Result<(), ConfigError> {
     let Some(sweep) = config.sweep.as_mut() else { return Ok(()) };
     let points = sweep.size();
-    let runs = (points as u64).saturating_mul(config.scenarios.len() as u64).saturating_mul(u64::from(config.replicates));
+    let runs =
+        (points as u64).saturating_mul(config.scenarios.len() as u64).saturating_mul(u64::from(config.replicates));
     if points > MAX_POINTS || runs > MAX_RUNS {
-        let mut e = at.get("sweep").cloned().unwrap_or_else(|| ConfigError { file: config.source.clone(), line: 1, column: 1, key: String::new(), message: String::new() });
+        let mut e = at.get("sweep").cloned().unwrap_or_else(|| ConfigError {
+            file: config.source.clone(),
+            line: 1,
+            column: 1,
+            key: String::new(),
+            message: String::new(),
+        });
         e.key = "sweep".into();
         e.message = format!(
             "the sweep makes {points} point(s) × {} scenario(s) × {} replicate(s) = {runs} runs; at most {MAX_POINTS} points and {MAX_RUNS} runs",

@@ -19,7 +19,8 @@ fn end<W: Write>(out: &mut csv::Writer<W>) -> io::Result<()> {
 /// effect in the given order.
 pub fn write_effects<W: Write>(effects: &[Effect], w: W) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["scenario", "reference", "day", "metric", "n", "mean_diff", "ci_lo", "ci_hi"]).map_err(io::Error::from)?;
+    out.write_record(["scenario", "reference", "day", "metric", "n", "mean_diff", "ci_lo", "ci_hi"])
+        .map_err(io::Error::from)?;
     let mut buf = String::new();
     for e in effects {
         field(&mut out, &e.scenario)?;
@@ -40,7 +41,8 @@ pub fn write_effects<W: Write>(effects: &[Effect], w: W) -> io::Result<()> {
 /// recorded day the effect was read at, `met` is `true` or `false`.
 pub fn write_targets<W: Write>(results: &[TargetResult], w: W) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["scenario", "metric", "day", "low", "high", "effect", "ci_lo", "ci_hi", "met", "source"]).map_err(io::Error::from)?;
+    out.write_record(["scenario", "metric", "day", "low", "high", "effect", "ci_lo", "ci_hi", "met", "source"])
+        .map_err(io::Error::from)?;
     let mut buf = String::new();
     for r in results {
         let t = r.target;

@@ -15,7 +15,8 @@ use crate::record::RunRecord;
 use std::fmt::Write;
 
 /// The metrics of the page's effects table (every metric is in `effects.csv`).
-const MAIN_METRICS: [&str; 7] = ["bone_density", "bone_mass", "osteoclasts", "mean_ros", "mean_atp", "mitophagy_events", "remodelling_space"];
+const MAIN_METRICS: [&str; 7] =
+    ["bone_density", "bone_mass", "osteoclasts", "mean_ros", "mean_atp", "mitophagy_events", "remodelling_space"];
 
 /// `s` with HTML's special characters escaped.
 pub fn escape(s: &str) -> String {
@@ -32,18 +33,38 @@ const SCRIPT: &str = "addEventListener('load',function(){var i=document.querySel
 for(var k=0;k<i.length;k++){if(i[k].complete&&i[k].naturalWidth>0)n++}document.body.dataset.plotsRendered=n});";
 
 /// The page.
-pub fn index_html(config: &Config, runs: &[RunRecord], figures: &[Figure], targets: &[TargetResult], labels: &Labels, files: &[&str]) -> String {
+pub fn index_html(
+    config: &Config,
+    runs: &[RunRecord],
+    figures: &[Figure],
+    targets: &[TargetResult],
+    labels: &Labels,
+    files: &[&str],
+) -> String {
     let mut h = String::new();
     let title = escape(&format!("bmu-sim · {}", labels.config));
-    let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n");
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n"
+    );
     let _ = writeln!(h, "<body data-plots=\"{}\" data-plots-rendered=\"0\">", figures.len());
     let _ = writeln!(h, "<h1>{title}</h1>\n<p class=\"sub\">{}</p>", escape(&labels.subtitle));
     let rows = final_rows(config, runs);
     let _ = writeln!(h, "<h2>Bone density</h2>\n<p>{}</p>", escape(&heading(config, &rows)));
-    let _ = writeln!(h, "<table>\n<tr><th>scenario</th><th>bone density (% of day 0)</th><th>effect vs {}</th></tr>", escape(&config.comparison.reference));
+    let _ = writeln!(
+        h,
+        "<table>\n<tr><th>scenario</th><th>bone density (% of day 0)</th><th>effect vs {}</th></tr>",
+        escape(&config.comparison.reference)
+    );
     for r in &rows {
         let effect = r.effect.as_ref().map_or("reference".into(), |e| with_interval(e, 2));
-        let _ = writeln!(h, "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>", escape(&r.scenario), with_interval(&r.density, 2), escape(&effect));
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            escape(&r.scenario),
+            with_interval(&r.density, 2),
+            escape(&effect)
+        );
     }
     h += "</table>\n";
     if !targets.is_empty() {
@@ -105,7 +126,11 @@ fn effects_table(h: &mut String, config: &Config, runs: &[RunRecord]) {
     h.push_str("</tr>\n");
     for (v, s) in config.scenarios.iter().enumerate() {
         let Some(i) = groups.nearest(v, None) else { continue };
-        let cells: Vec<String> = MAIN_METRICS.iter().filter_map(|m| effect(config, &groups, v, i, metric_index(m))).map(|e| with_interval(&e.diff, 3)).collect();
+        let cells: Vec<String> = MAIN_METRICS
+            .iter()
+            .filter_map(|m| effect(config, &groups, v, i, metric_index(m)))
+            .map(|e| with_interval(&e.diff, 3))
+            .collect();
         if cells.is_empty() {
             continue;
         }

@@ -72,7 +72,9 @@ pub fn write_final_table(config: &Config, runs: &[RunRecord], out: &mut dyn Writ
     let width = rows.iter().map(|r| r.scenario.chars().count()).max().unwrap_or(8).max(8);
     let cells: Vec<(String, String)> = rows
         .iter()
-        .map(|r| (with_interval(&r.density, 3), r.effect.as_ref().map_or("(reference)".into(), |e| with_interval(e, 3))))
+        .map(|r| {
+            (with_interval(&r.density, 3), r.effect.as_ref().map_or("(reference)".into(), |e| with_interval(e, 3)))
+        })
         .collect();
     let middle = cells.iter().map(|c| c.0.chars().count()).max().unwrap_or(12).max(12);
     writeln!(out, "{:width$}  {:middle$}  effect vs {}", "scenario", "bone density", config.comparison.reference)?;

@@ -53,7 +53,10 @@ fn effects_are_the_paired_differences_of_the_timeseries() {
             let tol = 1e-9 * (1.0 + mean.abs() + half);
             assert_eq!(r[4], "3", "{r:?}");
             assert!((num(&r[5]) - mean).abs() < tol, "mean_diff {r:?} vs {mean}");
-            assert!((num(&r[6]) - (mean - half)).abs() < tol && (num(&r[7]) - (mean + half)).abs() < tol, "interval {r:?} vs {mean} ± {half}");
+            assert!(
+                (num(&r[6]) - (mean - half)).abs() < tol && (num(&r[7]) - (mean + half)).abs() < tol,
+                "interval {r:?} vs {mean} ± {half}"
+            );
         }
     }
     // The knock-out changes mitophagy a lot: its effect is not zero at day 40.
@@ -69,7 +72,10 @@ fn independent_streams_use_welch_and_other_seeds() {
     let (h, runs) = csv(&dir.join("runs.csv"));
     let (sc, seed) = (col(&h, "scenario"), col(&h, "seed"));
     let seeds = |s: &str| runs.iter().filter(|r| r[sc] == s).map(|r| r[seed].clone()).collect::<Vec<_>>();
-    assert!(seeds("control").iter().zip(seeds("knockout")).all(|(a, b)| *a != b), "independent scenarios share replicate seeds");
+    assert!(
+        seeds("control").iter().zip(seeds("knockout")).all(|(a, b)| *a != b),
+        "independent scenarios share replicate seeds"
+    );
     let crn = run_ok(&tmp, config.to_str().unwrap(), "crn", &["--set", "common_random_numbers=true"]);
     let (_, crn_runs) = csv(&crn.join("runs.csv"));
     let crn_seeds: Vec<&String> = crn_runs.iter().map(|r| &r[seed]).collect();
@@ -87,7 +93,10 @@ fn independent_streams_use_welch_and_other_seeds() {
     let ((ma, va), (mb, vb)) = (stats(a), stats(b));
     let df = (va + vb).powi(2) / (va * va / 2.0 + vb * vb / 2.0);
     let half = t975(df.floor() as usize) * (va + vb).sqrt();
-    assert!((num(&r[5]) - (ma - mb)).abs() < 1e-9 && (num(&r[7]) - (ma - mb + half)).abs() < 1e-9 * (1.0 + half), "{r:?}");
+    assert!(
+        (num(&r[5]) - (ma - mb)).abs() < 1e-9 && (num(&r[7]) - (ma - mb + half)).abs() < 1e-9 * (1.0 + half),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -95,10 +104,22 @@ fn one_replicate_has_no_interval() {
     let tmp = TempDir::new("n1");
     let config = tmp.write("two.toml", TWO);
     let dir = tmp.join("out");
-    let r = bmu(tmp.path(), &["run", config.to_str().unwrap(), "--out", dir.to_str().unwrap(), "--quiet", "--replicates", "1"]).ok();
+    let r = bmu(
+        tmp.path(),
+        &["run", config.to_str().unwrap(), "--out", dir.to_str().unwrap(), "--quiet", "--replicates", "1"],
+    )
+    .ok();
     let (_, rows) = csv(&dir.join("effects.csv"));
-    assert!(rows.iter().all(|r| r[4] == "1" && !r[5].is_empty() && r[6].is_empty() && r[7].is_empty()), "n = 1 rows need an empty interval");
-    assert_eq!(r.stdout.matches("n = 1: no interval").count(), 3, "the table says so for each density and the effect:\n{}", r.stdout);
+    assert!(
+        rows.iter().all(|r| r[4] == "1" && !r[5].is_empty() && r[6].is_empty() && r[7].is_empty()),
+        "n = 1 rows need an empty interval"
+    );
+    assert_eq!(
+        r.stdout.matches("n = 1: no interval").count(),
+        3,
+        "the table says so for each density and the effect:\n{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -110,7 +131,10 @@ fn the_reference_key_chooses_and_is_checked() {
     let (_, rows) = csv(&dir.join("effects.csv"));
     assert!(rows.iter().all(|r| r[0] == "control" && r[1] == "knockout"), "effects are taken against `reference`");
     assert!(r.stdout.contains("effect vs knockout") && r.stdout.contains("(reference)"), "{}", r.stdout);
-    assert!(read(&dir.join("config.toml")).contains("reference = \"knockout\""), "the resolved config records the reference");
+    assert!(
+        read(&dir.join("config.toml")).contains("reference = \"knockout\""),
+        "the resolved config records the reference"
+    );
 
     let e = refused("unknown-reference", format!("reference = \"nobody\"\n{TWO}").as_bytes());
     assert_eq!((e.line, e.col, e.key.as_deref()), (1, 13, Some("reference")), "{e:?}");
@@ -158,16 +182,39 @@ fn targets_are_written_beside_the_model() {
     assert!(second.starts_with("knockout,bone_density,40,50,60,") && second.ends_with(",false,impossible"), "{second}");
     let (_, effects) = csv(&dir.join("effects.csv"));
     let e = effects.iter().find(|r| r[2] == "40" && r[3] == "bone_density").expect("effect");
-    assert!(second.contains(&format!(",{},{},{},", e[5], e[6], e[7])), "targets.csv repeats effects.csv: {second} vs {e:?}");
+    assert!(
+        second.contains(&format!(",{},{},{},", e[5], e[6], e[7])),
+        "targets.csv repeats effects.csv: {second} vs {e:?}"
+    );
     let page = read(&dir.join("index.html"));
-    assert!(page.contains("Calibration targets") && page.contains("Smith, 2020: &quot;fewer&quot;") && page.contains("missed"), "index.html lists the targets");
+    assert!(
+        page.contains("Calibration targets")
+            && page.contains("Smith, 2020: &quot;fewer&quot;")
+            && page.contains("missed"),
+        "index.html lists the targets"
+    );
 
-    let e = refused("target-scenario", format!("{TWO}[[target]]\nscenario = \"ghost\"\nmetric = \"bone_density\"\nday = 1\nlow = 0\nhigh = 1\n").as_bytes());
+    let e = refused(
+        "target-scenario",
+        format!("{TWO}[[target]]\nscenario = \"ghost\"\nmetric = \"bone_density\"\nday = 1\nlow = 0\nhigh = 1\n")
+            .as_bytes(),
+    );
     assert_eq!((e.line, e.col, e.key.as_deref()), (17, 12, Some("target[0].scenario")), "{e:?}");
-    let e = refused("target-metric", format!("{TWO}[[target]]\nscenario = \"knockout\"\nmetric = \"bone\"\nday = 1\nlow = 0\nhigh = 1\n").as_bytes());
+    let e = refused(
+        "target-metric",
+        format!("{TWO}[[target]]\nscenario = \"knockout\"\nmetric = \"bone\"\nday = 1\nlow = 0\nhigh = 1\n").as_bytes(),
+    );
     assert_eq!((e.line, e.key.as_deref()), (18, Some("target[0].metric")), "{e:?}");
-    let e = refused("target-day", format!("{TWO}[[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 41\nlow = 0\nhigh = 1\n").as_bytes());
+    let e = refused(
+        "target-day",
+        format!("{TWO}[[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 41\nlow = 0\nhigh = 1\n")
+            .as_bytes(),
+    );
     assert_eq!((e.line, e.key.as_deref()), (19, Some("target[0].day")), "{e:?}");
-    let e = refused("target-range", format!("{TWO}[[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 1\nlow = 2\nhigh = 1\n").as_bytes());
+    let e = refused(
+        "target-range",
+        format!("{TWO}[[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 1\nlow = 2\nhigh = 1\n")
+            .as_bytes(),
+    );
     assert_eq!(e.key.as_deref(), Some("target[0].low"), "{e:?}");
 }

@@ -44,18 +44,27 @@ fn every_figure_is_a_valid_svg_and_png_linked_from_the_page() {
     want.sort();
     assert_eq!(entries(&dir.join("plots")), want);
     let page = read(&dir.join("index.html"));
-    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"), "index.html is not a whole page");
+    assert!(
+        page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"),
+        "index.html is not a whole page"
+    );
     for f in FIGURES {
         let svg = read(&dir.join(format!("plots/{f}.svg")));
         let png = png_size(&read_bytes(&dir.join(format!("plots/{f}.png"))));
         assert_eq!(svg_size(&svg), png, "{f}: the SVG and the PNG differ in size");
         assert!(png.0 >= 800 && png.1 >= 500, "{f}: {png:?} is too small to read");
-        assert!(svg.contains("smoke.toml") && svg.contains("untreated") && svg.contains("pink1_knockout"), "{f}: title or legend missing");
+        assert!(
+            svg.contains("smoke.toml") && svg.contains("untreated") && svg.contains("pink1_knockout"),
+            "{f}: title or legend missing"
+        );
         assert!(page.contains(&format!("<img class=\"plot\" src=\"plots/{f}.svg\"")), "index.html does not show {f}");
         assert!(page.contains(&format!("href=\"plots/{f}.png\"")), "index.html does not link {f}.png");
     }
     assert!(read(&dir.join("plots/bone_density.svg")).contains("time (years)"), "axis label with its unit");
-    assert!(page.contains("pink1_knockout") && page.contains("effects.csv") && page.contains("effect vs untreated"), "{page}");
+    assert!(
+        page.contains("pink1_knockout") && page.contains("effects.csv") && page.contains("effect vs untreated"),
+        "{page}"
+    );
     assert!(!page.contains("http://") && !page.contains("https://"), "index.html must be self-contained");
 }
 
@@ -64,14 +73,21 @@ fn plots_are_identical_for_identical_runs_and_can_be_switched_off() {
     let tmp = TempDir::new("plots-det");
     let a = smoke_run(&tmp, "a", &["--threads", "1"]);
     let b = smoke_run(&tmp, "b", &["--threads", "2"]);
-    for f in FIGURES.iter().flat_map(|f| [format!("plots/{f}.svg"), format!("plots/{f}.png")]).chain(["index.html".into(), "effects.csv".into()]) {
+    for f in FIGURES
+        .iter()
+        .flat_map(|f| [format!("plots/{f}.svg"), format!("plots/{f}.png")])
+        .chain(["index.html".into(), "effects.csv".into()])
+    {
         assert!(read_bytes(&a.join(&f)) == read_bytes(&b.join(&f)), "{f} differs between 1 and 2 threads");
     }
     let off = smoke_run(&tmp, "off", &["--set", "plots=false"]);
     let want: Vec<&str> = RUN_FILES.iter().copied().filter(|f| *f != "plots" && *f != "index.html").collect();
     assert_eq!(entries(&off), want, "plots = false writes no plots and no page");
     assert!(read(&off.join("config.toml")).contains("plots = false"));
-    assert!(read_bytes(&off.join("effects.csv")) == read_bytes(&a.join("effects.csv")), "plots do not change the results");
+    assert!(
+        read_bytes(&off.join("effects.csv")) == read_bytes(&a.join("effects.csv")),
+        "plots do not change the results"
+    );
 }
 
 /// The Chromium binary: `BMU_SIM_CHROMIUM`, else the first of the usual names on PATH.
@@ -88,7 +104,14 @@ fn chromium() -> Option<PathBuf> {
 fn rendered_body(browser: &Path, page: &Path, tmp: &TempDir, profile: &str) -> String {
     let profile = tmp.join(profile);
     let out = Command::new(browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+        ])
         .args(["--disable-component-update", "--disable-sync", "--virtual-time-budget=10000", "--dump-dom"])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("file://{}", page.display()))
@@ -103,7 +126,10 @@ fn rendered_body(browser: &Path, page: &Path, tmp: &TempDir, profile: &str) -> S
 #[test]
 fn a_real_browser_renders_every_plot_of_the_page() {
     let Some(browser) = chromium() else {
-        assert!(std::env::var_os("BMU_SIM_REQUIRE_BROWSER").is_none(), "BMU_SIM_REQUIRE_BROWSER is set but no Chromium was found");
+        assert!(
+            std::env::var_os("BMU_SIM_REQUIRE_BROWSER").is_none(),
+            "BMU_SIM_REQUIRE_BROWSER is set but no Chromium was found"
+        );
         eprintln!("skipped: no Chromium on PATH (apt-get install chromium; .ci/run does)");
         return;
     };

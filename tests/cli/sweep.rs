@@ -12,23 +12,40 @@ const BASE: &str = "seed = 5\nreplicates = 2\ndays = 20\nspinup_days = 10\nrecor
 fn validated_names(tmp: &TempDir, config: &str) -> Vec<String> {
     let path = tmp.write("sweep.toml", config);
     let out = bmu(tmp.path(), &["validate", path.to_str().unwrap()]).ok().stdout;
-    out.lines().filter_map(|l| l.trim().strip_prefix("scenario ")).map(|l| l.split(':').next().unwrap_or_default().to_string()).collect()
+    out.lines()
+        .filter_map(|l| l.trim().strip_prefix("scenario "))
+        .map(|l| l.split(':').next().unwrap_or_default().to_string())
+        .collect()
 }
 
 #[test]
 fn grid_and_zip_expand_every_scenario_at_every_point() {
     let tmp = TempDir::new("sweep-expand");
-    let grid = validated_names(&tmp, &format!("{BASE}[sweep]\nhypoxia = [0.5, 1, 2]\nparkin_per_day = {{ values = [2, 8] }}\n"));
+    let grid = validated_names(
+        &tmp,
+        &format!("{BASE}[sweep]\nhypoxia = [0.5, 1, 2]\nparkin_per_day = {{ values = [2, 8] }}\n"),
+    );
     let want: Vec<String> = ["wt", "ko"]
         .iter()
-        .flat_map(|s| ["0.5", "1", "2"].iter().flat_map(move |h| ["2", "8"].map(move |p| format!("{s}@hypoxia={h}+parkin_per_day={p}"))))
+        .flat_map(|s| {
+            ["0.5", "1", "2"]
+                .iter()
+                .flat_map(move |h| ["2", "8"].map(move |p| format!("{s}@hypoxia={h}+parkin_per_day={p}")))
+        })
         .collect();
     assert_eq!(grid, want, "grid: scenario-major, the first key slowest");
-    let zip = validated_names(&tmp, &format!("{BASE}[sweep]\nmode = \"zip\"\nhypoxia = [0.5, 1, 2]\nparkin_per_day = [2, 4, 8]\n"));
+    let zip = validated_names(
+        &tmp,
+        &format!("{BASE}[sweep]\nmode = \"zip\"\nhypoxia = [0.5, 1, 2]\nparkin_per_day = [2, 4, 8]\n"),
+    );
     assert_eq!(zip.len(), 2 * 3, "zip: one point per position: {zip:?}");
     assert_eq!(zip[4], "ko@hypoxia=1+parkin_per_day=4");
     let counted = validated_names(&tmp, &format!("{BASE}[sweep]\nsites = {{ start = 2, stop = 8, num = 4 }}\n"));
-    assert_eq!(counted[..4], ["wt@sites=2", "wt@sites=4", "wt@sites=6", "wt@sites=8"], "an integer key, linear spacing");
+    assert_eq!(
+        counted[..4],
+        ["wt@sites=2", "wt@sites=4", "wt@sites=6", "wt@sites=8"],
+        "an integer key, linear spacing"
+    );
 }
 
 #[test]
@@ -58,14 +75,18 @@ fn a_sweep_run_writes_points_effects_and_its_plot() {
     assert_eq!(names[0], "wt@parkin_per_day=0.5");
     let (_, effects) = csv(&dir.join("effects.csv"));
     for e in &effects {
-        let (scenario, reference) = (e[0].split_once('@').expect("a variant"), e[1].split_once('@').expect("a variant"));
+        let (scenario, reference) =
+            (e[0].split_once('@').expect("a variant"), e[1].split_once('@').expect("a variant"));
         assert_eq!((scenario.0, reference.0), ("ko", "wt"), "{e:?}");
         assert_eq!(scenario.1, reference.1, "an effect is taken at the same sweep point: {e:?}");
     }
     assert_eq!(effects.len(), 5 * 3 * 19, "5 knock-out variants x 3 days x 19 metrics");
 
     let svg = read(&dir.join("plots/sweep.svg"));
-    assert!(svg.contains("parkin_per_day (log scale)") && svg.contains("at day 10"), "the sweep plot names its axis and day");
+    assert!(
+        svg.contains("parkin_per_day (log scale)") && svg.contains("at day 10"),
+        "the sweep plot names its axis and day"
+    );
     assert!(read(&dir.join("index.html")).contains("plots/sweep.svg"), "index.html shows the sweep plot");
 
     let again = run_ok(&tmp, dir.join("config.toml").to_str().unwrap(), "again", &[]);
@@ -83,7 +104,12 @@ fn bad_sweeps_are_refused_where_they_are_written() {
         ("log", "hypoxia = { start = 0, stop = 2, num = 3, scale = \"log\" }\n", "sweep.hypoxia", "needs start > 0"),
         ("twice", "hypoxia = [1, 2, 1]\n", "sweep.hypoxia", "given twice"),
         ("integer", "sites = [2, 2.5]\n", "sweep.sites", "whole number"),
-        ("zip", "mode = \"zip\"\nhypoxia = [1, 2]\nparkin_per_day = [1, 2, 3]\n", "sweep.parkin_per_day", "as many values"),
+        (
+            "zip",
+            "mode = \"zip\"\nhypoxia = [1, 2]\nparkin_per_day = [1, 2, 3]\n",
+            "sweep.parkin_per_day",
+            "as many values",
+        ),
     ];
     for (name, sweep, key, message) in cases {
         let e = refused(name, format!("{BASE}[sweep]\n{sweep}").as_bytes());
@@ -98,7 +124,12 @@ fn bad_sweeps_are_refused_where_they_are_written() {
     let e = refused("size", format!("{BASE}[sweep]\n{huge}").as_bytes());
     assert_eq!((e.line, e.key.as_deref()), (16, Some("sweep")), "{e:?}");
     assert!(e.message.contains("100000000 point(s)") && e.message.contains("at most"), "{}", e.message);
-    let e = refused_with("set-swept", format!("{BASE}[sweep]\nhypoxia = [1, 2]\n").as_bytes(), &["--set", "hypoxia=3"], Some("--set hypoxia=3"));
+    let e = refused_with(
+        "set-swept",
+        format!("{BASE}[sweep]\nhypoxia = [1, 2]\n").as_bytes(),
+        &["--set", "hypoxia=3"],
+        Some("--set hypoxia=3"),
+    );
     assert_eq!(e.key.as_deref(), Some("hypoxia"), "{e:?}");
     assert!(e.message.contains("swept"), "{}", e.message);
 }

@@ -93,11 +93,25 @@ fn legend(config: &Config) -> Vec<(String, usize, bool)> {
     config.scenarios.iter().enumerate().map(|(v, s)| (s.name.clone(), v, false)).collect()
 }
 
-fn figure(stem: &'static str, what: &str, labels: &Labels, panels: Vec<Panel>, legend: Vec<(String, usize, bool)>) -> Figure {
+fn figure(
+    stem: &'static str,
+    what: &str,
+    labels: &Labels,
+    panels: Vec<Panel>,
+    legend: Vec<(String, usize, bool)>,
+) -> Figure {
     let columns = if panels.len() > 1 { 2 } else { 1 };
     let rows = panels.len().div_ceil(columns) as u32;
     let (width, plots) = if columns == 1 { (1000, 480) } else { (1200, 380 * rows) };
-    let mut f = Figure { stem, title: format!("{what} · {}", labels.config), subtitle: labels.subtitle.clone(), panels, columns, size: (width, 0), legend };
+    let mut f = Figure {
+        stem,
+        title: format!("{what} · {}", labels.config),
+        subtitle: labels.subtitle.clone(),
+        panels,
+        columns,
+        size: (width, 0),
+        legend,
+    };
     f.size.1 = 68 + plots + 16 + 24 * f.legend_rows();
     f
 }
@@ -105,8 +119,16 @@ fn figure(stem: &'static str, what: &str, labels: &Labels, panels: Vec<Panel>, l
 /// A panel of metric `name` over time for every scenario.
 fn time_panel(config: &Config, groups: &Groups, name: &str, title: &str, y_label: &str) -> Panel {
     let m = metric_index(name);
-    let series = (0..config.scenarios.len()).map(|v| band_series(metric_band(groups, v, m), v, false, false, true)).collect();
-    Panel { title: title.into(), x_label: "time (years)".into(), y_label: y_label.into(), log_x: false, integer_x: false, series }
+    let series =
+        (0..config.scenarios.len()).map(|v| band_series(metric_band(groups, v, m), v, false, false, true)).collect();
+    Panel {
+        title: title.into(),
+        x_label: "time (years)".into(),
+        y_label: y_label.into(),
+        log_x: false,
+        integer_x: false,
+        series,
+    }
 }
 
 /// A panel of biopsy indices per year for every scenario (the second one dashed, hollow), each
@@ -123,13 +145,26 @@ fn biopsy_panel(config: &Config, groups: &Groups, names: &[&str], title: &str, y
             series.push(s);
         }
     }
-    Panel { title: title.into(), x_label: "year".into(), y_label: y_label.into(), log_x: false, integer_x: true, series }
+    Panel {
+        title: title.into(),
+        x_label: "year".into(),
+        y_label: y_label.into(),
+        log_x: false,
+        integer_x: true,
+        series,
+    }
 }
 
 /// Every figure of a run.
 pub fn figures(config: &Config, runs: &[RunRecord], labels: &Labels) -> Vec<Figure> {
     let groups = Groups::new(config, runs);
-    let density = time_panel(config, &groups, "bone_density", "Bone density (ensemble mean, 95 % band)", "bone density (% of day 0)");
+    let density = time_panel(
+        config,
+        &groups,
+        "bone_density",
+        "Bone density (ensemble mean, 95 % band)",
+        "bone density (% of day 0)",
+    );
     let mut out = vec![figure("bone_density", "Bone density", labels, vec![density], legend(config))];
     let cells = vec![
         time_panel(config, &groups, "osteoclasts", "Osteoclasts", "osteoclasts per site (/Ω)"),
@@ -140,8 +175,20 @@ pub fn figures(config: &Config, runs: &[RunRecord], labels: &Labels) -> Vec<Figu
     out.push(figure("cells", "Cells and mitochondria", labels, cells, legend(config)));
     if runs.iter().any(|r| !r.biopsy.is_empty()) {
         let biopsy = vec![
-            biopsy_panel(config, &groups, &["activation_per_site_per_year"], "Activation frequency (Ac.f)", "BMUs per site per year"),
-            biopsy_panel(config, &groups, &["eroded_pct", "formed_pct"], "Eroded (solid) and formed (dashed) per BMU", "% of site bone"),
+            biopsy_panel(
+                config,
+                &groups,
+                &["activation_per_site_per_year"],
+                "Activation frequency (Ac.f)",
+                "BMUs per site per year",
+            ),
+            biopsy_panel(
+                config,
+                &groups,
+                &["eroded_pct", "formed_pct"],
+                "Eroded (solid) and formed (dashed) per BMU",
+                "% of site bone",
+            ),
             biopsy_panel(config, &groups, &["remodelling_space_pct"], "Remodelling space", "% of bone"),
             biopsy_panel(config, &groups, &["turnover_pct_per_year"], "Turnover (BFR/BV)", "% per year"),
         ];

@@ -6,8 +6,8 @@
 //! byte-identical files.
 
 use super::{Figure, Panel};
-use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 use std::sync::Once;
 
@@ -52,7 +52,8 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
 /// Smallest and largest finite value, widened by `pad` of the span on each side (a constant gets
 /// ±`flat`).
 fn span(values: impl Iterator<Item = f64>, pad: f64, flat: f64) -> (f64, f64) {
-    let (lo, hi) = values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) =
+        values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     if !lo.is_finite() {
         return (0.0, 1.0);
     }
@@ -109,7 +110,12 @@ fn draw_figure<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure
     root.present().map_err(err)
 }
 
-fn draw_panel<DB: DrawingBackend, X>(area: &DrawingArea<DB, Shift>, panel: &Panel, x: X, y: std::ops::Range<f64>) -> Drawn
+fn draw_panel<DB: DrawingBackend, X>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &Panel,
+    x: X,
+    y: std::ops::Range<f64>,
+) -> Drawn
 where
     X: AsRangedCoord<Value = f64>,
     X::CoordDescType: ValueFormatter<f64>,
@@ -143,7 +149,9 @@ where
             let upper = ok.iter().map(|&i| (s.x[i], s.hi[i]));
             let lower = ok.iter().rev().map(|&i| (s.x[i], s.lo[i]));
             if ok.len() > 1 {
-                chart.draw_series(std::iter::once(Polygon::new(upper.chain(lower).collect::<Vec<_>>(), c.mix(0.16)))).map_err(err)?;
+                chart
+                    .draw_series(std::iter::once(Polygon::new(upper.chain(lower).collect::<Vec<_>>(), c.mix(0.16))))
+                    .map_err(err)?;
             }
         }
         let line = idx.iter().map(|&i| (s.x[i], s.mean[i]));
@@ -155,7 +163,12 @@ where
         if s.points {
             for &i in &idx {
                 if s.lo[i].is_finite() && s.hi[i].is_finite() {
-                    chart.draw_series(std::iter::once(PathElement::new(vec![(s.x[i], s.lo[i]), (s.x[i], s.hi[i])], c.stroke_width(2)))).map_err(err)?;
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(s.x[i], s.lo[i]), (s.x[i], s.hi[i])],
+                            c.stroke_width(2),
+                        )))
+                        .map_err(err)?;
                 }
             }
             let marker = if s.dashed { c.stroke_width(2) } else { c.filled() };
