@@ -118,7 +118,7 @@ mod tests {
         let (va, vb) = (1.0 / 3.0, 20.0 / 3.0 / 4.0);
         let df: f64 = (va + vb) * (va + vb) / (va * va / 2.0 + vb * vb / 3.0);
         assert!((df - 4.0755).abs() < 1e-3, "df {df}");
-        let half = t_quantile_975(4) * (va + vb as f64).sqrt();
+        let half = t_quantile_975(4) * (va + vb).sqrt();
         assert_eq!((d.n, d.mean), (3, -3.0));
         assert!((d.ci_hi - (-3.0 + half)).abs() < 1e-12, "{d:?}");
         let constant = welch(&[1.0, 1.0], &[0.5, 0.5]);

@@ -118,6 +118,20 @@ pub fn read_bytes(p: &Path) -> Vec<u8> {
     fs::read(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
 }
 
+/// Every file under `dir` (recursively, sorted) with its bytes, by path relative to `dir`.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for name in entries(dir) {
+        let path = dir.join(&name);
+        if path.is_dir() {
+            files.extend(tree(&path).into_iter().map(|(f, b)| (format!("{name}/{f}"), b)));
+        } else {
+            files.push((name, read_bytes(&path)));
+        }
+    }
+    files
+}
+
 /// Sorted names of the entries of a directory.
 pub fn entries(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(dir)
