@@ -86,7 +86,12 @@ fn draw_figure<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure
             (false, true) => (x0.round() - 0.5, x1.round() + 0.5),
             _ => (x0, x1),
         };
-        let ys = panel.series.iter().flat_map(|s| s.mean.iter().chain(&s.lo).chain(&s.hi).copied());
+        // The range covers what is drawn: the means, and the intervals where they are drawn.
+        let intervals = points || panel.series.len() <= super::MAX_BANDS;
+        let ys = panel.series.iter().flat_map(|s| {
+            let (lo, hi) = if intervals { (&s.lo[..], &s.hi[..]) } else { (&[][..], &[][..]) };
+            s.mean.iter().chain(lo).chain(hi).copied()
+        });
         let (y0, y1) = span(ys, 0.05, 1.0);
         if panel.log_x {
             draw_panel(area, panel, (x0..x1).log_scale(), y0..y1)?;
