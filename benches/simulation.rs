@@ -7,11 +7,11 @@
 //!   loop over `Vec<Vec<u8>>` with the same streams and arithmetic: the ECS overhead ratio.
 //! - `tissue/year`: one simulated year of a 200-site tissue at baseline parameters.
 
-use bmu_sim::config::{Params, Scenario};
+use bmu_sim::config::{BoneLaw, Hypothesis, Params, Scenario};
 use bmu_sim::model::streams::{Hits, hazard_to_probability};
 use bmu_sim::model::{CellId, Clock, MitoReadout, Mitochondria, Process, Streams};
 use bmu_sim::processes::mitochondria::damage_mitochondria;
-use bmu_sim::sim::{Simulation, mitochondrial_schedule, world_with_rules};
+use bmu_sim::sim::{Setup, Simulation, mitochondrial_schedule, world_with_rules};
 use bmu_sim::steady_state;
 use bevy_ecs::prelude::*;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -80,13 +80,20 @@ fn mitochondria(c: &mut Criterion) {
 
 fn tissue(c: &mut Criterion) {
     let params = Params { sites: 200, ..Params::default() };
-    let scenario = Scenario { name: "bench".into(), description: String::new(), params: params.clone(), interventions: vec![] };
+    let scenario = Scenario {
+        name: "bench".into(),
+        description: String::new(),
+        hypothesis: Hypothesis::default(),
+        params: params.clone(),
+        interventions: vec![],
+    };
     let steady = steady_state::untreated(&params);
     let mut g = c.benchmark_group("tissue");
     g.sample_size(10);
     g.bench_function("year", |b| {
         b.iter(|| {
-            let mut sim = Simulation::new(&scenario, &steady, Streams::new(1, 0), 0.0);
+            let setup = Setup { law: BoneLaw::Coupled, reference: &params, steady: &steady };
+            let mut sim = Simulation::new(setup, &scenario, Streams::new(1, 0), 0.0);
             for _ in 0..(365.0 / params.dt_days) as usize {
                 sim.step();
             }

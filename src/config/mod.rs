@@ -3,6 +3,7 @@
 //!
 //! ```toml
 //! bone_law = "coupled"      # or "komarova2003" (the published single-cycle law)
+//! hypothesis = "knockout_evidence"   # or "review": what mitophagy does (config/hypotheses.rs)
 //! seed = 1                  # master seed; replicate r uses the same streams in every scenario
 //! replicates = 20
 //! years = 10                # or days = …; recorded period after the spin-up
@@ -24,6 +25,7 @@
 //! sweeps (`[sweep]`) in [`sweep`]; `plots = false` switches the plots and `index.html` off.
 
 pub mod comparison;
+pub mod hypotheses;
 pub mod interventions;
 pub mod params;
 mod reader;
@@ -31,6 +33,7 @@ mod resolved;
 pub mod sweep;
 
 pub use comparison::{Comparison, Target};
+pub use hypotheses::Hypothesis;
 pub use interventions::{Change, Intervention, Kind};
 pub use params::{PARAMS, ParamSpec, Params, Range, Value};
 pub use reader::{ConfigError, Overrides};
@@ -72,6 +75,8 @@ impl BoneLaw {
 pub struct Scenario {
     pub name: String,
     pub description: String,
+    /// The mitophagy hypothesis in force (its keys are set in `params`).
+    pub hypothesis: Hypothesis,
     pub params: Params,
     pub interventions: Vec<Intervention>,
 }
@@ -87,6 +92,9 @@ pub struct Config {
     pub spinup_days: f64,
     pub record_every_days: f64,
     pub bone_law: BoneLaw,
+    /// The config's mitophagy hypothesis: the reference's, and each scenario's unless it names
+    /// its own.
+    pub hypothesis: Hypothesis,
     /// The untreated reference: the `[params]` table (with `--set` overrides), before any
     /// scenario's own overrides or interventions. Every scenario's fates and coupling are measured
     /// against it (DESIGN.md §1.4).

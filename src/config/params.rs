@@ -275,6 +275,12 @@ params! {
     /// RANKL signalling amplified by oxidative stress: RANKL × (ROS̄/ROS0)^g, ROS̄ the circulating
     /// precursors' mean ROS (TNF and oxidants raise osteoclastogenesis).
     rankl_ros_gain: f64 = 1.0, NonNegative;
+    /// Review hypothesis: osteoclast differentiation × (φ/φ0)^h, φ the cell's mitophagy flux.
+    mitophagy_differentiation_gain: f64 = 0.0, NonNegative;
+    /// Review hypothesis: osteoclast apoptosis × (φ/φ0)^−h (mitophagy keeps osteoclasts alive).
+    mitophagy_survival_gain: f64 = 0.0, NonNegative;
+    /// Review hypothesis: resorption activity × (φ/φ0)^h.
+    mitophagy_resorption_gain: f64 = 0.0, NonNegative;
     /// Osteoclast apoptosis multiplier of bone-bound bisphosphonate at full load (4–24× in studies).
     bisphosphonate_apoptosis_fold: f64 = 8.0, Positive;
     // ---- mineralisation ----

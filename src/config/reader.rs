@@ -4,7 +4,7 @@
 use super::interventions::{Change, FIXED_KEYS, Intervention, Kind};
 use super::params::{PARAMS, Params, Range as ParamRange, Value, ValueError};
 use super::comparison::{self, Comparison};
-use super::{BoneLaw, Config, Scenario, sweep};
+use super::{BoneLaw, Config, Hypothesis, Scenario, sweep};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -197,6 +197,14 @@ impl Doc<'_> {
         Ok(i)
     }
 
+    /// A mitophagy hypothesis by name.
+    fn hypothesis(&self, v: &Spanned<DeValue>, key: &str) -> Result<Hypothesis, ConfigError> {
+        let name = self.string(v, key)?;
+        let names: Vec<_> = Hypothesis::ALL.iter().map(|(_, n)| *n).collect();
+        Hypothesis::from_name(&name)
+            .ok_or_else(|| self.err(&v.span(), key, format!("unknown hypothesis `{name}`; known: {}", names.join(", "))))
+    }
+
     /// A parameter key an intervention may change: a number of the table, not in [`FIXED_KEYS`].
     fn parameter_key(&self, v: &Spanned<DeValue>, key: &str) -> Result<&'static str, ConfigError> {
         let name = self.string(v, key)?;
@@ -269,6 +277,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
         spinup_days: 0.0,
         record_every_days: 1.0,
         bone_law: BoneLaw::default(),
+        hypothesis: Hypothesis::default(),
         reference: Params::default(),
         scenarios: Vec::new(),
         comparison: Comparison::default(),
@@ -297,6 +306,10 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
         match key {
             "params" => doc.params(doc.table(v, key)?, "params.", &mut base, &mut base_at)?,
             "scenario" => scenario_values = Some(v),
+            "hypothesis" => {
+                config.hypothesis = doc.hypothesis(v, key)?;
+                config.hypothesis.apply(&mut base);
+            }
             "intervention" => {
                 let list = v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), key, "expected [[intervention]] tables"))?;
                 for (j, i) in list.iter().enumerate() {
@@ -306,7 +319,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
             }
             "target" => target_values = Some(v),
             "sweep" => sweep_values = Some(v),
-            _ => return Err(doc.err(&k.span(), key, "unknown key (expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, bone_law, reference, common_random_numbers, plots, [params], [[intervention]], [[scenario]], [[target]], [sweep])")),
+            _ => return Err(doc.err(&k.span(), key, "unknown key (expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, bone_law, hypothesis, reference, common_random_numbers, plots, [params], [[intervention]], [[scenario]], [[target]], [sweep])")),
         }
     }
     config.reference = base.clone();
@@ -314,7 +327,8 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
     match scenario_values {
         None => {
             let interventions = background.iter().map(|(i, _)| *i).collect();
-            config.scenarios.push(Scenario { name: "baseline".into(), description: String::new(), params: base, interventions });
+            let hypothesis = config.hypothesis;
+            config.scenarios.push(Scenario { name: "baseline".into(), description: String::new(), hypothesis, params: base, interventions });
             locations.extend(base_at.into_iter().map(|(k, e)| (format!("baseline.{k}"), e)));
         }
         Some(v) => {
@@ -322,7 +336,8 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
             for (n, s) in array.iter().enumerate() {
                 let prefix = format!("scenario[{n}]");
                 let interventions = background.iter().map(|(i, _)| *i).collect();
-                let mut scenario = Scenario { name: String::new(), description: String::new(), params: base.clone(), interventions };
+                let (hypothesis, params) = (config.hypothesis, base.clone());
+                let mut scenario = Scenario { name: String::new(), description: String::new(), hypothesis, params, interventions };
                 let mut at = base_at.clone();
                 let mut intervention_at: Vec<_> = background.iter().map(|(_, at)| at.clone()).collect();
                 for (k, v) in Doc::entries(doc.table(s, &prefix)?) {
@@ -330,6 +345,10 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
                     match k.get_ref().as_ref() {
                         "name" => scenario.name = doc.string(v, &key)?,
                         "description" => scenario.description = doc.string(v, &key)?,
+                        "hypothesis" => {
+                            scenario.hypothesis = doc.hypothesis(v, &key)?;
+                            scenario.hypothesis.apply(&mut scenario.params);
+                        }
                         "params" => doc.params(doc.table(v, &key)?, &format!("{key}."), &mut scenario.params, &mut at)?,
                         "intervention" => {
                             let list = v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), &key, "expected [[scenario.intervention]] tables"))?;
@@ -338,7 +357,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
                                 intervention_at.push((i.span(), format!("{key}[{j}]")));
                             }
                         }
-                        _ => return Err(doc.err(&k.span(), &key, "unknown key (expected name, description, params, intervention)")),
+                        _ => return Err(doc.err(&k.span(), &key, "unknown key (expected name, description, hypothesis, params, intervention)")),
                     }
                 }
                 for (i, (span, key)) in scenario.interventions.iter().zip(&intervention_at) {

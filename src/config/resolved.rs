@@ -37,7 +37,7 @@ pub(super) fn body(c: &Config) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "seed = {}\nreplicates = {}\ndays = {}", c.seed, c.replicates, number(c.days));
     let _ = writeln!(s, "spinup_days = {}\nrecord_every_days = {}", number(c.spinup_days), number(c.record_every_days));
-    let _ = writeln!(s, "bone_law = {}", quoted(c.bone_law.name()));
+    let _ = writeln!(s, "bone_law = {}\nhypothesis = {}", quoted(c.bone_law.name()), quoted(c.hypothesis.name()));
     let _ = writeln!(s, "reference = {}", quoted(&c.comparison.reference));
     let _ = writeln!(s, "common_random_numbers = {}\nplots = {}", c.comparison.common_random_numbers, c.plots);
     let _ = writeln!(s, "\n# The untreated reference every scenario is measured against.\n[params]");
@@ -47,7 +47,7 @@ pub(super) fn body(c: &Config) -> String {
         if !sc.description.is_empty() {
             let _ = writeln!(s, "description = {}", quoted(&sc.description));
         }
-        let _ = writeln!(s, "[scenario.params]");
+        let _ = writeln!(s, "hypothesis = {}\n[scenario.params]", quoted(sc.hypothesis.name()));
         write_params(&mut s, &sc.params);
         for i in &sc.interventions {
             let _ = writeln!(s, "[[scenario.intervention]]\nkind = {}", quoted(i.kind.name()));

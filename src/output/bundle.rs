@@ -30,6 +30,8 @@ pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String], proven
         scenarios: config.scenarios.iter().map(|s| s.name.clone()).collect(),
         days: config.days,
         bone_law: config.bone_law.name().to_string(),
+        hypothesis: config.hypothesis.name().to_string(),
+        scenario_hypotheses: config.scenarios.iter().map(|s| (s.name.clone(), s.hypothesis.name().to_string())).collect(),
         crates,
         reference: SteadyStateRecord {
             depolarised_fraction: ensemble.reference.depolarised,
@@ -42,11 +44,22 @@ pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String], proven
     }
 }
 
-/// What every plot and the page say about the run: the config's file name, and its conditions.
-/// The mitophagy hypothesis in force joins the subtitle when configs name one.
+/// What every plot and the page say about the run: the config's file name, and its conditions,
+/// the mitophagy hypothesis in force (or each one, when scenarios name their own) first.
 pub fn labels(config: &Config) -> Labels {
     let name = std::path::Path::new(&config.source).file_name().map_or(config.source.clone(), |n| n.to_string_lossy().into_owned());
-    let mut subtitle = format!("{} replicate(s) per scenario, seed {}; mean and 95 % interval", config.replicates, config.seed);
+    let mut hypotheses: Vec<&str> = Vec::new();
+    for s in config.base_scenarios() {
+        if !hypotheses.contains(&s.hypothesis.name()) {
+            hypotheses.push(s.hypothesis.name());
+        }
+    }
+    let hypothesis = match hypotheses.as_slice() {
+        [one] => format!("mitophagy hypothesis: {one}"),
+        many => format!("mitophagy hypotheses: {} (per scenario)", many.join(", ")),
+    };
+    let mut subtitle =
+        format!("{hypothesis}; {} replicate(s) per scenario, seed {}; mean and 95 % interval", config.replicates, config.seed);
     if !config.comparison.common_random_numbers {
         subtitle += "; independent streams per scenario";
     }

@@ -29,6 +29,10 @@ pub struct Manifest {
     pub days: f64,
     /// The bone law of every scenario (`coupled` or `komarova2003`).
     pub bone_law: String,
+    /// The mitophagy hypothesis of the reference (`knockout_evidence` or `review`), and of each
+    /// scenario as `(scenario, hypothesis)` pairs.
+    pub hypothesis: String,
+    pub scenario_hypotheses: Vec<(String, String)>,
     /// Key dependencies as `(crate name, version)` pairs.
     pub crates: Vec<(String, String)>,
     /// The untreated reference's mitochondrial steady state (the config's `[params]`): D0, A0,
@@ -141,6 +145,8 @@ mod tests {
             scenarios: vec!["baseline".into(), "ovx".into()],
             days: 365.0,
             bone_law: "coupled".into(),
+            hypothesis: "review".into(),
+            scenario_hypotheses: vec![("baseline".into(), "review".into()), ("ovx".into(), "knockout_evidence".into())],
             crates: vec![("rand".into(), "0.10".into())],
             reference: SteadyStateRecord {
                 depolarised_fraction: 0.1,
@@ -179,6 +185,7 @@ mod tests {
         let parsed: serde_json::Value = serde_json::from_str(&s).expect("valid JSON");
         assert_eq!(parsed["seed"], 42);
         assert_eq!(parsed["crates"][0][1], "0.10");
+        assert_eq!((&parsed["hypothesis"], &parsed["scenario_hypotheses"][1][1]), (&"review".into(), &"knockout_evidence".into()));
         assert_eq!(parsed["reference"]["ros"], serde_json::Value::Null);
         assert_eq!(parsed["reference"]["mitochondria_per_cell"], 300.0);
         assert_eq!(parsed["timestamp"], "1970-01-01T00:00:00Z");
