@@ -186,7 +186,11 @@ fn axis(doc: &Doc, key: &str, spec: &'static str, integer: bool, v: &Spanned<DeV
                 }
             }
             _ => {
-                return Err(doc.err(&k.span(), &at, "unknown key (expected values, or start, stop and num; and scale)"));
+                return Err(doc.err(
+                    &k.span(),
+                    &at,
+                    "unknown key (expected values, or start, stop and num; and scale)",
+                ));
             }
         }
     }
