@@ -9,6 +9,7 @@
 
 use crate::Error;
 use crate::config::{Config, Scenario};
+use crate::model::streams::mix;
 use crate::model::{SteadyState, Streams};
 use crate::record::RunRecord;
 use crate::sim::{Setup, Simulation};
@@ -40,6 +41,13 @@ pub fn reference(config: &Config) -> Result<SteadyState, Error> {
     Ok(st)
 }
 
+/// The seed whose streams `config.scenarios[scenario]` draws from: the master seed under common
+/// random numbers (replicate r shares its streams across scenarios), otherwise the master seed
+/// mixed with the scenario's index, so every scenario's streams are independent.
+pub fn stream_seed(config: &Config, scenario: usize) -> u64 {
+    if config.comparison.common_random_numbers { config.seed } else { mix(config.seed ^ mix(0x5CE7_A210 ^ scenario as u64)) }
+}
+
 /// Cell steps one run of `scenario` takes, spin-up included (as [`Simulation::run`] counts them).
 pub fn steps_per_run(config: &Config, scenario: &Scenario) -> u64 {
     let dt = scenario.params.dt_days;
@@ -51,10 +59,11 @@ pub fn total_steps(config: &Config) -> u64 {
     config.scenarios.iter().map(|s| steps_per_run(config, s) * u64::from(config.replicates)).sum()
 }
 
-/// Run one replicate of one scenario, adding its steps to `steps_done` as it goes.
-pub fn run_one(config: &Config, scenario: &Scenario, reference: &SteadyState, replicate: u32, steps_done: &AtomicU64) -> RunRecord {
+/// Run one replicate of `config.scenarios[s]`, adding its steps to `steps_done` as it goes.
+pub fn run_one(config: &Config, s: usize, reference: &SteadyState, replicate: u32, steps_done: &AtomicU64) -> RunRecord {
     let start = Instant::now();
-    let streams = Streams::new(config.seed, replicate);
+    let scenario = &config.scenarios[s];
+    let streams = Streams::new(stream_seed(config, s), replicate);
     let setup = Setup { law: config.bone_law, reference: &config.reference, steady: reference };
     let sim = Simulation::new(setup, scenario, streams, config.spinup_days);
     let record = sim.run(config.days, config.record_every_days, steps_done);
@@ -71,11 +80,13 @@ pub fn run(config: &Config, threads: usize, steps_done: &AtomicU64) -> Result<En
         .map_err(|e| Error::Runtime(format!("cannot start {threads} threads: {e}")))?;
     pool.install(|| {
         let reference = reference(config)?;
+        // The units of work, (scenario, replicate) with the scenario index running over every
+        // sweep point: unit u = s · replicates + r (DESIGN.md §6).
         let jobs: Vec<(usize, u32)> =
             (0..config.scenarios.len()).flat_map(|s| (0..config.replicates).map(move |r| (s, r))).collect();
         let runs = jobs
             .par_iter()
-            .map(|&(s, r)| run_one(config, &config.scenarios[s], &reference, r, steps_done))
+            .map(|&(s, r)| run_one(config, s, &reference, r, steps_done))
             .collect();
         Ok(Ensemble { runs, reference })
     })

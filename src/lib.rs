@@ -8,6 +8,7 @@
 //! - [`steady_state`]: the untreated mitochondrial reference state;
 //! - [`ensemble`]: replicates × scenarios in parallel, merged in fixed order;
 //! - [`observe`], [`record`], [`output`]: readouts, rows and files;
+//! - [`analysis`]: statistics on results: effects vs the reference, bands, targets, sweeps;
 //! - [`meanfield`]: the deterministic Komarova 2003 ODE the ABM reduces to;
 //! - [`estimate`]: what a config will cost (time, memory, output) before it runs.
 
@@ -15,6 +16,7 @@
 // types are the ECS idiom, not a smell.
 #![allow(clippy::too_many_arguments, clippy::type_complexity)]
 
+pub mod analysis;
 pub mod calibration;
 pub mod config;
 pub mod ensemble;

@@ -26,6 +26,33 @@ pub const METRICS: [&str; 19] = [
     "remodelling_space",
 ];
 
+/// Which [`METRICS`] can never be negative, in the same order: their confidence intervals are
+/// clamped at 0 in `summary.csv` and in the plots (a Student-t interval around a small mean of a
+/// count or rate can reach below 0; the quantity cannot). Every metric today is a mass, fraction,
+/// count per site, rate or mean of non-negative cell readouts, so every entry is `true`; a signed
+/// metric added later (a balance, say) gets `false`. Effects (differences) are never clamped.
+pub const NON_NEGATIVE: [bool; METRICS.len()] = [
+    true, // bone_density: % of day 0, bone is never below 0
+    true, // bone_mass
+    true, // site_bone_sd: a standard deviation
+    true, // mineral_fraction
+    true, // osteoclasts: a count per site / Ω
+    true, // precursors
+    true, // osteoblasts
+    true, // active_bmus: a count
+    true, // mean_activity: (ATP/ATP0)^e ≥ 0
+    true, // osteoclast_apoptosis: deaths per osteoclast-day
+    true, // osteoclastic_drive: κ, a ratio of rates
+    true, // mean_ros
+    true, // mean_atp
+    true, // mean_depolarised: a fraction
+    true, // mitochondria_per_cell: a count
+    true, // mitophagy_events: removals per cell-day
+    true, // resorbed: cumulative
+    true, // formed: cumulative
+    true, // remodelling_space
+];
+
 /// Whole-tissue readouts at one recorded day of one run.
 ///
 /// `osteoclasts`, `precursors` and `osteoblasts` are counts divided by the number of sites and by
@@ -126,6 +153,10 @@ pub const BIOPSY: [&str; 9] = [
     "remodelling_space_pct",
     "turnover_pct_per_year",
 ];
+
+/// Which [`BIOPSY`] indices can never be negative (intervals clamped at 0 in the plots): all but
+/// the balance (formed − eroded).
+pub const BIOPSY_NON_NEGATIVE: [bool; BIOPSY.len()] = [true, true, true, true, true, true, false, true, true];
 
 impl BiopsyRow {
     /// The indices in [`BIOPSY`] order.

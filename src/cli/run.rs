@@ -8,7 +8,7 @@ use bmu_sim::Error;
 use bmu_sim::config::Config;
 use bmu_sim::ensemble::{self, Ensemble};
 use bmu_sim::estimate::{self, Estimate};
-use bmu_sim::output::{Provenance, Staging, bundle, summarize};
+use bmu_sim::output::{Provenance, Staging, bundle};
 use clap::Args;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -83,15 +83,7 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
     })
 }
 
-/// Final bone density per scenario, as CSV.
+/// Final bone density per scenario and its effect vs the reference, as a table.
 fn print_summary(config: &Config, result: &Ensemble, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "scenario,day,bone_density_mean,ci_lo,ci_hi,n")?;
-    for s in &config.scenarios {
-        let runs = || result.runs.iter().filter(|r| r.scenario == s.name);
-        let last: Vec<f64> = runs().filter_map(|r| r.samples.last()).map(|x| x.bone_density).collect();
-        let day = runs().next().and_then(|r| r.samples.last()).map_or(0.0, |x| x.day);
-        let sum = summarize(&last);
-        writeln!(out, "{},{day},{:.3},{:.3},{:.3},{}", s.name, sum.mean, sum.ci_lo, sum.ci_hi, sum.n)?;
-    }
-    Ok(())
+    bmu_sim::output::report::write_final_table(config, &result.runs, out)
 }

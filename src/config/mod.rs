@@ -20,18 +20,24 @@
 //! start_day = 0
 //! end_day = 1095
 //! ```
-//! With no `[[scenario]]` the config runs one scenario named `baseline`.
+//! With no `[[scenario]]` the config runs one scenario named `baseline`. How scenarios are
+//! compared (`reference`, `common_random_numbers`, `[[target]]`) is in [`comparison`]; parameter
+//! sweeps (`[sweep]`) in [`sweep`]; `plots = false` switches the plots and `index.html` off.
 
+pub mod comparison;
 pub mod hypotheses;
 pub mod interventions;
 pub mod params;
 mod reader;
 mod resolved;
+pub mod sweep;
 
+pub use comparison::{Comparison, Target};
 pub use hypotheses::Hypothesis;
 pub use interventions::{Change, Intervention, Kind};
 pub use params::{PARAMS, ParamSpec, Params, Range, Value};
 pub use reader::{ConfigError, Overrides};
+pub use sweep::Sweep;
 
 use std::path::Path;
 
@@ -93,7 +99,15 @@ pub struct Config {
     /// scenario's own overrides or interventions. Every scenario's fates and coupling are measured
     /// against it (DESIGN.md §1.4).
     pub reference: Params,
+    /// What runs: every scenario, and under a [`Sweep`] every scenario at every sweep point
+    /// (scenario-major; [`Config::variant`] tells which is which).
     pub scenarios: Vec<Scenario>,
+    /// The reference scenario, common random numbers and calibration targets.
+    pub comparison: Comparison,
+    /// Write `plots/` and `index.html` (config key `plots`, default true).
+    pub plots: bool,
+    /// The parameter sweep, if the config has one.
+    pub sweep: Option<Sweep>,
 }
 
 impl Config {
@@ -114,8 +128,31 @@ impl Config {
     pub fn parse(source: &str, text: &str, overrides: &Overrides) -> Result<Config, ConfigError> {
         let (mut config, mut locations) = reader::read(source, text)?;
         overrides.apply(&mut config, &mut locations)?;
+        sweep::expand(&mut config, &mut locations)?;
         reader::check(&config, &locations)?;
+        comparison::check(&mut config, &locations)?;
         Ok(config)
+    }
+
+    /// The scenarios as written (before a sweep sets its keys).
+    pub fn base_scenarios(&self) -> &[Scenario] {
+        self.sweep.as_ref().map_or(&self.scenarios, |s| &s.scenarios)
+    }
+
+    /// Sweep points (1 without a sweep).
+    pub fn points(&self) -> usize {
+        self.sweep.as_ref().map_or(1, |s| s.points.len())
+    }
+
+    /// (index in [`base_scenarios`](Self::base_scenarios), sweep point) of `scenarios[v]`.
+    pub fn variant(&self, v: usize) -> (usize, usize) {
+        (v / self.points(), v % self.points())
+    }
+
+    /// Index in `scenarios` of the reference scenario at sweep point `point`.
+    pub fn reference_variant(&self, point: usize) -> usize {
+        let base = self.base_scenarios().iter().position(|s| s.name == self.comparison.reference).unwrap_or(0);
+        base * self.points() + point
     }
 
     /// The fully resolved config as TOML: every parameter of every scenario, explicit. Reading it

@@ -3,7 +3,8 @@
 
 use super::interventions::{Change, FIXED_KEYS, Intervention, Kind};
 use super::params::{PARAMS, Params, Range as ParamRange, Value, ValueError};
-use super::{BoneLaw, Config, Hypothesis, Scenario};
+use super::comparison::{self, Comparison};
+use super::{BoneLaw, Config, Hypothesis, Scenario, sweep};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -73,26 +74,26 @@ pub(super) fn decode(file: &str, bytes: Vec<u8>) -> Result<String, ConfigError> 
 }
 
 /// One walk over one document: remembers the file name and text for locating errors.
-struct Doc<'a> {
-    file: &'a str,
-    text: &'a str,
+pub(super) struct Doc<'a> {
+    pub(super) file: &'a str,
+    pub(super) text: &'a str,
 }
 
-type Entry<'t, 'i> = (&'t Spanned<std::borrow::Cow<'i, str>>, &'t Spanned<DeValue<'i>>);
+pub(super) type Entry<'t, 'i> = (&'t Spanned<std::borrow::Cow<'i, str>>, &'t Spanned<DeValue<'i>>);
 
 impl Doc<'_> {
-    fn err(&self, span: &Range<usize>, key: &str, msg: impl Into<String>) -> ConfigError {
+    pub(super) fn err(&self, span: &Range<usize>, key: &str, msg: impl Into<String>) -> ConfigError {
         ConfigError::at(self.file, self.text, span, key, msg)
     }
 
     /// Entries of a table in file order, so the first error reported is the first in the file.
-    fn entries<'t, 'i>(table: &'t DeTable<'i>) -> Vec<Entry<'t, 'i>> {
+    pub(super) fn entries<'t, 'i>(table: &'t DeTable<'i>) -> Vec<Entry<'t, 'i>> {
         let mut v: Vec<_> = table.iter().collect();
         v.sort_by_key(|(k, _)| k.span().start);
         v
     }
 
-    fn value(&self, v: &Spanned<DeValue>, key: &str) -> Result<Value, ConfigError> {
+    pub(super) fn value(&self, v: &Spanned<DeValue>, key: &str) -> Result<Value, ConfigError> {
         let span = v.span();
         match v.get_ref() {
             DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
@@ -107,7 +108,7 @@ impl Doc<'_> {
         }
     }
 
-    fn float(&self, v: &Spanned<DeValue>, key: &str, min: f64) -> Result<f64, ConfigError> {
+    pub(super) fn float(&self, v: &Spanned<DeValue>, key: &str, min: f64) -> Result<f64, ConfigError> {
         match self.value(v, key)? {
             Value::Float(x) if x >= min => Ok(x),
             Value::Int(i) if i as f64 >= min => Ok(i as f64),
@@ -115,14 +116,21 @@ impl Doc<'_> {
         }
     }
 
-    fn string(&self, v: &Spanned<DeValue>, key: &str) -> Result<String, ConfigError> {
+    pub(super) fn string(&self, v: &Spanned<DeValue>, key: &str) -> Result<String, ConfigError> {
         match v.get_ref() {
             DeValue::String(s) => Ok(s.to_string()),
             other => Err(self.err(&v.span(), key, format!("expected a string, found a {}", other.type_str()))),
         }
     }
 
-    fn table<'t, 'i>(&self, v: &'t Spanned<DeValue<'i>>, key: &str) -> Result<&'t DeTable<'i>, ConfigError> {
+    pub(super) fn switch(&self, v: &Spanned<DeValue>, key: &str) -> Result<bool, ConfigError> {
+        match v.get_ref() {
+            DeValue::Boolean(b) => Ok(*b),
+            other => Err(self.err(&v.span(), key, format!("expected true or false, found a {}", other.type_str()))),
+        }
+    }
+
+    pub(super) fn table<'t, 'i>(&self, v: &'t Spanned<DeValue<'i>>, key: &str) -> Result<&'t DeTable<'i>, ConfigError> {
         v.get_ref().as_table().ok_or_else(|| self.err(&v.span(), key, format!("expected a table, found a {}", v.get_ref().type_str())))
     }
 
@@ -238,6 +246,9 @@ fn run_key(doc: &Doc, config: &mut Config, key: &str, v: &Spanned<DeValue>, at: 
             config.bone_law = BoneLaw::from_name(&name)
                 .ok_or_else(|| doc.err(&v.span(), key, format!("unknown bone law `{name}`; known: {}", names.join(", "))))?;
         }
+        "reference" => config.comparison.reference = doc.string(v, key)?,
+        "common_random_numbers" => config.comparison.common_random_numbers = doc.switch(v, key)?,
+        "plots" => config.plots = doc.switch(v, key)?,
         _ => return Ok(false),
     }
     if !config.days.is_finite() || config.days > 1e7 || config.spinup_days > 1e7 || config.record_every_days <= 0.0 {
@@ -269,10 +280,13 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
         hypothesis: Hypothesis::default(),
         reference: Params::default(),
         scenarios: Vec::new(),
+        comparison: Comparison::default(),
+        plots: true,
+        sweep: None,
     };
     let mut base = Params::default();
     let mut base_at = Locations::new();
-    let mut scenario_values = None;
+    let (mut scenario_values, mut target_values, mut sweep_values) = (None, None, None);
     // Top-level [[intervention]]s: every scenario's background, before its own.
     let mut background = Vec::new();
     let mut locations = Locations::new();
@@ -303,7 +317,9 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
                     background.push((doc.intervention(i, &at)?, (i.span(), at)));
                 }
             }
-            _ => return Err(doc.err(&k.span(), key, "unknown key (expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, bone_law, hypothesis, [params], [[intervention]], [[scenario]])")),
+            "target" => target_values = Some(v),
+            "sweep" => sweep_values = Some(v),
+            _ => return Err(doc.err(&k.span(), key, "unknown key (expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, bone_law, hypothesis, reference, common_random_numbers, plots, [params], [[intervention]], [[scenario]], [[target]], [sweep])")),
         }
     }
     config.reference = base.clone();
@@ -371,6 +387,12 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
             }
         }
     }
+    if let Some(v) = target_values {
+        config.comparison.targets = comparison::targets(&doc, v, &config.scenarios, &mut locations)?;
+    }
+    if let Some(v) = sweep_values {
+        config.sweep = Some(sweep::read(&doc, v, &config.scenarios, &mut locations)?);
+    }
     Ok((config, locations))
 }
 
@@ -408,6 +430,9 @@ impl Overrides {
             }
             if run_key(&doc, config, key, v, locations)? {
                 continue;
+            }
+            if config.sweep.as_ref().is_some_and(|s| s.axes.iter().any(|a| a.key == key)) {
+                return Err(doc.err(&k.span(), key, "this key is swept by the config's [sweep]; change its values there"));
             }
             let value = doc.value(v, key)?;
             let refused = |e| match e {

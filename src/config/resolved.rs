@@ -4,6 +4,7 @@
 use super::interventions::Change;
 use super::params::{PARAMS, Params};
 use super::Config;
+use super::sweep::{Mode, Scale};
 use std::fmt::Write;
 
 /// A TOML string literal.
@@ -37,9 +38,11 @@ pub(super) fn body(c: &Config) -> String {
     let _ = writeln!(s, "seed = {}\nreplicates = {}\ndays = {}", c.seed, c.replicates, number(c.days));
     let _ = writeln!(s, "spinup_days = {}\nrecord_every_days = {}", number(c.spinup_days), number(c.record_every_days));
     let _ = writeln!(s, "bone_law = {}\nhypothesis = {}", quoted(c.bone_law.name()), quoted(c.hypothesis.name()));
+    let _ = writeln!(s, "reference = {}", quoted(&c.comparison.reference));
+    let _ = writeln!(s, "common_random_numbers = {}\nplots = {}", c.comparison.common_random_numbers, c.plots);
     let _ = writeln!(s, "\n# The untreated reference every scenario is measured against.\n[params]");
     write_params(&mut s, &c.reference);
-    for sc in &c.scenarios {
+    for sc in c.base_scenarios() {
         let _ = writeln!(s, "\n[[scenario]]\nname = {}", quoted(&sc.name));
         if !sc.description.is_empty() {
             let _ = writeln!(s, "description = {}", quoted(&sc.description));
@@ -55,6 +58,25 @@ pub(super) fn body(c: &Config) -> String {
                 Some((key, Change::Set(v))) => _ = writeln!(s, "key = {}\nset = {}", quoted(key), number(v)),
                 None => {}
             }
+        }
+    }
+    for t in &c.comparison.targets {
+        let _ = writeln!(s, "\n[[target]]\nscenario = {}\nmetric = {}", quoted(&t.scenario), quoted(t.metric));
+        let _ = writeln!(s, "day = {}\nlow = {}\nhigh = {}\nsource = {}", number(t.day), number(t.low), number(t.high), quoted(&t.source));
+    }
+    if let Some(sweep) = &c.sweep {
+        let mode = match sweep.mode {
+            Mode::Grid => "grid",
+            Mode::Zip => "zip",
+        };
+        let _ = writeln!(s, "\n[sweep]\nmode = {}", quoted(mode));
+        if let Some(day) = sweep.day {
+            let _ = writeln!(s, "day = {}", number(day));
+        }
+        for a in &sweep.axes {
+            let values: Vec<String> = a.values.iter().map(|&x| if a.integer { format!("{}", x as i64) } else { number(x) }).collect();
+            let scale = if a.scale == Scale::Log { "log" } else { "linear" };
+            let _ = writeln!(s, "{} = {{ values = [{}], scale = {} }}", a.key, values.join(", "), quoted(scale));
         }
     }
     s

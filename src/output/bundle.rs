@@ -1,10 +1,12 @@
 //! One run directory: everything a finished ensemble writes, staged and committed atomically so a
 //! failed run leaves nothing behind.
 
+use super::plots::{Labels, figures, render};
 use super::{
-    CONFIG_TOML, HISTOMORPHOMETRY_CSV, MANIFEST_JSON, Manifest, Provenance, RUNS_CSV, SUMMARY_CSV, Staging, SteadyStateRecord,
-    TIMESERIES_CSV,
+    CONFIG_TOML, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, Manifest, PLOTS_DIR, Provenance, RUNS_CSV,
+    SUMMARY_CSV, SWEEP_CSV, Staging, SteadyStateRecord, TARGETS_CSV, TIMESERIES_CSV,
 };
+use crate::analysis;
 use crate::config::Config;
 use crate::ensemble::Ensemble;
 use crate::{Error, output};
@@ -42,9 +44,32 @@ pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String], proven
     }
 }
 
-/// Fill the staged run directory (timeseries, summary, runs, manifest and resolved config) and
-/// commit it; returns the directory as the user named it. Stage with [`Staging::begin`] before
-/// simulating, so a refused output directory is found before the work, not after.
+/// What every plot and the page say about the run: the config's file name, and its conditions,
+/// the mitophagy hypothesis in force (or each one, when scenarios name their own) first.
+pub fn labels(config: &Config) -> Labels {
+    let name = std::path::Path::new(&config.source).file_name().map_or(config.source.clone(), |n| n.to_string_lossy().into_owned());
+    let mut hypotheses: Vec<&str> = Vec::new();
+    for s in config.base_scenarios() {
+        if !hypotheses.contains(&s.hypothesis.name()) {
+            hypotheses.push(s.hypothesis.name());
+        }
+    }
+    let hypothesis = match hypotheses.as_slice() {
+        [one] => format!("mitophagy hypothesis: {one}"),
+        many => format!("mitophagy hypotheses: {} (per scenario)", many.join(", ")),
+    };
+    let mut subtitle =
+        format!("{hypothesis}; {} replicate(s) per scenario, seed {}; mean and 95 % interval", config.replicates, config.seed);
+    if !config.comparison.common_random_numbers {
+        subtitle += "; independent streams per scenario";
+    }
+    Labels { config: name, subtitle }
+}
+
+/// Fill the staged run directory (timeseries, summary, runs, biopsy, manifest, resolved config,
+/// effects, targets and sweep tables, plots and `index.html`) and commit it; returns the directory
+/// as the user named it. Stage with [`Staging::begin`] before simulating, so a refused output
+/// directory is found before the work, not after.
 pub fn write_run_directory(
     staging: Staging,
     config: &Config,
@@ -64,5 +89,35 @@ pub fn write_run_directory(
     output::write_manifest(&manifest, staging.file(MANIFEST_JSON)?).map_err(io(MANIFEST_JSON))?;
     let mut resolved = staging.file(CONFIG_TOML)?;
     resolved.write_all(config.resolved_toml().as_bytes()).and_then(|_| resolved.flush()).map_err(io(CONFIG_TOML))?;
+    let effects = analysis::effects(config, &ensemble.runs);
+    output::write_effects(&effects, staging.file(EFFECTS_CSV)?).map_err(io(EFFECTS_CSV))?;
+    let mut files = vec![TIMESERIES_CSV, SUMMARY_CSV, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, RUNS_CSV];
+    let targets = analysis::evaluate(config, &ensemble.runs);
+    if !targets.is_empty() {
+        output::write_targets(&targets, staging.file(TARGETS_CSV)?).map_err(io(TARGETS_CSV))?;
+        files.push(TARGETS_CSV);
+    }
+    if let Some(sweep) = &config.sweep {
+        output::write_sweep(sweep, staging.file(SWEEP_CSV)?).map_err(io(SWEEP_CSV))?;
+        files.push(SWEEP_CSV);
+    }
+    files.extend([MANIFEST_JSON, CONFIG_TOML]);
+    if config.plots {
+        let labels = labels(config);
+        let figures = figures(config, &ensemble.runs, &labels);
+        let dir = staging.path().join(PLOTS_DIR);
+        std::fs::create_dir(&dir).map_err(io(PLOTS_DIR))?;
+        for f in &figures {
+            let failed = |e: String| Error::Runtime(format!("cannot draw plots/{}: {e}", f.stem));
+            let svg = render::svg(f).map_err(failed)?;
+            let png = render::png(f).map_err(failed)?;
+            let (svg_name, png_name) = (format!("{PLOTS_DIR}/{}.svg", f.stem), format!("{PLOTS_DIR}/{}.png", f.stem));
+            std::fs::write(staging.path().join(&svg_name), svg).map_err(io(&svg_name))?;
+            std::fs::write(staging.path().join(&png_name), png).map_err(io(&png_name))?;
+        }
+        let page = output::html::index_html(config, &ensemble.runs, &figures, &targets, &labels, &files);
+        let mut index = staging.file(INDEX_HTML)?;
+        index.write_all(page.as_bytes()).and_then(|_| index.flush()).map_err(io(INDEX_HTML))?;
+    }
     Ok(staging.commit()?)
 }

@@ -12,7 +12,14 @@
 //! - `manifest.json` — version, command line, config hash, seed, scenarios, bone law, dependency
 //!   versions, the untreated reference's mitochondrial steady state, and when, how fast and from
 //!   which git commit it was made ([`write_manifest`]);
-//! - `config.toml` — the resolved config the run used.
+//! - `config.toml` — the resolved config the run used;
+//! - `effects.csv` — each scenario's difference from the reference scenario per day and metric,
+//!   with its 95 % interval ([`write_effects`], statistics in [`crate::analysis::effects`]);
+//! - `targets.csv` — with `[[target]]`s: each calibration target beside the model's effect
+//!   ([`write_targets`]);
+//! - `sweep.csv` — with a `[sweep]`: every sweep point's index, values and name suffix
+//!   ([`write_sweep`]);
+//! - `plots/*.svg`, `plots/*.png` and `index.html` — unless `plots = false` ([`plots`], [`html`]).
 //!
 //! Everything in it but the manifest's `command`, `timestamp` and `wall_seconds` is
 //! deterministic: the same binary, config and seed give byte-identical files on any machine and
@@ -26,13 +33,19 @@
 //! - [`bundle`]: everything a finished ensemble writes, as one run directory.
 //! - [`path`]: output paths resolved and checked before any work.
 //! - [`dir`]: atomic output directories; [`file`](mod@file): atomic output files.
+//! - [`comparison`]: `effects.csv`, `targets.csv`, `sweep.csv`; [`report`]: the end-of-run table;
+//!   [`plots`]: the figures; [`html`]: `index.html`.
 
 pub mod bundle;
+pub mod comparison;
 pub mod dir;
 mod error;
 pub mod file;
+pub mod html;
 pub mod manifest;
 pub mod path;
+pub mod plots;
+pub mod report;
 #[cfg(test)]
 mod scratch;
 pub mod stats;
@@ -43,6 +56,7 @@ pub use error::OutputError;
 pub use file::PendingFile;
 pub use manifest::{Manifest, Provenance, SteadyStateRecord, fnv1a64_hex, write_manifest};
 pub use stats::{Summary, summarize, t_quantile_975};
+pub use comparison::{write_effects, write_sweep, write_targets};
 pub use tables::{write_histomorphometry, write_runs, write_summary, write_timeseries};
 
 /// File name of the per-sample table in an output directory.
@@ -57,3 +71,13 @@ pub const HISTOMORPHOMETRY_CSV: &str = "histomorphometry.csv";
 pub const MANIFEST_JSON: &str = "manifest.json";
 /// File name of the resolved config copy.
 pub const CONFIG_TOML: &str = "config.toml";
+/// File name of the effects table.
+pub const EFFECTS_CSV: &str = "effects.csv";
+/// File name of the calibration targets table.
+pub const TARGETS_CSV: &str = "targets.csv";
+/// File name of the sweep points table.
+pub const SWEEP_CSV: &str = "sweep.csv";
+/// Directory of the plots.
+pub const PLOTS_DIR: &str = "plots";
+/// File name of the run's web page.
+pub const INDEX_HTML: &str = "index.html";

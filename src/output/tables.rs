@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use crate::output::stats::summarize;
+use crate::analysis::series::summary;
 use crate::record::{BIOPSY, METRICS, RunRecord};
 
 /// Writes `timeseries.csv`: header `scenario,replicate,day,<METRICS…>`, then one row per run per
@@ -38,7 +38,8 @@ pub fn write_timeseries<W: Write>(runs: &[RunRecord], w: W) -> io::Result<()> {
 
 /// Writes `summary.csv`: header `scenario,day,metric,n,mean,sd,ci_lo,ci_hi`, then for each
 /// scenario (in the order first seen in `runs`), for each recorded day, for each metric in
-/// [`METRICS`] order, the [`summarize`] of that metric across the scenario's replicates.
+/// [`METRICS`] order, the [`summarize`](crate::output::stats::summarize) of that metric across the scenario's replicates; `ci_lo`
+/// is clamped at 0 for a metric that cannot be negative ([`NON_NEGATIVE`](crate::record::NON_NEGATIVE)).
 ///
 /// Returns an [`io::ErrorKind::InvalidData`] error (before writing anything) if two runs of one
 /// scenario do not record the same list of days.
@@ -64,7 +65,7 @@ pub fn write_summary<W: Write>(runs: &[RunRecord], w: W) -> io::Result<()> {
             for (m, metric) in METRICS.iter().enumerate() {
                 column.clear();
                 column.extend(values.iter().map(|v| v[m]));
-                let s = summarize(&column);
+                let s = summary(&column, m);
                 out.write_field(scenario).map_err(io::Error::from)?;
                 write_f64(&mut out, &mut buf, sample.day)?;
                 out.write_field(metric).map_err(io::Error::from)?;
@@ -141,7 +142,7 @@ pub fn write_histomorphometry<W: Write>(runs: &[RunRecord], w: W) -> io::Result<
 }
 
 /// Writes one f64 field: `{}` Display when finite, empty otherwise.
-fn write_f64<W: Write>(out: &mut csv::Writer<W>, buf: &mut String, x: f64) -> io::Result<()> {
+pub(super) fn write_f64<W: Write>(out: &mut csv::Writer<W>, buf: &mut String, x: f64) -> io::Result<()> {
     buf.clear();
     if x.is_finite() {
         // Formatting into a String cannot fail.
@@ -300,7 +301,8 @@ mod tests {
         assert_eq!(
             density,
             [
-                "b,0,bone_density,2,2,1.4142135623730951,-10.706204736174705,14.706204736174705",
+                // 2 − 12.706… would be below 0: bone density cannot be, so the bound is 0.
+                "b,0,bone_density,2,2,1.4142135623730951,0,14.706204736174705",
                 "a,0,bone_density,1,2,0,2,2"
             ]
         );

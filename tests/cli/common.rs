@@ -15,7 +15,17 @@ pub const SMOKE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/smoke.toml
 /// The directory holding every shipped config.
 pub const CONFIGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs");
 /// The files of a run directory, sorted.
-pub const RUN_FILES: [&str; 6] = ["config.toml", "histomorphometry.csv", "manifest.json", "runs.csv", "summary.csv", "timeseries.csv"];
+pub const RUN_FILES: [&str; 9] = [
+    "config.toml",
+    "effects.csv",
+    "histomorphometry.csv",
+    "index.html",
+    "manifest.json",
+    "plots",
+    "runs.csv",
+    "summary.csv",
+    "timeseries.csv",
+];
 
 /// A fresh directory under the system temp dir, unique per process and test, removed on drop.
 pub struct TempDir(PathBuf);
@@ -106,6 +116,20 @@ pub fn read(p: &Path) -> String {
 
 pub fn read_bytes(p: &Path) -> Vec<u8> {
     fs::read(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
+}
+
+/// Every file under `dir` (recursively, sorted) with its bytes, by path relative to `dir`.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for name in entries(dir) {
+        let path = dir.join(&name);
+        if path.is_dir() {
+            files.extend(tree(&path).into_iter().map(|(f, b)| (format!("{name}/{f}"), b)));
+        } else {
+            files.push((name, read_bytes(&path)));
+        }
+    }
+    files
 }
 
 /// Sorted names of the entries of a directory.

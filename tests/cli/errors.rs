@@ -5,15 +5,15 @@ use crate::common::*;
 
 /// A config error as printed: `bmu-sim: error: FILE:LINE:COL: key `KEY`: message`.
 #[derive(Debug)]
-struct Located {
-    line: usize,
-    col: usize,
-    key: Option<String>,
-    message: String,
+pub struct Located {
+    pub line: usize,
+    pub col: usize,
+    pub key: Option<String>,
+    pub message: String,
 }
 
 /// Parse the single error line of `stderr`, which must name `file`.
-fn located(stderr: &str, file: &str) -> Located {
+pub fn located(stderr: &str, file: &str) -> Located {
     let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "expected exactly one error line, got:\n{stderr}");
     let rest = lines[0].strip_prefix("bmu-sim: error: ").unwrap_or_else(|| panic!("no `bmu-sim: error: ` prefix: {stderr}"));
@@ -38,12 +38,12 @@ fn located(stderr: &str, file: &str) -> Located {
 
 /// Write `bytes` as `bad.toml`, check that `run` (into `<tmp>/out`) and `validate` both refuse it
 /// with exit code 3 and the same single located line, and that nothing was created.
-fn refused(name: &str, bytes: &[u8]) -> Located {
+pub fn refused(name: &str, bytes: &[u8]) -> Located {
     refused_with(name, bytes, &[], None)
 }
 
 /// [`refused`] with extra arguments; the error must name `file` (default: the config's path).
-fn refused_with(name: &str, bytes: &[u8], extra: &[&str], file: Option<&str>) -> Located {
+pub fn refused_with(name: &str, bytes: &[u8], extra: &[&str], file: Option<&str>) -> Located {
     let tmp = TempDir::new(name);
     let path = tmp.write("bad.toml", bytes);
     let (path_s, out) = (path.to_str().unwrap(), tmp.join("out"));

@@ -129,13 +129,13 @@ fn an_existing_output_directory_needs_force() {
     let tmp = TempDir::new("force");
     let dir = run_ok(&tmp, SMOKE, "out", &["--set", "days=20"]);
     std::fs::write(dir.join("notes.txt"), "mine").expect("write notes");
-    let before: Vec<(String, Vec<u8>)> = entries(&dir).into_iter().map(|f| (f.clone(), read_bytes(&dir.join(&f)))).collect();
+    let before = tree(&dir);
     let dir_s = dir.to_str().unwrap();
 
     let r = bmu(tmp.path(), &["run", SMOKE, "--out", dir_s, "--quiet", "--set", "days=20", "--seed", "99"]).no_panic();
     assert_ne!(r.code, Some(0), "overwrote an existing directory without --force");
     assert!(r.stderr.contains("bmu-sim: error:") && r.stderr.contains(dir_s), "{}", r.stderr);
-    let after: Vec<(String, Vec<u8>)> = entries(&dir).into_iter().map(|f| (f.clone(), read_bytes(&dir.join(&f)))).collect();
+    let after = tree(&dir);
     assert!(before == after, "a refused run changed the existing directory");
     assert_eq!(entries(tmp.path()), ["out"], "a refused run left a staging directory");
 

@@ -11,7 +11,7 @@ const SHORT: [&str; 2] = ["--set", "days=10"];
 
 /// The files of `dir` with their contents, to show that a refused command changed nothing.
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    entries(dir).into_iter().map(|f| (f.clone(), read_bytes(&dir.join(&f)))).collect()
+    tree(dir)
 }
 
 fn seed_of(dir: &Path) -> u64 {

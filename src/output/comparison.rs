@@ -1,0 +1,88 @@
+//! CSV writers for the comparison files: `effects.csv`, `targets.csv` and `sweep.csv`.
+//! Numbers as in every table (shortest round trip; a missing interval is an empty field).
+
+use super::tables::write_f64;
+use crate::analysis::{Effect, TargetResult};
+use crate::config::Sweep;
+use crate::record::METRICS;
+use std::io::{self, Write};
+
+fn field<W: Write>(out: &mut csv::Writer<W>, s: &str) -> io::Result<()> {
+    out.write_field(s).map_err(io::Error::from)
+}
+
+fn end<W: Write>(out: &mut csv::Writer<W>) -> io::Result<()> {
+    out.write_record(None::<&[u8]>).map_err(io::Error::from)
+}
+
+/// Writes `effects.csv`: `scenario,reference,day,metric,n,mean_diff,ci_lo,ci_hi`, one row per
+/// effect in the given order.
+pub fn write_effects<W: Write>(effects: &[Effect], w: W) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["scenario", "reference", "day", "metric", "n", "mean_diff", "ci_lo", "ci_hi"])
+        .map_err(io::Error::from)?;
+    let mut buf = String::new();
+    for e in effects {
+        field(&mut out, &e.scenario)?;
+        field(&mut out, &e.reference)?;
+        write_f64(&mut out, &mut buf, e.day)?;
+        field(&mut out, METRICS[e.metric])?;
+        field(&mut out, &e.diff.n.to_string())?;
+        for x in [e.diff.mean, e.diff.ci_lo, e.diff.ci_hi] {
+            write_f64(&mut out, &mut buf, x)?;
+        }
+        end(&mut out)?;
+    }
+    out.flush()
+}
+
+/// Writes `targets.csv`: `scenario,metric,day,low,high,effect,ci_lo,ci_hi,met,source`, one row per
+/// target and sweep point; `scenario` is the scenario run (with its sweep point), `day` the
+/// recorded day the effect was read at, `met` is `true` or `false`.
+pub fn write_targets<W: Write>(results: &[TargetResult], w: W) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["scenario", "metric", "day", "low", "high", "effect", "ci_lo", "ci_hi", "met", "source"])
+        .map_err(io::Error::from)?;
+    let mut buf = String::new();
+    for r in results {
+        let t = r.target;
+        let (scenario, day, d) = match &r.effect {
+            Some(e) => (e.scenario.as_str(), e.day, [e.diff.mean, e.diff.ci_lo, e.diff.ci_hi]),
+            None => (t.scenario.as_str(), t.day, [f64::NAN; 3]),
+        };
+        field(&mut out, scenario)?;
+        field(&mut out, t.metric)?;
+        for x in [day, t.low, t.high] {
+            write_f64(&mut out, &mut buf, x)?;
+        }
+        for x in d {
+            write_f64(&mut out, &mut buf, x)?;
+        }
+        field(&mut out, if r.met { "true" } else { "false" })?;
+        field(&mut out, &t.source)?;
+        end(&mut out)?;
+    }
+    out.flush()
+}
+
+/// Writes `sweep.csv`: `point,<key>…`, one row per sweep point with its values, and `label`, the
+/// suffix its scenarios carry after `@`.
+pub fn write_sweep<W: Write>(sweep: &Sweep, w: W) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    field(&mut out, "point")?;
+    for a in &sweep.axes {
+        field(&mut out, a.key)?;
+    }
+    field(&mut out, "label")?;
+    end(&mut out)?;
+    let mut buf = String::new();
+    for (p, values) in sweep.points.iter().enumerate() {
+        field(&mut out, &p.to_string())?;
+        for &x in values {
+            write_f64(&mut out, &mut buf, x)?;
+        }
+        field(&mut out, &sweep.label(p))?;
+        end(&mut out)?;
+    }
+    out.flush()
+}

@@ -1,0 +1,218 @@
+//! Drawing a [`Figure`] with plotters, as SVG text or PNG bytes.
+//!
+//! Text is laid out with the DejaVu Sans font compiled into the binary (`assets/fonts/`, Bitstream
+//! Vera licence), so no system font library is needed; the SVG names `sans-serif` and the viewer
+//! draws it with its own font. Both outputs depend only on the figure: the same results give
+//! byte-identical files.
+
+use super::{Figure, Panel};
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::prelude::*;
+use std::sync::Once;
+
+/// DejaVu Sans (Bitstream Vera licence, `assets/fonts/LICENSE-DejaVu.txt`).
+const FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+
+/// Okabe–Ito colours (readable with every common colour-vision deficiency), then a hue wheel.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+    RGBColor(140, 140, 140),
+];
+
+/// Colour number `i` of a figure.
+pub fn colour(i: usize) -> RGBColor {
+    if i < PALETTE.len() {
+        return PALETTE[i];
+    }
+    // Golden-angle hues, fixed lightness: distinct and deterministic.
+    let h = ((i - PALETTE.len()) as f64 * 0.381_966) % 1.0;
+    let (r, g, b) = HSLColor(h, 0.65, 0.42).rgb();
+    RGBColor(r, g, b)
+}
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    // The font is compiled in and valid; a failure would only lose the text, never panic.
+    ONCE.call_once(|| _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT));
+}
+
+type Drawn = Result<(), String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+/// Smallest and largest finite value, widened by `pad` of the span on each side (a constant gets
+/// ±`flat`).
+fn span(values: impl Iterator<Item = f64>, pad: f64, flat: f64) -> (f64, f64) {
+    let (lo, hi) =
+        values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if hi - lo < 1e-12 * lo.abs().max(1.0) {
+        return (lo - flat, hi + flat);
+    }
+    let p = (hi - lo) * pad;
+    (lo - p, hi + p)
+}
+
+fn draw_figure<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure) -> Drawn {
+    register_font();
+    root.fill(&WHITE).map_err(err)?;
+    let (w, _) = figure.size;
+    let title = ("sans-serif", 24).into_font().color(&BLACK);
+    root.draw_text(&figure.title, &title, (16, 10)).map_err(err)?;
+    let subtitle = ("sans-serif", 15).into_font().color(&RGBColor(90, 90, 90));
+    root.draw_text(&figure.subtitle, &subtitle, (16, 42)).map_err(err)?;
+    let legend_h = 16 + 24 * figure.legend_rows();
+    let (_, body) = root.split_vertically(68);
+    let (plots, legend) = body.split_vertically(body.dim_in_pixel().1 - legend_h);
+    let rows = figure.panels.len().div_ceil(figure.columns);
+    for (area, panel) in plots.split_evenly((rows, figure.columns)).iter().zip(&figure.panels) {
+        let xs = panel.series.iter().flat_map(|s| s.x.iter().copied());
+        let points = panel.series.iter().any(|s| s.points);
+        let (x0, x1) = if panel.log_x { span(xs, 0.0, 0.0) } else { span(xs, if points { 0.08 } else { 0.0 }, 0.5) };
+        let (x0, x1) = match (panel.log_x, panel.integer_x && points) {
+            (true, _) => (x0 / 1.15, x1 * 1.15),
+            // Whole years (dodged a little): half a year either side.
+            (false, true) => (x0.round() - 0.5, x1.round() + 0.5),
+            _ => (x0, x1),
+        };
+        // The range covers what is drawn: the means, and the intervals where they are drawn.
+        let intervals = points || panel.series.len() <= super::MAX_BANDS;
+        let ys = panel.series.iter().flat_map(|s| {
+            let (lo, hi) = if intervals { (&s.lo[..], &s.hi[..]) } else { (&[][..], &[][..]) };
+            s.mean.iter().chain(lo).chain(hi).copied()
+        });
+        let (y0, y1) = span(ys, 0.05, 1.0);
+        if panel.log_x {
+            draw_panel(area, panel, (x0..x1).log_scale(), y0..y1)?;
+        } else {
+            draw_panel(area, panel, x0..x1, y0..y1)?;
+        }
+    }
+    let per_row = (w / figure.legend_width()).max(1) as usize;
+    let font = ("sans-serif", 15).into_font().color(&BLACK);
+    for (k, (label, c, dashed)) in figure.legend.iter().enumerate() {
+        let x = 20 + (k % per_row) as i32 * figure.legend_width() as i32;
+        let y = 4 + (k / per_row) as i32 * 24;
+        let style = colour(*c).stroke_width(3);
+        let segment = if *dashed { vec![(x, y + 8), (x + 10, y + 8)] } else { vec![(x, y + 8), (x + 28, y + 8)] };
+        legend.draw(&PathElement::new(segment, style)).map_err(err)?;
+        if *dashed {
+            legend.draw(&PathElement::new(vec![(x + 18, y + 8), (x + 28, y + 8)], style)).map_err(err)?;
+        }
+        legend.draw_text(label, &font, (x + 36, y)).map_err(err)?;
+    }
+    root.present().map_err(err)
+}
+
+fn draw_panel<DB: DrawingBackend, X>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &Panel,
+    x: X,
+    y: std::ops::Range<f64>,
+) -> Drawn
+where
+    X: AsRangedCoord<Value = f64>,
+    X::CoordDescType: ValueFormatter<f64>,
+{
+    let mut chart = ChartBuilder::on(area)
+        .caption(&panel.title, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x, y)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(panel.x_label.as_str())
+        .y_desc(panel.y_label.as_str())
+        .label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", 15))
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .x_label_formatter(&|x| tick(*x, panel.integer_x))
+        .y_label_formatter(&|y| tick(*y, false))
+        .draw()
+        .map_err(err)?;
+    let bands = panel.series.len() <= super::MAX_BANDS;
+    for s in &panel.series {
+        let c = colour(s.colour);
+        let finite = |i: &usize| s.x[*i].is_finite() && s.mean[*i].is_finite();
+        let idx: Vec<usize> = (0..s.x.len()).filter(finite).collect();
+        if bands && !s.points {
+            let ok: Vec<usize> = idx.iter().copied().filter(|&i| s.lo[i].is_finite() && s.hi[i].is_finite()).collect();
+            let upper = ok.iter().map(|&i| (s.x[i], s.hi[i]));
+            let lower = ok.iter().rev().map(|&i| (s.x[i], s.lo[i]));
+            if ok.len() > 1 {
+                chart
+                    .draw_series(std::iter::once(Polygon::new(upper.chain(lower).collect::<Vec<_>>(), c.mix(0.16))))
+                    .map_err(err)?;
+            }
+        }
+        let line = idx.iter().map(|&i| (s.x[i], s.mean[i]));
+        if s.dashed {
+            chart.draw_series(DashedLineSeries::new(line, 8, 6, c.stroke_width(2))).map_err(err)?;
+        } else {
+            chart.draw_series(LineSeries::new(line, c.stroke_width(2))).map_err(err)?;
+        }
+        if s.points {
+            for &i in &idx {
+                if s.lo[i].is_finite() && s.hi[i].is_finite() {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(s.x[i], s.lo[i]), (s.x[i], s.hi[i])],
+                            c.stroke_width(2),
+                        )))
+                        .map_err(err)?;
+                }
+            }
+            let marker = if s.dashed { c.stroke_width(2) } else { c.filled() };
+            chart.draw_series(idx.iter().map(|&i| Circle::new((s.x[i], s.mean[i]), 5, marker))).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// A tick label: whole numbers only on an integer axis, otherwise the shortest of a few digits.
+fn tick(x: f64, integer: bool) -> String {
+    if integer {
+        return if (x - x.round()).abs() < 1e-9 { format!("{}", x.round()) } else { String::new() };
+    }
+    let s = format!("{:.4}", x);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// The figure as an SVG document.
+pub fn svg(figure: &Figure) -> Result<String, String> {
+    let mut text = String::new();
+    draw_figure(SVGBackend::with_string(&mut text, figure.size).into_drawing_area(), figure)?;
+    Ok(text)
+}
+
+/// The figure as a PNG image (8-bit RGB).
+pub fn png(figure: &Figure) -> Result<Vec<u8>, String> {
+    let (w, h) = figure.size;
+    let mut pixels = vec![255u8; w as usize * h as usize * 3];
+    draw_figure(BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area(), figure)?;
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Best);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    let mut writer = encoder.write_header().map_err(err)?;
+    writer.write_image_data(&pixels).map_err(err)?;
+    writer.finish().map_err(err)?;
+    Ok(bytes)
+}

@@ -1,0 +1,85 @@
+//! The end-of-run table: each scenario's final bone density with its 95 % interval and its effect
+//! against the reference scenario with its interval, as printed on stdout and shown at the top of
+//! `index.html`.
+
+use crate::analysis::series::{Groups, metric_index, summary};
+use crate::analysis::{Difference, effects::effect};
+use crate::config::Config;
+use crate::record::RunRecord;
+use std::io::{self, Write};
+
+/// One scenario's line of the table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub scenario: String,
+    pub day: f64,
+    pub density: Difference,
+    /// `None` for the reference itself.
+    pub effect: Option<Difference>,
+}
+
+/// The table's rows, in config order.
+pub fn final_rows(config: &Config, runs: &[RunRecord]) -> Vec<Row> {
+    let groups = Groups::new(config, runs);
+    let m = metric_index("bone_density");
+    let mut rows = Vec::new();
+    for (v, s) in config.scenarios.iter().enumerate() {
+        let Some(i) = groups.nearest(v, None) else { continue };
+        let d = summary(&groups.values(v, i, m), m);
+        let (lo, hi) = if d.n < 2 { (f64::NAN, f64::NAN) } else { (d.ci_lo, d.ci_hi) };
+        let density = Difference { n: d.n, mean: d.mean, ci_lo: lo, ci_hi: hi };
+        let effect = effect(config, &groups, v, i, m).map(|e| e.diff);
+        rows.push(Row { scenario: s.name.clone(), day: groups.days(v)[i], density, effect });
+    }
+    rows
+}
+
+/// `mean [lo, hi]` to `digits` decimals, or `mean (n = 1: no interval)`.
+pub fn with_interval(d: &Difference, digits: usize) -> String {
+    if d.ci_lo.is_finite() && d.ci_hi.is_finite() {
+        format!("{:.digits$} [{:.digits$}, {:.digits$}]", d.mean, d.ci_lo, d.ci_hi)
+    } else if d.n == 1 {
+        format!("{:.digits$} (n = 1: no interval)", d.mean)
+    } else {
+        format!("{:.digits$}", d.mean)
+    }
+}
+
+/// How the effects were computed, in words.
+pub fn pairing(config: &Config) -> &'static str {
+    if config.comparison.common_random_numbers {
+        "paired by replicate (common random numbers)"
+    } else {
+        "independent streams (Welch interval)"
+    }
+}
+
+/// The heading line of the table.
+pub fn heading(config: &Config, rows: &[Row]) -> String {
+    let day = rows.first().map_or(0.0, |r| r.day);
+    format!(
+        "bone density at day {day} (% of day 0): mean and 95 % interval over {} replicate(s); effect vs `{}`, {}",
+        config.replicates,
+        config.comparison.reference,
+        pairing(config)
+    )
+}
+
+/// Writes the table as aligned text.
+pub fn write_final_table(config: &Config, runs: &[RunRecord], out: &mut dyn Write) -> io::Result<()> {
+    let rows = final_rows(config, runs);
+    writeln!(out, "{}", heading(config, &rows))?;
+    let width = rows.iter().map(|r| r.scenario.chars().count()).max().unwrap_or(8).max(8);
+    let cells: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (with_interval(&r.density, 3), r.effect.as_ref().map_or("(reference)".into(), |e| with_interval(e, 3)))
+        })
+        .collect();
+    let middle = cells.iter().map(|c| c.0.chars().count()).max().unwrap_or(12).max(12);
+    writeln!(out, "{:width$}  {:middle$}  effect vs {}", "scenario", "bone density", config.comparison.reference)?;
+    for (r, (density, effect)) in rows.iter().zip(cells) {
+        writeln!(out, "{:width$}  {density:middle$}  {effect}", r.scenario)?;
+    }
+    Ok(())
+}
