@@ -251,7 +251,7 @@ params! {
     rankl: f64 = 1.0, NonNegative;
     /// K_L, RANKL (relative to the untreated adult) at which RANK occupancy, and so osteoclast
     /// formation, is half-saturated: formation × (1 + K_L)·RANKL/(K_L + RANKL).
-    rankl_half_saturation: f64 = 0.25, Positive;
+    rankl_half_saturation: f64 = 0.1, Positive;
     // ---- fates ----
     /// Fates ignore mitochondria (all multipliers exactly 1): the Komarova neutral limit.
     neutral_mitochondria: bool = false, Switch;
@@ -298,13 +298,13 @@ params! {
     initial_mineral_fraction: f64 = 0.858, Probability;
     // ---- interventions: magnitudes at full level (strength 1) ----
     /// Estrogen loss: RANKL signal from osteoblast-lineage and immune cells (× untreated).
-    estrogen_loss_rankl: f64 = 1.5, Positive;
+    estrogen_loss_rankl: f64 = 1.25, Positive;
     /// Estrogen loss: osteoclast apoptosis factor E, from lost ERα–FasL signalling (× untreated).
-    estrogen_loss_apoptosis: f64 = 0.9, NonNegative;
+    estrogen_loss_apoptosis: f64 = 0.97, NonNegative;
     /// Estrogen loss: osteoblast work factor (× untreated).
-    estrogen_loss_osteoblast_work: f64 = 0.99, NonNegative;
+    estrogen_loss_osteoblast_work: f64 = 0.997, NonNegative;
     /// Estrogen loss: thiol antioxidant capacity left (GSH, thioredoxin; × untreated).
-    estrogen_loss_thiol_capacity: f64 = 0.7, Positive;
+    estrogen_loss_thiol_capacity: f64 = 0.9, Positive;
     /// Denosumab: fraction of the RANKL signal neutralised.
     denosumab_rankl_block: f64 = 0.95, Probability;
     /// Osteomorphs accrued per day while RANKL is blocked (load units per day at full block).
@@ -322,7 +322,7 @@ params! {
     /// Teriparatide: activation factor (× untreated).
     teriparatide_activation: f64 = 1.2, NonNegative;
     /// Antioxidant (NAC, MitoTEMPO): antioxidant capacity added.
-    antioxidant_dose: f64 = 1.0, NonNegative;
+    antioxidant_dose: f64 = 0.6, NonNegative;
     /// Parkin overexpression: k_parkin factor.
     parkin_overexpression_fold: f64 = 3.0, NonNegative;
     /// Mitophagy inducer (urolithin A): factor on k_parkin and k_receptor.
