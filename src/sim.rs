@@ -1,7 +1,8 @@
 //! Builds one run's World and schedules and steps them: the only file that wires processes.
 //!
-//! A cell step of `dt_days` runs the mitochondrial schedule `n` times (sub-steps of
-//! `dt_days / n`, see `processes/mitochondria`), then the cell schedule in five ordered phases:
+//! A cell step of `dt_days` runs the mitochondrial schedule once (its one system takes every cell
+//! through the step's `n` sub-steps of `dt_days / n`, see `processes/mitochondria`), then the
+//! cell schedule in five ordered phases:
 //!
 //! | phase | systems, in order |
 //! |---|---|
@@ -18,7 +19,7 @@ use crate::config::{Params, Scenario};
 use crate::model::{Bone, Clock, Counters, MitophagyCount, Site, SiteCensus, SteadyState, Streams};
 use crate::observe::{Observer, Reference};
 use crate::processes::interventions::{Interventions, apply_interventions, untreated};
-use crate::processes::mitochondria::*;
+use crate::processes::mitochondria::step_mitochondria;
 use crate::processes::{
     activation, apoptosis, census, completion, formation, mineralization, osteoblasts, recruitment, resorption,
 };
@@ -49,21 +50,10 @@ fn strict(label: impl ScheduleLabel) -> Schedule {
     s
 }
 
-/// One mitochondrial sub-step.
+/// The mitochondrial sub-steps of one cell step, for every cell; advances `Clock::mito_step`.
 pub fn mitochondrial_schedule() -> Schedule {
     let mut s = strict(MitochondrialStep);
-    s.add_systems(
-        (
-            damage_mitochondria,
-            fuse_mitochondria,
-            tag_depolarised_mitochondria,
-            clear_tagged_mitochondria,
-            clear_by_receptors,
-            renew_mitochondria,
-            read_mitochondria,
-        )
-            .chain(),
-    );
+    s.add_systems(step_mitochondria);
     s
 }
 
@@ -110,7 +100,6 @@ pub struct Simulation {
     world: World,
     mitochondria: Schedule,
     cells: Schedule,
-    substeps: u32,
     spinup_steps: u64,
 }
 
@@ -136,16 +125,12 @@ impl Simulation {
                 world.insert_resource(counters);
             }
         }
-        let (substeps, _) = p.mito_substeps();
-        Simulation { world, mitochondria: mitochondrial_schedule(), cells: cell_schedule(), substeps, spinup_steps }
+        Simulation { world, mitochondria: mitochondrial_schedule(), cells: cell_schedule(), spinup_steps }
     }
 
     /// Advance one cell step.
     pub fn step(&mut self) {
-        for _ in 0..self.substeps {
-            self.mitochondria.run(&mut self.world);
-            self.world.resource_mut::<Clock>().mito_step += 1;
-        }
+        self.mitochondria.run(&mut self.world);
         self.cells.run(&mut self.world);
         let dt = self.world.resource::<Params>().dt_days;
         let mut clock = self.world.resource_mut::<Clock>();

@@ -228,6 +228,9 @@ params! {
     antioxidant: f64 = 0.0, NonNegative;
     /// RANKL signal relative to the untreated adult (scales activation, formation and Nox ROS).
     rankl: f64 = 1.0, NonNegative;
+    /// Cells with N0 at or above this many mitochondria hold them as counts per health level
+    /// (exact; faster for large cells, docs/performance.md), below it one byte per unit.
+    count_mitochondria_from: u32 = 1000, Count;
     // ---- fates ----
     /// Fates ignore mitochondria (all multipliers exactly 1): the Komarova neutral limit.
     neutral_mitochondria: bool = false, Switch;

@@ -26,11 +26,11 @@
 use crate::config::Params;
 use crate::model::streams::{Stream, chance, threshold};
 use crate::model::{
-    AtSite, Bmu, CellId, Clock, Counters, Environment, MitoReadout, Mitochondria, Osteoclast, Precursor, Process, Site,
-    SiteCensus, SteadyState, Streams,
+    AtSite, Bmu, CellId, Clock, Counters, Environment, MitoReadout, Osteoclast, Precursor, Process, Site, SiteCensus,
+    SteadyState, Streams,
 };
 use crate::processes::MAX_BIRTHS_PER_STEP;
-use crate::processes::mitochondria::readout;
+use crate::processes::mitochondria::{self, readout};
 use bevy_ecs::prelude::{Bundle, Commands, Entity, Query, Res, ResMut};
 use rand::RngExt;
 use rand_distr::Poisson;
@@ -61,11 +61,10 @@ pub fn new_cell(
     counters.next_cell_id += 1;
     let mut rng: Stream = streams.stream(Process::Inheritance, id, 0);
     let mito = match steady.reservoir.len() {
-        0 => Mitochondria::uniform(params.mitochondria_per_cell as usize, params.health_levels as u8),
+        0 => mitochondria::fresh(params),
         n => steady.reservoir[rng.random_range(0..n)].clone(),
     };
-    let (atp, depolarised, ros) = readout::read(&mito.units, params, env);
-    (CellId(id), AtSite(site), mito, MitoReadout { atp, depolarised, ros })
+    (CellId(id), AtSite(site), readout::read(&mito, params, env), mito)
 }
 
 /// Active BMUs with osteoclasts recruit precursors at the kernel's formation rate.
