@@ -29,6 +29,9 @@ pub mod readout;
 pub mod receptor_mitophagy;
 pub mod words;
 
+#[cfg(test)]
+mod equivalence;
+
 use crate::config::Params;
 use crate::model::draws::{Binomial, ByteOdds};
 use crate::model::streams::{Hits, hazard_to_probability};
