@@ -3,6 +3,7 @@
 
 use bmu_sim::config::{Config, Overrides, Params};
 use bmu_sim::output::{Staging, bundle, summarize};
+use bmu_sim::stress::{self, Representation, StressOptions};
 use bmu_sim::{Error, calibration, ensemble, meanfield};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -26,6 +27,11 @@ usage:
       CONFIG's first scenario (default: the embedded baseline) from an ensemble run.
   bmu-sim params
       The parameter table: keys, defaults, accepted values, meaning.
+  bmu-sim stress [STRESS.toml] [--osteoclasts N] [--mitochondria M] [--days D] [--threads T]
+                 [--representation individual|counts] [--json]
+      Step N osteoclasts of M mitochondria through the model's mitochondrial rules for D days
+      (defaults 10000, 1000, 5, all cores, individual) and report mitochondrion-updates/s,
+      osteoclast-steps/s and memory; --json adds the report as a JSON line at the end.
 ";
 
 /// A parsed command line.
@@ -35,6 +41,7 @@ enum Command {
     Meanfield { days: f64, dt: f64, every: f64, out: Option<PathBuf> },
     Calibrate { config: Option<PathBuf>, overrides: Overrides, threads: usize },
     Params,
+    Stress { options: StressOptions, json: bool },
     Help,
     Version,
 }
@@ -57,7 +64,8 @@ fn parse(args: &[String]) -> Result<Command, Error> {
     let mut positional: Vec<&String> = Vec::new();
     let mut overrides = Overrides::default();
     let (mut out, mut threads, mut force, mut quiet) = (None, None, false, false);
-    let (mut days, mut dt, mut every) = (200.0, 0.001, 0.1);
+    let (mut days, mut dt, mut every) = (None, 0.001, 0.1);
+    let (mut osteoclasts, mut mitochondria, mut representation, mut json) = (None, None, None, false);
     let mut it = args[1..].iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -68,7 +76,14 @@ fn parse(args: &[String]) -> Result<Command, Error> {
             "--set" => overrides.push(it.next().ok_or_else(|| usage("--set needs KEY=VALUE"))?),
             "--force" => force = true,
             "--quiet" => quiet = true,
-            "--days" => days = positive("--days", number("--days", it.next())?)?,
+            "--days" => days = Some(positive("--days", number("--days", it.next())?)?),
+            "--osteoclasts" => osteoclasts = Some(number("--osteoclasts", it.next())?),
+            "--mitochondria" => mitochondria = Some(number("--mitochondria", it.next())?),
+            "--representation" => {
+                let r = it.next().and_then(|r| Representation::parse(r));
+                representation = Some(r.ok_or_else(|| usage("--representation needs `individual` or `counts`"))?);
+            }
+            "--json" => json = true,
             "--dt" => dt = positive("--dt", number("--dt", it.next())?)?,
             "--every" => every = positive("--every", number("--every", it.next())?)?,
             "-h" | "--help" => return Ok(Command::Help),
@@ -76,6 +91,7 @@ fn parse(args: &[String]) -> Result<Command, Error> {
             _ => positional.push(a),
         }
     }
+    let given_threads = threads;
     let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let one_config = |required: bool| -> Result<Option<PathBuf>, Error> {
         match positional.as_slice() {
@@ -88,7 +104,17 @@ fn parse(args: &[String]) -> Result<Command, Error> {
     Ok(match cmd.as_str() {
         "run" => Command::Run { config: one_config(false)?, out, overrides, threads, force, quiet },
         "validate" => Command::Validate { config: one_config(true)?.unwrap_or_default(), overrides },
-        "meanfield" => Command::Meanfield { days: days.min(1e6), dt, every: every.max(dt), out },
+        "meanfield" => Command::Meanfield { days: days.unwrap_or(200.0).min(1e6), dt, every: every.max(dt), out },
+        "stress" => {
+            let mut o = match one_config(false)? {
+                Some(path) => StressOptions::load(&path)?,
+                None => StressOptions::default(),
+            };
+            o.osteoclasts = osteoclasts.unwrap_or(o.osteoclasts);
+            o.mitochondria = mitochondria.unwrap_or(o.mitochondria);
+            (o.days, o.threads, o.representation) = (days.unwrap_or(o.days), given_threads.unwrap_or(o.threads), representation.unwrap_or(o.representation));
+            Command::Stress { options: o, json }
+        }
         "calibrate" => Command::Calibrate { config: one_config(false)?, overrides, threads },
         "params" => Command::Params,
         "help" | "-h" | "--help" => Command::Help,
@@ -109,6 +135,13 @@ pub fn main(args: &[String]) -> Result<(), Error> {
         Command::Help => print!("{USAGE}"),
         Command::Version => println!("bmu-sim {}", env!("CARGO_PKG_VERSION")),
         Command::Params => print!("{}", Params::markdown_table()),
+        Command::Stress { options, json } => {
+            let report = stress::run(&options)?;
+            print!("{}", report.text());
+            if json {
+                println!("{}", report.json());
+            }
+        }
         Command::Validate { config, overrides } => describe(&load(Some(&config), &overrides)?),
         Command::Calibrate { config, overrides, threads } => calibrate(&load(config.as_deref(), &overrides)?, threads)?,
         Command::Meanfield { days, dt, every, out } => meanfield_csv(days, dt, every, out)?,

@@ -35,11 +35,41 @@ impl ByteOdds {
         (rng.next_u64() >> 8) < self.low
     }
 
+    /// Eight trials on the eight bytes of `r`: bit 0 of byte j is set where trial j succeeded
+    /// on its first byte, bit 7 of byte j where it tied (and needs [`Self::on_tie`]).
+    #[inline]
+    pub fn eight(&self, r: u64) -> (u64, u64) {
+        (bytes_below(r, self.top), bytes_equal(r, self.top))
+    }
+
     /// One full trial.
     pub fn trial(&self, rng: &mut Stream) -> bool {
         let b = (rng.next_u64() >> 56) as u8;
         b < self.top || (b == self.top && self.on_tie(rng))
     }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const EVEN: u64 = 0x00FF_00FF_00FF_00FF;
+
+/// Bit 0 of each byte of `r` that is below `t` (unsigned): each byte is compared in a 16-bit
+/// lane as (byte + 256) − t, which keeps bit 8 exactly when byte ≥ t.
+#[inline]
+fn bytes_below(r: u64, t: u8) -> u64 {
+    const NINTH: u64 = 0x0100_0100_0100_0100;
+    let t = 0x0001_0001_0001_0001 * u64::from(t);
+    let even = !(((r & EVEN) | NINTH) - t) & NINTH;
+    let odd = !((((r >> 8) & EVEN) | NINTH) - t) & NINTH;
+    (even >> 8) | odd
+}
+
+/// Bit 7 of each byte of `r` equal to `t`.
+#[inline]
+fn bytes_equal(r: u64, t: u8) -> u64 {
+    let x = r ^ (ONES * u64::from(t));
+    !(((x & LOW7) + LOW7) | x) & HIGH
 }
 
 /// Uniform integers below a bound, four per 64-bit draw while the bound fits 16 bits (Lemire's
@@ -167,12 +197,16 @@ pub struct Binomial {
     ln_p: f64,
     ln_q: f64,
     odds: f64,
+    bytes: ByteOdds,
 }
+
+/// Up to this many trials, a binomial is the sum of byte trials (cheaper than inversion).
+const FEW_TRIALS: u32 = 32;
 
 impl Binomial {
     pub fn new(p: f64) -> Binomial {
         let p = p.clamp(0.0, 1.0);
-        Binomial { p, ln_p: p.ln(), ln_q: (-p).ln_1p(), odds: p / (1.0 - p) }
+        Binomial { p, ln_p: p.ln(), ln_q: (-p).ln_1p(), odds: p / (1.0 - p), bytes: ByteOdds::new(p) }
     }
 
     /// Successes among `n` trials.
@@ -182,6 +216,9 @@ impl Binomial {
         }
         if self.p == 1.0 {
             return n;
+        }
+        if n <= FEW_TRIALS {
+            return self.count_trials(rng, n);
         }
         let n64 = u64::from(n);
         let mode = (((n64 + 1) as f64 * self.p) as u64).min(n64);
@@ -195,6 +232,25 @@ impl Binomial {
     }
 }
 
+impl Binomial {
+    /// `n` byte trials, eight to a draw, counted.
+    fn count_trials(&self, rng: &mut Stream, n: u32) -> u32 {
+        let (mut successes, mut left) = (0, n);
+        while left > 0 {
+            let take = left.min(8);
+            let real = u64::MAX >> (64 - 8 * take);
+            let (hits, ties) = self.bytes.eight(rng.next_u64());
+            // Byte sums by multiplication: at most 8 per word, so no byte overflows.
+            successes += ((hits & real).wrapping_mul(ONES) >> 56) as u32;
+            for _ in 0..(((ties & real) >> 7).wrapping_mul(ONES) >> 56) {
+                successes += u32::from(self.bytes.on_tie(rng));
+            }
+            left -= take;
+        }
+        successes
+    }
+}
+
 /// Successes in `draws` draws without replacement from `total` items of which `successes` are
 /// successes.
 pub fn hypergeometric(rng: &mut Stream, total: u64, successes: u64, draws: u64) -> u64 {
@@ -202,6 +258,17 @@ pub fn hypergeometric(rng: &mut Stream, total: u64, successes: u64, draws: u64) 
     let (lo, hi) = (draws.saturating_sub(failures), draws.min(successes));
     if lo == hi {
         return lo;
+    }
+    // Few draws (or few successes: the law is symmetric in the two): draw them one by one.
+    let few = draws.min(successes);
+    if few <= 16 && total <= 1 << 16 {
+        let (mut left, mut marked, mut found) = (total as u32, draws.max(successes) as u32, 0);
+        let mut bounded = Bounded::new(rng);
+        for _ in 0..few {
+            let hit = bounded.below_short(left) < marked;
+            (left, marked, found) = (left - 1, marked - u32::from(hit), found + u64::from(hit));
+        }
+        return found;
     }
     let mode = (((draws + 1) as f64 * (successes + 1) as f64 / (total + 2) as f64) as u64).clamp(lo, hi);
     let ln_c = |n: u64, k: u64| ln_factorial(n) - ln_factorial(k) - ln_factorial(n - k);
@@ -332,6 +399,20 @@ mod tests {
     }
 
     #[test]
+    fn eight_trials_match_byte_comparisons() {
+        for base in (0..=255u16).step_by(8) {
+            let w = u64::from_le_bytes(std::array::from_fn(|j| (base + j as u16) as u8));
+            for t in [0u8, 1, 37, 128, 200, 255] {
+                let (below, equal) = (bytes_below(w, t).to_le_bytes(), bytes_equal(w, t).to_le_bytes());
+                for (j, &u) in w.to_le_bytes().iter().enumerate() {
+                    assert_eq!(below[j], u8::from(u < t), "{u} < {t}");
+                    assert_eq!(equal[j], if u == t { 0x80 } else { 0 }, "{u} == {t}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn bounded_draws_are_uniform() {
         let mut r = rng(2);
         let mut b = Bounded::new(&mut r);
@@ -356,7 +437,7 @@ mod tests {
     #[test]
     fn binomial_matches_its_pmf() {
         let mut r = rng(3);
-        for (n, p) in [(10u32, 0.14), (100, 0.993), (3000, 0.14), (50, 0.004), (1_000_000, 0.3)] {
+        for (n, p) in [(10u32, 0.14), (32, 0.993), (100, 0.993), (3000, 0.14), (50, 0.004), (1_000_000, 0.3)] {
             let b = Binomial::new(p);
             let draws = 40_000;
             // Bin by distance from the mean in units of σ/2, out to ±4σ.
@@ -385,7 +466,7 @@ mod tests {
     #[test]
     fn hypergeometric_matches_its_pmf() {
         let mut r = rng(4);
-        for (total, k, n) in [(20u64, 7u64, 5u64), (100, 30, 60), (10_000, 2500, 3000), (50, 50, 10)] {
+        for (total, k, n) in [(20u64, 7u64, 5u64), (1000, 12, 400), (100, 30, 60), (10_000, 2500, 3000), (50, 50, 10)] {
             let (lo, hi) = (n.saturating_sub(total - k), n.min(k));
             let pmf = |x: u64| (ln_choose(k, x) + ln_choose(total - k, n - x) - ln_choose(total, n)).exp();
             let draws = 40_000;

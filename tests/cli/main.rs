@@ -9,3 +9,5 @@ mod errors;
 mod outputs;
 mod kernel;
 mod baseline;
+mod representations;
+mod stress;

@@ -47,8 +47,8 @@ pub fn damage_units(units: &mut [u8], odds: ByteOdds, rng: &mut Stream) {
     words::update(units, |mut w, _, _| {
         let r = rng.next_u64();
         let above_zero = words::health_above(w, 0) >> 7;
-        w -= words::bytes_below(r, odds.top) & above_zero;
-        let mut ties = words::bytes_equal(r, odds.top);
+        let (hits, mut ties) = odds.eight(r);
+        w -= hits & above_zero;
         while ties != 0 {
             let bit = ties.trailing_zeros() - 7;
             ties &= ties - 1;

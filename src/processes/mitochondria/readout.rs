@@ -70,9 +70,9 @@ impl Readout {
                 n = units.len() as u64;
             }
             Mitochondria::Counts(bins) => {
-                let levels = self.top as usize + 1;
-                for (i, &c) in bins.iter().enumerate() {
-                    let (h, c) = ((i % levels) as u64, u64::from(c));
+                let (untagged, tagged) = bins.split_at(self.top as usize + 1);
+                for (h, (&a, &b)) in untagged.iter().zip(tagged).enumerate() {
+                    let (h, c) = (h as u64, u64::from(a) + u64::from(b));
                     if h > u64::from(self.depolarised) {
                         polarised_health += h * c;
                     } else {

@@ -64,10 +64,12 @@ pub fn clear_units(units: &mut Vec<u8>, rule: &Receptors, rng: &mut Stream, cand
 /// The same rule on counted units (`bins` as in [`Counts`](crate::model::Mitochondria::Counts), top level `top`).
 pub fn clear_counts(bins: &mut [u32], top: usize, rule: &Receptors, rng: &mut Stream) -> u64 {
     let mut removed = 0;
-    for (i, bin) in bins.iter_mut().enumerate() {
-        let k = rule.binomials[i % (top + 1)].draw(rng, *bin);
-        *bin -= k;
-        removed += u64::from(k);
+    for half in bins.chunks_mut(top + 1) {
+        for (bin, binomial) in half.iter_mut().zip(&rule.binomials) {
+            let k = binomial.draw(rng, *bin);
+            *bin -= k;
+            removed += u64::from(k);
+        }
     }
     removed
 }

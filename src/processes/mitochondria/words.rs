@@ -136,24 +136,6 @@ pub fn health_above(w: u64, level: u8) -> u64 {
     ((w & LOW7) + ONES * u64::from(0x7F - level.min(0x7F))) & HIGH
 }
 
-/// Bit 0 of each byte of `r` that is below `t` (unsigned): each byte is compared in a 16-bit
-/// lane as (byte + 256) − t, which keeps bit 8 exactly when byte ≥ t.
-#[inline]
-pub fn bytes_below(r: u64, t: u8) -> u64 {
-    const NINTH: u64 = 0x0100_0100_0100_0100;
-    let t = 0x0001_0001_0001_0001 * u64::from(t);
-    let even = !(((r & EVEN) | NINTH) - t) & NINTH;
-    let odd = !((((r >> 8) & EVEN) | NINTH) - t) & NINTH;
-    (even >> 8) | odd
-}
-
-/// Bit 7 of each byte of `r` equal to `t`.
-#[inline]
-pub fn bytes_equal(r: u64, t: u8) -> u64 {
-    let x = r ^ (ONES * u64::from(t));
-    !(((x & LOW7) + LOW7) | x) & HIGH
-}
-
 /// Pairwise byte sums in four 16-bit lanes.
 #[inline]
 pub fn lane_sums(w: u64) -> u64 {
@@ -184,13 +166,6 @@ mod tests {
                 for (j, &u) in bytes(w).iter().enumerate() {
                     assert_eq!(above[j] == 0x80, (u & 0x7F) > level, "{u} > {level}");
                     assert!(above[j] == 0 || above[j] == 0x80);
-                }
-            }
-            for t in [0u8, 1, 37, 128, 200, 255] {
-                let (below, equal) = (bytes(bytes_below(w, t)), bytes(bytes_equal(w, t)));
-                for (j, &u) in bytes(w).iter().enumerate() {
-                    assert_eq!(below[j], u8::from(u < t), "{u} < {t}");
-                    assert_eq!(equal[j], if u == t { 0x80 } else { 0 }, "{u} == {t}");
                 }
             }
         }
