@@ -108,17 +108,18 @@ impl<'a> Bounded<'a> {
     pub fn below_short(&mut self, n: u32) -> u32 {
         debug_assert!((1..=1 << 16).contains(&n));
         let m = self.chunk() * n;
-        if m & 0xFFFF < n { self.reject_biased(m, n) } else { m >> 16 }
+        (if m & 0xFFFF < n { self.reject_biased(m, n) } else { m }) >> 16
     }
 
-    /// Lemire's rejection step: only low parts below 2¹⁶ mod n are biased.
+    /// Lemire's rejection step for a product `m` = chunk · n: only low parts below 2¹⁶ mod n
+    /// are biased; returns an unbiased product.
     #[cold]
-    fn reject_biased(&mut self, mut m: u32, n: u32) -> u32 {
+    pub fn reject_biased(&mut self, mut m: u32, n: u32) -> u32 {
         let reject = (1 << 16) % n;
         while m & 0xFFFF < reject {
             m = self.chunk() * n;
         }
-        m >> 16
+        m
     }
 }
 

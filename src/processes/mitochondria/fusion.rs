@@ -33,6 +33,7 @@
 use crate::model::draws::{Binomial, Bounded, hypergeometric, pairs_within};
 use super::words;
 use crate::model::streams::{Hits, Stream};
+use rand::Rng;
 
 /// The units of a pair at health `a` and `b` leave at these healths.
 #[inline]
@@ -64,7 +65,7 @@ pub fn fuse_units(units: &mut Vec<u8>, floor: u8, log_stay_out: f64, rng: &mut S
         m -= 1;
     }
     if m <= 1 << 16 {
-        pair_up(&mut pairing[..m], |n| bounded.below_short(n));
+        pair_up_short(&mut pairing[..m], rng);
     } else {
         pair_up(&mut pairing[..m], |n| bounded.below(n));
     }
@@ -83,6 +84,31 @@ fn pair_up(units: &mut [u8], mut below: impl FnMut(u32) -> u32) {
         units[j] = units[k + 1];
         (units[k], units[k + 1]) = share(units[k], partner);
         k += 2;
+    }
+}
+
+/// As [`pair_up`] for at most 2¹⁶ units: four partner draws from each 64-bit draw, the
+/// generator's state kept in registers.
+fn pair_up_short(units: &mut [u8], rng: &mut Stream) {
+    let m = units.len();
+    let mut k = 0;
+    while k + 1 < m {
+        let bits = rng.next_u64();
+        for q in 0..4 {
+            if k + 1 >= m {
+                break;
+            }
+            let n = (m - k - 1) as u32;
+            let mut x = ((bits >> (16 * q)) & 0xFFFF) as u32 * n;
+            if x & 0xFFFF < n {
+                x = Bounded::new(rng).reject_biased(x, n);
+            }
+            let j = (k + 1 + (x >> 16) as usize).min(m - 1);
+            let partner = units[j];
+            units[j] = units[k + 1];
+            (units[k], units[k + 1]) = share(units[k], partner);
+            k += 2;
+        }
     }
 }
 
