@@ -133,8 +133,7 @@ fn fixed_cost(c: &mut Criterion) {
     let scenario = Scenario { name: "bench".into(), description: String::new(), params: params.clone(), interventions: vec![] };
     let steady = steady_state::untreated(&Params { mitochondria_per_cell: 10, ..params });
     let mut sim = Simulation::new(&scenario, &steady, Streams::new(1, 0), 0.0);
-    let one = pool(1);
-    c.bench_function("fixed_cost/step", |b| b.iter(|| one.install(|| sim.step())));
+    c.bench_function("fixed_cost/step", |b| b.iter(|| sim.step()));
 }
 
 fn tissue(c: &mut Criterion) {

@@ -2,6 +2,7 @@
 //! the rules that change it live in `processes/`.
 
 pub mod cells;
+pub mod counts;
 pub mod draws;
 pub mod streams;
 pub mod tissue;

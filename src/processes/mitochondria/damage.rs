@@ -17,7 +17,8 @@
 //! binomial per (level, tag), taken from the lowest level up so no unit falls twice.
 
 use crate::config::Params;
-use crate::model::draws::{Binomial, ByteOdds};
+use crate::model::counts::Binomial;
+use crate::model::draws::ByteOdds;
 use crate::model::streams::{Stream, hazard_to_probability};
 use super::words;
 use rand::Rng;

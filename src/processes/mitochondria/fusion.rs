@@ -30,7 +30,8 @@
 //!   uniform random matching of what remains, so level by level this draws exactly the pair
 //!   types of a uniform random matching, in O(levels²) draws whatever the number of units.
 
-use crate::model::draws::{Binomial, Bounded, hypergeometric, pairs_within};
+use crate::model::counts::{Binomial, hypergeometric, pairs_within};
+use crate::model::draws::Bounded;
 use super::words;
 use crate::model::streams::{Hits, Stream};
 use rand::Rng;

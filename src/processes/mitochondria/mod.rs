@@ -33,7 +33,8 @@ mod words;
 mod equivalence;
 
 use crate::config::Params;
-use crate::model::draws::{Binomial, ByteOdds};
+use crate::model::counts::Binomial;
+use crate::model::draws::ByteOdds;
 use crate::model::streams::{Hits, hazard_to_probability};
 use crate::model::{CellId, Clock, Environment, MitoReadout, Mitochondria, MitophagyCount, Process, Streams};
 use bevy_ecs::prelude::{Query, Res, ResMut};

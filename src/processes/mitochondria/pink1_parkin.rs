@@ -19,7 +19,8 @@
 //! one binomial per tagged level.
 
 use crate::config::Params;
-use crate::model::draws::{Binomial, ByteOdds};
+use crate::model::counts::Binomial;
+use crate::model::draws::ByteOdds;
 use crate::model::streams::{Stream, hazard_to_probability};
 use crate::model::Environment;
 use super::words;

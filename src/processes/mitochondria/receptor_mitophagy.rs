@@ -19,7 +19,7 @@
 //! one per unit. Counted units: one binomial per (level, tag).
 
 use crate::config::Params;
-use crate::model::draws::Binomial;
+use crate::model::counts::Binomial;
 use crate::model::streams::{Hits, Stream, hazard_to_probability, threshold};
 use crate::model::{Environment, Mitochondria};
 use rand::Rng;
