@@ -175,7 +175,7 @@ pub fn hypergeometric(rng: &mut Stream, total: u64, successes: u64, draws: u64) 
 /// partners; match the rest of the outside; divide by all matchings). Given m, the r outside
 /// partners are a uniformly random r-subset of the outside items.
 pub fn pairs_within(rng: &mut Stream, c: u64, outside: u64) -> u64 {
-    debug_assert!((c + outside) % 2 == 0);
+    debug_assert!((c + outside).is_multiple_of(2));
     let lo = c.saturating_sub(outside).div_ceil(2);
     let hi = c / 2;
     if lo == hi {

@@ -177,7 +177,7 @@ pub(crate) mod tests {
             assert!((hits - n as f64 * p).abs() <= 5.0 * sd + 1e-9, "p {p}: {hits}");
         }
         // A threshold whose top byte is 3 ties often: the low bits must decide.
-        let p = (3.5 / 256.0) as f64;
+        let p = 3.5 / 256.0;
         let odds = ByteOdds::new(p);
         assert_eq!(odds.top, 3);
         let n = 400_000;
