@@ -1,81 +1,136 @@
-//! Speed of the mitochondrial kernel and of the whole model. Run: `cargo bench --bench simulation`.
+//! Speed of the mitochondrial kernel and of the whole model. Run: `cargo bench --bench simulation`
+//! (figures and how to read them: docs/performance.md). Throughputs are mitochondrion-updates
+//! (units × sub-steps).
 //!
-//! - `mitochondria/substep`: one full mitochondrial sub-step (damage, fusion, PINK1/Parkin,
-//!   receptors, biogenesis, readout) of 1000 cells × 100 units through the bevy_ecs schedule;
-//!   throughput in mitochondrion-updates.
-//! - `damage/ecs` vs `damage/plain_vec`: the damage rule alone, as the ECS system and as a plain
-//!   loop over `Vec<Vec<u8>>` with the same streams and arithmetic: the ECS overhead ratio.
+//! - `kernel/{ecs,plain_loop}`: one cell step (three hourly sub-steps, all six rules) of 1000
+//!   steady-state cells × ~108 units on one thread: through the bevy_ecs system, and as a plain
+//!   loop over a `Vec` of cells calling the same per-cell function with the same streams.
+//! - `cell_step/{units,counts}/N`: the same system at N mitochondria per cell (cells × N ≈ 10⁶
+//!   units), in each representation, on one thread: where the count representation overtakes.
+//! - `threads/{1,2}`: the system on 10⁴ cells × 1000 units, on one and two threads.
+//! - `ensemble/{1,2}`: eight replicates of a 100-site tissue for 60 days, on one and two threads.
+//! - `fixed_cost/step`: one whole cell step of a one-site tissue with no cells: the per-step
+//!   schedule overhead.
 //! - `tissue/year`: one simulated year of a 200-site tissue at baseline parameters.
 
-use bmu_sim::config::{BoneLaw, Hypothesis, Params, Scenario};
-use bmu_sim::model::streams::{Hits, hazard_to_probability};
-use bmu_sim::model::{CellId, Clock, MitoReadout, Mitochondria, Process, Streams};
-use bmu_sim::processes::mitochondria::damage_mitochondria;
-use bmu_sim::sim::{Setup, Simulation, mitochondrial_schedule, world_with_rules};
-use bmu_sim::steady_state;
 use bevy_ecs::prelude::*;
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use bmu_sim::config::{BoneLaw, Config, Hypothesis, Params, Scenario};
+use bmu_sim::model::{CellId, MitoReadout, Mitochondria, Streams};
+use bmu_sim::processes::interventions::untreated;
+use bmu_sim::processes::mitochondria::{Rules, Scratch, fresh, readout, step_cell};
+use bmu_sim::sim::{Setup, Simulation, mitochondrial_schedule, world_with_rules};
+use bmu_sim::{ensemble, steady_state};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
-const CELLS: usize = 1000;
-
-fn cell_world(params: &Params) -> World {
-    let steady = steady_state::untreated(params);
-    let mut world = world_with_rules(params, &steady, Streams::new(1, 0));
-    for (i, mito) in steady.reservoir.iter().cycle().take(CELLS).enumerate() {
-        world.spawn((CellId(i as u64), mito.clone(), MitoReadout { atp: steady.atp, depolarised: steady.depolarised, ros: steady.ros }));
-    }
-    world
+/// Hourly sub-steps, three per cell step, as in the baseline.
+fn hourly(mitochondria_per_cell: u32, count_from: u32) -> Params {
+    Params { dt_days: 0.125, mitochondria_per_cell, count_mitochondria_from: count_from, ..Params::default() }
 }
 
-fn mitochondria(c: &mut Criterion) {
-    let params = Params::default();
-    let mut world = cell_world(&params);
-    let units: usize = world.query::<&Mitochondria>().iter(&world).map(|m| m.units.len()).sum();
-    let mut schedule = mitochondrial_schedule();
-    let mut g = c.benchmark_group("mitochondria");
-    g.throughput(Throughput::Elements(units as u64));
-    g.bench_function("substep", |b| {
-        b.iter(|| {
-            schedule.run(&mut world);
-            world.resource_mut::<Clock>().mito_step += 1;
-        })
-    });
-    g.finish();
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool")
+}
 
-    let mut g = c.benchmark_group("damage");
-    g.throughput(Throughput::Elements(units as u64));
-    let mut world = cell_world(&params);
-    let mut damage = Schedule::default();
-    damage.add_systems(damage_mitochondria);
-    g.bench_function("ecs", |b| {
-        b.iter(|| {
-            damage.run(&mut world);
-            world.resource_mut::<Clock>().mito_step += 1;
-        })
-    });
-    let mut cells: Vec<(u64, Vec<u8>, f64)> = world
-        .query::<(&CellId, &Mitochondria, &MitoReadout)>()
-        .iter(&world)
-        .map(|(id, m, r)| (id.0, m.units.clone(), r.ros))
-        .collect();
+/// `cells` cells: copies of the steady-state reservoir, or fresh cells when `steady` is false.
+fn cell_world(params: &Params, cells: usize, steady: bool) -> (World, u64) {
+    let small = Params { mitochondria_per_cell: 10, ..params.clone() };
+    let st = steady_state::untreated(if steady { params } else { &small });
+    let mut world = world_with_rules(params, &st, Streams::new(1, 0));
+    let env = untreated(params);
+    let mut units = 0;
+    for i in 0..cells {
+        let m = if steady { st.reservoir[i % st.reservoir.len()].clone() } else { fresh(params) };
+        units += m.len() as u64;
+        world.spawn((CellId(i as u64), readout::read(&m, params, &env), m));
+    }
+    (world, units * u64::from(params.mito_substeps().0))
+}
+
+fn kernel(c: &mut Criterion) {
+    let params = hourly(100, u32::MAX);
+    let (mut world, updates) = cell_world(&params, 1000, true);
+    let mut g = c.benchmark_group("kernel");
+    g.throughput(Throughput::Elements(updates));
+    let one = pool(1);
+    let mut schedule = mitochondrial_schedule();
+    g.bench_function("ecs", |b| b.iter(|| one.install(|| schedule.run(&mut world))));
     let streams = Streams::new(1, 0);
-    let (_, dt) = params.mito_substeps();
-    let mut step = 0u64;
-    g.bench_function("plain_vec", |b| {
+    let rules = Rules::new(&params, &untreated(&params));
+    let mut cells: Vec<(u64, Mitochondria, MitoReadout)> =
+        world.query::<(&CellId, &Mitochondria, &MitoReadout)>().iter(&world).map(|(id, m, r)| (id.0, m.clone(), *r)).collect();
+    let mut scratch = Scratch::default();
+    let mut step = 0;
+    g.bench_function("plain_loop", |b| {
         b.iter(|| {
-            for (id, units, ros) in cells.iter_mut() {
-                let rate = params.damage_per_day * (1.0 + params.damage_ros_gain * *ros);
-                let mut rng = streams.stream(Process::Damage, *id, step);
-                for i in Hits::new(&mut rng, units.len(), hazard_to_probability(rate, dt)) {
-                    units[i] -= u8::from(Mitochondria::health(units[i]) > 0);
-                }
+            let mut removed = 0;
+            for (id, m, r) in cells.iter_mut() {
+                removed += step_cell(&rules, &streams, *id, step, (m, r), &mut scratch);
             }
-            step += 1;
-            black_box(&cells);
+            step += u64::from(rules.substeps);
+            black_box(removed)
         })
     });
     g.finish();
+}
+
+fn cell_step(c: &mut Criterion) {
+    let mut g = c.benchmark_group("cell_step");
+    g.sample_size(20);
+    let one = pool(1);
+    for n in [100u32, 300, 1000, 3000, 10_000] {
+        for (name, count_from) in [("units", u32::MAX), ("counts", 1)] {
+            let params = hourly(n, count_from);
+            let (mut world, updates) = cell_world(&params, (1_000_000 / n) as usize, false);
+            let mut schedule = mitochondrial_schedule();
+            // Two days to leave the all-healthy start.
+            for _ in 0..16 {
+                one.install(|| schedule.run(&mut world));
+            }
+            g.throughput(Throughput::Elements(updates));
+            g.bench_function(BenchmarkId::new(name, n), |b| b.iter(|| one.install(|| schedule.run(&mut world))));
+        }
+    }
+    g.finish();
+}
+
+fn threads(c: &mut Criterion) {
+    let params = hourly(1000, u32::MAX);
+    let (mut world, updates) = cell_world(&params, 10_000, false);
+    let mut schedule = mitochondrial_schedule();
+    let mut g = c.benchmark_group("threads");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(updates));
+    for n in [1, 2] {
+        let p = pool(n);
+        g.bench_function(BenchmarkId::from_parameter(n), |b| b.iter(|| p.install(|| schedule.run(&mut world))));
+    }
+    g.finish();
+}
+
+fn ensembles(c: &mut Criterion) {
+    let text = "seed = 1\nreplicates = 8\ndays = 60\nrecord_every_days = 30\nplots = false\n[params]\nsites = 100\ndt_days = 0.125\n";
+    let config = Config::parse("bench", text, &Default::default()).expect("a valid config");
+    let mut g = c.benchmark_group("ensemble");
+    g.sample_size(10);
+    for n in [1, 2] {
+        g.bench_function(BenchmarkId::from_parameter(n), |b| b.iter(|| black_box(ensemble::run(&config, n, &std::sync::atomic::AtomicU64::new(0)).expect("runs").runs.len())));
+    }
+    g.finish();
+}
+
+fn fixed_cost(c: &mut Criterion) {
+    let params = Params { sites: 1, activation_per_site_per_year: 0.0, ..Params::default() };
+    let scenario = Scenario {
+        name: "bench".into(),
+        description: String::new(),
+        hypothesis: Hypothesis::default(),
+        params: params.clone(),
+        interventions: vec![],
+    };
+    let steady = steady_state::untreated(&Params { mitochondria_per_cell: 10, ..params });
+    let mut sim = Simulation::new(Setup { law: BoneLaw::Coupled, reference: &params, steady: &steady }, &scenario, Streams::new(1, 0), 0.0);
+    c.bench_function("fixed_cost/step", |b| b.iter(|| sim.step()));
 }
 
 fn tissue(c: &mut Criterion) {
@@ -92,8 +147,7 @@ fn tissue(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("year", |b| {
         b.iter(|| {
-            let setup = Setup { law: BoneLaw::Coupled, reference: &params, steady: &steady };
-            let mut sim = Simulation::new(setup, &scenario, Streams::new(1, 0), 0.0);
+            let mut sim = Simulation::new(Setup { law: BoneLaw::Coupled, reference: &params, steady: &steady }, &scenario, Streams::new(1, 0), 0.0);
             for _ in 0..(365.0 / params.dt_days) as usize {
                 sim.step();
             }
@@ -103,5 +157,5 @@ fn tissue(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, mitochondria, tissue);
+criterion_group!(benches, kernel, cell_step, threads, ensembles, fixed_cost, tissue);
 criterion_main!(benches);

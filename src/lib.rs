@@ -6,6 +6,7 @@
 //! - [`processes`]: one file per biological rule;
 //! - [`sim`]: wires the rules into schedules and steps one run;
 //! - [`steady_state`]: the untreated mitochondrial reference state;
+//! - [`stress`]: the `stress` command, the model's mitochondrial rules at any size;
 //! - [`ensemble`]: replicates × scenarios in parallel, merged in fixed order;
 //! - [`observe`], [`record`], [`output`]: readouts, rows and files;
 //! - [`analysis`]: statistics on results: effects vs the reference, bands, targets, sweeps;
@@ -29,6 +30,7 @@ pub mod processes;
 pub mod record;
 pub mod sim;
 pub mod steady_state;
+pub mod stress;
 
 use std::fmt;
 

@@ -1,8 +1,8 @@
 //! Builds one run's World and schedules and steps them: the only file that wires processes.
 //!
-//! A cell step of `dt_days` runs the mitochondrial schedule `n` times (sub-steps of
-//! `dt_days / n`, see `processes/mitochondria`), then the cell schedule in five ordered phases.
-//! Which systems run depends on the config's bone law:
+//! A cell step of `dt_days` runs the mitochondrial schedule once (its one system takes every cell
+//! through the step's `n` sub-steps of `dt_days / n`, see `processes/mitochondria`), then the
+//! cell schedule in five ordered phases. Which systems run depends on the config's bone law:
 //!
 //! | phase | coupled (the tissue) | komarova2003 (single-cycle check) |
 //! |---|---|---|
@@ -20,7 +20,7 @@ use crate::model::{Bone, Clock, CompletedBmus, Counters, MitophagyCount, Precurs
 use crate::observe::Observer;
 use crate::processes::coupling::{self, Coupling};
 use crate::processes::interventions::{BaseParams, Interventions, apply_interventions, untreated};
-use crate::processes::mitochondria::*;
+use crate::processes::mitochondria::step_mitochondria;
 use crate::processes::bisphosphonate::{self, BoundBisphosphonate};
 use crate::processes::osteomorphs::{self, Osteomorphs};
 use crate::processes::{
@@ -55,21 +55,10 @@ fn strict(label: impl ScheduleLabel) -> Schedule {
     s
 }
 
-/// One mitochondrial sub-step.
+/// The mitochondrial sub-steps of one cell step, for every cell; advances `Clock::mito_step`.
 pub fn mitochondrial_schedule() -> Schedule {
     let mut s = strict(MitochondrialStep);
-    s.add_systems(
-        (
-            damage_mitochondria,
-            fuse_mitochondria,
-            tag_depolarised_mitochondria,
-            clear_tagged_mitochondria,
-            clear_by_receptors,
-            renew_mitochondria,
-            read_mitochondria,
-        )
-            .chain(),
-    );
+    s.add_systems(step_mitochondria);
     s
 }
 
@@ -159,7 +148,6 @@ pub struct Simulation {
     world: World,
     mitochondria: Schedule,
     cells: Schedule,
-    substeps: u32,
     spinup_steps: u64,
 }
 
@@ -184,16 +172,12 @@ impl Simulation {
             // Running a system on a fresh World cannot fail: every resource it reads is present.
             let _ = world.run_system_once(activation::activate_every_site);
         }
-        let (substeps, _) = p.mito_substeps();
-        Simulation { world, mitochondria: mitochondrial_schedule(), cells: cell_schedule(setup.law), substeps, spinup_steps }
+        Simulation { world, mitochondria: mitochondrial_schedule(), cells: cell_schedule(setup.law), spinup_steps }
     }
 
     /// Advance one cell step.
     pub fn step(&mut self) {
-        for _ in 0..self.substeps {
-            self.mitochondria.run(&mut self.world);
-            self.world.resource_mut::<Clock>().mito_step += 1;
-        }
+        self.mitochondria.run(&mut self.world);
         self.cells.run(&mut self.world);
         let dt = self.world.resource::<Params>().dt_days;
         let mut clock = self.world.resource_mut::<Clock>();

@@ -4,10 +4,11 @@
 //!
 //! Method: a deterministic burn-in. K cells start with N0 units at full health and run the
 //! model's own mitochondrial schedule under untreated knobs (no site, no fates) for B days; the
-//! means of D, ATP, ROS, p_diff and N over K cells and the next T days are the steady values, and
-//! the K final cells become the reservoir the circulating precursors start from. The streams are
-//! fixed (not the run's seed), so the result is a function of the parameters alone. Computed
-//! once per config, from its `[params]`, and shared by every scenario (DESIGN.md §1.4).
+//! means of D, ATP, ROS, p_diff and N over K cells and the cell steps of the next T days are the
+//! steady values, and the K final cells become the reservoir the circulating precursors start
+//! from. The streams are fixed (not the run's seed), so the result is a function of the
+//! parameters alone. Computed once per config, from its `[params]`, and shared by every scenario
+//! (DESIGN.md §1.4).
 //!
 //! | symbol | value | why |
 //! |---|---|---|
@@ -16,9 +17,9 @@
 //! | T | 30 days | averaging window |
 
 use crate::config::Params;
-use crate::model::{CellId, Clock, MitoReadout, Mitochondria, SteadyState, Streams};
+use crate::model::{CellId, MitoReadout, Mitochondria, SteadyState, Streams};
 use crate::processes::interventions::untreated as untreated_knobs;
-use crate::processes::mitochondria::readout;
+use crate::processes::mitochondria::{fresh, readout};
 use crate::processes::recruitment::differentiation_probability;
 use crate::sim::{mitochondrial_schedule, world_with_rules};
 use std::sync::Arc;
@@ -34,23 +35,20 @@ pub fn untreated(params: &Params) -> SteadyState {
     let mut world = world_with_rules(params, &placeholder, Streams::new(STREAM_SEED, 0));
     let env = untreated_knobs(params);
     for id in 0..CELLS {
-        let mito = Mitochondria::uniform(params.mitochondria_per_cell as usize, params.health_levels as u8);
-        let (atp, depolarised, ros) = readout::read(&mito.units, params, &env);
-        world.spawn((CellId(id), mito, MitoReadout { atp, depolarised, ros }));
+        let mito = fresh(params);
+        world.spawn((CellId(id), readout::read(&mito, params, &env), mito));
     }
     let mut schedule = mitochondrial_schedule();
-    let (_, dt) = params.mito_substeps();
-    let burn = (BURN_IN_DAYS / dt).round() as u64;
-    let window = (WINDOW_DAYS / dt).round() as u64;
+    let burn = (BURN_IN_DAYS / params.dt_days).round() as u64;
+    let window = (WINDOW_DAYS / params.dt_days).round() as u64;
     let mut sums = [0.0f64; 5];
     let mut cells = world.query::<(&Mitochondria, &MitoReadout)>();
     for step in 0..burn + window {
         schedule.run(&mut world);
-        world.resource_mut::<Clock>().mito_step = step + 1;
         if step >= burn {
             for (mito, r) in cells.iter(&world) {
                 let p = differentiation_probability(params, r.ros, r.atp);
-                for (s, x) in sums.iter_mut().zip([r.depolarised, r.atp, r.ros, p, mito.units.len() as f64]) {
+                for (s, x) in sums.iter_mut().zip([r.depolarised, r.atp, r.ros, p, mito.len() as f64]) {
                     *s += x;
                 }
             }
@@ -87,9 +85,9 @@ mod tests {
         let env = untreated_knobs(&p);
         let (mut apo, mut act) = (0.0, 0.0);
         for m in s.reservoir.iter() {
-            let (atp, depolarised, ros) = readout::read(&m.units, &p, &env);
-            apo += apoptosis_multiplier(&p, &env, &s, &MitoReadout { atp, depolarised, ros }, 1.0);
-            act += resorption_activity(&p, &s, atp);
+            let r = readout::read(m, &p, &env);
+            apo += apoptosis_multiplier(&p, &env, &s, &r, 1.0);
+            act += resorption_activity(&p, &s, r.atp);
         }
         let n = s.reservoir.len() as f64;
         assert!((apo / n - 1.0).abs() < 0.05, "mean M_apo {}", apo / n);

@@ -8,6 +8,7 @@ mod calibrate;
 mod meanfield;
 mod progress;
 mod run;
+mod stress;
 mod validate;
 
 use bmu_sim::Error;
@@ -42,6 +43,8 @@ enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// The parameter table: keys, defaults, accepted values, meaning.
     Params,
+    /// Step many osteoclasts through the mitochondrial rules and report what this machine can do.
+    Stress(stress::StressArgs),
 }
 
 /// A failed write to standard output.
@@ -85,6 +88,7 @@ pub fn main(args: Vec<OsString>, out: &mut dyn Write) -> Result<(), Error> {
         Command::Meanfield(a) => meanfield::meanfield(a, out),
         Command::Calibrate(a) => calibrate::calibrate(a, out),
         Command::Params => out.write_all(Params::markdown_table().as_bytes()).map_err(stdout_error),
+        Command::Stress(a) => stress::stress(a, out),
     }?;
     out.flush().map_err(stdout_error)
 }

@@ -1,9 +1,9 @@
 //! Cells of the osteoclast lineage and their mitochondria.
 //!
 //! Representation choices (DESIGN.md §5): precursors and osteoclasts are entities; each carries
-//! its mitochondria as one byte each inside a [`Mitochondria`] component (never one entity per
-//! mitochondrion). Osteoblasts are a count per BMU (see `tissue::Bmu`): nothing in the model
-//! distinguishes one osteoblast from another.
+//! its mitochondria inside a [`Mitochondria`] component, one byte per unit or counted per health
+//! level (never one entity per mitochondrion). Osteoblasts are a count per BMU (see
+//! `tissue::Bmu`): nothing in the model distinguishes one osteoblast from another.
 
 use bevy_ecs::prelude::{Component, Entity, Resource};
 
@@ -36,18 +36,38 @@ pub struct Osteoclast {
     pub activity: f64,
 }
 
-/// The cell's mitochondria: one byte per unit, health in the low 7 bits, PINK1 tag in bit 7.
-#[derive(Component, Clone, Debug, Default, PartialEq, Eq)]
-pub struct Mitochondria {
-    pub units: Vec<u8>,
+/// The cell's mitochondria, in one of two exact representations of the same population (a
+/// multiset of units, each a health level h ∈ {0..H} and a PINK1 tag; DESIGN.md §1.3). The rules
+/// in `processes/mitochondria/` step either; `count_mitochondria_from` chooses per config.
+#[derive(Component, Clone, Debug, PartialEq, Eq)]
+pub enum Mitochondria {
+    /// One byte per unit: health in the low 7 bits, PINK1 tag in bit 7. Units are an unordered
+    /// population: no rule depends on a unit's position.
+    Units(Vec<u8>),
+    /// Units counted per level: bin `h` holds untagged units at health h, bin `H + 1 + h` tagged
+    /// ones (2·(H + 1) bins).
+    Counts(Vec<u32>),
+}
+
+impl Default for Mitochondria {
+    fn default() -> Self {
+        Mitochondria::Units(Vec::new())
+    }
 }
 
 impl Mitochondria {
     pub const TAG: u8 = 0x80;
 
-    /// `n` healthy untagged units at health `h`.
+    /// `n` untagged units at health `h`, one byte each.
     pub fn uniform(n: usize, h: u8) -> Mitochondria {
-        Mitochondria { units: vec![h; n] }
+        Mitochondria::Units(vec![h; n])
+    }
+
+    /// `n` untagged units at health `h`, counted per level with top level `top` (H).
+    pub fn counted(n: u32, h: u8, top: u32) -> Mitochondria {
+        let mut bins = vec![0; 2 * (top as usize + 1)];
+        bins[h as usize] = n;
+        Mitochondria::Counts(bins)
     }
 
     #[inline]
@@ -58,6 +78,33 @@ impl Mitochondria {
     #[inline]
     pub fn tagged(unit: u8) -> bool {
         unit & Self::TAG != 0
+    }
+
+    /// Number of units.
+    pub fn len(&self) -> usize {
+        match self {
+            Mitochondria::Units(units) => units.len(),
+            Mitochondria::Counts(bins) => bins.iter().map(|&c| c as usize).sum(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many units sit at each (health, tag): `[untagged by h, tagged by h]`, whatever the
+    /// representation (for tests and comparisons).
+    pub fn histogram(&self, top: u32) -> Vec<u32> {
+        match self {
+            Mitochondria::Counts(bins) => bins.clone(),
+            Mitochondria::Units(units) => {
+                let mut bins = vec![0; 2 * (top as usize + 1)];
+                for &u in units {
+                    bins[Self::health(u) as usize + usize::from(Self::tagged(u)) * (top as usize + 1)] += 1;
+                }
+                bins
+            }
+        }
     }
 }
 

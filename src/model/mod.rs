@@ -2,11 +2,13 @@
 //! the rules that change it live in `processes/`.
 
 pub mod cells;
+pub mod counts;
+pub mod draws;
 pub mod streams;
 pub mod tissue;
 
 pub use cells::{CellId, Circulating, Mitochondria, MitoReadout, Osteoclast, Precursor, PrecursorPool};
-pub use streams::{Process, Stream, Streams};
+pub use streams::{Process, Stream, Streams, SubjectStreams};
 pub use tissue::{
     AtSite, Bmu, BmuRecord, Bone, Clock, CompletedBmus, Counters, Environment, MitophagyCount, Site, SiteCensus, Stage, SteadyState,
 };

@@ -66,9 +66,27 @@ impl Streams {
 
     /// The stream of `process` for `subject` (a cell id or site index) at `step`.
     pub fn stream(&self, process: Process, subject: u64, step: u64) -> Stream {
+        self.of(process, subject).at(step)
+    }
+
+    /// The streams of `process` for `subject`, one per step: the same numbers as [`Self::stream`],
+    /// with the per-subject part of the key derived once.
+    pub fn of(&self, process: Process, subject: u64) -> SubjectStreams {
         let a = mix(self.key ^ (process as u64).wrapping_mul(0xA24B_AED4_963E_E407));
-        let b = mix(a ^ subject);
-        let c = mix(b ^ step.wrapping_mul(0x9FB2_1C65_1E98_DF25));
+        SubjectStreams { key: mix(a ^ subject) }
+    }
+}
+
+/// The streams of one process for one subject (see [`Streams::of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubjectStreams {
+    key: u64,
+}
+
+impl SubjectStreams {
+    /// The stream at `step`.
+    pub fn at(&self, step: u64) -> Stream {
+        let c = mix(self.key ^ step.wrapping_mul(0x9FB2_1C65_1E98_DF25));
         Pcg64Mcg::new((u128::from(c) << 64) | u128::from(mix(c)) | 1)
     }
 }
@@ -108,9 +126,21 @@ pub struct Hits<'a> {
 
 impl<'a> Hits<'a> {
     pub fn new(rng: &'a mut Stream, n: usize, p: f64) -> Hits<'a> {
-        let ln_q = if p > 0.0 { (-p.min(1.0)).ln_1p() } else { 0.0 };
-        let mut hits = Hits { rng, ln_q, next: 0, n: if p > 0.0 { n } else { 0 } };
-        hits.next = hits.gap();
+        Hits::with_log(rng, n, Hits::log_miss(p))
+    }
+
+    /// ln(1 − p), the constant of the gaps (−∞ for p = 1, 0 for p = 0): compute it once where
+    /// the same p serves many calls.
+    pub fn log_miss(p: f64) -> f64 {
+        if p > 0.0 { (-p.min(1.0)).ln_1p() } else { 0.0 }
+    }
+
+    /// As [`Self::new`], with `ln_q` = [`Self::log_miss`]`(p)`.
+    pub fn with_log(rng: &'a mut Stream, n: usize, ln_q: f64) -> Hits<'a> {
+        let mut hits = Hits { rng, ln_q, next: 0, n: if ln_q < 0.0 { n } else { 0 } };
+        if hits.n > 0 {
+            hits.next = hits.gap();
+        }
         hits
     }
 

@@ -107,7 +107,7 @@ impl Observer {
             ros += readout.ros;
             atp += readout.atp;
             dep += readout.depolarised;
-            units += mito.units.len() as u64;
+            units += mito.len() as u64;
         }
         let n_cells = (osteoclasts + precursors) as f64;
         let count = std::mem::take(&mut *world.resource_mut::<MitophagyCount>());

@@ -150,10 +150,11 @@ mod tests {
         world.resource_mut::<Counters>().next_cell_id = 2;
         schedule.run(&mut world);
         // Four BMUs of 11 osteoclasts, each a copy of one of the two.
-        let copies: Vec<Vec<u8>> = world.query_filtered::<&Mitochondria, With<Osteoclast>>().iter(&world).map(|m| m.units.clone()).collect();
+        let copies: Vec<Mitochondria> = world.query_filtered::<&Mitochondria, With<Osteoclast>>().iter(&world).cloned().collect();
         assert_eq!(copies.len(), 44);
-        assert!(copies.iter().all(|u| *u == vec![9; 7] || *u == vec![2; 3]));
-        assert!(copies.iter().any(|u| u.len() == 7) && copies.iter().any(|u| u.len() == 3), "both are drawn");
+        let (seven, three) = (Mitochondria::uniform(7, 9), Mitochondria::uniform(3, 2));
+        assert!(copies.iter().all(|m| *m == seven || *m == three));
+        assert!(copies.contains(&seven) && copies.contains(&three), "both are drawn");
         assert_eq!(world.resource::<Counters>().bmus_started, 4);
     }
 }

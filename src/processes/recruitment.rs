@@ -39,7 +39,7 @@ use crate::model::{
     PrecursorPool, Process, Site, SiteCensus, SteadyState, Streams,
 };
 use crate::processes::MAX_BIRTHS_PER_STEP;
-use crate::processes::mitochondria::readout;
+use crate::processes::mitochondria::{self, readout};
 use bevy_ecs::prelude::{Bundle, Commands, Entity, Query, Res, ResMut, With};
 use bevy_ecs::system::SystemParam;
 use rand::RngExt;
@@ -78,23 +78,22 @@ impl Circulation<'_, '_> {
         let drawn = (!pool.is_empty()).then(|| pool[rng.random_range(0..pool.len())]);
         match drawn.and_then(|e| self.cells.get(e).ok()) {
             Some(m) => m.clone(),
-            None => Mitochondria::uniform(params.mitochondria_per_cell as usize, params.health_levels as u8),
+            None => mitochondria::fresh(params),
         }
     }
 }
 
 /// The K circulating precursors a run starts with: copies of the untreated steady state's cells,
 /// ids 0..K (so the counter of new cells starts at K).
-pub fn circulating_precursors(params: &Params, steady: &SteadyState, env: &Environment) -> Vec<(CellId, Circulating, Mitochondria, MitoReadout)> {
+pub fn circulating_precursors(params: &Params, steady: &SteadyState, env: &Environment) -> Vec<(CellId, Circulating, MitoReadout, Mitochondria)> {
     let reservoir = &steady.reservoir;
     (0..params.precursor_pool_cells)
         .map(|id| {
             let mito = match reservoir.len() {
-                0 => Mitochondria::uniform(params.mitochondria_per_cell as usize, params.health_levels as u8),
+                0 => mitochondria::fresh(params),
                 n => reservoir[id as usize % n].clone(),
             };
-            let (atp, depolarised, ros) = readout::read(&mito.units, params, env);
-            (CellId(u64::from(id)), Circulating, mito, MitoReadout { atp, depolarised, ros })
+            (CellId(u64::from(id)), Circulating, readout::read(&mito, params, env), mito)
         })
         .collect()
 }
@@ -113,8 +112,7 @@ pub fn new_cell(
     counters.next_cell_id += 1;
     let mut rng: Stream = streams.stream(Process::Inheritance, id, 0);
     let mito = circulation.draw(&mut rng, params);
-    let (atp, depolarised, ros) = readout::read(&mito.units, params, env);
-    (CellId(id), AtSite(site), mito, MitoReadout { atp, depolarised, ros })
+    (CellId(id), AtSite(site), readout::read(&mito, params, env), mito)
 }
 
 /// Active BMUs with osteoclasts recruit precursors at the kernel's formation rate.

@@ -19,7 +19,7 @@ pub fn one_system_world<M>(systems: impl IntoScheduleConfigs<bevy_ecs::system::S
 
 /// A cell with the given mitochondria and ROS.
 pub fn cell(id: u64, units: Vec<u8>, ros: f64) -> impl Bundle {
-    (CellId(id), Mitochondria { units }, MitoReadout { atp: 0.6, depolarised: 0.1, ros })
+    (CellId(id), Mitochondria::Units(units), MitoReadout { atp: 0.6, depolarised: 0.1, ros })
 }
 
 /// A plausible steady state for fate tests.

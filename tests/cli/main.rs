@@ -16,3 +16,5 @@ mod plots;
 mod readme;
 mod safety;
 mod sweep;
+mod representations;
+mod stress;

@@ -16,64 +16,82 @@
 //! | — | `max_mitochondria_factor` | 4 | × N0 | safety bound on memory [choice] |
 
 use crate::config::Params;
-use crate::model::{CellId, Clock, Environment, MitoReadout, Mitochondria, Process, Streams};
-use bevy_ecs::prelude::{Query, Res};
+use crate::model::{Environment, Mitochondria, Stream};
 use rand::RngExt;
 use rand_distr::Poisson;
 
-/// Cells below their target count make new, fully polarised units.
-pub fn renew_mitochondria(
-    params: Res<Params>,
-    env: Res<Environment>,
-    clock: Res<Clock>,
-    streams: Res<Streams>,
-    mut cells: Query<(&CellId, &mut Mitochondria, &MitoReadout)>,
-) {
-    let (_, dt) = params.mito_substeps();
-    let n0 = params.mitochondria_per_cell as f64;
-    let cap = (params.max_mitochondria_factor * n0) as usize;
-    let fresh = params.health_levels as u8;
-    for (id, mut mito, readout) in &mut cells {
-        let target = n0 * (1.0 + params.biogenesis_ros_gain * readout.ros);
-        let mean = env.biogenesis_per_day * (target - mito.units.len() as f64).max(0.0) * dt;
-        let Ok(poisson) = Poisson::new(mean) else { continue };
-        let mut rng = streams.stream(Process::Biogenesis, id.0, clock.mito_step);
-        let new = rng.sample(poisson) as usize;
-        let room = cap.saturating_sub(mito.units.len());
-        let len = mito.units.len() + new.min(room);
-        mito.units.resize(len, fresh);
+/// The biogenesis rule of one sub-step.
+#[derive(Clone, Copy, Debug)]
+pub struct Biogenesis {
+    n0: f64,
+    cap: usize,
+    per_day: f64,
+    ros_gain: f64,
+    dt: f64,
+    fresh: u8,
+}
+
+impl Biogenesis {
+    pub fn new(params: &Params, env: &Environment, dt: f64) -> Biogenesis {
+        let n0 = params.mitochondria_per_cell as f64;
+        Biogenesis {
+            n0,
+            cap: (params.max_mitochondria_factor * n0) as usize,
+            per_day: env.biogenesis_per_day,
+            ros_gain: params.biogenesis_ros_gain,
+            dt,
+            fresh: params.health_levels as u8,
+        }
+    }
+
+    /// How many new units a cell of `n` units at `ros` makes this sub-step (within the cap).
+    pub fn new_units(&self, n: usize, ros: f64, rng: &mut Stream) -> usize {
+        let target = self.n0 * (1.0 + self.ros_gain * ros);
+        let mean = self.per_day * (target - n as f64).max(0.0) * self.dt;
+        let Ok(poisson) = Poisson::new(mean) else { return 0 };
+        (rng.sample(poisson) as usize).min(self.cap.saturating_sub(n))
+    }
+
+    /// Add `new` fresh units (health H, untagged).
+    pub fn add(&self, mito: &mut Mitochondria, new: usize) {
+        match mito {
+            Mitochondria::Units(units) => units.resize(units.len() + new, self.fresh),
+            Mitochondria::Counts(bins) => bins[self.fresh as usize] += new as u32,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::processes::testing::{cell, one_system_world};
+    use crate::model::{Process, Streams};
+    use crate::processes::interventions::untreated;
+
+    /// Run biogenesis alone on a cell of `n` units at `ros` for `substeps` of 1/30 day.
+    fn grow(n: usize, ros: f64, substeps: u64, counted: bool) -> usize {
+        let p = Params::default();
+        let rule = Biogenesis::new(&p, &untreated(&p), 1.0 / 30.0);
+        let mut m = if counted { Mitochondria::counted(n as u32, 10, 10) } else { Mitochondria::uniform(n, 10) };
+        for step in 0..substeps {
+            let new = rule.new_units(m.len(), ros, &mut Streams::new(42, 0).stream(Process::Biogenesis, 1, step));
+            rule.add(&mut m, new);
+        }
+        m.len()
+    }
 
     #[test]
     fn biogenesis_refills_towards_the_target_and_no_further() {
-        let (mut world, mut schedule) = one_system_world(renew_mitochondria);
-        let low = world.spawn(cell(1, vec![10; 20], 0.0)).id();
-        let full = world.spawn(cell(2, vec![10; 100], 0.0)).id();
-        for step in 0..60 {
-            world.resource_mut::<Clock>().mito_step = step;
-            schedule.run(&mut world);
+        for counted in [false, true] {
+            // 2 days at k_bio = 5 /day: the gap of 80 shrinks by e^(−10); within noise of 100.
+            let low = grow(20, 0.0, 60, counted);
+            assert!((95..=105).contains(&low), "{low}");
+            assert_eq!(grow(100, 0.0, 60, counted), 100, "a cell at target makes none");
         }
-        let n = |e| world.get::<Mitochondria>(e).unwrap().units.len();
-        // 2 days at k_bio = 5 /day: the gap of 80 shrinks by e^(−10); within noise of 100.
-        assert!((95..=105).contains(&n(low)), "{}", n(low));
-        assert_eq!(n(full), 100, "a cell at target makes none");
     }
 
     #[test]
     fn ros_raises_the_target() {
-        let (mut world, mut schedule) = one_system_world(renew_mitochondria);
-        let e = world.spawn(cell(1, vec![10; 100], 2.0)).id();
-        for step in 0..90 {
-            world.resource_mut::<Clock>().mito_step = step;
-            schedule.run(&mut world);
-        }
-        let n = world.get::<Mitochondria>(e).unwrap().units.len();
+        let n = grow(100, 2.0, 90, false);
         assert!((130..=150).contains(&n), "target 140, got {n}");
     }
 }

@@ -12,26 +12,62 @@
 //! | ROS_cell | — | readout | ROS units | `readout.rs` |
 //!
 //! Form after Patel, Shirihai & Huang 2013 (discrete health lost by random hits).
+//!
+//! Sampling: one unit, one Bernoulli trial on one random byte ([`ByteOdds`]); counted units, one
+//! binomial per (level, tag), taken from the lowest level up so no unit falls twice.
 
 use crate::config::Params;
-use crate::model::streams::{Hits, hazard_to_probability};
-use crate::model::{CellId, Clock, MitoReadout, Mitochondria, Process, Streams};
-use bevy_ecs::prelude::{Query, Res};
+use crate::model::counts::Binomial;
+use crate::model::draws::ByteOdds;
+use crate::model::streams::{Stream, hazard_to_probability};
+use super::words;
+use rand::Rng;
 
-/// Each unit loses one health level with the ROS-scaled damage hazard.
-pub fn damage_mitochondria(
-    params: Res<Params>,
-    clock: Res<Clock>,
-    streams: Res<Streams>,
-    mut cells: Query<(&CellId, &mut Mitochondria, &MitoReadout)>,
-) {
-    let (_, dt) = params.mito_substeps();
-    for (id, mut mito, readout) in &mut cells {
-        let rate = params.damage_per_day * (1.0 + params.damage_ros_gain * readout.ros);
-        let mut rng = streams.stream(Process::Damage, id.0, clock.mito_step);
-        let units = &mut mito.units;
-        for i in Hits::new(&mut rng, units.len(), hazard_to_probability(rate, dt)) {
-            units[i] -= u8::from(Mitochondria::health(units[i]) > 0);
+/// The damage rule of one sub-step.
+#[derive(Clone, Copy, Debug)]
+pub struct Damage {
+    per_day: f64,
+    ros_gain: f64,
+    dt: f64,
+}
+
+impl Damage {
+    pub fn new(params: &Params, dt: f64) -> Damage {
+        Damage { per_day: params.damage_per_day, ros_gain: params.damage_ros_gain, dt }
+    }
+
+    /// The chance that a unit of a cell at `ros` loses a level this sub-step.
+    pub fn probability(&self, ros: f64) -> f64 {
+        hazard_to_probability(self.per_day * (1.0 + self.ros_gain * ros), self.dt)
+    }
+}
+
+/// Hit each unit with probability `odds`; a hit unit above health 0 loses one level (its tag
+/// stays). Eight units share one 64-bit draw, byte j deciding unit j.
+pub fn damage_units(units: &mut [u8], odds: ByteOdds, rng: &mut Stream) {
+    words::update(units, |mut w, _, _| {
+        let r = rng.next_u64();
+        let above_zero = words::health_above(w, 0) >> 7;
+        let (hits, mut ties) = odds.eight(r);
+        w -= hits & above_zero;
+        while ties != 0 {
+            let bit = ties.trailing_zeros() - 7;
+            ties &= ties - 1;
+            if odds.on_tie(rng) {
+                w -= (above_zero >> bit & 1) << bit;
+            }
+        }
+        w
+    });
+}
+
+/// The same rule on counted units: `bins` as in [`Counts`](crate::model::Mitochondria::Counts) with top level `top`.
+pub fn damage_counts(bins: &mut [u32], top: usize, hit: &Binomial, rng: &mut Stream) {
+    for tag in [0, top + 1] {
+        for h in 1..=top {
+            let k = hit.draw(rng, bins[tag + h]);
+            bins[tag + h] -= k;
+            bins[tag + h - 1] += k;
         }
     }
 }
@@ -39,35 +75,55 @@ pub fn damage_mitochondria(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::processes::testing::{cell, one_system_world};
+    use crate::model::Mitochondria;
+    use crate::model::{Process, Streams};
 
-    #[test]
-    fn damage_lowers_health_and_more_ros_lowers_it_faster() {
-        let mean_health = |ros: f64| {
-            let (mut world, mut schedule) = one_system_world(damage_mitochondria);
-            let e = world.spawn(cell(1, vec![10; 2000], ros)).id();
-            for step in 0..5 {
-                world.resource_mut::<Clock>().mito_step = step;
-                schedule.run(&mut world);
+    fn rng(step: u64) -> Stream {
+        Streams::new(42, 0).stream(Process::Damage, 1, step)
+    }
+
+    fn mean_health_after_five_substeps(ros: f64, counted: bool) -> f64 {
+        let d = Damage::new(&Params::default(), 1.0 / 30.0);
+        let p = d.probability(ros);
+        let mut m = if counted { Mitochondria::counted(2000, 10, 10) } else { Mitochondria::uniform(2000, 10) };
+        for step in 0..5 {
+            match &mut m {
+                Mitochondria::Units(u) => damage_units(u, ByteOdds::new(p), &mut rng(step)),
+                Mitochondria::Counts(b) => damage_counts(b, 10, &Binomial::new(p), &mut rng(step)),
             }
-            let m = world.get::<Mitochondria>(e).unwrap();
-            m.units.iter().map(|&u| f64::from(u)).sum::<f64>() / m.units.len() as f64
-        };
-        let calm = mean_health(0.0);
-        let stressed = mean_health(2.0);
-        // 5 sub-steps of 1/30 day at λd = 2 /day: expected loss 5·(1 − e^(−2/30)) ≈ 0.32.
-        assert!((10.0 - calm - 0.322).abs() < 0.05, "loss {}", 10.0 - calm);
-        assert!(stressed < calm - 0.3, "ROS should speed damage: {stressed} vs {calm}");
+        }
+        let hist = m.histogram(10);
+        hist.iter().take(11).enumerate().map(|(h, &c)| h as f64 * c as f64).sum::<f64>() / 2000.0
     }
 
     #[test]
-    fn health_never_goes_below_zero() {
-        let (mut world, mut schedule) = one_system_world(damage_mitochondria);
-        world.resource_mut::<Params>().damage_per_day = 1e6;
-        let e = world.spawn(cell(1, vec![1; 100], 0.0)).id();
-        for _ in 0..3 {
-            schedule.run(&mut world);
+    fn damage_lowers_health_and_more_ros_lowers_it_faster() {
+        for counted in [false, true] {
+            let calm = mean_health_after_five_substeps(0.0, counted);
+            let stressed = mean_health_after_five_substeps(2.0, counted);
+            // 5 sub-steps of 1/30 day at λd = 2 /day: each unit loses Binomial(5, 0.0645) levels,
+            // mean 0.322, sd over 2000 units √(5·0.0645·0.9355/2000) = 0.012: 4 sd = 0.05.
+            assert!((10.0 - calm - 0.322).abs() < 0.05, "counted {counted}: loss {}", 10.0 - calm);
+            // At ROS 2 the hazard triples: loss 0.90.
+            assert!(stressed < calm - 0.5, "counted {counted}: ROS should speed damage: {stressed} vs {calm}");
         }
-        assert!(world.get::<Mitochondria>(e).unwrap().units.iter().all(|&u| u == 0));
+    }
+
+    #[test]
+    fn health_never_goes_below_zero_and_tags_stay() {
+        let mut units = vec![1u8; 100];
+        units.extend([1 | Mitochondria::TAG; 9]);
+        for step in 0..3 {
+            damage_units(&mut units, ByteOdds::new(1.0), &mut rng(step));
+        }
+        assert!(units[..100].iter().all(|&u| u == 0));
+        assert!(units[100..].iter().all(|&u| u == Mitochondria::TAG));
+        let mut bins = Mitochondria::counted(100, 1, 10).histogram(10);
+        bins[11 + 1] = 9;
+        for step in 0..3 {
+            damage_counts(&mut bins, 10, &Binomial::new(1.0), &mut rng(step));
+        }
+        assert_eq!((bins[0], bins[11]), (100, 9));
+        assert_eq!(bins.iter().sum::<u32>(), 109);
     }
 }

@@ -12,6 +12,14 @@
 //!
 //! The sub-step length is `dt_days / ceil(24·dt_days / mito_dt_hours)`, so mitochondria never
 //! step longer than `mito_dt_hours` and a whole number of sub-steps fills each cell step.
+//!
+//! Each rule file holds its rule as maths and a function over one cell's units, in both
+//! representations of [`Mitochondria`]: one byte per unit (the reference) or counts per health
+//! level and tag, whose transitions are binomial and hypergeometric draws with the same hazards
+//! (each file says why its draws are exact). [`step_mitochondria`] is the one system: it takes
+//! every cell that has mitochondria through all sub-steps of a cell step, cells in parallel
+//! (rayon), each from its own streams `(process, cell id, sub-step)`, and adds the mitophagy
+//! tallies in cell-id order, so results do not depend on the number of threads.
 
 pub mod biogenesis;
 pub mod damage;
@@ -19,42 +27,145 @@ pub mod fusion;
 pub mod pink1_parkin;
 pub mod readout;
 pub mod receptor_mitophagy;
+mod words;
 
-/// Remove the units at `sorted` (increasing, distinct) indices. Units are an unordered
-/// population, so each removal swaps the last unit into the gap: O(removed), not O(units).
-pub fn remove_indices(units: &mut Vec<u8>, sorted: &[usize]) {
-    for &i in sorted.iter().rev() {
-        units.swap_remove(i);
+#[cfg(test)]
+mod equivalence;
+
+use crate::config::Params;
+use crate::model::counts::Binomial;
+use crate::model::draws::ByteOdds;
+use crate::model::streams::{Hits, hazard_to_probability};
+use crate::model::{CellId, Clock, Environment, MitoReadout, Mitochondria, MitophagyCount, Process, Streams};
+use bevy_ecs::prelude::{Query, Res, ResMut};
+use biogenesis::Biogenesis;
+use damage::Damage;
+use pink1_parkin::Parkin;
+use rayon::prelude::*;
+use readout::Readout;
+use receptor_mitophagy::Receptors;
+
+/// A new cell's mitochondria: N0 units at full health, in the representation the parameters
+/// choose (counted from `count_mitochondria_from` units per cell).
+pub fn fresh(params: &Params) -> Mitochondria {
+    let (n, top) = (params.mitochondria_per_cell, params.health_levels);
+    if n >= params.count_mitochondria_from {
+        Mitochondria::counted(n, top as u8, top)
+    } else {
+        Mitochondria::uniform(n as usize, top as u8)
     }
 }
 
-/// Fill `out` with the indices of the units for which `keep` holds, in order. Branch-free (every
-/// index is written, the cursor advances only on a match), which matters in the hot loops where
-/// the matches are scattered and a branch would mispredict.
-pub fn select_indices(units: &[u8], out: &mut Vec<usize>, keep: impl Fn(u8) -> bool) {
-    out.clear();
-    out.resize(units.len() + 1, 0);
-    let mut k = 0;
-    for (i, &u) in units.iter().enumerate() {
-        out[k] = i;
-        k += usize::from(keep(u));
-    }
-    out.truncate(k);
+/// Every rule of a sub-step, prepared once per cell step from the parameters and the knobs.
+pub struct Rules {
+    pub substeps: u32,
+    top: usize,
+    damage: Damage,
+    fusion_floor: u8,
+    log_stay_out: f64,
+    join: Binomial,
+    parkin: Parkin,
+    parkin_odds: ByteOdds,
+    parkin_removal: Binomial,
+    receptors: Receptors,
+    biogenesis: Biogenesis,
+    readout: Readout,
 }
 
-pub use biogenesis::renew_mitochondria;
-pub use damage::damage_mitochondria;
-pub use fusion::fuse_mitochondria;
-pub use pink1_parkin::{clear_tagged_mitochondria, tag_depolarised_mitochondria};
-pub use readout::read_mitochondria;
-pub use receptor_mitophagy::clear_by_receptors;
+impl Rules {
+    pub fn new(params: &Params, env: &Environment) -> Rules {
+        let (substeps, dt) = params.mito_substeps();
+        let join = hazard_to_probability(params.fusion_per_hour * 24.0, dt);
+        let parkin = Parkin::new(params, env, dt);
+        Rules {
+            substeps,
+            top: params.health_levels as usize,
+            damage: Damage::new(params, dt),
+            fusion_floor: params.fusion_threshold as u8,
+            log_stay_out: Hits::log_miss(1.0 - join),
+            join: Binomial::new(join),
+            parkin_odds: ByteOdds::new(parkin.removal),
+            parkin_removal: Binomial::new(parkin.removal),
+            parkin,
+            receptors: Receptors::new(params, env, dt),
+            biogenesis: Biogenesis::new(params, env, dt),
+            readout: Readout::new(params, env),
+        }
+    }
+}
+
+/// Reusable buffers of one worker.
+#[derive(Default)]
+pub struct Scratch {
+    pool: Vec<u8>,
+    removed: Vec<u32>,
+    candidates: Vec<usize>,
+}
+
+/// Take one cell through the sub-steps `first_step..first_step + rules.substeps`; returns the
+/// units removed by mitophagy.
+pub fn step_cell(rules: &Rules, streams: &Streams, id: u64, first_step: u64, cell: (&mut Mitochondria, &mut MitoReadout), scratch: &mut Scratch) -> u64 {
+    let (mito, readout) = cell;
+    let [damage, fusion, parkin, receptors, biogenesis] =
+        [Process::Damage, Process::Fusion, Process::Parkin, Process::Receptor, Process::Biogenesis].map(|p| streams.of(p, id));
+    let mut removed = 0;
+    for step in first_step..first_step + u64::from(rules.substeps) {
+        let p_damage = rules.damage.probability(readout.ros);
+        match mito {
+            Mitochondria::Units(units) => {
+                damage::damage_units(units, ByteOdds::new(p_damage), &mut damage.at(step));
+                fusion::fuse_units(units, rules.fusion_floor, rules.log_stay_out, &mut fusion.at(step), &mut scratch.pool);
+                removed += pink1_parkin::tag_and_clear_units(units, &rules.parkin, rules.parkin_odds, &mut parkin.at(step), &mut scratch.removed);
+                removed += receptor_mitophagy::clear_units(units, &rules.receptors, &mut receptors.at(step), &mut scratch.candidates);
+            }
+            Mitochondria::Counts(bins) => {
+                damage::damage_counts(bins, rules.top, &Binomial::new(p_damage), &mut damage.at(step));
+                fusion::fuse_counts(bins, rules.top, rules.fusion_floor as usize, &rules.join, &mut fusion.at(step));
+                removed += pink1_parkin::tag_and_clear_counts(bins, rules.top, &rules.parkin, &rules.parkin_removal, &mut parkin.at(step));
+                removed += receptor_mitophagy::clear_counts(bins, rules.top, &rules.receptors, &mut receptors.at(step));
+            }
+        }
+        let new = rules.biogenesis.new_units(mito.len(), readout.ros, &mut biogenesis.at(step));
+        rules.biogenesis.add(mito, new);
+        *readout = rules.readout.read(mito);
+    }
+    removed
+}
+
+/// Unit-sub-steps a parallel task should hold at least, so scheduling stays a small cost.
+const WORK_PER_TASK: usize = 1 << 15;
+
+/// Every cell with mitochondria, whatever else it is, through the sub-steps of one cell step.
+pub fn step_mitochondria(
+    params: Res<Params>,
+    env: Res<Environment>,
+    streams: Res<Streams>,
+    mut clock: ResMut<Clock>,
+    mut mitophagy: ResMut<MitophagyCount>,
+    mut cells: Query<(&CellId, &mut Mitochondria, &mut MitoReadout)>,
+) {
+    let rules = Rules::new(&params, &env);
+    let mut batch: Vec<(u64, &mut Mitochondria, &mut MitoReadout)> =
+        cells.iter_mut().map(|(id, m, r)| (id.0, m.into_inner(), r.into_inner())).collect();
+    batch.sort_unstable_by_key(|cell| cell.0);
+    let units: usize = batch.iter().map(|cell| cell.1.len()).sum();
+    let min_cells = (WORK_PER_TASK * batch.len()).div_ceil(units.max(1) * rules.substeps as usize).max(1);
+    let first = clock.mito_step;
+    let removed: Vec<u64> = batch
+        .par_iter_mut()
+        .with_min_len(min_cells)
+        .map_init(Scratch::default, |scratch, (id, mito, readout)| step_cell(&rules, &streams, *id, first, (mito, readout), scratch))
+        .collect();
+    mitophagy.removed += removed.iter().sum::<u64>();
+    clock.mito_step += u64::from(rules.substeps);
+}
 
 /// The links from mitochondria to fates, each shown on a small world of steady-state cells run
 /// through the full mitochondrial sub-step.
 #[cfg(test)]
 mod tests {
     use crate::config::Params;
-    use crate::model::{CellId, Clock, Environment, MitoReadout, Mitochondria, Streams};
+    use crate::model::{CellId, Environment, MitoReadout, Mitochondria, Streams};
     use crate::processes::apoptosis::apoptosis_multiplier;
     use crate::processes::interventions::untreated;
     use crate::processes::resorption::resorption_activity;
@@ -73,15 +184,13 @@ mod tests {
             world.spawn((CellId(i as u64), m.clone(), MitoReadout { atp: steady.atp, depolarised: steady.depolarised, ros: steady.ros }));
         }
         let mut schedule = mitochondrial_schedule();
-        let (_, dt) = params.mito_substeps();
-        for step in 0..(days / dt) as u64 {
-            world.resource_mut::<Clock>().mito_step = step;
+        for _ in 0..(days / params.dt_days).round() as u64 {
             schedule.run(&mut world);
         }
         let mut sums = [0.0; 6];
         let mut q = world.query::<(&Mitochondria, &MitoReadout)>();
         for (m, r) in q.iter(&world) {
-            let fates = [r.depolarised, r.atp, r.ros, m.units.len() as f64, apoptosis_multiplier(&reference, &env, &steady, r, 1.0), resorption_activity(&reference, &steady, r.atp)];
+            let fates = [r.depolarised, r.atp, r.ros, m.len() as f64, apoptosis_multiplier(&reference, &env, &steady, r, 1.0), resorption_activity(&reference, &steady, r.atp)];
             for (s, x) in sums.iter_mut().zip(fates) {
                 *s += x / 100.0;
             }

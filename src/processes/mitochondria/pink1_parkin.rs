@@ -14,78 +14,132 @@
 //! | — | `pink1_tagging` | true | switch | false is the PINK1 knock-out (Jang 2023 Redox Biol 69:103023) |
 //!
 //! Both read the knobs in `Environment` (interventions change them).
+//!
+//! Sampling: one unit, one Bernoulli trial per tagged unit on one random byte; counted units,
+//! one binomial per tagged level.
 
 use crate::config::Params;
-use crate::model::streams::{hazard_to_probability, threshold};
-use crate::model::{CellId, Clock, Environment, Mitochondria, MitophagyCount, Process, Streams};
-use super::{remove_indices, select_indices};
-use bevy_ecs::prelude::{Local, Query, Res, ResMut};
+use crate::model::counts::Binomial;
+use crate::model::draws::ByteOdds;
+use crate::model::streams::{Stream, hazard_to_probability};
+use crate::model::Environment;
+use super::words;
 use rand::Rng;
 
-/// Depolarised units carry the PINK1 tag; repolarised (or knocked-out) ones lose it.
-pub fn tag_depolarised_mitochondria(params: Res<Params>, env: Res<Environment>, mut cells: Query<&mut Mitochondria>) {
-    let dep = params.depolarised_threshold as u8;
-    for mut mito in &mut cells {
-        for unit in mito.units.iter_mut() {
-            let h = Mitochondria::health(*unit);
-            *unit = if env.pink1_tagging && h <= dep { h | Mitochondria::TAG } else { h };
+/// The PINK1/Parkin rule of one sub-step.
+#[derive(Clone, Copy, Debug)]
+pub struct Parkin {
+    pub depolarised: u8,
+    pub tagging: bool,
+    /// The chance that a tagged unit is removed this sub-step.
+    pub removal: f64,
+}
+
+impl Parkin {
+    pub fn new(params: &Params, env: &Environment, dt: f64) -> Parkin {
+        Parkin {
+            depolarised: params.depolarised_threshold as u8,
+            tagging: env.pink1_tagging,
+            removal: hazard_to_probability(env.parkin_per_day, dt),
         }
     }
 }
 
-/// Parkin removes tagged units.
-pub fn clear_tagged_mitochondria(
-    params: Res<Params>,
-    env: Res<Environment>,
-    clock: Res<Clock>,
-    streams: Res<Streams>,
-    mut mitophagy: ResMut<MitophagyCount>,
-    mut tagged: Local<Vec<usize>>,
-    mut cells: Query<(&CellId, &mut Mitochondria)>,
-) {
-    let (_, dt) = params.mito_substeps();
-    let t = threshold(hazard_to_probability(env.parkin_per_day, dt));
-    for (id, mut mito) in &mut cells {
-        let units = &mut mito.units;
-        select_indices(units, &mut tagged, Mitochondria::tagged);
-        if tagged.is_empty() {
-            continue;
+/// Tag depolarised units (untag the others), then remove tagged units with `odds`. `removed` is
+/// scratch space. Returns the number removed.
+pub fn tag_and_clear_units(units: &mut Vec<u8>, rule: &Parkin, odds: ByteOdds, rng: &mut Stream, removed: &mut Vec<u32>) -> u64 {
+    let tag = if rule.tagging { words::HIGH } else { 0 };
+    removed.clear();
+    // Eight units a word; the few tagged ones each take one byte of a shared draw.
+    let (mut bytes, mut left) = (0u64, 0);
+    words::update(units, |w, start, real| {
+        let depolarised = !words::health_above(w, rule.depolarised) & words::HIGH;
+        let tagged_word = (w & words::LOW7) | (depolarised & tag);
+        let mut tagged = tagged_word & real;
+        while tagged != 0 {
+            let j = (tagged.trailing_zeros() / 8) as usize;
+            tagged &= tagged - 1;
+            if left == 0 {
+                (bytes, left) = (rng.next_u64(), 8);
+            }
+            let b = bytes as u8;
+            (bytes, left) = (bytes >> 8, left - 1);
+            if b < odds.top || (b == odds.top && odds.on_tie(rng)) {
+                removed.push((start + j) as u32);
+            }
         }
-        let mut rng = streams.stream(Process::Parkin, id.0, clock.mito_step);
-        tagged.retain(|_| rng.next_u64() < t);
-        remove_indices(units, &tagged);
-        mitophagy.removed += tagged.len() as u64;
+        tagged_word
+    });
+    for &i in removed.iter().rev() {
+        units.swap_remove(i as usize);
     }
+    removed.len() as u64
+}
+
+/// The same rule on counted units (`bins` as in [`Counts`](crate::model::Mitochondria::Counts), top level `top`).
+pub fn tag_and_clear_counts(bins: &mut [u32], top: usize, rule: &Parkin, removal: &Binomial, rng: &mut Stream) -> u64 {
+    let tagged = top + 1;
+    for h in 0..=top {
+        let all = bins[h] + bins[tagged + h];
+        let tag = rule.tagging && h <= rule.depolarised as usize;
+        (bins[h], bins[tagged + h]) = if tag { (0, all) } else { (all, 0) };
+    }
+    let mut removed = 0;
+    for h in 0..=rule.depolarised as usize {
+        let k = removal.draw(rng, bins[tagged + h]);
+        bins[tagged + h] -= k;
+        removed += u64::from(k);
+    }
+    removed
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::processes::testing::{cell, one_system_world};
+    use crate::model::Mitochondria;
+    use crate::model::{Process, Streams};
+    use crate::processes::interventions::untreated;
+
+    fn rng() -> Stream {
+        Streams::new(42, 0).stream(Process::Parkin, 1, 0)
+    }
+
+    fn rule(tagging: bool, removal: f64) -> Parkin {
+        let p = Params::default();
+        Parkin { tagging, removal, ..Parkin::new(&p, &untreated(&p), 0.1) }
+    }
 
     #[test]
     fn only_depolarised_units_are_tagged_and_only_tagged_ones_removed() {
-        let (mut world, mut schedule) = one_system_world((tag_depolarised_mitochondria, clear_tagged_mitochondria).chain());
-        world.resource_mut::<Environment>().parkin_per_day = 1e9;
-        let units: Vec<u8> = (0..=10).collect();
-        let e = world.spawn(cell(1, units, 0.0)).id();
-        schedule.run(&mut world);
-        let mut left = world.get::<Mitochondria>(e).unwrap().units.clone();
-        left.sort();
-        assert_eq!(left, vec![4, 5, 6, 7, 8, 9, 10]);
-        assert_eq!(world.resource::<MitophagyCount>().removed, 4);
+        let mut units: Vec<u8> = (0..=10).collect();
+        let removed = tag_and_clear_units(&mut units, &rule(true, 1.0), ByteOdds::new(1.0), &mut rng(), &mut Vec::new());
+        units.sort();
+        assert_eq!(units, vec![4, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(removed, 4);
+        let mut bins = Mitochondria::Units((0..=10).collect()).histogram(10);
+        assert_eq!(tag_and_clear_counts(&mut bins, 10, &rule(true, 1.0), &Binomial::new(1.0), &mut rng()), 4);
+        assert_eq!(bins, Mitochondria::Units(units).histogram(10));
     }
 
     #[test]
     fn without_pink1_nothing_is_tagged_or_removed() {
-        let (mut world, mut schedule) = one_system_world((tag_depolarised_mitochondria, clear_tagged_mitochondria).chain());
-        world.resource_mut::<Environment>().pink1_tagging = false;
-        world.resource_mut::<Environment>().parkin_per_day = 1e9;
-        let units: Vec<u8> = vec![0, 1, 3 | Mitochondria::TAG, 8];
-        let e = world.spawn(cell(1, units, 0.0)).id();
-        schedule.run(&mut world);
-        assert_eq!(world.get::<Mitochondria>(e).unwrap().units, vec![0, 1, 3, 8]);
+        let mut units: Vec<u8> = vec![0, 1, 3 | Mitochondria::TAG, 8];
+        assert_eq!(tag_and_clear_units(&mut units, &rule(false, 1.0), ByteOdds::new(1.0), &mut rng(), &mut Vec::new()), 0);
+        assert_eq!(units, vec![0, 1, 3, 8]);
+        let mut bins = Mitochondria::Units(vec![0, 1, 3 | Mitochondria::TAG, 8]).histogram(10);
+        assert_eq!(tag_and_clear_counts(&mut bins, 10, &rule(false, 1.0), &Binomial::new(1.0), &mut rng()), 0);
+        assert_eq!(bins, Mitochondria::Units(units).histogram(10));
     }
 
-    use bevy_ecs::schedule::IntoScheduleConfigs;
+    #[test]
+    fn tagged_units_go_at_the_parkin_rate() {
+        // 20 000 depolarised units, removal 0.15: 3000 expected, sd √(20000·0.15·0.85) = 50.5.
+        let mut units = vec![2u8; 20_000];
+        let removed = tag_and_clear_units(&mut units, &rule(true, 0.15), ByteOdds::new(0.15), &mut rng(), &mut Vec::new());
+        assert!((removed as f64 - 3000.0).abs() < 5.0 * 50.5, "{removed}");
+        assert_eq!(units.len() as u64, 20_000 - removed);
+        let mut bins = Mitochondria::counted(20_000, 2, 10).histogram(10);
+        let removed = tag_and_clear_counts(&mut bins, 10, &rule(true, 0.15), &Binomial::new(0.15), &mut rng());
+        assert!((removed as f64 - 3000.0).abs() < 5.0 * 50.5, "counted: {removed}");
+    }
 }

@@ -12,73 +12,104 @@
 //! | hypoxia | `hypoxia` | 1 | signal | bone-marrow baseline = 1; HIF-1α induces BNIP3/NIX (Knowles 2015 [V] for osteoclast hypoxia; induction [U]) |
 //! | s | `receptor_selectivity` | 1 | — | weak selectivity: a unit at h = 0 is removed twice as fast as a healthy one [U] |
 //! | H | `health_levels` | 10 | levels | Patel 2013 |
+//!
+//! Sampling: removal is rare (under 1 % of units an hour), so one unit at a time, candidates are
+//! drawn at the highest per-unit probability p_max = p(0) by geometric gaps, and each is removed
+//! with p(h)/p_max (thinning): exactly the per-unit rule, with one draw per candidate instead of
+//! one per unit. Counted units: one binomial per (level, tag).
 
 use crate::config::Params;
-use crate::model::streams::{Hits, hazard_to_probability, threshold};
-use crate::processes::mitochondria::remove_indices;
-use crate::model::{CellId, Clock, Environment, Mitochondria, MitophagyCount, Process, Streams};
-use bevy_ecs::prelude::{Local, Query, Res, ResMut};
+use crate::model::counts::Binomial;
+use crate::model::streams::{Hits, Stream, hazard_to_probability, threshold};
+use crate::model::{Environment, Mitochondria};
 use rand::Rng;
 
-/// Receptors remove units at a hypoxia-driven rate, damaged ones a little faster.
-///
-/// Sampling: candidates are drawn at the highest per-unit probability p_max = p(0) by geometric
-/// gaps, and each candidate is removed with p(h)/p_max (thinning): exactly the per-unit rule,
-/// with one draw per candidate instead of one per unit.
-pub fn clear_by_receptors(
-    params: Res<Params>,
-    env: Res<Environment>,
-    clock: Res<Clock>,
-    streams: Res<Streams>,
-    mut mitophagy: ResMut<MitophagyCount>,
-    mut accept: Local<Vec<u64>>,
-    mut candidates: Local<Vec<usize>>,
-    mut cells: Query<(&CellId, &mut Mitochondria)>,
-) {
-    let (_, dt) = params.mito_substeps();
-    let top = params.health_levels as f64;
-    let p = |h: u32| {
-        let w = 1.0 + params.receptor_selectivity * (top - h as f64) / top;
-        hazard_to_probability(env.receptor_per_day * env.hypoxia * w, dt)
-    };
-    let p_max = p(0);
-    if p_max <= 0.0 {
-        return;
-    }
-    accept.clear();
-    accept.extend((0..=params.health_levels).map(|h| threshold(p(h) / p_max)));
-    for (id, mut mito) in &mut cells {
-        let mut rng = streams.stream(Process::Receptor, id.0, clock.mito_step);
-        let before = mito.units.len();
-        candidates.clear();
-        candidates.extend(Hits::new(&mut rng, before, p_max));
-        candidates.retain(|&i| rng.next_u64() < accept[Mitochondria::health(mito.units[i]) as usize]);
-        remove_indices(&mut mito.units, &candidates);
-        mitophagy.removed += candidates.len() as u64;
+/// The receptor rule of one sub-step.
+#[derive(Clone, Debug)]
+pub struct Receptors {
+    /// ln(1 − p(0)), for the gaps between candidates.
+    log_miss: f64,
+    /// p(h)/p(0) as thresholds, for thinning.
+    accept: Vec<u64>,
+    /// p(h), prepared for binomial draws.
+    binomials: Vec<Binomial>,
+}
+
+impl Receptors {
+    pub fn new(params: &Params, env: &Environment, dt: f64) -> Receptors {
+        let top = params.health_levels as f64;
+        let removal: Vec<f64> = (0..=params.health_levels)
+            .map(|h| {
+                let w = 1.0 + params.receptor_selectivity * (top - h as f64) / top;
+                hazard_to_probability(env.receptor_per_day * env.hypoxia * w, dt)
+            })
+            .collect();
+        let accept = removal.iter().map(|&p| if removal[0] > 0.0 { threshold(p / removal[0]) } else { 0 }).collect();
+        let binomials = removal.iter().map(|&p| Binomial::new(p)).collect();
+        Receptors { log_miss: Hits::log_miss(removal[0]), accept, binomials }
     }
 }
+
+/// Remove units at their receptor rate. `candidates` is scratch space. Returns the number removed.
+pub fn clear_units(units: &mut Vec<u8>, rule: &Receptors, rng: &mut Stream, candidates: &mut Vec<usize>) -> u64 {
+    candidates.clear();
+    candidates.extend(Hits::with_log(rng, units.len(), rule.log_miss));
+    candidates.retain(|&i| rng.next_u64() < rule.accept[Mitochondria::health(units[i]) as usize]);
+    for &i in candidates.iter().rev() {
+        units.swap_remove(i);
+    }
+    candidates.len() as u64
+}
+
+/// The same rule on counted units (`bins` as in [`Counts`](crate::model::Mitochondria::Counts), top level `top`).
+pub fn clear_counts(bins: &mut [u32], top: usize, rule: &Receptors, rng: &mut Stream) -> u64 {
+    let mut removed = 0;
+    for half in bins.chunks_mut(top + 1) {
+        for (bin, binomial) in half.iter_mut().zip(&rule.binomials) {
+            let k = binomial.draw(rng, *bin);
+            *bin -= k;
+            removed += u64::from(k);
+        }
+    }
+    removed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::processes::testing::{cell, one_system_world};
+    use crate::model::{Process, Streams};
+    use crate::processes::interventions::untreated;
 
     #[test]
     fn receptors_remove_damaged_units_faster_and_need_hypoxia() {
-        let survivors = |hypoxia: f64| {
-            let (mut world, mut schedule) = one_system_world(clear_by_receptors);
-            world.resource_mut::<Environment>().receptor_per_day = 6.0;
-            world.resource_mut::<Environment>().hypoxia = hypoxia;
+        let survivors = |hypoxia: f64, counted: bool| {
+            let p = Params::default();
+            let env = Environment { receptor_per_day: 6.0, hypoxia, ..untreated(&p) };
+            let rule = Receptors::new(&p, &env, 1.0 / 30.0);
+            let mut rng = Streams::new(42, 0).stream(Process::Receptor, 1, 0);
             let mut units = vec![10u8; 5000];
             units.extend(vec![0u8; 5000]);
-            let e = world.spawn(cell(1, units, 0.0)).id();
-            schedule.run(&mut world);
-            let m = &world.get::<Mitochondria>(e).unwrap().units;
-            (m.iter().filter(|&&u| u == 10).count(), m.iter().filter(|&&u| u == 0).count())
+            let mut m = Mitochondria::Units(units);
+            let removed = if counted {
+                let mut bins = m.histogram(10);
+                let r = clear_counts(&mut bins, 10, &rule, &mut rng);
+                m = Mitochondria::Counts(bins);
+                r
+            } else {
+                let Mitochondria::Units(u) = &mut m else { unreachable!() };
+                clear_units(u, &rule, &mut rng, &mut Vec::new())
+            };
+            let h = m.histogram(10);
+            assert_eq!(removed, 10_000 - u64::from(h[10] + h[0]));
+            (h[10], h[0])
         };
-        let (healthy, damaged) = survivors(1.0);
-        // Δt = 1/30 day: P(healthy) = 1 − e^(−0.2) = 0.181, P(damaged) = 1 − e^(−0.4) = 0.330.
-        assert!((5000.0 - healthy as f64 - 906.0).abs() < 100.0, "healthy removed {}", 5000 - healthy);
-        assert!((5000.0 - damaged as f64 - 1648.0).abs() < 120.0, "damaged removed {}", 5000 - damaged);
-        assert_eq!(survivors(0.0), (5000, 5000));
+        for counted in [false, true] {
+            let (healthy, damaged) = survivors(1.0, counted);
+            // Δt = 1/30 day: P(healthy) = 1 − e^(−0.2) = 0.181, P(damaged) = 1 − e^(−0.4) = 0.330;
+            // of 5000: 906 ± 27 and 1648 ± 33 (binomial sd); bounds at about 4 sd.
+            assert!((5000.0 - healthy as f64 - 906.0).abs() < 110.0, "healthy removed {}", 5000 - healthy);
+            assert!((5000.0 - damaged as f64 - 1648.0).abs() < 135.0, "damaged removed {}", 5000 - damaged);
+            assert_eq!(survivors(0.0, counted), (5000, 5000));
+        }
     }
 }
