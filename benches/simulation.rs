@@ -57,8 +57,11 @@ fn kernel(c: &mut Criterion) {
     g.bench_function("ecs", |b| b.iter(|| one.install(|| schedule.run(&mut world))));
     let streams = Streams::new(1, 0);
     let rules = Rules::new(&params, &untreated(&params));
-    let mut cells: Vec<(u64, Mitochondria, MitoReadout)> =
-        world.query::<(&CellId, &Mitochondria, &MitoReadout)>().iter(&world).map(|(id, m, r)| (id.0, m.clone(), *r)).collect();
+    let mut cells: Vec<(u64, Mitochondria, MitoReadout)> = world
+        .query::<(&CellId, &Mitochondria, &MitoReadout)>()
+        .iter(&world)
+        .map(|(id, m, r)| (id.0, m.clone(), *r))
+        .collect();
     let mut scratch = Scratch::default();
     let mut step = 0;
     g.bench_function("plain_loop", |b| {
@@ -114,7 +117,11 @@ fn ensembles(c: &mut Criterion) {
     let mut g = c.benchmark_group("ensemble");
     g.sample_size(10);
     for n in [1, 2] {
-        g.bench_function(BenchmarkId::from_parameter(n), |b| b.iter(|| black_box(ensemble::run(&config, n, &std::sync::atomic::AtomicU64::new(0)).expect("runs").runs.len())));
+        g.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter(|| {
+                black_box(ensemble::run(&config, n, &std::sync::atomic::AtomicU64::new(0)).expect("runs").runs.len())
+            })
+        });
     }
     g.finish();
 }
@@ -129,7 +136,12 @@ fn fixed_cost(c: &mut Criterion) {
         interventions: vec![],
     };
     let steady = steady_state::untreated(&Params { mitochondria_per_cell: 10, ..params });
-    let mut sim = Simulation::new(Setup { law: BoneLaw::Coupled, reference: &params, steady: &steady }, &scenario, Streams::new(1, 0), 0.0);
+    let mut sim = Simulation::new(
+        Setup { law: BoneLaw::Coupled, reference: &params, steady: &steady },
+        &scenario,
+        Streams::new(1, 0),
+        0.0,
+    );
     c.bench_function("fixed_cost/step", |b| b.iter(|| sim.step()));
 }
 
@@ -147,7 +159,12 @@ fn tissue(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("year", |b| {
         b.iter(|| {
-            let mut sim = Simulation::new(Setup { law: BoneLaw::Coupled, reference: &params, steady: &steady }, &scenario, Streams::new(1, 0), 0.0);
+            let mut sim = Simulation::new(
+                Setup { law: BoneLaw::Coupled, reference: &params, steady: &steady },
+                &scenario,
+                Streams::new(1, 0),
+                0.0,
+            );
             for _ in 0..(365.0 / params.dt_days) as usize {
                 sim.step();
             }

@@ -35,14 +35,16 @@ fn late_mean(run: &RunRecord, metric: fn(&Sample) -> f64) -> f64 {
 /// Estimate the stationary mineral fraction from the first scenario's runs.
 pub fn calibrate(config: &Config, ensemble: &Ensemble) -> Option<Calibration> {
     let scenario = config.scenarios.first()?;
-    let runs: Vec<&RunRecord> = ensemble.runs.iter().filter(|r| r.scenario == scenario.name && r.samples.len() > 1).collect();
+    let runs: Vec<&RunRecord> =
+        ensemble.runs.iter().filter(|r| r.scenario == scenario.name && r.samples.len() > 1).collect();
     if runs.is_empty() {
         return None;
     }
     let minerals: Vec<f64> = runs.iter().map(|r| late_mean(r, |s| s.mineral_fraction)).collect();
     let masses: Vec<f64> = runs.iter().filter_map(|r| r.samples.last()).map(|s| s.bone_mass).collect();
     let biopsy = runs.iter().flat_map(|r| &r.biopsy);
-    let (n, turnover, space) = biopsy.fold((0.0, 0.0, 0.0), |(n, t, s), b| (n + 1.0, t + b.turnover_pct_per_year, s + b.remodelling_space_pct));
+    let (n, turnover, space) = biopsy
+        .fold((0.0, 0.0, 0.0), |(n, t, s), b| (n + 1.0, t + b.turnover_pct_per_year, s + b.remodelling_space_pct));
     Some(Calibration {
         scenario: scenario.name.clone(),
         mineral_fraction: summarize(&minerals),

@@ -45,7 +45,11 @@ pub fn reference(config: &Config) -> Result<SteadyState, Error> {
 /// random numbers (replicate r shares its streams across scenarios), otherwise the master seed
 /// mixed with the scenario's index, so every scenario's streams are independent.
 pub fn stream_seed(config: &Config, scenario: usize) -> u64 {
-    if config.comparison.common_random_numbers { config.seed } else { mix(config.seed ^ mix(0x5CE7_A210 ^ scenario as u64)) }
+    if config.comparison.common_random_numbers {
+        config.seed
+    } else {
+        mix(config.seed ^ mix(0x5CE7_A210 ^ scenario as u64))
+    }
 }
 
 /// Cell steps one run of `scenario` takes, spin-up included (as [`Simulation::run`] counts them).
@@ -60,14 +64,26 @@ pub fn total_steps(config: &Config) -> u64 {
 }
 
 /// Run one replicate of `config.scenarios[s]`, adding its steps to `steps_done` as it goes.
-pub fn run_one(config: &Config, s: usize, reference: &SteadyState, replicate: u32, steps_done: &AtomicU64) -> RunRecord {
+pub fn run_one(
+    config: &Config,
+    s: usize,
+    reference: &SteadyState,
+    replicate: u32,
+    steps_done: &AtomicU64,
+) -> RunRecord {
     let start = Instant::now();
     let scenario = &config.scenarios[s];
     let streams = Streams::new(stream_seed(config, s), replicate);
     let setup = Setup { law: config.bone_law, reference: &config.reference, steady: reference };
     let sim = Simulation::new(setup, scenario, streams, config.spinup_days);
     let record = sim.run(config.days, config.record_every_days, steps_done);
-    RunRecord { scenario: scenario.name.clone(), replicate, seed: streams.seed(), wall_seconds: start.elapsed().as_secs_f64(), ..record }
+    RunRecord {
+        scenario: scenario.name.clone(),
+        replicate,
+        seed: streams.seed(),
+        wall_seconds: start.elapsed().as_secs_f64(),
+        ..record
+    }
 }
 
 /// Run every scenario × replicate of `config` on `threads` threads. Every run adds its cell
@@ -84,10 +100,7 @@ pub fn run(config: &Config, threads: usize, steps_done: &AtomicU64) -> Result<En
         // sweep point: unit u = s · replicates + r (DESIGN.md §6).
         let jobs: Vec<(usize, u32)> =
             (0..config.scenarios.len()).flat_map(|s| (0..config.replicates).map(move |r| (s, r))).collect();
-        let runs = jobs
-            .par_iter()
-            .map(|&(s, r)| run_one(config, s, &reference, r, steps_done))
-            .collect();
+        let runs = jobs.par_iter().map(|&(s, r)| run_one(config, s, &reference, r, steps_done)).collect();
         Ok(Ensemble { runs, reference })
     })
 }

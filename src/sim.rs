@@ -16,15 +16,18 @@
 //! systems can never touch the same data in an unspecified order.
 
 use crate::config::{BoneLaw, Params, Scenario};
-use crate::model::{Bone, Clock, CompletedBmus, Counters, MitophagyCount, PrecursorPool, Site, SiteCensus, SteadyState, Streams};
+use crate::model::{
+    Bone, Clock, CompletedBmus, Counters, MitophagyCount, PrecursorPool, Site, SiteCensus, SteadyState, Streams,
+};
 use crate::observe::Observer;
+use crate::processes::bisphosphonate::{self, BoundBisphosphonate};
 use crate::processes::coupling::{self, Coupling};
 use crate::processes::interventions::{BaseParams, Interventions, apply_interventions, untreated};
 use crate::processes::mitochondria::step_mitochondria;
-use crate::processes::bisphosphonate::{self, BoundBisphosphonate};
 use crate::processes::osteomorphs::{self, Osteomorphs};
 use crate::processes::{
-    activation, apoptosis, census, cycle, formation, mineralization, osteoblasts, oxidative_stress, recruitment, resorption,
+    activation, apoptosis, census, cycle, formation, mineralization, osteoblasts, oxidative_stress, recruitment,
+    resorption,
 };
 use crate::record::RunRecord;
 use bevy_ecs::prelude::*;
@@ -92,7 +95,12 @@ pub fn cell_schedule(law: BoneLaw) -> Schedule {
                     .in_set(Phase::Census),
             );
             s.add_systems(
-                (resorption::resorb_matrix, coupling::recruit_osteoblast_team, formation::form_osteoid, mineralization::mineralize_bone)
+                (
+                    resorption::resorb_matrix,
+                    coupling::recruit_osteoblast_team,
+                    formation::form_osteoid,
+                    mineralization::mineralize_bone,
+                )
                     .chain()
                     .in_set(Phase::Bone),
             );
@@ -100,9 +108,15 @@ pub fn cell_schedule(law: BoneLaw) -> Schedule {
         }
         BoneLaw::Komarova2003 => {
             s.add_systems(
-                (resorption::rate_resorption_activity, census::take_census, cycle::complete_bmus).chain().in_set(Phase::Census),
+                (resorption::rate_resorption_activity, census::take_census, cycle::complete_bmus)
+                    .chain()
+                    .in_set(Phase::Census),
             );
-            s.add_systems((resorption::resorb_matrix, formation::form_osteoid, mineralization::mineralize_bone).chain().in_set(Phase::Bone));
+            s.add_systems(
+                (resorption::resorb_matrix, formation::form_osteoid, mineralization::mineralize_bone)
+                    .chain()
+                    .in_set(Phase::Bone),
+            );
             s.add_systems((osteoblasts::turn_over_osteoblasts, cells.chain()).chain().in_set(Phase::Cells));
         }
     }
@@ -162,7 +176,8 @@ impl Simulation {
         world.insert_resource(Interventions(scenario.interventions.clone()));
         let spinup_steps = (spinup_days / p.dt_days).round() as u64;
         world.resource_mut::<Clock>().day = (0.0 - spinup_steps as f64) * p.dt_days;
-        let pool: Vec<Entity> = world.spawn_batch(recruitment::circulating_precursors(p, setup.steady, &untreated(p))).collect();
+        let pool: Vec<Entity> =
+            world.spawn_batch(recruitment::circulating_precursors(p, setup.steady, &untreated(p))).collect();
         world.resource_mut::<Counters>().next_cell_id = pool.len() as u64;
         world.insert_resource(PrecursorPool(pool));
         let mineral = 100.0 * p.initial_mineral_fraction;
@@ -197,7 +212,8 @@ impl Simulation {
             steps_done.fetch_add(1, Ordering::Relaxed);
         }
         let counters = *self.world.resource::<Counters>();
-        *self.world.resource_mut::<Counters>() = Counters { next_cell_id: counters.next_cell_id, ..Counters::default() };
+        *self.world.resource_mut::<Counters>() =
+            Counters { next_cell_id: counters.next_cell_id, ..Counters::default() };
         *self.world.resource_mut::<MitophagyCount>() = MitophagyCount::default();
         self.world.resource_mut::<CompletedBmus>().0.clear();
         for mut bone in self.world.query::<&mut Bone>().iter_mut(&mut self.world) {
@@ -242,7 +258,11 @@ mod tests {
 
     #[test]
     fn schedules_are_fully_ordered() {
-        let mut world = world_with_rules(&Params::default(), &crate::steady_state::untreated(&Params::default()), Streams::new(1, 0));
+        let mut world = world_with_rules(
+            &Params::default(),
+            &crate::steady_state::untreated(&Params::default()),
+            Streams::new(1, 0),
+        );
         for mut s in [mitochondrial_schedule(), cell_schedule(BoneLaw::Coupled), cell_schedule(BoneLaw::Komarova2003)] {
             s.initialize(&mut world).expect("no ambiguities, no cycles");
         }

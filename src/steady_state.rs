@@ -31,7 +31,14 @@ const STREAM_SEED: u64 = 0x5EED_57EA_D157_A7E5;
 
 /// The untreated steady state of `params` (see the module doc).
 pub fn untreated(params: &Params) -> SteadyState {
-    let placeholder = SteadyState { depolarised: 0.0, atp: 0.0, ros: 0.0, p_diff: 1.0, mitochondria_per_cell: 0.0, reservoir: Arc::new(vec![]) };
+    let placeholder = SteadyState {
+        depolarised: 0.0,
+        atp: 0.0,
+        ros: 0.0,
+        p_diff: 1.0,
+        mitochondria_per_cell: 0.0,
+        reservoir: Arc::new(vec![]),
+    };
     let mut world = world_with_rules(params, &placeholder, Streams::new(STREAM_SEED, 0));
     let env = untreated_knobs(params);
     for id in 0..CELLS {

@@ -9,14 +9,14 @@
 //! Options come from flags or from a small TOML file (`configs/stress.toml`) with the same keys:
 //! `osteoclasts`, `mitochondria`, `days`, `threads`, `representation`.
 
+use crate::Error;
 use crate::config::{ConfigError, Params};
 use crate::model::{CellId, Mitochondria, MitophagyCount, Osteoclast, SteadyState, Streams};
 use crate::processes::interventions::untreated;
 use crate::processes::mitochondria::{fresh, readout};
 use crate::sim::{mitochondrial_schedule, world_with_rules};
-use crate::Error;
-use serde::Deserialize;
 use bevy_ecs::world::World;
+use serde::Deserialize;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -75,14 +75,28 @@ impl StressOptions {
             let at = e.span().map_or(0, |s| s.start).min(text.len());
             let line = text[..at].matches('\n').count() + 1;
             let column = text[..at].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Error::Config(ConfigError { file: source.into(), line, column, key: String::new(), message: e.message().into() })
+            Error::Config(ConfigError {
+                file: source.into(),
+                line,
+                column,
+                key: String::new(),
+                message: e.message().into(),
+            })
         })
     }
 
     /// Options from a stress TOML file (see [`Self::from_toml`]).
     pub fn load(path: &std::path::Path) -> Result<StressOptions, Error> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Config(ConfigError { file: name.clone(), line: 0, column: 0, key: String::new(), message: format!("cannot read the stress config: {e}") }))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Config(ConfigError {
+                file: name.clone(),
+                line: 0,
+                column: 0,
+                key: String::new(),
+                message: format!("cannot read the stress config: {e}"),
+            })
+        })?;
         StressOptions::from_toml(&name, &text)
     }
 
@@ -99,7 +113,12 @@ impl StressOptions {
             Representation::Individual => u32::MAX,
             Representation::Counts => 1,
         };
-        let p = Params { dt_days: 0.125, mitochondria_per_cell: self.mitochondria, count_mitochondria_from: count_from, ..Params::default() };
+        let p = Params {
+            dt_days: 0.125,
+            mitochondria_per_cell: self.mitochondria,
+            count_mitochondria_from: count_from,
+            ..Params::default()
+        };
         match p.check_consistency() {
             _ if self.mitochondria == 0 => bad("--mitochondria must be at least 1".into()),
             Err((_, m)) => bad(format!("--mitochondria {}: {m}", self.mitochondria)),
@@ -153,11 +172,27 @@ impl StressReport {
              osteoclast-steps/s       {:.3e}\n\
              mitochondria             {} at the start, {} at the end; {} removed by mitophagy\n\
              memory                   peak {:.1} MB; {:.1} MB before the cells, {:.1} MB after building them, {:.1} MB at the end: {:.1} bytes per mitochondrion\n",
-            o.osteoclasts, o.mitochondria, o.representation.name(), o.days, self.cell_steps, self.sub_steps / self.cell_steps.max(1), o.threads, self.cpu,
-            self.mitochondrion_updates_per_second(), self.mitochondrion_updates, self.wall_seconds, self.setup_seconds,
+            o.osteoclasts,
+            o.mitochondria,
+            o.representation.name(),
+            o.days,
+            self.cell_steps,
+            self.sub_steps / self.cell_steps.max(1),
+            o.threads,
+            self.cpu,
+            self.mitochondrion_updates_per_second(),
+            self.mitochondrion_updates,
+            self.wall_seconds,
+            self.setup_seconds,
             self.osteoclast_steps_per_second(),
-            self.mitochondria_start, self.mitochondria_end, self.mitophagy_events,
-            mb(self.peak_rss_bytes), mb(self.rss_before_cells_bytes), mb(self.rss_start_bytes), mb(self.rss_end_bytes), self.bytes_per_mitochondrion(),
+            self.mitochondria_start,
+            self.mitochondria_end,
+            self.mitophagy_events,
+            mb(self.peak_rss_bytes),
+            mb(self.rss_before_cells_bytes),
+            mb(self.rss_start_bytes),
+            mb(self.rss_end_bytes),
+            self.bytes_per_mitochondrion(),
         )
     }
 
@@ -200,7 +235,11 @@ fn status_bytes(field: &str) -> u64 {
 
 fn cpu_model() -> String {
     let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = info.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map_or("unknown CPU", str::trim);
+    let model = info
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .map_or("unknown CPU", str::trim);
     format!("{model}, {} logical CPUs", std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
@@ -213,13 +252,22 @@ pub fn run(options: &StressOptions) -> Result<StressReport, Error> {
         .map_err(|e| Error::Runtime(format!("cannot start {} threads: {e}", options.threads)))?;
     let setup = Instant::now();
     // Fates are not run, so no reference state is needed.
-    let steady = SteadyState { depolarised: 0.0, atp: 0.0, ros: 0.0, p_diff: 1.0, mitochondria_per_cell: 0.0, reservoir: Arc::new(vec![]) };
+    let steady = SteadyState {
+        depolarised: 0.0,
+        atp: 0.0,
+        ros: 0.0,
+        p_diff: 1.0,
+        mitochondria_per_cell: 0.0,
+        reservoir: Arc::new(vec![]),
+    };
     let mut world = world_with_rules(&params, &steady, Streams::new(1, 0));
     let env = untreated(&params);
     let first = fresh(&params);
     let first_readout = readout::read(&first, &params, &env);
     let rss_before_cells_bytes = status_bytes("VmRSS:");
-    world.spawn_batch((0..options.osteoclasts).map(|id| (CellId(id), Osteoclast { activity: 1.0 }, first.clone(), first_readout)));
+    world.spawn_batch(
+        (0..options.osteoclasts).map(|id| (CellId(id), Osteoclast { activity: 1.0 }, first.clone(), first_readout)),
+    );
     let mut schedule = mitochondrial_schedule();
     let units = |world: &mut World| -> u64 { world.query::<&Mitochondria>().iter(world).map(|m| m.len() as u64).sum() };
     let mitochondria_start = units(&mut world);
@@ -260,14 +308,25 @@ mod tests {
 
     #[test]
     fn a_small_stress_run_counts_its_work() {
-        let options = StressOptions { osteoclasts: 50, mitochondria: 40, days: 0.5, threads: 2, representation: Representation::Individual };
+        let options = StressOptions {
+            osteoclasts: 50,
+            mitochondria: 40,
+            days: 0.5,
+            threads: 2,
+            representation: Representation::Individual,
+        };
         let r = run(&options).expect("runs");
         // 0.5 days = 4 cell steps of 3 hourly sub-steps; 50 × 40 units at the start.
         assert_eq!((r.cell_steps, r.sub_steps, r.mitochondria_start), (4, 12, 2000));
-        assert!(r.mitochondrion_updates >= 3 * 2000 && r.mitochondrion_updates < 12 * 2000 * 2, "{}", r.mitochondrion_updates);
+        assert!(
+            r.mitochondrion_updates >= 3 * 2000 && r.mitochondrion_updates < 12 * 2000 * 2,
+            "{}",
+            r.mitochondrion_updates
+        );
         assert!(r.mitophagy_events > 0 && r.wall_seconds > 0.0);
         let json: serde_json::Value = serde_json::from_str(&r.json()).expect("JSON");
-        for key in ["mitochondrion_updates_per_second", "osteoclasts", "mitochondria", "wall_seconds", "peak_rss_bytes"] {
+        for key in ["mitochondrion_updates_per_second", "osteoclasts", "mitochondria", "wall_seconds", "peak_rss_bytes"]
+        {
             assert!(json[key].is_number(), "{key} in {json}");
         }
         assert_eq!(json["osteoclasts"], 50);

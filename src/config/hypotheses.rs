@@ -23,7 +23,8 @@ pub enum Hypothesis {
 
 impl Hypothesis {
     /// Every hypothesis, with its config name.
-    pub const ALL: [(Hypothesis, &'static str); 2] = [(Hypothesis::KnockoutEvidence, "knockout_evidence"), (Hypothesis::Review, "review")];
+    pub const ALL: [(Hypothesis, &'static str); 2] =
+        [(Hypothesis::KnockoutEvidence, "knockout_evidence"), (Hypothesis::Review, "review")];
 
     pub fn from_name(name: &str) -> Option<Hypothesis> {
         Hypothesis::ALL.iter().find(|(h, _)| h.name() == name).map(|(h, _)| *h)

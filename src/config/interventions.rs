@@ -133,7 +133,14 @@ mod tests {
 
     #[test]
     fn level_follows_window_and_ramp() {
-        let i = Intervention { kind: Kind::Denosumab, start_day: 10.0, end_day: 30.0, ramp_days: 5.0, strength: 0.8, target: None };
+        let i = Intervention {
+            kind: Kind::Denosumab,
+            start_day: 10.0,
+            end_day: 30.0,
+            ramp_days: 5.0,
+            strength: 0.8,
+            target: None,
+        };
         assert_eq!(i.level(9.9), 0.0);
         assert!((i.level(12.5) - 0.4).abs() < 1e-12);
         assert_eq!(i.level(20.0), 0.8);

@@ -59,7 +59,8 @@ pub enum BoneLaw {
 
 impl BoneLaw {
     /// Every law, with its config name.
-    pub const ALL: [(BoneLaw, &'static str); 2] = [(BoneLaw::Coupled, "coupled"), (BoneLaw::Komarova2003, "komarova2003")];
+    pub const ALL: [(BoneLaw, &'static str); 2] =
+        [(BoneLaw::Coupled, "coupled"), (BoneLaw::Komarova2003, "komarova2003")];
 
     pub fn from_name(name: &str) -> Option<BoneLaw> {
         BoneLaw::ALL.iter().find(|(_, n)| *n == name).map(|(l, _)| *l)

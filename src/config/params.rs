@@ -349,22 +349,34 @@ impl Params {
             return Err((&["health_levels"], format!("must be at most 63, got {h}")));
         }
         if self.depolarised_threshold >= h {
-            return Err((&["depolarised_threshold", "health_levels"], format!("depolarised_threshold ({}) must be below health_levels ({h})", self.depolarised_threshold)));
+            return Err((
+                &["depolarised_threshold", "health_levels"],
+                format!("depolarised_threshold ({}) must be below health_levels ({h})", self.depolarised_threshold),
+            ));
         }
         if self.fusion_threshold >= h {
-            return Err((&["fusion_threshold", "health_levels"], format!("fusion_threshold ({}) must be below health_levels ({h})", self.fusion_threshold)));
+            return Err((
+                &["fusion_threshold", "health_levels"],
+                format!("fusion_threshold ({}) must be below health_levels ({h})", self.fusion_threshold),
+            ));
         }
         if self.dt_days > 1.0 {
             return Err((&["dt_days"], "must be at most 1 day".into()));
         }
         if self.dt_days * 24.0 / self.mito_dt_hours > 1e4 {
-            return Err((&["mito_dt_hours", "dt_days"], "more than 10 000 mitochondrial sub-steps per cell step".into()));
+            return Err((
+                &["mito_dt_hours", "dt_days"],
+                "more than 10 000 mitochondrial sub-steps per cell step".into(),
+            ));
         }
         if self.max_bmu_days < self.dt_days {
             return Err((&["max_bmu_days", "dt_days"], "max_bmu_days must be at least dt_days".into()));
         }
         if self.mitochondria_per_cell as f64 * self.max_mitochondria_factor > 1e6 {
-            return Err((&["mitochondria_per_cell", "max_mitochondria_factor"], "more than a million mitochondria per cell".into()));
+            return Err((
+                &["mitochondria_per_cell", "max_mitochondria_factor"],
+                "more than a million mitochondria per cell".into(),
+            ));
         }
         if self.max_site_bone_pct < 100.0 {
             return Err((&["max_site_bone_pct"], "must be at least 100 (every site starts at 100 %)".into()));
@@ -384,7 +396,10 @@ impl Params {
         }
         let per_bmu = self.population_scale * (x1 + self.pulse_osteoclasts).max(x2);
         if per_bmu > 1e7 {
-            return Err((&["population_scale", "pulse_osteoclasts"], format!("a BMU would start with {per_bmu:.3e} cells (limit 1e7)")));
+            return Err((
+                &["population_scale", "pulse_osteoclasts"],
+                format!("a BMU would start with {per_bmu:.3e} cells (limit 1e7)"),
+            ));
         }
         Ok(())
     }

@@ -1,9 +1,9 @@
 //! The TOML walker: spanned TOML → [`Config`], refusing unknown keys, wrong types, NaN,
 //! infinities and values out of range, with the file, line, column and key of the culprit.
 
+use super::comparison::{self, Comparison};
 use super::interventions::{Change, FIXED_KEYS, Intervention, Kind};
 use super::params::{PARAMS, Params, Range as ParamRange, Value, ValueError};
-use super::comparison::{self, Comparison};
 use super::{BoneLaw, Config, Hypothesis, Scenario, sweep};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -40,7 +40,13 @@ impl std::error::Error for ConfigError {}
 
 impl ConfigError {
     pub(super) fn io(file: &str, e: &std::io::Error) -> ConfigError {
-        ConfigError { file: file.into(), line: 0, column: 0, key: String::new(), message: format!("cannot read the config: {e}") }
+        ConfigError {
+            file: file.into(),
+            line: 0,
+            column: 0,
+            key: String::new(),
+            message: format!("cannot read the config: {e}"),
+        }
     }
 
     fn at(file: &str, text: &str, span: &Range<usize>, key: &str, message: impl Into<String>) -> ConfigError {
@@ -62,7 +68,9 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 pub(super) fn decode(file: &str, bytes: Vec<u8>) -> Result<String, ConfigError> {
     match String::from_utf8(bytes) {
         Ok(text) => match text.find('\0') {
-            Some(i) => Err(ConfigError::at(file, &text, &(i..i), "", "a NUL byte: this is a binary file, not a TOML config")),
+            Some(i) => {
+                Err(ConfigError::at(file, &text, &(i..i), "", "a NUL byte: this is a binary file, not a TOML config"))
+            }
             None => Ok(text),
         },
         Err(e) => {
@@ -101,7 +109,11 @@ impl Doc<'_> {
                 .map_err(|_| self.err(&span, key, "integer out of range")),
             DeValue::Float(x) => {
                 let x: f64 = x.as_str().replace('_', "").parse().map_err(|_| self.err(&span, key, "not a number"))?;
-                if x.is_finite() { Ok(Value::Float(x)) } else { Err(self.err(&span, key, format!("{x} is not a finite number"))) }
+                if x.is_finite() {
+                    Ok(Value::Float(x))
+                } else {
+                    Err(self.err(&span, key, format!("{x} is not a finite number")))
+                }
             }
             DeValue::Boolean(b) => Ok(Value::Bool(*b)),
             other => Err(self.err(&span, key, format!("expected a number or boolean, found a {}", other.type_str()))),
@@ -131,11 +143,19 @@ impl Doc<'_> {
     }
 
     pub(super) fn table<'t, 'i>(&self, v: &'t Spanned<DeValue<'i>>, key: &str) -> Result<&'t DeTable<'i>, ConfigError> {
-        v.get_ref().as_table().ok_or_else(|| self.err(&v.span(), key, format!("expected a table, found a {}", v.get_ref().type_str())))
+        v.get_ref()
+            .as_table()
+            .ok_or_else(|| self.err(&v.span(), key, format!("expected a table, found a {}", v.get_ref().type_str())))
     }
 
     /// Apply a `[params]` table to `params`, recording where each key was set.
-    fn params(&self, table: &DeTable, prefix: &str, params: &mut Params, at: &mut Locations) -> Result<(), ConfigError> {
+    fn params(
+        &self,
+        table: &DeTable,
+        prefix: &str,
+        params: &mut Params,
+        at: &mut Locations,
+    ) -> Result<(), ConfigError> {
         for (k, v) in Self::entries(table) {
             let key = format!("{prefix}{}", k.get_ref());
             let value = self.value(v, &key)?;
@@ -150,7 +170,14 @@ impl Doc<'_> {
 
     fn intervention(&self, v: &Spanned<DeValue>, prefix: &str) -> Result<Intervention, ConfigError> {
         let t = self.table(v, prefix)?;
-        let mut i = Intervention { kind: Kind::Denosumab, start_day: 0.0, end_day: f64::MAX, ramp_days: 0.0, strength: 1.0, target: None };
+        let mut i = Intervention {
+            kind: Kind::Denosumab,
+            start_day: 0.0,
+            end_day: f64::MAX,
+            ramp_days: 0.0,
+            strength: 1.0,
+            target: None,
+        };
         let (mut kind, mut key_at, mut change) = (None, None, None);
         for (k, v) in Self::entries(t) {
             let key = format!("{prefix}.{}", k.get_ref());
@@ -181,14 +208,25 @@ impl Doc<'_> {
         match (i.kind, key_at, change) {
             (Kind::Parameter, Some((key, _)), Some((change, span, at))) => {
                 // The full change must be a value the key accepts (checked again per scenario).
-                let value = change.at(Params::default().get(key).map_or(1.0, |v| if let Value::Float(x) = v { x } else { 1.0 }), 1.0);
+                let value = change
+                    .at(Params::default().get(key).map_or(1.0, |v| if let Value::Float(x) = v { x } else { 1.0 }), 1.0);
                 if let Change::Set(_) = change {
-                    Params::default().set(key, Value::Float(value)).map_err(|_| self.err(&span, &at, format!("`{key}` does not accept {value}")))?;
+                    Params::default()
+                        .set(key, Value::Float(value))
+                        .map_err(|_| self.err(&span, &at, format!("`{key}` does not accept {value}")))?;
                 }
                 i.target = Some((key, change));
             }
-            (Kind::Parameter, None, _) => return Err(self.err(&v.span(), &format!("{prefix}.key"), "kind = \"parameter\" needs a `key`")),
-            (Kind::Parameter, _, None) => return Err(self.err(&v.span(), &format!("{prefix}.scale"), "kind = \"parameter\" needs `scale` or `set`")),
+            (Kind::Parameter, None, _) => {
+                return Err(self.err(&v.span(), &format!("{prefix}.key"), "kind = \"parameter\" needs a `key`"));
+            }
+            (Kind::Parameter, _, None) => {
+                return Err(self.err(
+                    &v.span(),
+                    &format!("{prefix}.scale"),
+                    "kind = \"parameter\" needs `scale` or `set`",
+                ));
+            }
             (_, Some((_, span)), _) | (_, _, Some((_, span, _))) => {
                 return Err(self.err(&span, prefix, "`key`, `scale` and `set` belong to kind = \"parameter\""));
             }
@@ -201,17 +239,27 @@ impl Doc<'_> {
     fn hypothesis(&self, v: &Spanned<DeValue>, key: &str) -> Result<Hypothesis, ConfigError> {
         let name = self.string(v, key)?;
         let names: Vec<_> = Hypothesis::ALL.iter().map(|(_, n)| *n).collect();
-        Hypothesis::from_name(&name)
-            .ok_or_else(|| self.err(&v.span(), key, format!("unknown hypothesis `{name}`; known: {}", names.join(", "))))
+        Hypothesis::from_name(&name).ok_or_else(|| {
+            self.err(&v.span(), key, format!("unknown hypothesis `{name}`; known: {}", names.join(", ")))
+        })
     }
 
     /// A parameter key an intervention may change: a number of the table, not in [`FIXED_KEYS`].
     fn parameter_key(&self, v: &Spanned<DeValue>, key: &str) -> Result<&'static str, ConfigError> {
         let name = self.string(v, key)?;
-        let spec = PARAMS.iter().find(|p| p.key == name).ok_or_else(|| self.err(&v.span(), key, format!("unknown parameter `{name}` (`bmu-sim params` lists them)")))?;
+        let spec = PARAMS.iter().find(|p| p.key == name).ok_or_else(|| {
+            self.err(&v.span(), key, format!("unknown parameter `{name}` (`bmu-sim params` lists them)"))
+        })?;
         let number = !matches!(spec.range, ParamRange::Count | ParamRange::Switch);
         if !number || FIXED_KEYS.contains(&spec.key) {
-            return Err(self.err(&v.span(), key, format!("`{name}` cannot change during a run (integers, switches and {} are fixed)", FIXED_KEYS.join(", "))));
+            return Err(self.err(
+                &v.span(),
+                key,
+                format!(
+                    "`{name}` cannot change during a run (integers, switches and {} are fixed)",
+                    FIXED_KEYS.join(", ")
+                ),
+            ));
         }
         Ok(spec.key)
     }
@@ -224,16 +272,26 @@ const REFERENCE: &str = "[params]";
 pub(super) type Locations = BTreeMap<String, ConfigError>;
 
 /// Run-level keys shared by config files and `--set`; records where each was set.
-fn run_key(doc: &Doc, config: &mut Config, key: &str, v: &Spanned<DeValue>, at: &mut Locations) -> Result<bool, ConfigError> {
+fn run_key(
+    doc: &Doc,
+    config: &mut Config,
+    key: &str,
+    v: &Spanned<DeValue>,
+    at: &mut Locations,
+) -> Result<bool, ConfigError> {
     let integer = |max: u64| match v.get_ref() {
         DeValue::Integer(i) => u64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().filter(|&n| n <= max),
         _ => None,
     };
     match key {
-        "seed" => config.seed = integer(u64::MAX).ok_or_else(|| doc.err(&v.span(), key, "expected an integer from 0 to 2^64 - 1"))?,
+        "seed" => {
+            config.seed =
+                integer(u64::MAX).ok_or_else(|| doc.err(&v.span(), key, "expected an integer from 0 to 2^64 - 1"))?
+        }
         "replicates" => {
             let n = integer(1_000_000).filter(|&n| n >= 1);
-            config.replicates = n.ok_or_else(|| doc.err(&v.span(), key, "expected an integer from 1 to 1000000"))? as u32
+            config.replicates =
+                n.ok_or_else(|| doc.err(&v.span(), key, "expected an integer from 1 to 1000000"))? as u32
         }
         "days" => config.days = doc.float(v, key, 0.0)?,
         "years" => config.days = doc.float(v, key, 0.0)? * 365.0,
@@ -243,8 +301,9 @@ fn run_key(doc: &Doc, config: &mut Config, key: &str, v: &Spanned<DeValue>, at: 
         "bone_law" => {
             let name = doc.string(v, key)?;
             let names: Vec<_> = BoneLaw::ALL.iter().map(|(_, n)| *n).collect();
-            config.bone_law = BoneLaw::from_name(&name)
-                .ok_or_else(|| doc.err(&v.span(), key, format!("unknown bone law `{name}`; known: {}", names.join(", "))))?;
+            config.bone_law = BoneLaw::from_name(&name).ok_or_else(|| {
+                doc.err(&v.span(), key, format!("unknown bone law `{name}`; known: {}", names.join(", ")))
+            })?;
         }
         "reference" => config.comparison.reference = doc.string(v, key)?,
         "common_random_numbers" => config.comparison.common_random_numbers = doc.switch(v, key)?,
@@ -297,7 +356,11 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
             if pair.contains(&key)
                 && let Some(prev) = seen.replace(key)
             {
-                return Err(doc.err(&k.span(), key, format!("give either `{}` or `{}`, not both (`{prev}` is set too)", pair[0], pair[1])));
+                return Err(doc.err(
+                    &k.span(),
+                    key,
+                    format!("give either `{}` or `{}`, not both (`{prev}` is set too)", pair[0], pair[1]),
+                ));
             }
         }
         if run_key(&doc, &mut config, key, v, &mut locations)? {
@@ -328,16 +391,24 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
         None => {
             let interventions = background.iter().map(|(i, _)| *i).collect();
             let hypothesis = config.hypothesis;
-            config.scenarios.push(Scenario { name: "baseline".into(), description: String::new(), hypothesis, params: base, interventions });
+            config.scenarios.push(Scenario {
+                name: "baseline".into(),
+                description: String::new(),
+                hypothesis,
+                params: base,
+                interventions,
+            });
             locations.extend(base_at.into_iter().map(|(k, e)| (format!("baseline.{k}"), e)));
         }
         Some(v) => {
-            let array = v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), "scenario", "expected [[scenario]] tables"))?;
+            let array =
+                v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), "scenario", "expected [[scenario]] tables"))?;
             for (n, s) in array.iter().enumerate() {
                 let prefix = format!("scenario[{n}]");
                 let interventions = background.iter().map(|(i, _)| *i).collect();
                 let (hypothesis, params) = (config.hypothesis, base.clone());
-                let mut scenario = Scenario { name: String::new(), description: String::new(), hypothesis, params, interventions };
+                let mut scenario =
+                    Scenario { name: String::new(), description: String::new(), hypothesis, params, interventions };
                 let mut at = base_at.clone();
                 let mut intervention_at: Vec<_> = background.iter().map(|(_, at)| at.clone()).collect();
                 for (k, v) in Doc::entries(doc.table(s, &prefix)?) {
@@ -349,15 +420,26 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
                             scenario.hypothesis = doc.hypothesis(v, &key)?;
                             scenario.hypothesis.apply(&mut scenario.params);
                         }
-                        "params" => doc.params(doc.table(v, &key)?, &format!("{key}."), &mut scenario.params, &mut at)?,
+                        "params" => {
+                            doc.params(doc.table(v, &key)?, &format!("{key}."), &mut scenario.params, &mut at)?
+                        }
                         "intervention" => {
-                            let list = v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), &key, "expected [[scenario.intervention]] tables"))?;
+                            let list = v
+                                .get_ref()
+                                .as_array()
+                                .ok_or_else(|| doc.err(&v.span(), &key, "expected [[scenario.intervention]] tables"))?;
                             for (j, i) in list.iter().enumerate() {
                                 scenario.interventions.push(doc.intervention(i, &format!("{key}[{j}]"))?);
                                 intervention_at.push((i.span(), format!("{key}[{j}]")));
                             }
                         }
-                        _ => return Err(doc.err(&k.span(), &key, "unknown key (expected name, description, hypothesis, params, intervention)")),
+                        _ => {
+                            return Err(doc.err(
+                                &k.span(),
+                                &key,
+                                "unknown key (expected name, description, hypothesis, params, intervention)",
+                            ));
+                        }
                     }
                 }
                 for (i, (span, key)) in scenario.interventions.iter().zip(&intervention_at) {
@@ -368,16 +450,29 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
                         };
                         let full = change.at(base, i.strength);
                         if scenario.params.clone().set(name, Value::Float(full)).is_err() {
-                            return Err(doc.err(span, key, format!("takes `{name}` from {base} to {full}, which it does not accept")));
+                            return Err(doc.err(
+                                span,
+                                key,
+                                format!("takes `{name}` from {base} to {full}, which it does not accept"),
+                            ));
                         }
                     }
                 }
-                let valid = !scenario.name.is_empty() && scenario.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                let valid = !scenario.name.is_empty()
+                    && scenario.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
                 if !valid {
-                    return Err(doc.err(&s.span(), &format!("{prefix}.name"), "every scenario needs a name of letters, digits, `_` or `-`"));
+                    return Err(doc.err(
+                        &s.span(),
+                        &format!("{prefix}.name"),
+                        "every scenario needs a name of letters, digits, `_` or `-`",
+                    ));
                 }
                 if config.scenarios.iter().any(|o| o.name == scenario.name) {
-                    return Err(doc.err(&s.span(), &format!("{prefix}.name"), format!("scenario name `{}` is used twice", scenario.name)));
+                    return Err(doc.err(
+                        &s.span(),
+                        &format!("{prefix}.name"),
+                        format!("scenario name `{}` is used twice", scenario.name),
+                    ));
                 }
                 locations.extend(at.into_iter().map(|(k, e)| (format!("{}.{k}", scenario.name), e)));
                 config.scenarios.push(scenario);
@@ -423,7 +518,9 @@ impl Overrides {
                 return Err(doc.err(&(0..0), pair, "expected KEY=VALUE"));
             };
             let key = key.trim();
-            let root = DeTable::parse(pair).map_err(|e| doc.err(&e.span().unwrap_or(0..0), key, format!("invalid value: {}", e.message().trim())))?;
+            let root = DeTable::parse(pair).map_err(|e| {
+                doc.err(&e.span().unwrap_or(0..0), key, format!("invalid value: {}", e.message().trim()))
+            })?;
             let Some((k, v)) = root.get_ref().iter().next() else { continue };
             if k.get_ref() != key || root.get_ref().len() != 1 || v.get_ref().is_table() {
                 return Err(doc.err(&k.span(), key, "expected KEY=VALUE with a plain key"));
@@ -432,11 +529,17 @@ impl Overrides {
                 continue;
             }
             if config.sweep.as_ref().is_some_and(|s| s.axes.iter().any(|a| a.key == key)) {
-                return Err(doc.err(&k.span(), key, "this key is swept by the config's [sweep]; change its values there"));
+                return Err(doc.err(
+                    &k.span(),
+                    key,
+                    "this key is swept by the config's [sweep]; change its values there",
+                ));
             }
             let value = doc.value(v, key)?;
             let refused = |e| match e {
-                ValueError::UnknownKey => doc.err(&k.span(), key, "unknown key (a run key or a parameter; `bmu-sim params` lists them)"),
+                ValueError::UnknownKey => {
+                    doc.err(&k.span(), key, "unknown key (a run key or a parameter; `bmu-sim params` lists them)")
+                }
                 ValueError::Expected(what) => doc.err(&v.span(), key, format!("expected {what}, got {value}")),
             };
             config.reference.set(key, value).map_err(refused)?;
@@ -454,10 +557,18 @@ impl Overrides {
 /// (or the file's top when all are defaults).
 pub(super) fn check(config: &Config, locations: &Locations) -> Result<(), ConfigError> {
     let reference = (REFERENCE, &config.reference);
-    for (name, params) in std::iter::once(reference).chain(config.scenarios.iter().map(|s| (s.name.as_str(), &s.params))) {
+    for (name, params) in
+        std::iter::once(reference).chain(config.scenarios.iter().map(|s| (s.name.as_str(), &s.params)))
+    {
         let problem = params.check_consistency().err().or_else(|| {
             (config.record_every_days < params.dt_days).then(|| {
-                (&["dt_days", "record_every_days"][..], format!("dt_days ({}) must not exceed record_every_days ({})", params.dt_days, config.record_every_days))
+                (
+                    &["dt_days", "record_every_days"][..],
+                    format!(
+                        "dt_days ({}) must not exceed record_every_days ({})",
+                        params.dt_days, config.record_every_days
+                    ),
+                )
             })
         });
         if let Some((keys, message)) = problem {

@@ -1,9 +1,9 @@
 //! The resolved config: every key explicit, written next to every output so a run can be
 //! repeated from its output directory alone (`bmu-sim run OUT/config.toml`).
 
+use super::Config;
 use super::interventions::Change;
 use super::params::{PARAMS, Params};
-use super::Config;
 use super::sweep::{Mode, Scale};
 use std::fmt::Write;
 
@@ -62,7 +62,14 @@ pub(super) fn body(c: &Config) -> String {
     }
     for t in &c.comparison.targets {
         let _ = writeln!(s, "\n[[target]]\nscenario = {}\nmetric = {}", quoted(&t.scenario), quoted(t.metric));
-        let _ = writeln!(s, "day = {}\nlow = {}\nhigh = {}\nsource = {}", number(t.day), number(t.low), number(t.high), quoted(&t.source));
+        let _ = writeln!(
+            s,
+            "day = {}\nlow = {}\nhigh = {}\nsource = {}",
+            number(t.day),
+            number(t.low),
+            number(t.high),
+            quoted(&t.source)
+        );
     }
     if let Some(sweep) = &c.sweep {
         let mode = match sweep.mode {
@@ -74,7 +81,8 @@ pub(super) fn body(c: &Config) -> String {
             let _ = writeln!(s, "day = {}", number(day));
         }
         for a in &sweep.axes {
-            let values: Vec<String> = a.values.iter().map(|&x| if a.integer { format!("{}", x as i64) } else { number(x) }).collect();
+            let values: Vec<String> =
+                a.values.iter().map(|&x| if a.integer { format!("{}", x as i64) } else { number(x) }).collect();
             let scale = if a.scale == Scale::Log { "log" } else { "linear" };
             let _ = writeln!(s, "{} = {{ values = [{}], scale = {} }}", a.key, values.join(", "), quoted(scale));
         }

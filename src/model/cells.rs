@@ -118,4 +118,3 @@ pub struct MitoReadout {
     /// Cell ROS (arbitrary units; see `processes/mitochondria/readout.rs`).
     pub ros: f64,
 }
-

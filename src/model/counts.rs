@@ -16,7 +16,9 @@ fn stirling(n: f64) -> f64 {
     // omitted term is below 1e-14 for n ≥ 16.
     let r = 1.0 / n;
     let r2 = r * r;
-    (n + 0.5) * n.ln() - n + 0.918_938_533_204_672_8 + r * (1.0 / 12.0 - r2 * (1.0 / 360.0 - r2 * (1.0 / 1260.0 - r2 / 1680.0)))
+    (n + 0.5) * n.ln() - n
+        + 0.918_938_533_204_672_8
+        + r * (1.0 / 12.0 - r2 * (1.0 / 360.0 - r2 * (1.0 / 1260.0 - r2 / 1680.0)))
 }
 
 static LN_FACTORIALS: LazyLock<Vec<f64>> = LazyLock::new(|| {
@@ -36,7 +38,14 @@ pub fn ln_factorial(n: u64) -> f64 {
 /// Inversion from `start` outwards (start, start − 1, start + 1, start − 2, …) over the support
 /// `lo..=hi`: exact for any start, and cheapest from the mode (about σ steps). `p_start` is
 /// P(start), `up(x)` = P(x + 1)/P(x) and `down(x)` = P(x − 1)/P(x).
-fn invert_from(rng: &mut Stream, (lo, hi): (u64, u64), start: u64, p_start: f64, up: impl Fn(u64) -> f64, down: impl Fn(u64) -> f64) -> u64 {
+fn invert_from(
+    rng: &mut Stream,
+    (lo, hi): (u64, u64),
+    start: u64,
+    p_start: f64,
+    up: impl Fn(u64) -> f64,
+    down: impl Fn(u64) -> f64,
+) -> u64 {
     let mut u = uniform(rng);
     let (mut l, mut pl, mut r, mut pr) = (start, p_start, start, p_start);
     if u < p_start {
@@ -190,7 +199,10 @@ pub fn pairs_within(rng: &mut Stream, c: u64, outside: u64) -> u64 {
     let ln_p = |m: u64| {
         let r = c - 2 * m;
         let k = (outside - r) / 2;
-        ln_factorial(c) + ln_factorial(outside) - ln_factorial(r) - ln_factorial(m) - ln_factorial(k)
+        ln_factorial(c) + ln_factorial(outside)
+            - ln_factorial(r)
+            - ln_factorial(m)
+            - ln_factorial(k)
             - (m + k) as f64 * ln2
             - ln_double_factorial(total / 2)
     };
@@ -217,7 +229,6 @@ mod tests {
         ln_factorial(n) - ln_factorial(k) - ln_factorial(n - k)
     }
 
-
     #[test]
     fn log_factorials_are_accurate_across_the_table_edge() {
         assert_eq!(ln_factorial(0), 0.0);
@@ -229,7 +240,6 @@ mod tests {
         }
     }
 
-
     #[test]
     fn binomial_matches_its_pmf() {
         let mut r = rng(3);
@@ -238,7 +248,8 @@ mod tests {
             let draws = 40_000;
             // Bin by distance from the mean in units of σ/2, out to ±4σ.
             let (mean, sd) = (n as f64 * p, (n as f64 * p * (1.0 - p)).sqrt());
-            let pmf = |k: u64| (ln_choose(n as u64, k) + k as f64 * p.ln() + (n as u64 - k) as f64 * (-p).ln_1p()).exp();
+            let pmf =
+                |k: u64| (ln_choose(n as u64, k) + k as f64 * p.ln() + (n as u64 - k) as f64 * (-p).ln_1p()).exp();
             let width = (sd / 2.0).max(1.0);
             let bin = |k: u64| (((k as f64 - mean) / width).floor().clamp(-8.0, 7.0) + 8.0) as usize;
             let mut observed = vec![0u64; 16];
@@ -259,7 +270,6 @@ mod tests {
         assert_eq!(Binomial::new(1.0).draw(&mut r, 10), 10);
     }
 
-
     #[test]
     fn hypergeometric_matches_its_pmf() {
         let mut r = rng(4);
@@ -277,7 +287,6 @@ mod tests {
             assert!(df == 0 || chi < chi_square_999(df), "({total},{k},{n}): χ² {chi} on {df}");
         }
     }
-
 
     #[test]
     fn pairs_within_match_a_shuffled_pairing() {
@@ -304,7 +313,8 @@ mod tests {
                     if rr > outside {
                         return 0.0;
                     }
-                    (ln_choose(c, 2 * m) + ln_df(m) + ln_factorial(outside) - ln_factorial(outside - rr) + ln_df((outside - rr) / 2)
+                    (ln_choose(c, 2 * m) + ln_df(m) + ln_factorial(outside) - ln_factorial(outside - rr)
+                        + ln_df((outside - rr) / 2)
                         - ln_df((c + outside) / 2))
                     .exp()
                 })

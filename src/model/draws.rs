@@ -213,7 +213,9 @@ pub(crate) mod tests {
                 counts[(x as u64 * bins as u64 / n as u64) as usize] += 1;
             }
             let probs: Vec<f64> = (0..bins as u64)
-                .map(|i| ((i + 1) * n as u64).div_ceil(bins as u64) as f64 - (i * n as u64).div_ceil(bins as u64) as f64)
+                .map(|i| {
+                    ((i + 1) * n as u64).div_ceil(bins as u64) as f64 - (i * n as u64).div_ceil(bins as u64) as f64
+                })
                 .map(|w| w / n as f64)
                 .collect();
             let (chi, df) = chi_square(&counts, &probs, draws);

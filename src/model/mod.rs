@@ -7,8 +7,9 @@ pub mod draws;
 pub mod streams;
 pub mod tissue;
 
-pub use cells::{CellId, Circulating, Mitochondria, MitoReadout, Osteoclast, Precursor, PrecursorPool};
+pub use cells::{CellId, Circulating, MitoReadout, Mitochondria, Osteoclast, Precursor, PrecursorPool};
 pub use streams::{Process, Stream, Streams, SubjectStreams};
 pub use tissue::{
-    AtSite, Bmu, BmuRecord, Bone, Clock, CompletedBmus, Counters, Environment, MitophagyCount, Site, SiteCensus, Stage, SteadyState,
+    AtSite, Bmu, BmuRecord, Bone, Clock, CompletedBmus, Counters, Environment, MitophagyCount, Site, SiteCensus, Stage,
+    SteadyState,
 };

@@ -172,11 +172,17 @@ mod tests {
             }
         }
         // A circulating precursor is not in any cell mean.
-        world.spawn((CellId(9), Circulating, Mitochondria::uniform(500, 0), MitoReadout { atp: 9.0, depolarised: 1.0, ros: 9.0 }));
+        world.spawn((
+            CellId(9),
+            Circulating,
+            Mitochondria::uniform(500, 0),
+            MitoReadout { atp: 9.0, depolarised: 1.0, ros: 9.0 },
+        ));
         *world.resource_mut::<MitophagyCount>() = MitophagyCount { removed: 30, cell_days: 12.0 };
         let mut observer = Observer::at_day_zero(&mut world);
         observer.reference = Reference { mineral: 300.0, matrix: 290.0 };
-        *world.resource_mut::<Counters>() = Counters { osteoclasts_died: 3, osteoclast_days: 12.0, ..Counters::default() };
+        *world.resource_mut::<Counters>() =
+            Counters { osteoclasts_died: 3, osteoclast_days: 12.0, ..Counters::default() };
         // Mineral 80 + 95 + 95 = 270 of 300, matrix 290 of 290; quiescent sites 110 and 90: sd 10;
         // counts over sites·Ω = 6: 3 osteoclasts, 1 precursor, 300 osteoblasts; open cavity
         // 14 − 4 over 3 sites; activity (0.5 + 1 + 1.5)/3; ATP 2.5/4; 30 removed / 12 cell-days;

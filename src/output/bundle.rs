@@ -3,8 +3,8 @@
 
 use super::plots::{Labels, figures, render};
 use super::{
-    CONFIG_TOML, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, Manifest, PLOTS_DIR, Provenance, RUNS_CSV,
-    SUMMARY_CSV, SWEEP_CSV, Staging, SteadyStateRecord, TARGETS_CSV, TIMESERIES_CSV,
+    CONFIG_TOML, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, Manifest, PLOTS_DIR, Provenance,
+    RUNS_CSV, SUMMARY_CSV, SWEEP_CSV, Staging, SteadyStateRecord, TARGETS_CSV, TIMESERIES_CSV,
 };
 use crate::analysis;
 use crate::config::Config;
@@ -31,7 +31,11 @@ pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String], proven
         days: config.days,
         bone_law: config.bone_law.name().to_string(),
         hypothesis: config.hypothesis.name().to_string(),
-        scenario_hypotheses: config.scenarios.iter().map(|s| (s.name.clone(), s.hypothesis.name().to_string())).collect(),
+        scenario_hypotheses: config
+            .scenarios
+            .iter()
+            .map(|s| (s.name.clone(), s.hypothesis.name().to_string()))
+            .collect(),
         crates,
         reference: SteadyStateRecord {
             depolarised_fraction: ensemble.reference.depolarised,
@@ -47,7 +51,9 @@ pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String], proven
 /// What every plot and the page say about the run: the config's file name, and its conditions,
 /// the mitophagy hypothesis in force (or each one, when scenarios name their own) first.
 pub fn labels(config: &Config) -> Labels {
-    let name = std::path::Path::new(&config.source).file_name().map_or(config.source.clone(), |n| n.to_string_lossy().into_owned());
+    let name = std::path::Path::new(&config.source)
+        .file_name()
+        .map_or(config.source.clone(), |n| n.to_string_lossy().into_owned());
     let mut hypotheses: Vec<&str> = Vec::new();
     for s in config.base_scenarios() {
         if !hypotheses.contains(&s.hypothesis.name()) {
@@ -58,8 +64,10 @@ pub fn labels(config: &Config) -> Labels {
         [one] => format!("mitophagy hypothesis: {one}"),
         many => format!("mitophagy hypotheses: {} (per scenario)", many.join(", ")),
     };
-    let mut subtitle =
-        format!("{hypothesis}; {} replicate(s) per scenario, seed {}; mean and 95 % interval", config.replicates, config.seed);
+    let mut subtitle = format!(
+        "{hypothesis}; {} replicate(s) per scenario, seed {}; mean and 95 % interval",
+        config.replicates, config.seed
+    );
     if !config.comparison.common_random_numbers {
         subtitle += "; independent streams per scenario";
     }
@@ -84,7 +92,8 @@ pub fn write_run_directory(
     output::write_timeseries(&ensemble.runs, staging.file(TIMESERIES_CSV)?).map_err(io(TIMESERIES_CSV))?;
     output::write_summary(&ensemble.runs, staging.file(SUMMARY_CSV)?).map_err(io(SUMMARY_CSV))?;
     output::write_runs(&ensemble.runs, staging.file(RUNS_CSV)?).map_err(io(RUNS_CSV))?;
-    output::write_histomorphometry(&ensemble.runs, staging.file(HISTOMORPHOMETRY_CSV)?).map_err(io(HISTOMORPHOMETRY_CSV))?;
+    output::write_histomorphometry(&ensemble.runs, staging.file(HISTOMORPHOMETRY_CSV)?)
+        .map_err(io(HISTOMORPHOMETRY_CSV))?;
     let manifest = manifest(config, ensemble, command, provenance);
     output::write_manifest(&manifest, staging.file(MANIFEST_JSON)?).map_err(io(MANIFEST_JSON))?;
     let mut resolved = staging.file(CONFIG_TOML)?;

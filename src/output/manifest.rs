@@ -185,7 +185,10 @@ mod tests {
         let parsed: serde_json::Value = serde_json::from_str(&s).expect("valid JSON");
         assert_eq!(parsed["seed"], 42);
         assert_eq!(parsed["crates"][0][1], "0.10");
-        assert_eq!((&parsed["hypothesis"], &parsed["scenario_hypotheses"][1][1]), (&"review".into(), &"knockout_evidence".into()));
+        assert_eq!(
+            (&parsed["hypothesis"], &parsed["scenario_hypotheses"][1][1]),
+            (&"review".into(), &"knockout_evidence".into())
+        );
         assert_eq!(parsed["reference"]["ros"], serde_json::Value::Null);
         assert_eq!(parsed["reference"]["mitochondria_per_cell"], 300.0);
         assert_eq!(parsed["timestamp"], "1970-01-01T00:00:00Z");

@@ -51,12 +51,12 @@ mod scratch;
 pub mod stats;
 pub mod tables;
 
+pub use comparison::{write_effects, write_sweep, write_targets};
 pub use dir::Staging;
 pub use error::OutputError;
 pub use file::PendingFile;
 pub use manifest::{Manifest, Provenance, SteadyStateRecord, fnv1a64_hex, write_manifest};
 pub use stats::{Summary, summarize, t_quantile_975};
-pub use comparison::{write_effects, write_sweep, write_targets};
 pub use tables::{write_histomorphometry, write_runs, write_summary, write_timeseries};
 
 /// File name of the per-sample table in an output directory.

@@ -29,23 +29,11 @@ pub struct Summary {
 pub fn summarize(values: &[f64]) -> Summary {
     let n = values.len();
     if n == 0 {
-        return Summary {
-            n,
-            mean: f64::NAN,
-            sd: 0.0,
-            ci_lo: f64::NAN,
-            ci_hi: f64::NAN,
-        };
+        return Summary { n, mean: f64::NAN, sd: 0.0, ci_lo: f64::NAN, ci_hi: f64::NAN };
     }
     let mean = values.iter().fold(0.0, |acc, &x| acc + x) / n as f64;
     if n < 2 {
-        return Summary {
-            n,
-            mean,
-            sd: 0.0,
-            ci_lo: mean,
-            ci_hi: mean,
-        };
+        return Summary { n, mean, sd: 0.0, ci_lo: mean, ci_hi: mean };
     }
     let ss = values.iter().fold(0.0, |acc, &x| {
         let d = x - mean;
@@ -53,13 +41,7 @@ pub fn summarize(values: &[f64]) -> Summary {
     });
     let sd = (ss / (n - 1) as f64).sqrt();
     let half = t_quantile_975(n - 1) * sd / (n as f64).sqrt();
-    Summary {
-        n,
-        mean,
-        sd,
-        ci_lo: mean - half,
-        ci_hi: mean + half,
-    }
+    Summary { n, mean, sd, ci_lo: mean - half, ci_hi: mean + half }
 }
 
 /// Exact `t_{0.975, df}` for df = 1..=30 (computed to 17 significant digits).
@@ -203,16 +185,7 @@ mod tests {
     #[test]
     fn summary_small_n() {
         let one = summarize(&[3.5]);
-        assert_eq!(
-            one,
-            Summary {
-                n: 1,
-                mean: 3.5,
-                sd: 0.0,
-                ci_lo: 3.5,
-                ci_hi: 3.5
-            }
-        );
+        assert_eq!(one, Summary { n: 1, mean: 3.5, sd: 0.0, ci_lo: 3.5, ci_hi: 3.5 });
         let none = summarize(&[]);
         assert_eq!(none.n, 0);
         assert!(none.mean.is_nan() && none.ci_lo.is_nan() && none.ci_hi.is_nan());

@@ -49,10 +49,7 @@ pub fn write_summary<W: Write>(runs: &[RunRecord], w: W) -> io::Result<()> {
         check_same_days(scenario, members)?;
     }
     let mut out = csv::Writer::from_writer(w);
-    out.write_record([
-        "scenario", "day", "metric", "n", "mean", "sd", "ci_lo", "ci_hi",
-    ])
-    .map_err(io::Error::from)?;
+    out.write_record(["scenario", "day", "metric", "n", "mean", "sd", "ci_lo", "ci_hi"]).map_err(io::Error::from)?;
     let mut buf = String::new();
     let mut column = Vec::new();
     for (scenario, members) in &groups {
@@ -170,11 +167,7 @@ fn check_same_days(scenario: &str, members: &[&RunRecord]) -> io::Result<()> {
     };
     for run in rest {
         let same = run.samples.len() == first.samples.len()
-            && run
-                .samples
-                .iter()
-                .zip(&first.samples)
-                .all(|(a, b)| a.day == b.day);
+            && run.samples.iter().zip(&first.samples).all(|(a, b)| a.day == b.day);
         if !same {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -198,12 +191,7 @@ mod tests {
     use crate::record::{BiopsyRow, Sample};
 
     fn sample(day: f64, density: f64) -> Sample {
-        Sample {
-            day,
-            bone_density: density,
-            bone_mass: 100.0,
-            ..Sample::default()
-        }
+        Sample { day, bone_density: density, bone_mass: 100.0, ..Sample::default() }
     }
 
     fn run(scenario: &str, replicate: u32, densities: &[f64]) -> RunRecord {
@@ -211,13 +199,16 @@ mod tests {
             scenario: scenario.to_string(),
             replicate,
             seed: 1000 + u64::from(replicate),
-            samples: densities
-                .iter()
-                .enumerate()
-                .map(|(i, &d)| sample(i as f64 * 0.5, d))
-                .collect(),
+            samples: densities.iter().enumerate().map(|(i, &d)| sample(i as f64 * 0.5, d)).collect(),
             biopsy: (1..=densities.len().min(2) as u32)
-                .map(|year| BiopsyRow { year, eroded_pct: 40.0, formed_pct: 39.5, balance_pct: -0.5, reversal_days: f64::NAN, ..BiopsyRow::default() })
+                .map(|year| BiopsyRow {
+                    year,
+                    eroded_pct: 40.0,
+                    formed_pct: 39.5,
+                    balance_pct: -0.5,
+                    reversal_days: f64::NAN,
+                    ..BiopsyRow::default()
+                })
                 .collect(),
             bmus_started: 7,
             bmus_completed: 5,
@@ -245,16 +236,9 @@ mod tests {
     fn timeseries_header_and_rows() {
         let t = text(|w| write_timeseries(&runs(), w));
         let lines: Vec<_> = t.lines().collect();
-        assert_eq!(
-            lines[0],
-            format!("scenario,replicate,day,{}", METRICS.join(","))
-        );
+        assert_eq!(lines[0], format!("scenario,replicate,day,{}", METRICS.join(",")));
         assert_eq!(lines.len(), 1 + 3 + 3 + 3);
-        assert!(
-            lines[2].starts_with("baseline,0,0.5,99,100,0,"),
-            "{}",
-            lines[2]
-        );
+        assert!(lines[2].starts_with("baseline,0,0.5,99,100,0,"), "{}", lines[2]);
         // NaN is written as an empty field.
         assert!(lines[9].starts_with("ovx,0,1,,100,"), "{}", lines[9]);
         assert!(!t.contains("NaN") && !t.contains("inf"));
@@ -271,31 +255,19 @@ mod tests {
         assert_eq!(lines.len(), 1 + 2 * 3 * METRICS.len());
         // Day 0.5, bone_density: 99 and 97 → mean 98, sd √2, half width t(1)·√2/√2 = t(1).
         let t1 = 12.706204736174705;
-        let want = format!(
-            "baseline,0.5,bone_density,2,98,{},{},{}",
-            2f64.sqrt(),
-            98.0 - t1,
-            98.0 + t1
-        );
+        let want = format!("baseline,0.5,bone_density,2,98,{},{},{}", 2f64.sqrt(), 98.0 - t1, 98.0 + t1);
         assert_eq!(lines[1 + METRICS.len()], want);
         // Constant metric: sd 0, interval collapses.
         assert_eq!(lines[2], "baseline,0,bone_mass,2,100,0,100,100");
         // Single replicate with a NaN: empty fields, never "NaN".
-        let last_density = lines
-            .iter()
-            .find(|l| l.starts_with("ovx,1,bone_density,"))
-            .expect("row");
+        let last_density = lines.iter().find(|l| l.starts_with("ovx,1,bone_density,")).expect("row");
         assert_eq!(*last_density, "ovx,1,bone_density,1,,0,,");
         assert!(!t.contains("NaN"));
     }
 
     #[test]
     fn summary_groups_non_contiguous_scenarios_in_first_seen_order() {
-        let rs = vec![
-            run("b", 0, &[1.0]),
-            run("a", 0, &[2.0]),
-            run("b", 1, &[3.0]),
-        ];
+        let rs = vec![run("b", 0, &[1.0]), run("a", 0, &[2.0]), run("b", 1, &[3.0])];
         let t = text(|w| write_summary(&rs, w));
         let density: Vec<_> = t.lines().filter(|l| l.contains(",bone_density,")).collect();
         assert_eq!(

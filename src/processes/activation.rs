@@ -145,12 +145,14 @@ mod tests {
         let (mut world, mut schedule) = one_system_world(activate_every_site);
         world.spawn_batch((0..4).map(|index| (Site { index }, bone())));
         // Two circulating precursors, one of 7 units at health 9 and one of 3 units at health 2.
-        let pool = [(0, 7, 9), (1, 3, 2)].map(|(id, n, h)| world.spawn((CellId(id), Circulating, Mitochondria::uniform(n, h))).id());
+        let pool = [(0, 7, 9), (1, 3, 2)]
+            .map(|(id, n, h)| world.spawn((CellId(id), Circulating, Mitochondria::uniform(n, h))).id());
         world.insert_resource(PrecursorPool(pool.to_vec()));
         world.resource_mut::<Counters>().next_cell_id = 2;
         schedule.run(&mut world);
         // Four BMUs of 11 osteoclasts, each a copy of one of the two.
-        let copies: Vec<Mitochondria> = world.query_filtered::<&Mitochondria, With<Osteoclast>>().iter(&world).cloned().collect();
+        let copies: Vec<Mitochondria> =
+            world.query_filtered::<&Mitochondria, With<Osteoclast>>().iter(&world).cloned().collect();
         assert_eq!(copies.len(), 44);
         let (seven, three) = (Mitochondria::uniform(7, 9), Mitochondria::uniform(3, 2));
         assert!(copies.iter().all(|m| *m == seven || *m == three));

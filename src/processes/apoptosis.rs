@@ -24,7 +24,13 @@ use crate::model::{CellId, Clock, Counters, Environment, MitoReadout, Osteoclast
 use bevy_ecs::prelude::{Commands, Entity, Query, Res, ResMut};
 
 /// M_apo of the module rule.
-pub fn apoptosis_multiplier(p: &Params, env: &Environment, steady: &SteadyState, cell: &MitoReadout, activity: f64) -> f64 {
+pub fn apoptosis_multiplier(
+    p: &Params,
+    env: &Environment,
+    steady: &SteadyState,
+    cell: &MitoReadout,
+    activity: f64,
+) -> f64 {
     let mito = if p.neutral_mitochondria {
         1.0
     } else {

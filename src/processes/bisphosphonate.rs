@@ -63,7 +63,14 @@ mod tests {
         world.insert_resource(BoundBisphosphonate::default());
         // 10 sites each with activity 2: ν = 0.45·20/1/1000 = 0.009 /day.
         set_census(&mut world, vec![2; 10], vec![2.0; 10], vec![0; 10]);
-        let dosing = Intervention { kind: Kind::Bisphosphonate, start_day: 0.0, end_day: f64::MAX, ramp_days: 0.0, strength: 1.0, target: None };
+        let dosing = Intervention {
+            kind: Kind::Bisphosphonate,
+            start_day: 0.0,
+            end_day: f64::MAX,
+            ramp_days: 0.0,
+            strength: 1.0,
+            target: None,
+        };
         world.insert_resource(Interventions(vec![dosing]));
         run_steps(&mut world, &mut schedule, 10_000);
         // Steady load k/(k + ν) = 0.01/0.019.

@@ -72,7 +72,11 @@ impl Coupling {
 
 /// The mitochondrial fate multipliers (M_form, M_apo, ā) at the mean state of `cells` (1, 1, 1
 /// with neutral mitochondria or no cells).
-fn mean_fate_multipliers<'a>(p: &Params, steady: &SteadyState, cells: impl Iterator<Item = &'a MitoReadout>) -> (f64, f64, f64) {
+fn mean_fate_multipliers<'a>(
+    p: &Params,
+    steady: &SteadyState,
+    cells: impl Iterator<Item = &'a MitoReadout>,
+) -> (f64, f64, f64) {
     let (mut n, mut dep, mut atp, mut p_diff) = (0.0, 0.0, 0.0, 0.0);
     for r in cells {
         n += 1.0;
@@ -84,7 +88,9 @@ fn mean_fate_multipliers<'a>(p: &Params, steady: &SteadyState, cells: impl Itera
         return (1.0, 1.0, 1.0);
     }
     let (dep, atp) = (dep / n, atp / n);
-    let m_apo = (1.0 + p.apoptosis_depolarised_gain * (dep - steady.depolarised) + p.apoptosis_atp_gain * (steady.atp - atp)).max(0.0);
+    let m_apo =
+        (1.0 + p.apoptosis_depolarised_gain * (dep - steady.depolarised) + p.apoptosis_atp_gain * (steady.atp - atp))
+            .max(0.0);
     let activity = crate::processes::resorption::resorption_activity(p, steady, atp);
     (p_diff / n / steady.p_diff, m_apo, activity)
 }
@@ -102,7 +108,8 @@ pub fn gauge_osteoclastic_drive(
     kernel.alpha1 *= rank_occupancy(&params, env.rankl) * env.osteoclast_formation * m_form;
     kernel.beta1 *= env.estrogen_apoptosis * bisphosphonate_factor(&params, &env, activity) * m_apo;
     let (x1_bar, _) = kernel.steady_state();
-    let drive = x1_bar * params.resorption_pct_per_osteoclast_day * activity * env.osteoclast_activity / coupling.reference_drive;
+    let drive = x1_bar * params.resorption_pct_per_osteoclast_day * activity * env.osteoclast_activity
+        / coupling.reference_drive;
     let drive = if drive.is_finite() { drive.max(0.0) } else { f64::MAX };
     let s = params.refill_saturation;
     coupling.drive = drive;
@@ -202,7 +209,10 @@ mod tests {
         let s = steady();
         let damaged = MitoReadout { atp: s.atp * 0.7, depolarised: s.depolarised + 0.2, ros: 0.5 };
         let c = drive_with(p.clone(), untreated(&p), &[damaged; 8]);
-        assert!(c.drive < 0.8 && c.refill > 1.0, "less ATP, more depolarised: shorter-lived, weaker osteoclasts: {c:?}");
+        assert!(
+            c.drive < 0.8 && c.refill > 1.0,
+            "less ATP, more depolarised: shorter-lived, weaker osteoclasts: {c:?}"
+        );
     }
 
     #[test]

@@ -25,14 +25,21 @@
 //! | — | `max_bmu_days` | 400 | days | safety bound; resorption lasts weeks |
 
 use crate::config::Params;
-use crate::model::{AtSite, Bmu, BmuRecord, Circulating, Clock, CompletedBmus, Counters, Mitochondria, Process, Site, SiteCensus, Stage, Streams};
+use crate::model::{
+    AtSite, Bmu, BmuRecord, Circulating, Clock, CompletedBmus, Counters, Mitochondria, Process, Site, SiteCensus,
+    Stage, Streams,
+};
 use bevy_ecs::prelude::{Commands, Entity, Local, Query, Res, ResMut, With, Without};
 use rand::RngExt;
 use rand_distr::Gamma;
 
 /// Despawn the osteoclasts and precursors of the sites in `sites` (their BMU closed or stopped
 /// resorbing).
-fn send_cells_away(sites: &[u32], cells: &Query<(Entity, &AtSite), (With<Mitochondria>, Without<Circulating>)>, commands: &mut Commands) {
+fn send_cells_away(
+    sites: &[u32],
+    cells: &Query<(Entity, &AtSite), (With<Mitochondria>, Without<Circulating>)>,
+    commands: &mut Commands,
+) {
     if sites.is_empty() {
         return;
     }
@@ -149,7 +156,8 @@ mod tests {
         let sites: Vec<_> = (0..5).map(|index| world.spawn((Site { index }, bmus[index as usize])).id()).collect();
         let survivor = world.spawn((cell(1, vec![10], 0.5), AtSite(1), Osteoclast { activity: 1.0 })).id();
         let waiting = world.spawn((cell(2, vec![10], 0.5), AtSite(2), Precursor { age_days: 0.0 })).id();
-        let doomed = [3, 4].map(|id| world.spawn((cell(id, vec![10], 0.5), AtSite(4), Osteoclast { activity: 1.0 })).id());
+        let doomed =
+            [3, 4].map(|id| world.spawn((cell(id, vec![10], 0.5), AtSite(4), Osteoclast { activity: 1.0 })).id());
         let circulating = world.spawn((cell(5, vec![10], 0.5), Circulating)).id();
         schedule.run(&mut world);
         assert_eq!(world.resource::<Counters>().bmus_completed, 2);
@@ -195,7 +203,10 @@ mod tests {
         let records = &world.resource::<CompletedBmus>().0;
         assert_eq!(records.len(), 1);
         let r = records[0];
-        assert_eq!((r.resorption_days, r.reversal_days, r.formation_days, r.eroded, r.formed), (30.0, 0.25, 130.0, 40.0, 39.0));
+        assert_eq!(
+            (r.resorption_days, r.reversal_days, r.formation_days, r.eroded, r.formed),
+            (30.0, 0.25, 130.0, 40.0, 39.0)
+        );
         // Site 0's reversal of 0.25 days ends within three more steps of 0.1.
         run_steps(&mut world, &mut schedule, 2);
         assert!(matches!(stage(&world, 0), Some(Stage::Reversal { .. })));
@@ -208,7 +219,9 @@ mod tests {
         let (mut world, mut schedule) = one_system_world(advance_remodelling_cycle);
         let n = 4000;
         set_census(&mut world, vec![0; n], vec![0.0; n], vec![0; n]);
-        world.spawn_batch((0..n as u32).map(|index| (Site { index }, Bmu { stage: Stage::Reversal { left: 0.0 }, ..bmu(300) })));
+        world.spawn_batch(
+            (0..n as u32).map(|index| (Site { index }, Bmu { stage: Stage::Reversal { left: 0.0 }, ..bmu(300) })),
+        );
         schedule.run(&mut world);
         let lives: Vec<f64> = world
             .query::<&Bmu>()

@@ -24,7 +24,12 @@ use crate::processes::coupling::osteoblasts_per_pct_eroded;
 use bevy_ecs::prelude::{Query, Res};
 
 /// Osteoblasts lay down osteoid, by the config's bone law.
-pub fn form_osteoid(params: Res<Params>, law: Res<BoneLaw>, env: Res<Environment>, mut sites: Query<(&mut Bone, &mut Bmu)>) {
+pub fn form_osteoid(
+    params: Res<Params>,
+    law: Res<BoneLaw>,
+    env: Res<Environment>,
+    mut sites: Query<(&mut Bone, &mut Bmu)>,
+) {
     let (_, x2_bar) = params.kernel().steady_state();
     let per_osteoblast = match osteoblasts_per_pct_eroded(&params) {
         n if n > 0.0 => 1.0 / n,
@@ -106,7 +111,10 @@ mod tests {
         assert!((dz - 0.0675).abs() < 1e-12, "osteoblast work scales formation: {dz}");
         // The last 0.04 days of work: a partial step; nothing once the working life is spent.
         let (dz, stage) = formed_in_one_step(400, 0.04, 100.0, 60.0, 1.0);
-        assert!((dz - 400.0 * 0.1125 * 0.04 / 100.0).abs() < 1e-12 && stage == Stage::Formation { left: 0.0, working_days: 100.0 });
+        assert!(
+            (dz - 400.0 * 0.1125 * 0.04 / 100.0).abs() < 1e-12
+                && stage == Stage::Formation { left: 0.0, working_days: 100.0 }
+        );
         assert_eq!(formed_in_one_step(400, 0.0, 100.0, 60.0, 1.0).0, 0.0);
         // A site at its capacity (150 %) takes no more bone.
         assert!((formed_in_one_step(400, 100.0, 100.0, 149.99, 1.0).0 - 0.01).abs() < 1e-9);

@@ -136,7 +136,9 @@ mod tests {
         let estrogen = with(Kind::EstrogenLoss);
         assert!((estrogen.rankl - p.estrogen_loss_rankl).abs() < 1e-12, "RANKL rises once: {}", estrogen.rankl);
         assert_eq!(estrogen.activation, 1.0, "activation follows RANKL, not a second factor");
-        assert!(estrogen.estrogen_apoptosis < 1.0 && estrogen.thiol_capacity < 1.0 && estrogen.osteoblast_formation < 1.0);
+        assert!(
+            estrogen.estrogen_apoptosis < 1.0 && estrogen.thiol_capacity < 1.0 && estrogen.osteoblast_formation < 1.0
+        );
         assert!(with(Kind::Denosumab).rankl < 0.1 * base.rankl);
         assert!(!with(Kind::Pink1Knockout).pink1_tagging);
         assert!(with(Kind::MitophagyInducer).parkin_per_day > base.parkin_per_day);
@@ -154,8 +156,14 @@ mod tests {
     fn the_system_applies_denosumab_only_inside_its_window() {
         let (mut world, mut schedule) = one_system_world(apply_interventions);
         world.resource_mut::<Params>().rankl = 1.5;
-        let window =
-            Intervention { kind: Kind::Denosumab, start_day: 10.0, end_day: 20.0, ramp_days: 0.0, strength: 1.0, target: None };
+        let window = Intervention {
+            kind: Kind::Denosumab,
+            start_day: 10.0,
+            end_day: 20.0,
+            ramp_days: 0.0,
+            strength: 1.0,
+            target: None,
+        };
         world.insert_resource(Interventions(vec![window]));
         // Inside: RANKL = 1.5·(1 − 0.95) = 0.075; outside (end exclusive): back to the untreated 1.5.
         for (day, rankl) in [(5.0, 1.5), (10.0, 0.075), (19.9, 0.075), (20.0, 1.5), (100.0, 1.5)] {

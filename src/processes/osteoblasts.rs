@@ -16,9 +16,9 @@
 //! | M_ob | knob | 1 | — | teriparatide ↑ (Neer 2001 [U]); ageing, estrogen loss ↓ |
 
 use crate::config::Params;
-use crate::processes::MAX_BIRTHS_PER_STEP;
 use crate::model::streams::hazard_to_probability;
 use crate::model::{Bmu, Clock, Environment, Process, Site, SiteCensus, Streams};
+use crate::processes::MAX_BIRTHS_PER_STEP;
 use bevy_ecs::prelude::{Query, Res};
 use rand::RngExt;
 use rand_distr::{Binomial, Poisson};

@@ -30,7 +30,8 @@ pub struct Osteomorphs {
 /// Osteomorphs accrue while RANKL is blocked and re-fuse when it returns.
 pub fn accrue_osteomorphs(params: Res<Params>, mut osteomorphs: ResMut<Osteomorphs>, mut env: ResMut<Environment>) {
     let blocked = if params.rankl > 0.0 { (1.0 - env.rankl / params.rankl).clamp(0.0, 1.0) } else { 0.0 };
-    let (accrual, release) = (params.osteomorph_accrual_per_day * blocked, params.osteomorph_release_per_day * (1.0 - blocked));
+    let (accrual, release) =
+        (params.osteomorph_accrual_per_day * blocked, params.osteomorph_release_per_day * (1.0 - blocked));
     let m = osteomorphs.load;
     // Exact for rates constant over the step: M relaxes to accrual/release.
     osteomorphs.load = match release > 0.0 {
@@ -51,7 +52,8 @@ mod tests {
         let (mut world, mut schedule) = one_system_world(accrue_osteomorphs);
         world.insert_resource(Osteomorphs::default());
         let untreated = *world.resource::<Environment>();
-        let set = |world: &mut World, rankl: f64| *world.resource_mut::<Environment>() = Environment { rankl, ..untreated };
+        let set =
+            |world: &mut World, rankl: f64| *world.resource_mut::<Environment>() = Environment { rankl, ..untreated };
         // Untreated: nothing accrues, the knobs are untouched.
         set(&mut world, 1.0);
         schedule.run(&mut world);

@@ -85,7 +85,11 @@ impl Circulation<'_, '_> {
 
 /// The K circulating precursors a run starts with: copies of the untreated steady state's cells,
 /// ids 0..K (so the counter of new cells starts at K).
-pub fn circulating_precursors(params: &Params, steady: &SteadyState, env: &Environment) -> Vec<(CellId, Circulating, MitoReadout, Mitochondria)> {
+pub fn circulating_precursors(
+    params: &Params,
+    steady: &SteadyState,
+    env: &Environment,
+) -> Vec<(CellId, Circulating, MitoReadout, Mitochondria)> {
     let reservoir = &steady.reservoir;
     (0..params.precursor_pool_cells)
         .map(|id| {
@@ -137,7 +141,8 @@ pub fn recruit_precursors(
         }
         let x1 = n1 as f64 / omega;
         let x2 = (bmu.osteoblasts as f64).max(0.5) / omega;
-        let rate = omega * kernel.osteoclast_formation(x1, x2) * rank_occupancy(&params, env.rankl) * env.osteoclast_formation;
+        let rate =
+            omega * kernel.osteoclast_formation(x1, x2) * rank_occupancy(&params, env.rankl) * env.osteoclast_formation;
         let mean = (rate * params.dt_days / steady.p_diff).min(MAX_BIRTHS_PER_STEP);
         let Ok(poisson) = Poisson::new(mean) else { continue };
         let mut rng = streams.stream(Process::Recruitment, site.index as u64, clock.step);

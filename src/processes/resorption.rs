@@ -150,7 +150,11 @@ mod tests {
         eroded_by(bones[0], bmus[0].unwrap(), dz, 0.0);
         assert_eq!((bones[1], bones[2]), (BONE, BONE), "below x̄1 or without a BMU nothing happens");
         // Δz would be 0.24·998.9·0.1 ≈ 24, but only 0.5 is mineralised: all of it, and its mineral, goes.
-        assert!((bones[3].matrix - 10.0).abs() < 1e-12 && bones[3].mineral.abs() < 1e-12 && (bones[3].resorbed - 1.5).abs() < 1e-12);
+        assert!(
+            (bones[3].matrix - 10.0).abs() < 1e-12
+                && bones[3].mineral.abs() < 1e-12
+                && (bones[3].resorbed - 1.5).abs() < 1e-12
+        );
     }
 
     #[test]

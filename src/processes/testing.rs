@@ -4,12 +4,14 @@ use crate::config::Params;
 use crate::model::{Bmu, Bone, CellId, Clock, MitoReadout, Mitochondria, SiteCensus, SteadyState, Streams};
 use crate::sim::world_with_rules;
 use bevy_ecs::prelude::{Bundle, Component, IntoScheduleConfigs, Schedule, With, World};
-use bevy_ecs::schedule::{ScheduleBuildSettings, LogLevel};
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 use std::sync::Arc;
 
 /// A world with default parameters, untreated knobs and fixed streams, and a schedule holding
 /// `systems` (ambiguity detection on).
-pub fn one_system_world<M>(systems: impl IntoScheduleConfigs<bevy_ecs::system::ScheduleSystem, M>) -> (World, Schedule) {
+pub fn one_system_world<M>(
+    systems: impl IntoScheduleConfigs<bevy_ecs::system::ScheduleSystem, M>,
+) -> (World, Schedule) {
     let world = world_with_rules(&Params::default(), &steady(), Streams::new(42, 0));
     let mut schedule = Schedule::default();
     schedule.set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..Default::default() });
@@ -24,7 +26,14 @@ pub fn cell(id: u64, units: Vec<u8>, ros: f64) -> impl Bundle {
 
 /// A plausible steady state for fate tests.
 pub fn steady() -> SteadyState {
-    SteadyState { depolarised: 0.1, atp: 0.6, ros: 0.5, p_diff: 0.5, mitochondria_per_cell: 100.0, reservoir: Arc::new(vec![]) }
+    SteadyState {
+        depolarised: 0.1,
+        atp: 0.6,
+        ros: 0.5,
+        p_diff: 0.5,
+        mitochondria_per_cell: 100.0,
+        reservoir: Arc::new(vec![]),
+    }
 }
 
 /// Intact bone: matrix 100, mineral 95, no osteoid.

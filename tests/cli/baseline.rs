@@ -40,7 +40,11 @@ fn the_baseline_is_steady_and_its_biopsy_is_adult_trabecular_bone() {
     let mean_of = |k: &str| series[k].iter().map(|p| p.1).sum::<f64>() / series[k].len() as f64;
     let spread = series["site_bone_sd"].last().expect("rows").1;
     let b = biopsy_means(&dir);
-    eprintln!("baseline: worst drift {worst:.3} points, final density {:.3}; site spread after 10 years ±{spread:.2} %; {:.0} active BMUs; biopsy {b:?}", density.last().expect("rows").1, mean_of("active_bmus"));
+    eprintln!(
+        "baseline: worst drift {worst:.3} points, final density {:.3}; site spread after 10 years ±{spread:.2} %; {:.0} active BMUs; biopsy {b:?}",
+        density.last().expect("rows").1,
+        mean_of("active_bmus")
+    );
     assert!(worst < 0.5, "ensemble-mean bone density drifted {worst} points");
     // Untreated adult trabecular bone (DESIGN.md §1.1; Eriksen 1984/1994, Recker 2004, Heaney 1994).
     for (key, lo, hi) in [
@@ -52,7 +56,12 @@ fn the_baseline_is_steady_and_its_biopsy_is_adult_trabecular_bone() {
         assert!((lo..=hi).contains(&b[key]), "{key} = {} is outside {lo}–{hi}", b[key]);
     }
     // Zero by construction at the untreated reference: within 0.5 % of what a BMU erodes.
-    assert!(b["balance_pct"].abs() < 0.005 * b["eroded_pct"], "BMU balance {} % of site bone, eroded {} %", b["balance_pct"], b["eroded_pct"]);
+    assert!(
+        b["balance_pct"].abs() < 0.005 * b["eroded_pct"],
+        "BMU balance {} % of site bone, eroded {} %",
+        b["balance_pct"],
+        b["eroded_pct"]
+    );
     assert!(spread < 7.0, "sites wandered ±{spread} % apart in ten years (the published law: ±14 %)");
     assert!(mean_of("active_bmus") >= 200.0, "hundreds of active BMUs, got {}", mean_of("active_bmus"));
 }

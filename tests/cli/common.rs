@@ -164,9 +164,7 @@ pub fn col(header: &[String], name: &str) -> usize {
 pub fn scenario_names(config_toml: &Path) -> Vec<String> {
     let table: toml::Table = toml::from_str(&read(config_toml)).expect("config.toml parses as TOML");
     let list = table.get("scenario").and_then(|v| v.as_array()).expect("config.toml has [[scenario]]");
-    list.iter()
-        .map(|s| s.get("name").and_then(|n| n.as_str()).expect("scenario name").to_string())
-        .collect()
+    list.iter().map(|s| s.get("name").and_then(|n| n.as_str()).expect("scenario name").to_string()).collect()
 }
 
 /// 1-based (line, column in characters) of the first occurrence of `needle` in `text`.

@@ -18,7 +18,8 @@ fn shipped_configs() -> Vec<PathBuf> {
 }
 
 /// Shortens any config: keys every config accepts, leaving the tissue (`sites`, pulses) alone.
-const SHORT: [&str; 8] = ["--set", "days=20", "--set", "replicates=2", "--set", "spinup_days=0", "--set", "record_every_days=5"];
+const SHORT: [&str; 8] =
+    ["--set", "days=20", "--set", "replicates=2", "--set", "spinup_days=0", "--set", "record_every_days=5"];
 
 #[test]
 fn every_shipped_config_validates() {
@@ -42,7 +43,10 @@ fn every_shipped_config_runs_shortened() {
         let scenarios = scenario_names(&dir.join("config.toml"));
         assert!(!scenarios.is_empty(), "{stem}: no scenarios in the resolved config");
         let resolved = read(&dir.join("config.toml"));
-        assert!(resolved.contains("replicates = 2") && resolved.contains("days = 20"), "{stem}: overrides not applied:\n{resolved}");
+        assert!(
+            resolved.contains("replicates = 2") && resolved.contains("days = 20"),
+            "{stem}: overrides not applied:\n{resolved}"
+        );
 
         let (h, rows) = csv(&dir.join("summary.csv"));
         let (sc, day, n) = (col(&h, "scenario"), col(&h, "day"), col(&h, "n"));
@@ -60,7 +64,8 @@ fn every_shipped_config_runs_shortened() {
         assert_eq!(runs.len(), 2 * scenarios.len(), "{stem}: runs.csv should have replicates x scenarios rows");
         let fbd = col(&h, "final_bone_density");
         for r in &runs {
-            let x: f64 = r[fbd].parse().unwrap_or_else(|_| panic!("{stem}: final_bone_density `{}` is not a number", r[fbd]));
+            let x: f64 =
+                r[fbd].parse().unwrap_or_else(|_| panic!("{stem}: final_bone_density `{}` is not a number", r[fbd]));
             assert!(x > 0.0 && x < 200.0, "{stem}: implausible final bone density {x}");
         }
     }
@@ -113,7 +118,8 @@ fn the_parameter_reference_in_docs_is_current() {
 fn calibrate_fits_the_stationary_mineral_fraction() {
     let tmp = TempDir::new("calibrate");
     let out = bmu(tmp.path(), &["calibrate", SMOKE, "--replicates", "2"]).ok().stdout;
-    let line = out.lines().find(|l| l.starts_with("initial_mineral_fraction")).unwrap_or_else(|| panic!("no fit in {out}"));
+    let line =
+        out.lines().find(|l| l.starts_with("initial_mineral_fraction")).unwrap_or_else(|| panic!("no fit in {out}"));
     let m: f64 = line.split(['=', '#']).nth(1).expect("value").trim().parse().expect("number");
     assert!(m > 0.8 && m < 0.9, "remodelling at ~25 %/year keeps the mineral fraction between 0.8 and 0.9: {m}");
     assert!(!out.contains("k2_pct_per_cell_day"), "the balance is not fitted: {out}");
@@ -127,11 +133,13 @@ fn the_defaults_are_a_steady_adult_tissue() {
     let config = tmp.write("defaults.toml", "replicates = 4\nyears = 2\nspinup_years = 1\nrecord_every_days = 73\n[params]\nsites = 300\nmitochondria_per_cell = 30\n");
     let dir = run_ok(&tmp, config.to_str().unwrap(), "out", &[]);
     let (h, rows) = csv(&dir.join("summary.csv"));
-    let (day, metric, mean, lo, hi) = (col(&h, "day"), col(&h, "metric"), col(&h, "mean"), col(&h, "ci_lo"), col(&h, "ci_hi"));
+    let (day, metric, mean, lo, hi) =
+        (col(&h, "day"), col(&h, "metric"), col(&h, "mean"), col(&h, "ci_lo"), col(&h, "ci_hi"));
     for m in ["bone_density", "bone_mass"] {
-        let last = rows.iter().filter(|r| r[metric] == m).last().expect("rows");
+        let last = rows.iter().rfind(|r| r[metric] == m).expect("rows");
         assert_eq!(last[day], "730");
-        let (x, l, u): (f64, f64, f64) = (last[mean].parse().unwrap(), last[lo].parse().unwrap(), last[hi].parse().unwrap());
+        let (x, l, u): (f64, f64, f64) =
+            (last[mean].parse().unwrap(), last[lo].parse().unwrap(), last[hi].parse().unwrap());
         eprintln!("defaults: {m} {x:.2} ({l:.2}–{u:.2}) at two years");
         assert!((x - 100.0).abs() < 1.5 && l < 100.5 && u > 99.5, "{m} moved to {x} ({l}–{u}) in two untreated years");
     }
@@ -142,8 +150,10 @@ fn the_smoke_configs_untreated_tissue_is_steady_within_its_noise() {
     let tmp = TempDir::new("smoke_steady");
     let dir = run_ok(&tmp, SMOKE, "out", &[]);
     let (h, rows) = csv(&dir.join("summary.csv"));
-    let (sc, metric, mean, lo, hi) = (col(&h, "scenario"), col(&h, "metric"), col(&h, "mean"), col(&h, "ci_lo"), col(&h, "ci_hi"));
-    let last = rows.iter().filter(|r| r[sc] == "untreated" && r[metric] == "bone_mass").last().expect("rows");
-    let (x, l, u): (f64, f64, f64) = (last[mean].parse().unwrap(), last[lo].parse().unwrap(), last[hi].parse().unwrap());
+    let (sc, metric, mean, lo, hi) =
+        (col(&h, "scenario"), col(&h, "metric"), col(&h, "mean"), col(&h, "ci_lo"), col(&h, "ci_hi"));
+    let last = rows.iter().rfind(|r| r[sc] == "untreated" && r[metric] == "bone_mass").expect("rows");
+    let (x, l, u): (f64, f64, f64) =
+        (last[mean].parse().unwrap(), last[lo].parse().unwrap(), last[hi].parse().unwrap());
     assert!(l <= 100.0 && 100.0 <= u && (x - 100.0).abs() < 3.0, "untreated bone mass {x} ({l}–{u}) after 120 days");
 }

@@ -76,7 +76,8 @@ fn at(scenario: &str, metric: &str, day: i64) -> Effect {
 fn over(scenario: &str, metric: &str, from: i64, to: i64) -> Effect {
     let diffs = paired(scenario, metric);
     let windows: Vec<&Vec<f64>> = diffs.range(from..=to).map(|(_, xs)| xs).collect();
-    let per_replicate: Vec<f64> = (0..REPLICATES).map(|r| windows.iter().map(|xs| xs[r]).sum::<f64>() / windows.len() as f64).collect();
+    let per_replicate: Vec<f64> =
+        (0..REPLICATES).map(|r| windows.iter().map(|xs| xs[r]).sum::<f64>() / windows.len() as f64).collect();
     effect(&per_replicate)
 }
 
@@ -115,25 +116,38 @@ fn more_activation_costs_the_extra_remodelling_space_within_a_cycle_then_holds()
     eprintln!("more_activation: extra space {space:?}; bone mass effect {early:?} at 180 d, {late:?} at 3 y");
     assert!(space.lo > 1.0, "more BMUs should open more space: {space:?}");
     let expected = -space.mean / 0.94;
-    assert!((early.mean - expected).abs() < 0.3 * expected.abs(), "loss at one cycle {early:?} vs the extra space {expected}");
-    assert!((late.mean - early.mean).abs() < 0.3 * expected.abs(), "the matrix loss should stop after a cycle: {early:?} then {late:?}");
+    assert!(
+        (early.mean - expected).abs() < 0.3 * expected.abs(),
+        "loss at one cycle {early:?} vs the extra space {expected}"
+    );
+    assert!(
+        (late.mean - early.mean).abs() < 0.3 * expected.abs(),
+        "the matrix loss should stop after a cycle: {early:?} then {late:?}"
+    );
 }
 
 #[test]
 fn fewer_activations_refill_the_space_then_mineralise_older_bone() {
     let (early, late) = (at("fewer_activations", "bone_mass", 180), at("fewer_activations", "bone_mass", 1095));
-    let (mineral_early, mineral_late) = (at("fewer_activations", "mineral_fraction", 180), at("fewer_activations", "mineral_fraction", 1095));
+    let (mineral_early, mineral_late) =
+        (at("fewer_activations", "mineral_fraction", 180), at("fewer_activations", "mineral_fraction", 1095));
     let density = at("fewer_activations", "bone_density", 1095);
-    eprintln!("fewer_activations: mass {early:?} → {late:?}; mineral fraction {mineral_early:?} → {mineral_late:?}; density {density:?}");
+    eprintln!(
+        "fewer_activations: mass {early:?} → {late:?}; mineral fraction {mineral_early:?} → {mineral_late:?}; density {density:?}"
+    );
     assert!(early.lo > 0.5, "closing cavities should gain bone within a cycle: {early:?}");
     assert!((late.mean - early.mean).abs() < 0.5 * early.mean, "then the matrix holds: {early:?} → {late:?}");
-    assert!(mineral_late.lo > mineral_early.hi, "older bone should mineralise further: {mineral_early:?} → {mineral_late:?}");
+    assert!(
+        mineral_late.lo > mineral_early.hi,
+        "older bone should mineralise further: {mineral_early:?} → {mineral_late:?}"
+    );
     assert!(density.lo > late.hi, "so density gains more than matrix: {density:?} vs {late:?}");
 }
 
 #[test]
 fn stronger_osteoblasts_gain_bone_and_weaker_ones_lose_it() {
-    let (stronger, weaker) = (at("stronger_osteoblasts", "bone_density", 1095), at("weaker_osteoblasts", "bone_density", 1095));
+    let (stronger, weaker) =
+        (at("stronger_osteoblasts", "bone_density", 1095), at("weaker_osteoblasts", "bone_density", 1095));
     eprintln!("osteoblast work ×1.1: {stronger:?}; ×0.9: {weaker:?}");
     assert!(stronger.lo > 0.0, "stronger osteoblasts should gain: {stronger:?}");
     assert!(weaker.hi < 0.0, "weaker osteoblasts should lose: {weaker:?}");
@@ -145,7 +159,9 @@ fn damaged_mitochondria_kill_osteoclasts_sooner_weaken_them_and_change_bone() {
     let activity = over("damaged_mitochondria", "mean_activity", 30, 1095);
     let depolarised = at("damaged_mitochondria", "mean_depolarised", 15);
     let bone = at("damaged_mitochondria", "bone_density", 1095);
-    eprintln!("damage ×4: apoptosis {apoptosis:?}, activity {activity:?}, depolarised at 15 d {depolarised:?}, density {bone:?}");
+    eprintln!(
+        "damage ×4: apoptosis {apoptosis:?}, activity {activity:?}, depolarised at 15 d {depolarised:?}, density {bone:?}"
+    );
     assert!(apoptosis.lo > 0.0, "more apoptosis: {apoptosis:?}");
     assert!(activity.hi < 0.0, "less resorption per osteoclast: {activity:?}");
     assert!(depolarised.lo > 0.0, "recruits arrive with the damaged mitochondria of the moment: {depolarised:?}");

@@ -16,12 +16,16 @@ pub struct Located {
 pub fn located(stderr: &str, file: &str) -> Located {
     let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "expected exactly one error line, got:\n{stderr}");
-    let rest = lines[0].strip_prefix("bmu-sim: error: ").unwrap_or_else(|| panic!("no `bmu-sim: error: ` prefix: {stderr}"));
-    let rest = rest.strip_prefix(file).unwrap_or_else(|| panic!("error does not start with the file `{file}`: {stderr}"));
+    let rest =
+        lines[0].strip_prefix("bmu-sim: error: ").unwrap_or_else(|| panic!("no `bmu-sim: error: ` prefix: {stderr}"));
+    let rest =
+        rest.strip_prefix(file).unwrap_or_else(|| panic!("error does not start with the file `{file}`: {stderr}"));
     let mut parts = rest.splitn(4, ':');
     let (empty, line, col) = (parts.next(), parts.next(), parts.next());
     assert_eq!(empty, Some(""), "no `:LINE:COL` after the file: {stderr}");
-    let num = |s: Option<&str>| s.and_then(|s| s.parse::<usize>().ok()).unwrap_or_else(|| panic!("no line/column in: {stderr}"));
+    let num = |s: Option<&str>| {
+        s.and_then(|s| s.parse::<usize>().ok()).unwrap_or_else(|| panic!("no line/column in: {stderr}"))
+    };
     let (line, col) = (num(line), num(col));
     assert!(line >= 1 && col >= 1, "line and column are 1-based: {stderr}");
     let rest = parts.next().unwrap_or_default().strip_prefix(' ').unwrap_or_else(|| panic!("no message: {stderr}"));
@@ -81,7 +85,11 @@ fn unknown_keys_are_located_at_the_key() {
     refused_at("params", "[params]\nsites = 2\n§bogus_param = 1\n", Some("params.bogus_param"));
     refused_at("scenario", "[[scenario]]\nname = \"a\"\n§foo = 1\n", Some("foo"));
     refused_at("scenario_params", "[[scenario]]\nname = \"a\"\n[scenario.params]\n§bogus = 1\n", Some("params.bogus"));
-    refused_at("intervention_key", "[[scenario]]\nname = \"a\"\n[[scenario.intervention]]\nkind = \"denosumab\"\n§dose = 2\n", Some("dose"));
+    refused_at(
+        "intervention_key",
+        "[[scenario]]\nname = \"a\"\n[[scenario.intervention]]\nkind = \"denosumab\"\n§dose = 2\n",
+        Some("dose"),
+    );
 }
 
 #[test]
@@ -124,7 +132,9 @@ fn out_of_range_values_are_refused() {
 
 #[test]
 fn truncated_files_are_refused() {
-    for (name, text) in [("value", "[params]\nsites = "), ("header", "seed = 1\n[[scenar"), ("string", "[[scenario]]\nname = \"unt")] {
+    for (name, text) in
+        [("value", "[params]\nsites = "), ("header", "seed = 1\n[[scenar"), ("string", "[[scenario]]\nname = \"unt")]
+    {
         let e = refused(name, text.as_bytes());
         assert_eq!(e.line, text.lines().count(), "{name}: error should be on the last line: {e:?}");
         assert!(e.message.contains("TOML"), "{name}: {e:?}");

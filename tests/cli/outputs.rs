@@ -5,8 +5,16 @@ use crate::common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-const METRICS: [&str; 8] =
-    ["bone_density", "osteoclasts", "osteoblasts", "precursors", "active_bmus", "mean_ros", "mean_atp", "mitophagy_events"];
+const METRICS: [&str; 8] = [
+    "bone_density",
+    "osteoclasts",
+    "osteoblasts",
+    "precursors",
+    "active_bmus",
+    "mean_ros",
+    "mean_atp",
+    "mitophagy_events",
+];
 
 fn num(s: &str, what: &str) -> f64 {
     s.parse().unwrap_or_else(|_| panic!("{what}: `{s}` is not a number"))
@@ -98,7 +106,10 @@ fn a_run_writes_consistent_tables_and_manifest() {
     for r in summary.iter().filter(|r| r[2] == "bone_density") {
         let xs = &by_key[&(r[0].clone(), r[1].clone())];
         let mean = xs.iter().sum::<f64>() / xs.len() as f64;
-        assert!((mean - num(&r[4], "mean")).abs() < 1e-9 * mean.abs().max(1.0), "summary mean differs: {r:?} vs {xs:?}");
+        assert!(
+            (mean - num(&r[4], "mean")).abs() < 1e-9 * mean.abs().max(1.0),
+            "summary mean differs: {r:?} vs {xs:?}"
+        );
     }
 }
 

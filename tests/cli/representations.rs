@@ -9,14 +9,17 @@ use std::path::Path;
 fn per_replicate(dir: &Path) -> Vec<(String, [f64; 6])> {
     let (h, rows) = csv(&dir.join("timeseries.csv"));
     let (sc, rep) = (col(&h, "scenario"), col(&h, "replicate"));
-    let metrics = ["mean_ros", "mean_atp", "mitochondria_per_cell", "mitophagy_events", "osteoclasts"].map(|m| col(&h, m));
+    let metrics =
+        ["mean_ros", "mean_atp", "mitochondria_per_cell", "mitophagy_events", "osteoclasts"].map(|m| col(&h, m));
     let density = col(&h, "bone_density");
     let mut keys: Vec<(String, String)> = rows.iter().map(|r| (r[sc].clone(), r[rep].clone())).collect();
     keys.dedup();
     keys.into_iter()
         .map(|(s, r)| {
             let mine: Vec<&Vec<String>> = rows.iter().filter(|x| x[sc] == s && x[rep] == r).collect();
-            let mean = |c: usize| mine[1..].iter().map(|x| x[c].parse::<f64>().expect("number")).sum::<f64>() / (mine.len() - 1) as f64;
+            let mean = |c: usize| {
+                mine[1..].iter().map(|x| x[c].parse::<f64>().expect("number")).sum::<f64>() / (mine.len() - 1) as f64
+            };
             let last = mine.last().expect("rows")[density].parse().expect("number");
             (s, [last, mean(metrics[0]), mean(metrics[1]), mean(metrics[2]), mean(metrics[3]), mean(metrics[4])])
         })
@@ -34,7 +37,9 @@ fn counted_mitochondria_give_the_same_tissue() {
     let names = ["final bone density", "ROS", "ATP", "mitochondria per cell", "mitophagy events", "osteoclasts"];
     for scenario in ["untreated", "pink1_knockout"] {
         for (k, name) in names.iter().enumerate() {
-            let pick = |v: &[(String, [f64; 6])]| -> Vec<f64> { v.iter().filter(|(s, _)| s == scenario).map(|(_, x)| x[k]).collect() };
+            let pick = |v: &[(String, [f64; 6])]| -> Vec<f64> {
+                v.iter().filter(|(s, _)| s == scenario).map(|(_, x)| x[k]).collect()
+            };
             let (x, y) = (pick(&a), pick(&b));
             let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
             let var = |v: &[f64]| v.iter().map(|t| (t - mean(v)).powi(2)).sum::<f64>() / (v.len() - 1) as f64;

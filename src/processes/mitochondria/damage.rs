@@ -16,11 +16,11 @@
 //! Sampling: one unit, one Bernoulli trial on one random byte ([`ByteOdds`]); counted units, one
 //! binomial per (level, tag), taken from the lowest level up so no unit falls twice.
 
+use super::words;
 use crate::config::Params;
 use crate::model::counts::Binomial;
 use crate::model::draws::ByteOdds;
 use crate::model::streams::{Stream, hazard_to_probability};
-use super::words;
 use rand::Rng;
 
 /// The damage rule of one sub-step.

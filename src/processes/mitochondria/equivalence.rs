@@ -32,7 +32,11 @@ fn run_on(threads: usize, steps: usize) -> (Vec<(u64, Mitochondria, MitoReadout)
     for _ in 0..steps {
         pool.install(|| schedule.run(&mut world));
     }
-    let mut cells: Vec<_> = world.query::<(&CellId, &Mitochondria, &MitoReadout)>().iter(&world).map(|(id, m, r)| (id.0, m.clone(), *r)).collect();
+    let mut cells: Vec<_> = world
+        .query::<(&CellId, &Mitochondria, &MitoReadout)>()
+        .iter(&world)
+        .map(|(id, m, r)| (id.0, m.clone(), *r))
+        .collect();
     cells.sort_by_key(|c| c.0);
     (cells, *world.resource::<MitophagyCount>())
 }
@@ -59,7 +63,8 @@ fn cells_after(params: &Params, env: &Environment, cells: u64, days: f64) -> Vec
             let mut r = readout::read(&m, params, env);
             let mut removed = 0;
             for step in 0..steps {
-                let n = step_cell(&rules, &streams, id, step * u64::from(rules.substeps), (&mut m, &mut r), &mut scratch);
+                let n =
+                    step_cell(&rules, &streams, id, step * u64::from(rules.substeps), (&mut m, &mut r), &mut scratch);
                 removed += if step + last_day >= steps { n } else { 0 };
             }
             [r.ros, r.atp, m.len() as f64, removed as f64]
@@ -100,7 +105,8 @@ fn counted_and_individual_cells_have_the_same_distributions() {
         let units = cells_after(&p, &env, n, 6.0);
         let counts = cells_after(&counted, &env, n, 6.0);
         for (k, name) in ["ROS", "ATP", "units per cell", "mitophagy per cell-day"].into_iter().enumerate() {
-            let (mut a, mut b): (Vec<f64>, Vec<f64>) = (units.iter().map(|c| c[k]).collect(), counts.iter().map(|c| c[k]).collect());
+            let (mut a, mut b): (Vec<f64>, Vec<f64>) =
+                (units.iter().map(|c| c[k]).collect(), counts.iter().map(|c| c[k]).collect());
             let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
             let var = |v: &[f64]| {
                 let m = mean(v);

@@ -30,9 +30,9 @@
 //!   uniform random matching of what remains, so level by level this draws exactly the pair
 //!   types of a uniform random matching, in O(levels²) draws whatever the number of units.
 
+use super::words;
 use crate::model::counts::{Binomial, hypergeometric, pairs_within};
 use crate::model::draws::Bounded;
-use super::words;
 use crate::model::streams::{Hits, Stream};
 use rand::Rng;
 
@@ -240,7 +240,10 @@ mod tests {
                     fuse_units(&mut units, 3, Hits::log_miss(0.0), &mut rng(step), &mut Vec::new());
                 }
                 units.sort();
-                let i = cases.iter().position(|(c, _)| *c == units.as_slice()).unwrap_or_else(|| panic!("impossible outcome {units:?}"));
+                let i = cases
+                    .iter()
+                    .position(|(c, _)| *c == units.as_slice())
+                    .unwrap_or_else(|| panic!("impossible outcome {units:?}"));
                 seen[i] += 1;
             }
             // Each frequency within 4.5 binomial sd of its exact probability.

@@ -104,24 +104,55 @@ pub struct Scratch {
 
 /// Take one cell through the sub-steps `first_step..first_step + rules.substeps`; returns the
 /// units removed by mitophagy.
-pub fn step_cell(rules: &Rules, streams: &Streams, id: u64, first_step: u64, cell: (&mut Mitochondria, &mut MitoReadout), scratch: &mut Scratch) -> u64 {
+pub fn step_cell(
+    rules: &Rules,
+    streams: &Streams,
+    id: u64,
+    first_step: u64,
+    cell: (&mut Mitochondria, &mut MitoReadout),
+    scratch: &mut Scratch,
+) -> u64 {
     let (mito, readout) = cell;
     let [damage, fusion, parkin, receptors, biogenesis] =
-        [Process::Damage, Process::Fusion, Process::Parkin, Process::Receptor, Process::Biogenesis].map(|p| streams.of(p, id));
+        [Process::Damage, Process::Fusion, Process::Parkin, Process::Receptor, Process::Biogenesis]
+            .map(|p| streams.of(p, id));
     let mut removed = 0;
     for step in first_step..first_step + u64::from(rules.substeps) {
         let p_damage = rules.damage.probability(readout.ros);
         match mito {
             Mitochondria::Units(units) => {
                 damage::damage_units(units, ByteOdds::new(p_damage), &mut damage.at(step));
-                fusion::fuse_units(units, rules.fusion_floor, rules.log_stay_out, &mut fusion.at(step), &mut scratch.pool);
-                removed += pink1_parkin::tag_and_clear_units(units, &rules.parkin, rules.parkin_odds, &mut parkin.at(step), &mut scratch.removed);
-                removed += receptor_mitophagy::clear_units(units, &rules.receptors, &mut receptors.at(step), &mut scratch.candidates);
+                fusion::fuse_units(
+                    units,
+                    rules.fusion_floor,
+                    rules.log_stay_out,
+                    &mut fusion.at(step),
+                    &mut scratch.pool,
+                );
+                removed += pink1_parkin::tag_and_clear_units(
+                    units,
+                    &rules.parkin,
+                    rules.parkin_odds,
+                    &mut parkin.at(step),
+                    &mut scratch.removed,
+                );
+                removed += receptor_mitophagy::clear_units(
+                    units,
+                    &rules.receptors,
+                    &mut receptors.at(step),
+                    &mut scratch.candidates,
+                );
             }
             Mitochondria::Counts(bins) => {
                 damage::damage_counts(bins, rules.top, &Binomial::new(p_damage), &mut damage.at(step));
                 fusion::fuse_counts(bins, rules.top, rules.fusion_floor as usize, &rules.join, &mut fusion.at(step));
-                removed += pink1_parkin::tag_and_clear_counts(bins, rules.top, &rules.parkin, &rules.parkin_removal, &mut parkin.at(step));
+                removed += pink1_parkin::tag_and_clear_counts(
+                    bins,
+                    rules.top,
+                    &rules.parkin,
+                    &rules.parkin_removal,
+                    &mut parkin.at(step),
+                );
                 removed += receptor_mitophagy::clear_counts(bins, rules.top, &rules.receptors, &mut receptors.at(step));
             }
         }
@@ -154,7 +185,9 @@ pub fn step_mitochondria(
     let removed: Vec<u64> = batch
         .par_iter_mut()
         .with_min_len(min_cells)
-        .map_init(Scratch::default, |scratch, (id, mito, readout)| step_cell(&rules, &streams, *id, first, (mito, readout), scratch))
+        .map_init(Scratch::default, |scratch, (id, mito, readout)| {
+            step_cell(&rules, &streams, *id, first, (mito, readout), scratch)
+        })
         .collect();
     mitophagy.removed += removed.iter().sum::<u64>();
     clock.mito_step += u64::from(rules.substeps);
@@ -181,7 +214,11 @@ mod tests {
         let mut world: World = world_with_rules(params, &steady, Streams::new(9, 0));
         world.insert_resource(env);
         for (i, m) in steady.reservoir.iter().take(100).enumerate() {
-            world.spawn((CellId(i as u64), m.clone(), MitoReadout { atp: steady.atp, depolarised: steady.depolarised, ros: steady.ros }));
+            world.spawn((
+                CellId(i as u64),
+                m.clone(),
+                MitoReadout { atp: steady.atp, depolarised: steady.depolarised, ros: steady.ros },
+            ));
         }
         let mut schedule = mitochondrial_schedule();
         for _ in 0..(days / params.dt_days).round() as u64 {
@@ -190,7 +227,14 @@ mod tests {
         let mut sums = [0.0; 6];
         let mut q = world.query::<(&Mitochondria, &MitoReadout)>();
         for (m, r) in q.iter(&world) {
-            let fates = [r.depolarised, r.atp, r.ros, m.len() as f64, apoptosis_multiplier(&reference, &env, &steady, r, 1.0), resorption_activity(&reference, &steady, r.atp)];
+            let fates = [
+                r.depolarised,
+                r.atp,
+                r.ros,
+                m.len() as f64,
+                apoptosis_multiplier(&reference, &env, &steady, r, 1.0),
+                resorption_activity(&reference, &steady, r.atp),
+            ];
             for (s, x) in sums.iter_mut().zip(fates) {
                 *s += x / 100.0;
             }

@@ -18,12 +18,12 @@
 //! Sampling: one unit, one Bernoulli trial per tagged unit on one random byte; counted units,
 //! one binomial per tagged level.
 
+use super::words;
 use crate::config::Params;
+use crate::model::Environment;
 use crate::model::counts::Binomial;
 use crate::model::draws::ByteOdds;
 use crate::model::streams::{Stream, hazard_to_probability};
-use crate::model::Environment;
-use super::words;
 use rand::Rng;
 
 /// The PINK1/Parkin rule of one sub-step.
@@ -47,7 +47,13 @@ impl Parkin {
 
 /// Tag depolarised units (untag the others), then remove tagged units with `odds`. `removed` is
 /// scratch space. Returns the number removed.
-pub fn tag_and_clear_units(units: &mut Vec<u8>, rule: &Parkin, odds: ByteOdds, rng: &mut Stream, removed: &mut Vec<u32>) -> u64 {
+pub fn tag_and_clear_units(
+    units: &mut Vec<u8>,
+    rule: &Parkin,
+    odds: ByteOdds,
+    rng: &mut Stream,
+    removed: &mut Vec<u32>,
+) -> u64 {
     let tag = if rule.tagging { words::HIGH } else { 0 };
     removed.clear();
     // Eight units a word; the few tagged ones each take one byte of a shared draw.
@@ -112,7 +118,8 @@ mod tests {
     #[test]
     fn only_depolarised_units_are_tagged_and_only_tagged_ones_removed() {
         let mut units: Vec<u8> = (0..=10).collect();
-        let removed = tag_and_clear_units(&mut units, &rule(true, 1.0), ByteOdds::new(1.0), &mut rng(), &mut Vec::new());
+        let removed =
+            tag_and_clear_units(&mut units, &rule(true, 1.0), ByteOdds::new(1.0), &mut rng(), &mut Vec::new());
         units.sort();
         assert_eq!(units, vec![4, 5, 6, 7, 8, 9, 10]);
         assert_eq!(removed, 4);
@@ -124,7 +131,10 @@ mod tests {
     #[test]
     fn without_pink1_nothing_is_tagged_or_removed() {
         let mut units: Vec<u8> = vec![0, 1, 3 | Mitochondria::TAG, 8];
-        assert_eq!(tag_and_clear_units(&mut units, &rule(false, 1.0), ByteOdds::new(1.0), &mut rng(), &mut Vec::new()), 0);
+        assert_eq!(
+            tag_and_clear_units(&mut units, &rule(false, 1.0), ByteOdds::new(1.0), &mut rng(), &mut Vec::new()),
+            0
+        );
         assert_eq!(units, vec![0, 1, 3, 8]);
         let mut bins = Mitochondria::Units(vec![0, 1, 3 | Mitochondria::TAG, 8]).histogram(10);
         assert_eq!(tag_and_clear_counts(&mut bins, 10, &rule(false, 1.0), &Binomial::new(1.0), &mut rng()), 0);
@@ -135,7 +145,8 @@ mod tests {
     fn tagged_units_go_at_the_parkin_rate() {
         // 20 000 depolarised units, removal 0.15: 3000 expected, sd √(20000·0.15·0.85) = 50.5.
         let mut units = vec![2u8; 20_000];
-        let removed = tag_and_clear_units(&mut units, &rule(true, 0.15), ByteOdds::new(0.15), &mut rng(), &mut Vec::new());
+        let removed =
+            tag_and_clear_units(&mut units, &rule(true, 0.15), ByteOdds::new(0.15), &mut rng(), &mut Vec::new());
         assert!((removed as f64 - 3000.0).abs() < 5.0 * 50.5, "{removed}");
         assert_eq!(units.len() as u64, 20_000 - removed);
         let mut bins = Mitochondria::counted(20_000, 2, 10).histogram(10);

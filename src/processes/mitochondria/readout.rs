@@ -20,8 +20,8 @@
 //! | r_rankl | `ros_rankl` | 0.2 | ROS units per RANKL | Lee 2005 (direction [V], size [U]) |
 //! | antioxidant | `antioxidant` | 0 | — | Lean 2003, Lee 2005 (direction [V]) |
 
-use crate::config::Params;
 use super::words;
+use crate::config::Params;
 use crate::model::{Environment, MitoReadout, Mitochondria};
 
 /// The readout rule: the constants of the module formulas.
