@@ -10,17 +10,18 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 const DIRECTIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/directions.toml");
-const REPLICATES: usize = 4;
-/// t(0.975, 3): the 95 % interval of a mean of four paired differences.
-const T3: f64 = 3.182446305284263;
+const REPLICATES: usize = 6;
+/// t(0.975, 5): the 95 % interval of a mean of six paired differences.
+const T5: f64 = 2.5705818356363155;
 
-/// The shipped config run once for all tests here: 200 sites, 4 replicates, 3 recorded years.
+/// The shipped config run once for all tests here: 250 sites, 6 replicates, 3 recorded years.
 fn run() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("directions-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let sets = ["sites=200", "replicates=4", "years=3", "mitochondria_per_cell=30", "record_every_days=15"];
+        let sets =
+            ["sites=250", "replicates=6", "years=3", "mitochondria_per_cell=30", "record_every_days=15", "plots=false"];
         let mut args = vec!["run", DIRECTIONS, "--out", dir.to_str().expect("utf-8 path"), "--quiet"];
         for s in &sets {
             args.extend(["--set", s]);
@@ -61,7 +62,7 @@ fn effect(xs: &[f64]) -> Effect {
     let n = xs.len() as f64;
     let mean = xs.iter().sum::<f64>() / n;
     let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    let half = T3 * sd / n.sqrt();
+    let half = T5 * sd / n.sqrt();
     Effect { mean, lo: mean - half, hi: mean + half }
 }
 
