@@ -288,7 +288,7 @@ params! {
     /// Review hypothesis: resorption activity × (φ/φ0)^h.
     mitophagy_resorption_gain: f64 = 0.0, NonNegative;
     /// Osteoclast apoptosis multiplier of bone-bound bisphosphonate at full load (4–24× in studies).
-    bisphosphonate_apoptosis_fold: f64 = 8.0, Positive;
+    bisphosphonate_apoptosis_fold: f64 = 2.5, Positive;
     // ---- mineralisation ----
     /// Mineral fraction reached by primary mineralisation (1 = fully mineralised).
     primary_mineral_fraction: f64 = 0.7, Probability;
@@ -311,19 +311,19 @@ params! {
     /// Denosumab: fraction of the RANKL signal neutralised.
     denosumab_rankl_block: f64 = 0.95, Probability;
     /// Osteomorphs accrued per day while RANKL is blocked (load units per day at full block).
-    osteomorph_accrual_per_day: f64 = 0.003, NonNegative;
+    osteomorph_accrual_per_day: f64 = 0.0005, NonNegative;
     /// Osteomorphs re-fusing per day once RANKL returns (fraction of the load per day).
     osteomorph_release_per_day: f64 = 0.01, NonNegative;
     /// Bisphosphonate binding to bone surfaces per day at full dose (fraction of free capacity).
     bisphosphonate_binding_per_day: f64 = 0.01, NonNegative;
     /// Resorption activity lost per unit of bound bisphosphonate (fraction).
-    bisphosphonate_activity_loss: f64 = 0.3, Probability;
+    bisphosphonate_activity_loss: f64 = 0.2, Probability;
     /// BMU activation lost per unit of bound bisphosphonate (fraction).
-    bisphosphonate_activation_loss: f64 = 0.4, Probability;
+    bisphosphonate_activation_loss: f64 = 0.45, Probability;
     /// Teriparatide: osteoblast work factor (× untreated).
-    teriparatide_osteoblast_work: f64 = 1.4, NonNegative;
+    teriparatide_osteoblast_work: f64 = 1.15, NonNegative;
     /// Teriparatide: activation factor (× untreated).
-    teriparatide_activation: f64 = 1.2, NonNegative;
+    teriparatide_activation: f64 = 1.1, NonNegative;
     /// Antioxidant (NAC, MitoTEMPO): antioxidant capacity added.
     antioxidant_dose: f64 = 0.6, NonNegative;
     /// Parkin overexpression: k_parkin factor.

@@ -92,13 +92,16 @@ mod tests {
         let neutral = Params { neutral_mitochondria: true, ..p.clone() };
         assert_eq!(apoptosis_multiplier(&neutral, &env, &s, &damaged, 1.0), 1.0);
         let treated = Environment { bisphosphonate: 1.0, ..env };
-        assert!((apoptosis_multiplier(&neutral, &treated, &s, &damaged, 1.0) - 8.0).abs() < 1e-12);
+        let fold = p.bisphosphonate_apoptosis_fold;
+        assert!((apoptosis_multiplier(&neutral, &treated, &s, &damaged, 1.0) - fold).abs() < 1e-12);
     }
 
     #[test]
     fn death_fraction_in_one_step_matches_the_hazard() {
-        // (bisphosphonate, activity, M_apo): untreated 1; B = 1 + (8 − 1)·1·a = 8 at a = 1, 4.5 at a = ½.
-        for (bp, activity, m) in [(0.0, 1.0, 1.0), (1.0, 1.0, 8.0), (1.0, 0.5, 4.5)] {
+        // (bisphosphonate, activity, M_apo): untreated 1; B = 1 + (fold − 1)·1·a: fold at a = 1,
+        // (1 + fold)/2 at a = ½.
+        let fold = Params::default().bisphosphonate_apoptosis_fold;
+        for (bp, activity, m) in [(0.0, 1.0, 1.0), (1.0, 1.0, fold), (1.0, 0.5, 0.5 * (1.0 + fold))] {
             let (mut world, mut schedule) = one_system_world(kill_osteoclasts);
             world.resource_mut::<Params>().neutral_mitochondria = bp > 0.0;
             world.resource_mut::<Environment>().bisphosphonate = bp;
@@ -108,7 +111,7 @@ mod tests {
                 world.spawn((cell(id, vec![], 0.5), Osteoclast { activity }));
             }
             schedule.run(&mut world);
-            // P = 1 − exp(−β1·M·Δt) = 0.0198, 0.1479, 0.0861; sd √(n·P·(1 − P)) ≤ 113.
+            // P = 1 − exp(−β1·M·Δt), sd √(n·P·(1 − P)).
             let p = -(-0.2 * m * 0.1f64).exp_m1();
             let (mean, sd) = (n as f64 * p, (n as f64 * p * (1.0 - p)).sqrt());
             let died = world.resource::<Counters>().osteoclasts_died;

@@ -15,9 +15,9 @@
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
 //! | k_bind | `bisphosphonate_binding_per_day` | 0.01 | /day at full dose | calibrated (docs/calibration.md) |
-//! | fold | `bisphosphonate_apoptosis_fold` | 8 | × | 4–24× apoptotic osteoclasts (Hughes 1995 JBMR [V]) |
-//! | c_a | `bisphosphonate_activity_loss` | 0.3 | — | calibrated |
-//! | c_act | `bisphosphonate_activation_loss` | 0.4 | — | activation −36–38 % on alendronate (Heaney & Yates 1997 [S]); calibrated |
+//! | fold | `bisphosphonate_apoptosis_fold` | 2.5 | × | 4–24× apoptotic osteoclasts in vitro (Hughes 1995 JBMR [V]); lower at the clinical dose, calibrated |
+//! | c_a | `bisphosphonate_activity_loss` | 0.2 | — | calibrated |
+//! | c_act | `bisphosphonate_activation_loss` | 0.45 | — | activation −36–38 % on alendronate (Heaney & Yates 1997 [S]); calibrated |
 
 use crate::config::Params;
 use crate::model::{Environment, SiteCensus};
@@ -77,7 +77,11 @@ mod tests {
         let load = world.resource::<BoundBisphosphonate>().load;
         assert!((load - 0.01 / 0.019).abs() < 1e-6, "{load}");
         let env = *world.resource::<Environment>();
-        assert!((env.bisphosphonate - load).abs() < 1e-12 && (env.activation - (1.0 - 0.4 * load)).abs() < 1e-12);
+        let activation_loss = Params::default().bisphosphonate_activation_loss;
+        assert!(
+            (env.bisphosphonate - load).abs() < 1e-12
+                && (env.activation - (1.0 - activation_loss * load)).abs() < 1e-12
+        );
         // Stopped: 100 days of resorption at ν = 0.009 leave e^(−0.9) of it.
         world.insert_resource(Interventions::default());
         run_steps(&mut world, &mut schedule, 1000);

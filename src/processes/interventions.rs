@@ -190,8 +190,11 @@ mod tests {
         let teriparatide = Intervention { kind: Kind::Teriparatide, target: None, strength: 0.25, ..halve };
         world.insert_resource(Interventions(vec![halve, teriparatide]));
         // β1 = 0.2: half-way up the ramp 0.2·(1 − 0.5·0.5) = 0.15, then 0.1; teriparatide at level
-        // ℓ = 0.25·ramp raises M_ob to 1 + ℓ·(1.4 − 1).
-        for (day, beta1, m_ob) in [(5.0, 0.2, 1.0), (12.0, 0.15, 1.05), (20.0, 0.1, 1.1), (30.0, 0.2, 1.0)] {
+        // ℓ = 0.25·ramp raises M_ob to 1 + ℓ·(f − 1).
+        let f = Params::default().teriparatide_osteoblast_work - 1.0;
+        for (day, beta1, m_ob) in
+            [(5.0, 0.2, 1.0), (12.0, 0.15, 1.0 + 0.125 * f), (20.0, 0.1, 1.0 + 0.25 * f), (30.0, 0.2, 1.0)]
+        {
             world.resource_mut::<Clock>().day = day;
             schedule.run(&mut world);
             let p = world.resource::<Params>();

@@ -13,7 +13,7 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | a | `osteomorph_accrual_per_day` | 0.003 | load /day | calibrated to the loss of denosumab's gain within 2 years of stopping (docs/calibration.md) |
+//! | a | `osteomorph_accrual_per_day` | 0.0005 | load /day | calibrated to the loss of denosumab's gain within 2 years of stopping (docs/calibration.md) |
 //! | r | `osteomorph_release_per_day` | 0.01 | /day | calibrated; the rebound peaks within a year of stopping (Cummings 2018 [U]) |
 
 use crate::config::Params;
@@ -58,21 +58,22 @@ mod tests {
         set(&mut world, 1.0);
         schedule.run(&mut world);
         assert_eq!((world.resource::<Osteomorphs>().load, world.resource::<Environment>().activation), (0.0, 1.0));
-        // RANKL fully blocked for 1000 days (Δt = 0.1): M = a·1000 = 3, no release.
+        // RANKL fully blocked for 1000 days (Δt = 0.1): M = a·1000, no release.
+        let p = Params::default();
         for _ in 0..10_000 {
             set(&mut world, 0.0);
             schedule.run(&mut world);
         }
         let built = world.resource::<Osteomorphs>().load;
-        assert!((built - 3.0).abs() < 1e-9, "{built}");
-        assert!((world.resource::<Environment>().activation - 4.0).abs() < 1e-9, "activation × (1 + M)");
-        // RANKL back: released at r = 0.01 /day, 100 days leave e^(−1) of it.
-        for _ in 0..1000 {
+        assert!((built - 1000.0 * p.osteomorph_accrual_per_day).abs() < 1e-9, "{built}");
+        assert!((world.resource::<Environment>().activation - (1.0 + built)).abs() < 1e-9, "activation × (1 + M)");
+        // RANKL back: released at r /day, 1/r days leave e^(−1) of it.
+        for _ in 0..(10.0 / p.osteomorph_release_per_day).round() as usize {
             set(&mut world, 1.0);
             run_steps(&mut world, &mut schedule, 1);
         }
         let left = world.resource::<Osteomorphs>().load;
-        assert!((left - 3.0 * (-1.0f64).exp()).abs() < 1e-9, "{left}");
+        assert!((left - built * (-1.0f64).exp()).abs() < 1e-9, "{left}");
     }
 
     use bevy_ecs::prelude::World;
