@@ -50,18 +50,25 @@ fn every_shipped_config_runs_shortened() {
 
         let (h, rows) = csv(&dir.join("summary.csv"));
         let (sc, day, n) = (col(&h, "scenario"), col(&h, "day"), col(&h, "n"));
+        // A `[sweep]` runs every scenario at every point, named `scenario@key=value`.
         let in_summary: BTreeSet<&str> = rows.iter().map(|r| r[sc].as_str()).collect();
+        let swept = resolved.contains("[sweep]");
+        let bases: BTreeSet<&str> = in_summary.iter().map(|s| s.split('@').next().unwrap()).collect();
         let want: BTreeSet<&str> = scenarios.iter().map(String::as_str).collect();
-        assert_eq!(in_summary, want, "{stem}: summary.csv scenarios differ from config.toml's");
-        for s in &scenarios {
-            let days: BTreeSet<String> = rows.iter().filter(|r| &r[sc] == s).map(|r| r[day].clone()).collect();
+        assert_eq!(bases, want, "{stem}: summary.csv scenarios differ from config.toml's");
+        assert!(
+            in_summary.iter().all(|s| s.contains('@') == swept),
+            "{stem}: swept = {swept} but summary.csv names {in_summary:?}"
+        );
+        for s in &in_summary {
+            let days: BTreeSet<String> = rows.iter().filter(|r| r[sc] == *s).map(|r| r[day].clone()).collect();
             assert!(days.contains("20"), "{stem}/{s}: no row at the last day (20): {days:?}");
             assert_eq!(days.len(), 5, "{stem}/{s}: expected days 0, 5, 10, 15, 20: {days:?}");
         }
         assert!(rows.iter().all(|r| r[n] == "2"), "{stem}: every summary row should have n = 2 replicates");
 
         let (h, runs) = csv(&dir.join("runs.csv"));
-        assert_eq!(runs.len(), 2 * scenarios.len(), "{stem}: runs.csv should have replicates x scenarios rows");
+        assert_eq!(runs.len(), 2 * in_summary.len(), "{stem}: runs.csv should have replicates x scenarios rows");
         let fbd = col(&h, "final_bone_density");
         for r in &runs {
             let x: f64 =
