@@ -31,15 +31,7 @@ const STREAM_SEED: u64 = 0x5EED_57EA_D157_A7E5;
 
 /// The untreated steady state of `params` (see the module doc).
 pub fn untreated(params: &Params) -> SteadyState {
-    let placeholder = SteadyState {
-        depolarised: 0.0,
-        atp: 0.0,
-        ros: 0.0,
-        p_diff: 1.0,
-        mitochondria_per_cell: 0.0,
-        reservoir: Arc::new(vec![]),
-    };
-    let mut world = world_with_rules(params, &placeholder, Streams::new(STREAM_SEED, 0));
+    let mut world = world_with_rules(params, &SteadyState::unknown(), Streams::new(STREAM_SEED, 0));
     let env = untreated_knobs(params);
     for id in 0..CELLS {
         let mito = fresh(params);
@@ -48,14 +40,14 @@ pub fn untreated(params: &Params) -> SteadyState {
     let mut schedule = mitochondrial_schedule();
     let burn = (BURN_IN_DAYS / params.dt_days).round() as u64;
     let window = (WINDOW_DAYS / params.dt_days).round() as u64;
-    let mut sums = [0.0f64; 5];
+    let mut sums = [0.0f64; 6];
     let mut cells = world.query::<(&Mitochondria, &MitoReadout)>();
     for step in 0..burn + window {
         schedule.run(&mut world);
         if step >= burn {
             for (mito, r) in cells.iter(&world) {
                 let p = differentiation_probability(params, r.ros, r.atp);
-                for (s, x) in sums.iter_mut().zip([r.depolarised, r.atp, r.ros, p, mito.len() as f64]) {
+                for (s, x) in sums.iter_mut().zip([r.depolarised, r.atp, r.ros, p, mito.len() as f64, r.mitophagy]) {
                     *s += x;
                 }
             }
@@ -71,6 +63,7 @@ pub fn untreated(params: &Params) -> SteadyState {
         ros: sums[2] / n,
         p_diff: (sums[3] / n).max(f64::MIN_POSITIVE),
         mitochondria_per_cell: sums[4] / n,
+        mitophagy: sums[5] / n,
         reservoir: Arc::new(reservoir.into_iter().map(|(_, m)| m).collect()),
     }
 }
@@ -94,7 +87,7 @@ mod tests {
         for m in s.reservoir.iter() {
             let r = readout::read(m, &p, &env);
             apo += apoptosis_multiplier(&p, &env, &s, &r, 1.0);
-            act += resorption_activity(&p, &s, r.atp);
+            act += resorption_activity(&p, &s, &r);
         }
         let n = s.reservoir.len() as f64;
         assert!((apo / n - 1.0).abs() < 0.05, "mean M_apo {}", apo / n);

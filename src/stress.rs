@@ -17,7 +17,6 @@ use crate::processes::mitochondria::{fresh, readout};
 use crate::sim::{mitochondrial_schedule, world_with_rules};
 use bevy_ecs::world::World;
 use serde::Deserialize;
-use std::sync::Arc;
 use std::time::Instant;
 
 /// How the cells hold their mitochondria (`count_mitochondria_from` forced either way).
@@ -252,14 +251,7 @@ pub fn run(options: &StressOptions) -> Result<StressReport, Error> {
         .map_err(|e| Error::Runtime(format!("cannot start {} threads: {e}", options.threads)))?;
     let setup = Instant::now();
     // Fates are not run, so no reference state is needed.
-    let steady = SteadyState {
-        depolarised: 0.0,
-        atp: 0.0,
-        ros: 0.0,
-        p_diff: 1.0,
-        mitochondria_per_cell: 0.0,
-        reservoir: Arc::new(vec![]),
-    };
+    let steady = SteadyState::unknown();
     let mut world = world_with_rules(&params, &steady, Streams::new(1, 0));
     let env = untreated(&params);
     let first = fresh(&params);

@@ -28,7 +28,13 @@ pub fn validate(args: ValidateArgs, out: &mut dyn Write) -> Result<(), Error> {
 
 /// What `validate` prints.
 fn describe(config: &Config, estimate: &Estimate, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "config {}: valid", config.source)?;
+    writeln!(
+        out,
+        "config {}: valid; {} bone law, {} hypothesis",
+        config.source,
+        config.bone_law.name(),
+        config.hypothesis
+    )?;
     writeln!(
         out,
         "  seed {}, {} replicate(s), {} days recorded after a {}-day spin-up, a row every {} days",
@@ -39,8 +45,9 @@ fn describe(config: &Config, estimate: &Estimate, out: &mut dyn Write) -> io::Re
         let (x1, x2) = p.kernel().steady_state();
         writeln!(
             out,
-            "  scenario {}: {} site(s), Ω = {}, dt {} d, {} mitochondria/cell, x̄1 = {x1:.4}, x̄2 = {x2:.2}, {} intervention(s){}",
+            "  scenario {}: {} hypothesis, {} site(s), Ω = {}, dt {} d, {} mitochondria/cell, x̄1 = {x1:.4}, x̄2 = {x2:.2}, {} intervention(s){}",
             s.name,
+            s.hypothesis,
             p.sites,
             p.population_scale,
             p.dt_days,

@@ -163,17 +163,6 @@ pub(super) fn check(config: &mut Config, at: &Locations) -> Result<(), ConfigErr
                 format!("`{}` is the reference scenario: its effect against itself is 0 by definition", t.scenario);
             return Err(located(&format!("target[{n}].scenario"), message));
         }
-        if t.day > config.days {
-            return Err(located(
-                &format!("target[{n}].day"),
-                format!("day {} is after the recorded period ({} days)", t.day, config.days),
-            ));
-        }
-    }
-    if let Some(day) = config.sweep.as_ref().and_then(|s| s.day)
-        && day > config.days
-    {
-        return Err(located("sweep.day", format!("day {day} is after the recorded period ({} days)", config.days)));
     }
     Ok(())
 }

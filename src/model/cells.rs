@@ -117,4 +117,7 @@ pub struct MitoReadout {
     pub depolarised: f64,
     /// Cell ROS (arbitrary units; see `processes/mitochondria/readout.rs`).
     pub ros: f64,
+    /// φ, the cell's mitophagy flux: the expected share of its units removed per day by both
+    /// pathways, given their state and the knobs.
+    pub mitophagy: f64,
 }

@@ -182,8 +182,32 @@ pub struct SteadyState {
     /// A0, mean ATP.
     pub atp: f64,
     pub ros: f64,
+    /// φ0, mean mitophagy flux (share of units removed per day).
+    pub mitophagy: f64,
     /// Baseline differentiation probability; recruitment is divided by it.
     pub p_diff: f64,
     pub mitochondria_per_cell: f64,
     pub reservoir: Arc<Vec<Mitochondria>>,
+}
+
+impl SteadyState {
+    /// A stand-in where no reference exists yet (the burn-in that finds it, and runs without
+    /// fates): zeros, and p_diff0 = 1.
+    pub fn unknown() -> SteadyState {
+        SteadyState {
+            depolarised: 0.0,
+            atp: 0.0,
+            ros: 0.0,
+            mitophagy: 0.0,
+            p_diff: 1.0,
+            mitochondria_per_cell: 0.0,
+            reservoir: Arc::new(vec![]),
+        }
+    }
+
+    /// `x / x0` for a readout against its reference value, kept within [10⁻³, 10³] so a power
+    /// of it stays finite (1 when the reference is 0).
+    pub fn relative(x: f64, x0: f64) -> f64 {
+        if x0 > 0.0 { (x / x0).clamp(1e-3, 1e3) } else { 1.0 }
+    }
 }

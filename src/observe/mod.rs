@@ -163,7 +163,7 @@ mod tests {
         world.spawn((Site { index: 2 }, Bone { matrix: 90.0, ..bone() }));
         // Three osteoclasts and a precursor, with 10, 20, 30, 40 mitochondria; values exact in binary.
         for (id, atp) in [0.25, 0.5, 0.75, 1.0].into_iter().enumerate() {
-            let readout = MitoReadout { atp, depolarised: 0.25, ros: 1.5 };
+            let readout = MitoReadout { atp, depolarised: 0.25, ros: 1.5, mitophagy: 0.5 };
             let cell = (CellId(id as u64), AtSite(0), Mitochondria::uniform(10 * (id + 1), 10), readout);
             if id < 3 {
                 world.spawn((cell, Osteoclast { activity: 0.5 * (id + 1) as f64 }));
@@ -176,7 +176,7 @@ mod tests {
             CellId(9),
             Circulating,
             Mitochondria::uniform(500, 0),
-            MitoReadout { atp: 9.0, depolarised: 1.0, ros: 9.0 },
+            MitoReadout { atp: 9.0, depolarised: 1.0, ros: 9.0, mitophagy: 0.5 },
         ));
         *world.resource_mut::<MitophagyCount>() = MitophagyCount { removed: 30, cell_days: 12.0 };
         let mut observer = Observer::at_day_zero(&mut world);

@@ -31,14 +31,19 @@ pub fn apoptosis_multiplier(
     cell: &MitoReadout,
     activity: f64,
 ) -> f64 {
-    let mito = if p.neutral_mitochondria {
-        1.0
-    } else {
-        let d = p.apoptosis_depolarised_gain * (cell.depolarised - steady.depolarised);
-        let a = p.apoptosis_atp_gain * (steady.atp - cell.atp);
-        (1.0 + d + a).max(0.0)
-    };
-    mito * env.estrogen_apoptosis * bisphosphonate_factor(p, env, activity)
+    mitochondrial_apoptosis(p, steady, cell) * env.estrogen_apoptosis * bisphosphonate_factor(p, env, activity)
+}
+
+/// The mitochondrial part of M_apo: max(0, 1 + c_dep·(D − D0) + c_atp·(A0 − A))·(φ/φ0)^−h_apo
+/// (1 with neutral mitochondria).
+pub fn mitochondrial_apoptosis(p: &Params, steady: &SteadyState, cell: &MitoReadout) -> f64 {
+    if p.neutral_mitochondria {
+        return 1.0;
+    }
+    let d = p.apoptosis_depolarised_gain * (cell.depolarised - steady.depolarised);
+    let a = p.apoptosis_atp_gain * (steady.atp - cell.atp);
+    let flux = SteadyState::relative(cell.mitophagy, steady.mitophagy).powf(-p.mitophagy_survival_gain);
+    (1.0 + d + a).max(0.0) * flux
 }
 
 /// B = 1 + (fold − 1)·ℓ_bp·a: bisphosphonate taken up in proportion to resorption activity a.
@@ -79,8 +84,8 @@ mod tests {
         let p = Params::default();
         let env = untreated(&p);
         let s = steady();
-        let at_rest = MitoReadout { atp: s.atp, depolarised: s.depolarised, ros: s.ros };
-        let damaged = MitoReadout { atp: s.atp - 0.3, depolarised: s.depolarised + 0.3, ros: 1.0 };
+        let at_rest = MitoReadout { atp: s.atp, depolarised: s.depolarised, ros: s.ros, mitophagy: 0.5 };
+        let damaged = MitoReadout { atp: s.atp - 0.3, depolarised: s.depolarised + 0.3, ros: 1.0, mitophagy: 0.5 };
         assert!((apoptosis_multiplier(&p, &env, &s, &at_rest, 1.0) - 1.0).abs() < 1e-12);
         let m = apoptosis_multiplier(&p, &env, &s, &damaged, 1.0);
         assert!((m - (1.0 + 2.0 * 0.3 + 0.3)).abs() < 1e-12, "{m}");

@@ -43,8 +43,9 @@ use crate::config::Params;
 use crate::model::streams::Stream;
 use crate::model::{Bmu, Circulating, Clock, Environment, MitoReadout, Process, Site, Stage, SteadyState, Streams};
 use crate::processes::MAX_BIRTHS_PER_STEP;
-use crate::processes::apoptosis::bisphosphonate_factor;
-use crate::processes::recruitment::{differentiation_probability, rank_occupancy};
+use crate::processes::apoptosis::{bisphosphonate_factor, mitochondrial_apoptosis};
+use crate::processes::recruitment::{differentiation_probability, mitophagy_differentiation, rank_occupancy};
+use crate::processes::resorption::resorption_activity;
 use bevy_ecs::prelude::{Query, Res, ResMut, Resource, With};
 use rand::RngExt;
 use rand_distr::Poisson;
@@ -77,22 +78,27 @@ fn mean_fate_multipliers<'a>(
     steady: &SteadyState,
     cells: impl Iterator<Item = &'a MitoReadout>,
 ) -> (f64, f64, f64) {
-    let (mut n, mut dep, mut atp, mut p_diff) = (0.0, 0.0, 0.0, 0.0);
+    let (mut n, mut p_diff) = (0.0, 0.0);
+    let mut mean = MitoReadout { atp: 0.0, depolarised: 0.0, ros: 0.0, mitophagy: 0.0 };
     for r in cells {
         n += 1.0;
-        dep += r.depolarised;
-        atp += r.atp;
         p_diff += differentiation_probability(p, r.ros, r.atp);
+        (mean.atp, mean.depolarised, mean.ros, mean.mitophagy) =
+            (mean.atp + r.atp, mean.depolarised + r.depolarised, mean.ros + r.ros, mean.mitophagy + r.mitophagy);
     }
     if p.neutral_mitochondria || n == 0.0 {
         return (1.0, 1.0, 1.0);
     }
-    let (dep, atp) = (dep / n, atp / n);
-    let m_apo =
-        (1.0 + p.apoptosis_depolarised_gain * (dep - steady.depolarised) + p.apoptosis_atp_gain * (steady.atp - atp))
-            .max(0.0);
-    let activity = crate::processes::resorption::resorption_activity(p, steady, atp);
-    (p_diff / n / steady.p_diff, m_apo, activity)
+    // The per-cell rules at the mean state: exact for M_apo (linear in D and A) and for the
+    // energy term of the activity with e_atp = 1; p_diff is averaged cell by cell, as p_diff0 is.
+    let mean = MitoReadout {
+        atp: mean.atp / n,
+        depolarised: mean.depolarised / n,
+        ros: mean.ros / n,
+        mitophagy: mean.mitophagy / n,
+    };
+    let m_form = p_diff / n / steady.p_diff * mitophagy_differentiation(p, steady, &mean);
+    (m_form, mitochondrial_apoptosis(p, steady, &mean), resorption_activity(p, steady, &mean))
 }
 
 /// Measure the drive κ and the refill R it leaves.
@@ -167,7 +173,7 @@ mod tests {
         let p = Params::default();
         let s = steady();
         // A pool whose mean state is the reference steady state (D0, A0, and p_diff0 at its ROS).
-        let at_reference = MitoReadout { atp: s.atp, depolarised: s.depolarised, ros: s.ros };
+        let at_reference = MitoReadout { atp: s.atp, depolarised: s.depolarised, ros: s.ros, mitophagy: 0.5 };
         let reference = SteadyState { p_diff: differentiation_probability(&p, s.ros, s.atp), ..s };
         let (mut world, mut schedule) = one_system_world(gauge_osteoclastic_drive);
         world.insert_resource(reference);
@@ -207,7 +213,7 @@ mod tests {
     fn damaged_circulating_precursors_lower_the_drive() {
         let p = Params::default();
         let s = steady();
-        let damaged = MitoReadout { atp: s.atp * 0.7, depolarised: s.depolarised + 0.2, ros: 0.5 };
+        let damaged = MitoReadout { atp: s.atp * 0.7, depolarised: s.depolarised + 0.2, ros: 0.5, mitophagy: 0.5 };
         let c = drive_with(p.clone(), untreated(&p), &[damaged; 8]);
         assert!(
             c.drive < 0.8 && c.refill > 1.0,

@@ -44,7 +44,7 @@ mod tests {
         let (mut world, mut schedule) = one_system_world(amplify_rankl_by_oxidative_stress);
         world.resource_mut::<Params>().rankl_ros_gain = gain;
         for &ros in pool_ros {
-            world.spawn((MitoReadout { atp: 0.6, depolarised: 0.1, ros }, Circulating));
+            world.spawn((MitoReadout { atp: 0.6, depolarised: 0.1, ros, mitophagy: 0.5 }, Circulating));
         }
         schedule.run(&mut world);
         world.resource::<Environment>().rankl

@@ -6,7 +6,8 @@
 //! F = Ω · α1 · x1^g11 · x2^g21 · π(RANKL) · f_om            (kernel formation, events/day)
 //! π(R) = (1 + K_L) · R / (K_L + R)                            (RANK occupancy, 1 at R = 1)
 //! new precursors ~ Poisson(F · Δt / p_diff0)                   (0 when N1 = 0: absorbing)
-//! after commitment_days:  osteoclast with probability p_diff(ROS, ATP), otherwise death
+//! after commitment_days:  osteoclast with probability min(1, p_diff(ROS, ATP) · (φ/φ0)^h_form),
+//!                         otherwise death
 //! p_diff(R, A) = p_max · R^n/(K_up^n + R^n) · K_dn^m/(K_dn^m + R^m) · A/(K_atp + A)
 //! ```
 //! Dividing by the untreated mean p_diff0 makes M_form = E[p_diff]/p_diff0 = 1 at steady state;
@@ -31,6 +32,7 @@
 //! | K_up, n | `diff_ros_half_up`, `diff_hill_up` | 0.3, 2 | ROS units, — | moderate ROS drives NFATc1 (Lee 2005 [V] direction) |
 //! | K_dn, m | `diff_ros_half_down`, `diff_hill_down` | 2.0, 4 | ROS units, — | too much ROS kills precursors [U] |
 //! | K_atp | `diff_atp_half` | 0.1 | ATP units | fusion needs energy (Ishii 2009 [V] direction) |
+//! | h_form | `mitophagy_differentiation_gain` | 0 | — | review hypothesis: mitophagy promotes differentiation (`config/hypotheses.rs`); φ, φ0 the precursor's and the reference's mitophagy flux |
 
 use crate::config::Params;
 use crate::model::streams::{Stream, chance, threshold};
@@ -49,6 +51,15 @@ use rand_distr::Poisson;
 pub fn rank_occupancy(p: &Params, rankl: f64) -> f64 {
     let k = p.rankl_half_saturation;
     (1.0 + k) * rankl.max(0.0) / (k + rankl.max(0.0))
+}
+
+/// Under the review hypothesis a precursor's mitophagy flux promotes its differentiation:
+/// (φ/φ0)^h_form (1 otherwise, and with neutral mitochondria).
+pub fn mitophagy_differentiation(p: &Params, steady: &SteadyState, cell: &MitoReadout) -> f64 {
+    if p.neutral_mitochondria {
+        return 1.0;
+    }
+    SteadyState::relative(cell.mitophagy, steady.mitophagy).powf(p.mitophagy_differentiation_gain)
 }
 
 /// The differentiation probability p_diff(ROS, ATP) of the module rule.
@@ -172,7 +183,9 @@ pub fn commit_precursors(
         let p = if params.neutral_mitochondria {
             steady.p_diff
         } else {
-            differentiation_probability(&params, readout.ros, readout.atp)
+            (differentiation_probability(&params, readout.ros, readout.atp)
+                * mitophagy_differentiation(&params, &steady, readout))
+            .min(1.0)
         };
         let mut rng = streams.stream(Process::Differentiation, id.0, clock.step);
         if chance(&mut rng, threshold(p)) {

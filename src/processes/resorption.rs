@@ -4,7 +4,7 @@
 //! Rule, per osteoclast and per active BMU per step Δt, under the coupled law (the tissue's) and
 //! the published one (Komarova 2003, for the single-cycle check):
 //! ```text
-//! a_i = (A_i / A0)^e_atp · f_bp             (A-term 1 with neutral mitochondria; f_bp: bisphosphonate)
+//! a_i = (A_i / A0)^e_atp · (φ_i / φ0)^h_res · f_bp   (1 with neutral mitochondria; f_bp: bisphosphonate)
 //! coupled:       ΔE = k_res · Σ_i a_i / Ω · Δt          every osteoclast erodes, no threshold
 //! komarova2003:  ΔE = k1 · (Σ_i a_i / Ω − x̄1)+ · Δt     only activity above steady state
 //! ```
@@ -16,6 +16,7 @@
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
 //! | e_atp | `resorption_atp_exponent` | 1 | — | PGC-1β loss impairs resorption (Zhang 2018 JBMR [V] direction) |
+//! | h_res | `mitophagy_resorption_gain` | 0 | — | review hypothesis: mitophagy raises resorption (`config/hypotheses.rs`) |
 //! | k_res | `resorption_pct_per_osteoclast_day` | 0.45 | % of site bone per model cell per day | sized so a BMU erodes ~40 % of its site [C] |
 //! | k1 | `k1_pct_per_cell_day` | 0.24 | % per model cell per day | Komarova 2003 |
 //! | x̄1 | from the kernel | 1.0607 | model cells | Komarova 2003 |
@@ -24,12 +25,14 @@ use crate::config::{BoneLaw, Params};
 use crate::model::{Bmu, Bone, Environment, MitoReadout, Osteoclast, Site, SiteCensus, SteadyState};
 use bevy_ecs::prelude::{Query, Res};
 
-/// a_i of the module rule.
-pub fn resorption_activity(p: &Params, steady: &SteadyState, atp: f64) -> f64 {
+/// a_i of the module rule (before the knob f_bp).
+pub fn resorption_activity(p: &Params, steady: &SteadyState, cell: &MitoReadout) -> f64 {
     if p.neutral_mitochondria || steady.atp <= 0.0 {
         return 1.0;
     }
-    let a = (atp.max(0.0) / steady.atp).powf(p.resorption_atp_exponent);
+    let energy = (cell.atp.max(0.0) / steady.atp).powf(p.resorption_atp_exponent);
+    let flux = SteadyState::relative(cell.mitophagy, steady.mitophagy).powf(p.mitophagy_resorption_gain);
+    let a = energy * flux;
     if a.is_finite() { a.min(1e3) } else { 1e3 }
 }
 
@@ -41,7 +44,7 @@ pub fn rate_resorption_activity(
     mut cells: Query<(&mut Osteoclast, &MitoReadout)>,
 ) {
     for (mut oc, readout) in &mut cells {
-        oc.activity = resorption_activity(&params, &steady, readout.atp) * env.osteoclast_activity;
+        oc.activity = resorption_activity(&params, &steady, readout) * env.osteoclast_activity;
     }
 }
 
@@ -82,11 +85,20 @@ mod tests {
     fn less_atp_means_less_resorption_per_cell() {
         let p = Params::default();
         let s = steady();
-        assert!((resorption_activity(&p, &s, s.atp) - 1.0).abs() < 1e-12);
-        assert!(resorption_activity(&p, &s, s.atp * 0.5) < 0.6);
-        assert!(resorption_activity(&p, &s, s.atp * 1.2) > 1.1);
+        let cell = |atp: f64, mitophagy: f64| MitoReadout { atp, depolarised: 0.1, ros: 0.5, mitophagy };
+        assert!((resorption_activity(&p, &s, &cell(s.atp, s.mitophagy)) - 1.0).abs() < 1e-12);
+        assert!(resorption_activity(&p, &s, &cell(s.atp * 0.5, s.mitophagy)) < 0.6);
+        assert!(resorption_activity(&p, &s, &cell(s.atp * 1.2, s.mitophagy)) > 1.1);
+        // Under the review hypothesis more mitophagy means more resorption: (2)^0.5.
+        let review = Params { mitophagy_resorption_gain: 0.5, ..p.clone() };
+        assert!((resorption_activity(&review, &s, &cell(s.atp, 2.0 * s.mitophagy)) - 2f64.sqrt()).abs() < 1e-12);
+        assert_eq!(
+            resorption_activity(&p, &s, &cell(s.atp, 2.0 * s.mitophagy)),
+            1.0,
+            "not under the knock-out evidence"
+        );
         let neutral = Params { neutral_mitochondria: true, ..p };
-        assert_eq!(resorption_activity(&neutral, &s, 0.0), 1.0);
+        assert_eq!(resorption_activity(&neutral, &s, &cell(0.0, 0.0)), 1.0);
     }
 
     #[test]
@@ -96,7 +108,12 @@ mod tests {
             world.resource_mut::<Params>().neutral_mitochondria = neutral;
             // A0 = 0.6, e_atp = 1: a = A/0.6.
             let cells = [0.3, 0.6, 0.9].map(|atp| {
-                world.spawn((Osteoclast { activity: 7.0 }, MitoReadout { atp, depolarised: 0.1, ros: 0.5 })).id()
+                world
+                    .spawn((
+                        Osteoclast { activity: 7.0 },
+                        MitoReadout { atp, depolarised: 0.1, ros: 0.5, mitophagy: 0.5 },
+                    ))
+                    .id()
             });
             schedule.run(&mut world);
             for (e, a) in cells.into_iter().zip(expected) {

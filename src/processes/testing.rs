@@ -21,7 +21,7 @@ pub fn one_system_world<M>(
 
 /// A cell with the given mitochondria and ROS.
 pub fn cell(id: u64, units: Vec<u8>, ros: f64) -> impl Bundle {
-    (CellId(id), Mitochondria::Units(units), MitoReadout { atp: 0.6, depolarised: 0.1, ros })
+    (CellId(id), Mitochondria::Units(units), MitoReadout { atp: 0.6, depolarised: 0.1, ros, mitophagy: 0.5 })
 }
 
 /// A plausible steady state for fate tests.
@@ -30,6 +30,7 @@ pub fn steady() -> SteadyState {
         depolarised: 0.1,
         atp: 0.6,
         ros: 0.5,
+        mitophagy: 0.5,
         p_diff: 0.5,
         mitochondria_per_cell: 100.0,
         reservoir: Arc::new(vec![]),

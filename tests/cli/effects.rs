@@ -169,7 +169,8 @@ fn summary_intervals_of_counts_stay_non_negative() {
 fn targets_are_written_beside_the_model() {
     let tmp = TempDir::new("targets");
     let targets = "[[target]]\nscenario = \"knockout\"\nmetric = \"mitophagy_events\"\nday = 38\nlow = -100\nhigh = 0\nsource = \"Smith, 2020: \\\"fewer\\\"\"\n\
-                   [[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 40\nlow = 50\nhigh = 60\nsource = \"impossible\"\n";
+                   [[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 40\nlow = 50\nhigh = 60\nsource = \"impossible\"\n\
+                   [[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 41\nlow = 0\nhigh = 100\nsource = \"later\"\n";
     let config = tmp.write("two.toml", format!("{TWO}{targets}"));
     let dir = run_ok(&tmp, config.to_str().unwrap(), "out", &[]);
     let text = read(&dir.join("targets.csv"));
@@ -180,6 +181,8 @@ fn targets_are_written_beside_the_model() {
     assert!(first.ends_with(",true,\"Smith, 2020: \"\"fewer\"\"\""), "met, and the source quoted as CSV: {first}");
     let second = lines.next().expect("second target");
     assert!(second.starts_with("knockout,bone_density,40,50,60,") && second.ends_with(",false,impossible"), "{second}");
+    // A target past the recorded period (a shortened run) has no effect and is not met.
+    assert_eq!(lines.next(), Some("knockout,bone_density,41,0,100,,,,false,later"));
     let (_, effects) = csv(&dir.join("effects.csv"));
     let e = effects.iter().find(|r| r[2] == "40" && r[3] == "bone_density").expect("effect");
     assert!(
@@ -205,12 +208,6 @@ fn targets_are_written_beside_the_model() {
         format!("{TWO}[[target]]\nscenario = \"knockout\"\nmetric = \"bone\"\nday = 1\nlow = 0\nhigh = 1\n").as_bytes(),
     );
     assert_eq!((e.line, e.key.as_deref()), (18, Some("target[0].metric")), "{e:?}");
-    let e = refused(
-        "target-day",
-        format!("{TWO}[[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 41\nlow = 0\nhigh = 1\n")
-            .as_bytes(),
-    );
-    assert_eq!((e.line, e.key.as_deref()), (19, Some("target[0].day")), "{e:?}");
     let e = refused(
         "target-range",
         format!("{TWO}[[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 1\nlow = 2\nhigh = 1\n")

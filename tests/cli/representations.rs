@@ -29,7 +29,7 @@ fn per_replicate(dir: &Path) -> Vec<(String, [f64; 6])> {
 #[test]
 fn counted_mitochondria_give_the_same_tissue() {
     let tmp = TempDir::new("representations");
-    let args = ["--set", "sites=100", "--set", "days=360", "--replicates", "10", "--quiet"];
+    let args = ["--set", "sites=100", "--set", "days=360", "--replicates", "10"];
     let units = run_ok(&tmp, SMOKE, "units", &args);
     let counts = run_ok(&tmp, SMOKE, "counts", &[&args[..], &["--set", "count_mitochondria_from=1"]].concat());
     let (a, b) = (per_replicate(&units), per_replicate(&counts));

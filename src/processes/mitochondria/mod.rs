@@ -217,7 +217,7 @@ mod tests {
             world.spawn((
                 CellId(i as u64),
                 m.clone(),
-                MitoReadout { atp: steady.atp, depolarised: steady.depolarised, ros: steady.ros },
+                MitoReadout { atp: steady.atp, depolarised: steady.depolarised, ros: steady.ros, mitophagy: 0.5 },
             ));
         }
         let mut schedule = mitochondrial_schedule();
@@ -233,7 +233,7 @@ mod tests {
                 r.ros,
                 m.len() as f64,
                 apoptosis_multiplier(&reference, &env, &steady, r, 1.0),
-                resorption_activity(&reference, &steady, r.atp),
+                resorption_activity(&reference, &steady, r),
             ];
             for (s, x) in sums.iter_mut().zip(fates) {
                 *s += x / 100.0;

@@ -6,7 +6,12 @@
 //! D    = #{h ≤ θdep} / N                                   (1 when N = 0)
 //! ROS  = (r_basal + Σ_all ros(h) / N0 + r_rankl · RANKL) / ((1 + antioxidant) · thiols)
 //! ros(h) = leak · (H − h) / H
+//! φ    = k_parkin · [PINK1 tagging] · D + k_receptor · hypoxia · (1 + s · Σ (H − h) / (H · N))
 //! ```
+//! φ is the cell's mitophagy flux: the expected share of its units that the two pathways
+//! (`pink1_parkin.rs`, `receptor_mitophagy.rs`) remove per day in its present state; under the
+//! review hypothesis it feeds the cell's fates (`apoptosis.rs`, `recruitment.rs`,
+//! `resorption.rs`).
 //! Damaged respiratory chains leak more electrons, so ros(h) rises as h falls; depolarised units
 //! that are not cleared (PINK1 loss) keep leaking, which is how the PINK1 knock-out raises
 //! mitochondrial ROS (Jang 2023). RANKL adds NADPH-oxidase ROS (TRAF6–Rac1–Nox1, Lee et al. 2005
@@ -35,6 +40,10 @@ pub struct Readout {
     other_ros: f64,
     /// (1 + antioxidant) · thiols.
     scavenging: f64,
+    /// k_parkin when PINK1 tags, else 0; k_receptor · hypoxia; receptor selectivity s.
+    parkin: f64,
+    receptors: f64,
+    selectivity: f64,
 }
 
 impl Readout {
@@ -46,6 +55,9 @@ impl Readout {
             leak: params.ros_leak,
             other_ros: params.ros_basal + params.ros_rankl * env.rankl,
             scavenging: (1.0 + env.antioxidant) * env.thiol_capacity,
+            parkin: if env.pink1_tagging { env.parkin_per_day } else { 0.0 },
+            receptors: env.receptor_per_day * env.hypoxia,
+            selectivity: params.receptor_selectivity,
         }
     }
 
@@ -90,7 +102,9 @@ impl Readout {
         let d = if n == 0 { 1.0 } else { depolarised as f64 / n as f64 };
         let deficit = (n * u64::from(self.top) - health) as f64;
         let ros = (self.other_ros + self.leak * deficit / (top * self.n0)) / self.scavenging;
-        MitoReadout { atp, depolarised: d, ros }
+        let mean_deficit = if n == 0 { 0.0 } else { deficit / (n as f64 * top) };
+        let mitophagy = self.parkin * d + self.receptors * (1.0 + self.selectivity * mean_deficit);
+        MitoReadout { atp, depolarised: d, ros, mitophagy }
     }
 }
 
@@ -117,6 +131,8 @@ mod tests {
             assert!((r.depolarised - 0.5).abs() < 1e-12);
             let leak = (0.0 + 4.0 + 7.0 + 10.0) / 40.0;
             assert!((r.ros - (0.1 + leak + 0.2)).abs() < 1e-12);
+            // φ = k_parkin·D + k_receptor·hypoxia·(1 + s·mean deficit) = 4·0.5 + 0.1·(1 + 21/40).
+            assert!((r.mitophagy - (2.0 + 0.1 * (1.0 + 21.0 / 40.0))).abs() < 1e-12, "{}", r.mitophagy);
         }
         let env2 = Environment { antioxidant: 1.0, thiol_capacity: 0.5, ..env };
         assert!((read(&Mitochondria::uniform(1, 10), &p, &env2).ros - (0.1 + 0.2) / (2.0 * 0.5)).abs() < 1e-12);
