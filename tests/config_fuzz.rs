@@ -8,15 +8,19 @@ use bmu_sim::config::{Config, ConfigError, Kind, Overrides, PARAMS};
 use bmu_sim::estimate::Estimate;
 use proptest::prelude::*;
 
-/// Every shipped config, as mutation seeds.
-const SHIPPED: [&str; 6] = [
-    include_str!("../configs/baseline.toml"),
-    include_str!("../configs/smoke.toml"),
-    include_str!("../configs/komarova2003.toml"),
-    include_str!("../configs/treatments.toml"),
-    include_str!("../configs/directions.toml"),
-    include_str!("../configs/stress.toml"),
-];
+/// Every shipped config (`configs/*.toml`), as mutation seeds.
+fn shipped() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/configs");
+    let mut texts: Vec<String> = std::fs::read_dir(dir)
+        .expect("configs/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| std::fs::read_to_string(&p).expect("a shipped config"))
+        .collect();
+    texts.sort();
+    assert!(texts.len() >= 5, "configs/ lost its configs");
+    texts
+}
 
 const FILE: &str = "fuzz.toml";
 
@@ -232,7 +236,7 @@ proptest! {
 
     #[test]
     fn mutated_shipped_configs_never_panic(
-        config in prop::sample::select(SHIPPED.to_vec()),
+        config in prop::sample::select(shipped()),
         edits in prop::collection::vec(edit(), 1..5),
     ) {
         let bytes = edits.iter().fold(config.as_bytes().to_vec(), apply);
@@ -241,7 +245,7 @@ proptest! {
 
     #[test]
     fn arbitrary_overrides_are_refused_with_their_flag(
-        config in prop::sample::select(SHIPPED.to_vec()),
+        config in prop::sample::select(shipped()),
         k in key(),
         v in prop_oneof![value(), "[ -~]{0,16}"],
         raw in "[ -~]{0,24}",
