@@ -1,6 +1,6 @@
 //! `bmu-sim slurm`: the array and merge scripts it writes run the shards and the merge, by hand
 //! and on a real Slurm cluster (`.ci/cluster start` sets one up on this machine; `.ci/run` does,
-//! and requires this test to find it with `BMU_SIM_REQUIRE_SLURM=1`), with results byte-identical
+//! and requires this test to find it with `BMU_SIM_REQUIRE_CLUSTER=1`), with results byte-identical
 //! to a run in one piece.
 
 use crate::common::*;
@@ -57,8 +57,8 @@ fn queued(ids: &str) -> String {
 fn a_slurm_cluster_runs_the_array_and_then_the_merge() {
     if !slurm_answers() {
         assert!(
-            std::env::var("BMU_SIM_REQUIRE_SLURM").is_err(),
-            "BMU_SIM_REQUIRE_SLURM is set but no Slurm controller answers (bash .ci/cluster start; export SLURM_CONF=…)"
+            std::env::var("BMU_SIM_REQUIRE_CLUSTER").is_err(),
+            "BMU_SIM_REQUIRE_CLUSTER is set but no Slurm controller answers (bash .ci/cluster start; export SLURM_CONF=…)"
         );
         eprintln!("skipped: no Slurm controller answers here (`bash .ci/cluster start` sets one up)");
         return;
