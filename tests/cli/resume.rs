@@ -10,6 +10,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// When to kill a run: a name, and what the run directory shows at that moment.
+type Moment<'a> = (&'a str, &'a dyn Fn(&Path) -> bool);
+
 /// Eight units of about half a second each on one thread.
 const EIGHT: [&str; 4] = ["--replicates", "4", "--threads", "1"];
 
@@ -68,7 +71,7 @@ fn resume(tmp: &TempDir) -> Run {
 fn killed_at_any_moment_a_run_leaves_no_partial_result_and_resume_matches_an_uninterrupted_run() {
     let tmp = TempDir::new("kill9");
     let whole = run_ok(&tmp, SMOKE, "whole", &EIGHT);
-    let moments: [(&str, &dyn Fn(&Path) -> bool); 4] = [
+    let moments: [Moment; 4] = [
         ("as the run starts", &|out| out.join("units").is_dir()),
         ("after the first unit", &|out| units_done(out) >= 1),
         ("half-way", &|out| units_done(out) >= 4),
