@@ -99,7 +99,7 @@ impl RunDir {
         }
         match found(&dir)? {
             Found::BmuSimRun => Ok(Err(path.to_path_buf())),
-            Found::Nothing => Err(OutputError::io(&dir, io::Error::from(io::ErrorKind::NotFound))),
+            Found::Nothing => Err(OutputError::io(&dir, io::Error::new(io::ErrorKind::NotFound, "no such directory"))),
             _ => Err(OutputError::conflict(&dir, "holds no bmu-sim units (no units/plan.json)".into())),
         }
     }
@@ -126,7 +126,10 @@ impl RunDir {
             }
             return match held_by(&held, &plan, claim) {
                 Some(why) => Err(OutputError::conflict(&dir, why)),
-                None => Ok(Opened::Ready(RunDir { dir, shown, plan: held, replace: false })),
+                None => {
+                    temp::sweep(&dir.join(UNITS_DIR));
+                    Ok(Opened::Ready(RunDir { dir, shown, plan: held, replace: false }))
+                }
             };
         }
         Err(OutputError::conflict(&dir, "is being set up by another run at the same time".into()))
@@ -276,10 +279,15 @@ fn vacancy(dir: &Path, plan: &Plan, claim: Claim) -> Result<Vacancy, OutputError
     }
 }
 
-/// True if every entry of `dir` is a bmu-sim temporary (another run setting it up right now).
+/// True if every entry of `dir` is a bmu-sim temporary or a plan installed since `dir` was read
+/// (another run or shard setting it up right now).
 fn only_temporaries(dir: &Path) -> Result<bool, OutputError> {
     let entries = fs::read_dir(dir).map_err(|e| OutputError::io(dir, e))?;
-    Ok(entries.flatten().all(|e| e.file_name().to_str().is_some_and(temp::is_temporary)))
+    let installed = || dir.join(UNITS_DIR).join(PLAN_JSON).is_file();
+    Ok(entries.flatten().all(|e| {
+        let name = e.file_name();
+        name.to_str().is_some_and(temp::is_temporary) || (name == UNITS_DIR && installed())
+    }))
 }
 
 /// The config hash in the manifest of finished results.

@@ -49,7 +49,10 @@ fn a_new_run_takes_its_directory_and_a_second_one_is_sent_to_resume() {
     assert_eq!(dir.read_unit("000001").expect("read").as_deref(), Some(&b"unit"[..]));
     assert_eq!(dir.read_unit("000000").expect("read"), None);
     assert!(refusal(RunDir::open(&out, plan(2, 1), Claim::New)).contains("--resume"));
+    let killed = out.join("units").join(".000000.unit~localhost~4999999".replace("localhost", temp::host()));
+    fs::write(&killed, "half a unit").expect("write");
     let again = ready(RunDir::open(&out.join("."), plan(2, 1), Claim::Continue));
+    assert!(!killed.exists(), "what a killed run left in units/ was not swept");
     assert_eq!(again.plan(), dir.plan(), "continuing keeps the first plan (its start time)");
     assert_eq!(root.entries(), ["run"]);
     let mut inside =

@@ -1,11 +1,12 @@
 //! Temporary names inside a run directory: hidden, and tagged with the host and process that made
-//! them (`.<what>~<host>~<pid>`), so a later run on the same host removes what a killed one left
+//! them (`.<what>.<n>~<host>~<pid>`), so a later run on the same host removes what a killed one left
 //! ([`sweep`]) and never touches what a live process on another node of a shared file system is
 //! still writing.
 
 use std::fs;
 use std::path::Path;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// This machine's name (`/proc/sys/kernel/hostname`), made safe for a file name.
 pub fn host() -> &'static str {
@@ -18,9 +19,12 @@ pub fn host() -> &'static str {
     })
 }
 
-/// This process's temporary name for `what`.
+/// A temporary name for `what`, unique to this process and call (`.<what>.<n>~<host>~<pid>`):
+/// threads of one process never share one.
 pub fn name(what: &str) -> String {
-    format!(".{what}~{}~{}", host(), std::process::id())
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let n = CALLS.fetch_add(1, Ordering::Relaxed);
+    format!(".{what}.{n}~{}~{}", host(), std::process::id())
 }
 
 /// Remove the temporaries in `dir` that processes of this host left when they were killed: those
