@@ -42,15 +42,12 @@ fn git_commit() {
     println!("cargo:rustc-env=BMU_SIM_GIT_COMMIT={commit}");
     println!("cargo:rustc-env=BMU_SIM_GIT_DIRTY={dirty}");
     // Rerun when the checked-out commit, the index or any tracked source may have changed.
-    for path in ["HEAD", "index", "packed-refs"] {
-        if let Some(p) = git(&["rev-parse", "--git-path", path]) {
+    // A path that does not exist (no packed-refs yet) would make cargo rerun this on every build.
+    let head_ref = git(&["symbolic-ref", "-q", "HEAD"]);
+    for path in ["HEAD", "index", "packed-refs"].into_iter().chain(head_ref.as_deref()) {
+        if let Some(p) = git(&["rev-parse", "--git-path", path]).filter(|p| Path::new(p).exists()) {
             println!("cargo:rerun-if-changed={p}");
         }
-    }
-    if let Some(head_ref) = git(&["symbolic-ref", "-q", "HEAD"])
-        && let Some(p) = git(&["rev-parse", "--git-path", &head_ref])
-    {
-        println!("cargo:rerun-if-changed={p}");
     }
     for dir in ["src", "configs", "tests", "benches", "Cargo.toml", "build.rs", "README.md"] {
         println!("cargo:rerun-if-changed={dir}");

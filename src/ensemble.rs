@@ -1,6 +1,11 @@
 //! Ensembles: every (scenario, replicate) run of a config, in parallel with rayon, merged in
 //! canonical order (scenarios as in the config, replicates ascending). A run's result depends only
-//! on the config, the seed and the replicate, never on the thread that ran it.
+//! on the config, the seed and the replicate, never on the thread, shard or order that ran it.
+//!
+//! The work is split into [`Unit`]s, one per scenario (at one sweep point) and replicate, numbered
+//! `index = scenario · replicates + replicate` in canonical order (DESIGN.md §6). A [`Shard`]
+//! `i/n` owns the units with `index % n == i`; [`run_units`] runs any set of units and hands each
+//! result over as it finishes, so a run can keep them on disk (`crate::units`).
 //!
 //! Every scenario is measured against one untreated reference, the config's `[params]`
 //! (DESIGN.md §1.4): its mitochondrial steady state (D0, A0, p_diff0) is computed once and shared,
@@ -15,7 +20,9 @@ use crate::record::RunRecord;
 use crate::sim::{Setup, Simulation};
 use crate::steady_state;
 use rayon::prelude::*;
-use std::sync::atomic::AtomicU64;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 /// The results of a whole config.
@@ -86,23 +93,144 @@ pub fn run_one(
     }
 }
 
-/// Run every scenario × replicate of `config` on `threads` threads. Every run adds its cell
-/// steps to `steps_done` as it goes, up to [`total_steps`] in all: watch it from another thread
-/// for progress reports.
-pub fn run(config: &Config, threads: usize, steps_done: &AtomicU64) -> Result<Ensemble, Error> {
-    let pool = rayon::ThreadPoolBuilder::new()
+/// One unit of work: scenario `scenario` of `config.scenarios` (a base scenario at one sweep
+/// point) at replicate `replicate`. Its index and id are stable for a given config.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unit {
+    /// Position in canonical order: `scenario · replicates + replicate`.
+    pub index: u64,
+    pub scenario: usize,
+    pub replicate: u32,
+}
+
+impl Unit {
+    /// Unit `index` of `config` (which must be below [`unit_count`]).
+    pub fn of(config: &Config, index: u64) -> Unit {
+        let replicates = u64::from(config.replicates);
+        Unit { index, scenario: (index / replicates) as usize, replicate: (index % replicates) as u32 }
+    }
+
+    /// The unit's id, as its file is named: the index, zero-padded to six digits.
+    pub fn id(&self) -> String {
+        format!("{:06}", self.index)
+    }
+}
+
+/// How many units `config` has: scenarios (every sweep point) × replicates.
+pub fn unit_count(config: &Config) -> u64 {
+    config.scenarios.len() as u64 * u64::from(config.replicates)
+}
+
+/// Every unit of `config`, in canonical order.
+pub fn units(config: &Config) -> impl Iterator<Item = Unit> + '_ {
+    (0..unit_count(config)).map(|i| Unit::of(config, i))
+}
+
+/// Shard `index` of `count`: the units whose index is `index` modulo `count`. `0/1` is the whole
+/// ensemble.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// The whole ensemble as one shard.
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    /// `index/count`, checked: `count` at least 1, `index` below it.
+    pub fn new(index: u32, count: u32) -> Result<Shard, String> {
+        match (index, count) {
+            (_, 0) => Err("the shard count must be at least 1".into()),
+            (i, n) if i >= n => Err(format!("shard {i} of {n} does not exist: shards are numbered 0 to {}", n - 1)),
+            (index, count) => Ok(Shard { index, count }),
+        }
+    }
+
+    /// Whether `unit` is this shard's.
+    pub fn owns(&self, unit: &Unit) -> bool {
+        unit.index % u64::from(self.count) == u64::from(self.index)
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    /// `I/N`, as `--shard` takes it.
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let parse = |x: &str| x.trim().parse::<u32>().ok();
+        match s.split_once('/').map(|(i, n)| (parse(i), parse(n))) {
+            Some((Some(i), Some(n))) => Shard::new(i, n),
+            _ => Err(format!("`{s}` is not a shard: expected I/N, such as 0/4")),
+        }
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// Cell steps the given units take in all: what `steps_done` of [`run_units`] counts up to.
+pub fn steps_of(config: &Config, units: &[Unit]) -> u64 {
+    units.iter().map(|u| steps_per_run(config, &config.scenarios[u.scenario])).sum()
+}
+
+/// A pool of `threads` worker threads.
+fn pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
-        .map_err(|e| Error::Runtime(format!("cannot start {threads} threads: {e}")))?;
-    pool.install(|| {
+        .map_err(|e| Error::Runtime(format!("cannot start {threads} threads: {e}")))
+}
+
+/// Run every scenario × replicate of `config` on `threads` threads, in memory. Every run adds its
+/// cell steps to `steps_done` as it goes, up to [`total_steps`] in all: watch it from another
+/// thread for progress reports.
+pub fn run(config: &Config, threads: usize, steps_done: &AtomicU64) -> Result<Ensemble, Error> {
+    pool(threads)?.install(|| {
         let reference = reference(config)?;
-        // The units of work, (scenario, replicate) with the scenario index running over every
-        // sweep point: unit u = s · replicates + r (DESIGN.md §6).
-        let jobs: Vec<(usize, u32)> =
-            (0..config.scenarios.len()).flat_map(|s| (0..config.replicates).map(move |r| (s, r))).collect();
-        let runs = jobs.par_iter().map(|&(s, r)| run_one(config, s, &reference, r, steps_done)).collect();
+        let all: Vec<Unit> = units(config).collect();
+        let runs = all.par_iter().map(|u| run_one(config, u.scenario, &reference, u.replicate, steps_done)).collect();
         Ok(Ensemble { runs, reference })
     })
+}
+
+/// How far [`run_units`] got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Units run and handed over.
+    pub finished: u64,
+    /// `stop` was raised before every unit had started: the rest were left.
+    pub stopped: bool,
+}
+
+/// Run `units` on `threads` threads, handing each result to `done` as soon as it is finished (in
+/// no particular order). Once `stop` is raised no further unit starts; those already running
+/// finish and are handed over. The first error of `done` stops the run and is returned.
+pub fn run_units(
+    config: &Config,
+    reference: &SteadyState,
+    units: &[Unit],
+    threads: usize,
+    steps_done: &AtomicU64,
+    stop: &AtomicBool,
+    done: impl Fn(&Unit, RunRecord) -> Result<(), Error> + Sync,
+) -> Result<Progress, Error> {
+    let finished = AtomicU64::new(0);
+    pool(threads)?.install(|| {
+        units.par_iter().with_max_len(1).try_for_each(|u| -> Result<(), Error> {
+            if stop.load(Ordering::SeqCst) {
+                return Ok(());
+            }
+            done(u, run_one(config, u.scenario, reference, u.replicate, steps_done))?;
+            finished.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        })
+    })?;
+    let finished = finished.into_inner();
+    Ok(Progress { finished, stopped: finished < units.len() as u64 })
 }
 
 #[cfg(test)]
@@ -120,5 +248,56 @@ mod tests {
         run(&config, 2, &steps).expect("runs");
         assert_eq!(total_steps(&config), 2 * (40 + 16));
         assert_eq!(steps.load(Ordering::Relaxed), total_steps(&config));
+    }
+
+    fn config(text: &str) -> Config {
+        Config::parse("test", text, &Overrides::default()).expect("valid")
+    }
+
+    #[test]
+    fn units_number_scenarios_then_replicates_and_shards_split_them_exactly() {
+        let c = config("replicates = 3\ndays = 1\n[[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"b\"\n");
+        let all: Vec<Unit> = units(&c).collect();
+        assert_eq!(all.len(), 6);
+        assert_eq!(all[4], Unit { index: 4, scenario: 1, replicate: 1 });
+        assert_eq!(all[4].id(), "000004");
+        for n in 1..=7 {
+            for u in &all {
+                let owners = (0..n).filter(|&i| Shard::new(i, n).expect("shard").owns(u)).count();
+                assert_eq!(owners, 1, "unit {} under {n} shards", u.index);
+            }
+        }
+    }
+
+    #[test]
+    fn shards_parse_as_i_of_n() {
+        assert_eq!("2/5".parse::<Shard>(), Ok(Shard { index: 2, count: 5 }));
+        assert_eq!(Shard { index: 2, count: 5 }.to_string(), "2/5");
+        for bad in ["5/5", "0/0", "1", "-1/3", "a/b", "1/2/3", ""] {
+            let e = bad.parse::<Shard>().expect_err(bad);
+            assert!(!e.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_raised_stop_starts_no_unit_and_results_do_not_depend_on_the_set_run() {
+        let c = config("replicates = 2\ndays = 2\n[params]\nsites = 2\n");
+        let reference = reference(&c).expect("reference");
+        let all: Vec<Unit> = units(&c).collect();
+        let steps = AtomicU64::new(0);
+        let stopped = run_units(&c, &reference, &all, 2, &steps, &AtomicBool::new(true), |_, _| Ok(())).expect("ok");
+        assert_eq!(stopped, Progress { finished: 0, stopped: true });
+        let got = std::sync::Mutex::new(Vec::new());
+        let only_last = &all[1..];
+        let progress = run_units(&c, &reference, only_last, 1, &steps, &AtomicBool::new(false), |u, r| {
+            got.lock().expect("lock").push((u.index, r));
+            Ok(())
+        })
+        .expect("ok");
+        assert_eq!(progress, Progress { finished: 1, stopped: false });
+        let whole = run(&c, 2, &steps).expect("whole");
+        let (index, alone) = got.into_inner().expect("lock").pop().expect("one");
+        assert_eq!(index, 1);
+        assert_eq!(alone.samples, whole.runs[1].samples, "a unit run alone differs from the same unit in the ensemble");
     }
 }

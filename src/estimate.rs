@@ -106,8 +106,14 @@ fn samples(config: &Config, dt: f64) -> f64 {
 impl Estimate {
     /// The cost of running every scenario and replicate of `config` on `threads` threads.
     pub fn of(config: &Config, threads: usize) -> Estimate {
-        let replicates = f64::from(config.replicates);
-        let runs = config.scenarios.len() as u64 * u64::from(config.replicates);
+        Estimate::of_runs(config, threads, crate::ensemble::unit_count(config))
+    }
+
+    /// The cost of running `runs` of the scenario × replicate runs of `config` (a shard's share,
+    /// or what is left to resume), spread evenly over the scenarios, on `threads` threads.
+    pub fn of_runs(config: &Config, threads: usize, runs: u64) -> Estimate {
+        let all = crate::ensemble::unit_count(config).max(1);
+        let replicates = f64::from(config.replicates) * runs as f64 / all as f64;
         let threads = threads.clamp(1, runs.max(1).try_into().unwrap_or(usize::MAX));
         let days = config.spinup_days + config.days;
         let (mut cpu, mut costliest, mut world, mut rows) = (0.0, 0.0f64, 0.0f64, 0.0);
@@ -122,7 +128,9 @@ impl Estimate {
             let steps = steps_per_run(config, s) as f64;
             let run = steps * sites * SITE_STEP + days * substeps_per_day * cells * per_substep;
             cpu += replicates * run + STEADY_STATE_CELL_DAYS * substeps_per_day * per_substep;
-            costliest = costliest.max(run);
+            if replicates > 0.0 {
+                costliest = costliest.max(run);
+            }
             world = world.max(sites * SITE_BYTES + cells * (CELL_BYTES + m * MITO_BYTES));
             rows += samples(config, p.dt_days);
         }
@@ -248,6 +256,9 @@ mod tests {
         assert!(finer.output_bytes > 10.0 * base.output_bytes, "{finer} vs {base}");
         let threads = Estimate::of(&config(&[]), 64);
         assert_eq!(threads.threads, 4, "no more threads than runs");
+        let share = Estimate::of_runs(&config(&[]), 1, 1);
+        assert_eq!(share.runs, 1);
+        assert!(share.cpu_seconds < base.cpu_seconds && share.output_bytes < base.output_bytes, "{share}");
         assert!(threads.peak_bytes > base.peak_bytes);
     }
 

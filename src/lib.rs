@@ -7,7 +7,8 @@
 //! - [`sim`]: wires the rules into schedules and steps one run;
 //! - [`steady_state`]: the untreated mitochondrial reference state;
 //! - [`stress`]: the `stress` command, the model's mitochondrial rules at any size;
-//! - [`ensemble`]: replicates × scenarios in parallel, merged in fixed order;
+//! - [`ensemble`]: replicates × scenarios in parallel, merged in fixed order, as units and shards;
+//! - [`units`]: an ensemble kept on disk unit by unit: shards, resume and merge;
 //! - [`observe`], [`record`], [`output`]: readouts, rows and files;
 //! - [`analysis`]: statistics on results: effects vs the reference, bands, targets, sweeps;
 //! - [`meanfield`]: the deterministic Komarova 2003 ODE the ABM reduces to;
@@ -31,6 +32,7 @@ pub mod record;
 pub mod sim;
 pub mod steady_state;
 pub mod stress;
+pub mod units;
 
 use std::fmt;
 
@@ -50,6 +52,9 @@ pub enum Error {
     Limits(String),
     /// Anything else at run time (exit 1).
     Runtime(String),
+    /// The ensemble is not finished: a signal stopped the run, or units are missing or damaged
+    /// when merging. What was finished is kept (exit 6).
+    Incomplete(String),
 }
 
 impl Error {
@@ -61,6 +66,7 @@ impl Error {
             Error::Config(_) | Error::Model(_) => 3,
             Error::Output(_) => 4,
             Error::Limits(_) => 5,
+            Error::Incomplete(_) => 6,
         }
     }
 
@@ -76,7 +82,9 @@ impl fmt::Display for Error {
         match self {
             Error::Config(e) => write!(f, "{e}"),
             Error::Output(e) => write!(f, "{e}"),
-            Error::Usage(m) | Error::Model(m) | Error::Limits(m) | Error::Runtime(m) => write!(f, "{m}"),
+            Error::Usage(m) | Error::Model(m) | Error::Limits(m) | Error::Runtime(m) | Error::Incomplete(m) => {
+                write!(f, "{m}")
+            }
         }
     }
 }

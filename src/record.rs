@@ -100,6 +100,54 @@ pub struct Sample {
 }
 
 impl Sample {
+    /// The sample of `day` with metric values `v` in [`METRICS`] order: the inverse of
+    /// [`values`](Self::values).
+    pub fn from_values(day: f64, v: [f64; METRICS.len()]) -> Sample {
+        let [
+            bone_density,
+            bone_mass,
+            site_bone_sd,
+            mineral_fraction,
+            osteoclasts,
+            precursors,
+            osteoblasts,
+            active_bmus,
+            mean_activity,
+            osteoclast_apoptosis,
+            osteoclastic_drive,
+            mean_ros,
+            mean_atp,
+            mean_depolarised,
+            mitochondria_per_cell,
+            mitophagy_events,
+            resorbed,
+            formed,
+            remodelling_space,
+        ] = v;
+        Sample {
+            day,
+            bone_density,
+            bone_mass,
+            site_bone_sd,
+            mineral_fraction,
+            osteoclasts,
+            precursors,
+            osteoblasts,
+            active_bmus,
+            mean_activity,
+            osteoclast_apoptosis,
+            osteoclastic_drive,
+            mean_ros,
+            mean_atp,
+            mean_depolarised,
+            mitochondria_per_cell,
+            mitophagy_events,
+            resorbed,
+            formed,
+            remodelling_space,
+        }
+    }
+
     /// The metric values in [`METRICS`] order.
     pub fn values(&self) -> [f64; METRICS.len()] {
         [
@@ -159,6 +207,34 @@ pub const BIOPSY: [&str; 9] = [
 pub const BIOPSY_NON_NEGATIVE: [bool; BIOPSY.len()] = [true, true, true, true, true, true, false, true, true];
 
 impl BiopsyRow {
+    /// The row of `year` with indices `v` in [`BIOPSY`] order: the inverse of
+    /// [`values`](Self::values).
+    pub fn from_values(year: u32, v: [f64; BIOPSY.len()]) -> BiopsyRow {
+        let [
+            activation_per_site_per_year,
+            resorption_days,
+            reversal_days,
+            formation_days,
+            eroded_pct,
+            formed_pct,
+            balance_pct,
+            remodelling_space_pct,
+            turnover_pct_per_year,
+        ] = v;
+        BiopsyRow {
+            year,
+            activation_per_site_per_year,
+            resorption_days,
+            reversal_days,
+            formation_days,
+            eroded_pct,
+            formed_pct,
+            balance_pct,
+            remodelling_space_pct,
+            turnover_pct_per_year,
+        }
+    }
+
     /// The indices in [`BIOPSY`] order.
     pub fn values(&self) -> [f64; BIOPSY.len()] {
         [

@@ -23,6 +23,20 @@ pub struct ConfigOverrides {
 }
 
 impl ConfigOverrides {
+    /// The overrides as they were given, to pass on to another `bmu-sim` command.
+    pub fn args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        for pair in &self.set {
+            args.extend(["--set".to_string(), pair.clone()]);
+        }
+        for (flag, value) in [("--seed", &self.seed), ("--replicates", &self.replicates)] {
+            if let Some(v) = value {
+                args.extend([flag.to_string(), v.clone()]);
+            }
+        }
+        args
+    }
+
     /// Read and validate `path` (the embedded baseline when `None`) with these overrides.
     pub fn load(&self, path: Option<&Path>) -> Result<Config, Error> {
         let mut overrides = Overrides::default();

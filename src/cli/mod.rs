@@ -6,8 +6,11 @@
 mod args;
 mod calibrate;
 mod meanfield;
+mod merge;
 mod progress;
 mod run;
+mod signals;
+mod slurm;
 mod stress;
 mod validate;
 
@@ -21,7 +24,8 @@ use std::io::{self, Write};
 
 const EXIT_CODES: &str = "\
 Exit codes: 0 success (also when a reader closes the pipe early), 1 run-time failure,
-2 usage error, 3 config or model error, 4 output error, 5 refused by the resource estimate.";
+2 usage error, 3 config or model error, 4 output error, 5 refused by the resource estimate,
+6 incomplete (stopped by a signal, or units missing when merging; finished units are kept).";
 
 /// Stochastic agent-based simulation of the bone multicellular unit.
 #[derive(Parser, Debug)]
@@ -33,8 +37,12 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run every scenario × replicate of a config and write its run directory.
+    /// Run every scenario × replicate of a config (or one shard of them) and write its run directory.
     Run(run::RunArgs),
+    /// Join the units the shards of a run wrote into its directory into the run's results.
+    Merge(merge::MergeArgs),
+    /// Write a Slurm array job running a config's shards and a merge job to run after it.
+    Slurm(slurm::SlurmArgs),
     /// Check a config and print what it would run, and at what cost.
     Validate(validate::ValidateArgs),
     /// The deterministic Komarova 2003 ODE from the activation pulse, as CSV day,x1,x2,z.
@@ -84,6 +92,8 @@ pub fn main(args: Vec<OsString>, out: &mut dyn Write) -> Result<(), Error> {
     let command: Vec<String> = args.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
     match cli.command {
         Command::Run(a) => run::run(a, &command, out),
+        Command::Merge(a) => merge::merge(a, &command, out),
+        Command::Slurm(a) => slurm::slurm(a, out),
         Command::Validate(a) => validate::validate(a, out),
         Command::Meanfield(a) => meanfield::meanfield(a, out),
         Command::Calibrate(a) => calibrate::calibrate(a, out),
@@ -109,6 +119,8 @@ mod tests {
     #[test]
     fn each_command_takes_only_its_own_flags() {
         assert!(parse(&["run", "c.toml", "--threads", "2", "--set", "days=3", "--force", "--no-limits"]).is_ok());
+        assert!(parse(&["run", "c.toml", "--shard", "1/4", "--resume"]).is_ok());
+        assert!(parse(&["slurm", "c.toml", "--out", "d", "--shards", "8", "--sbatch", "--account=x"]).is_ok());
         for wrong in [
             &["run", "c.toml", "--days", "3"][..],
             &["validate", "c.toml", "--force"],
@@ -118,6 +130,13 @@ mod tests {
             &["calibrate", "--out", "x"],
             &["run", "--threads", "0"],
             &["run", "--threads", "many"],
+            &["run", "--shard", "4/4"],
+            &["run", "--shard", "1/2", "--force"],
+            &["run", "--resume", "--force"],
+            &["merge"],
+            &["merge", "d", "--threads", "2"],
+            &["slurm", "c.toml", "--shards", "2"],
+            &["slurm", "c.toml", "--out", "d", "--shards", "0"],
         ] {
             assert!(parse(wrong).is_err(), "{wrong:?} was accepted");
         }

@@ -1,14 +1,16 @@
-//! `bmu-sim run`: check the output and the estimate, run the ensemble with progress, write the
-//! run directory, print the final bone density per scenario.
+//! `bmu-sim run`: check the config, the estimate and the output directory, run the units that are
+//! not done yet (all of them, or one shard's) writing each to the directory as it finishes, then
+//! (unsharded) publish the results and print the final bone density per scenario.
 
 use super::args::{ConfigOverrides, Threads};
 use super::progress::Reporter;
-use super::stdout_error;
+use super::{signals, stdout_error};
 use bmu_sim::Error;
 use bmu_sim::config::Config;
-use bmu_sim::ensemble::{self, Ensemble};
+use bmu_sim::ensemble::{self, Ensemble, Shard};
 use bmu_sim::estimate::{self, Estimate};
-use bmu_sim::output::{Provenance, Staging, bundle};
+use bmu_sim::output::{Claim, Opened, Plan, RunDir};
+use bmu_sim::units;
 use clap::Args;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -25,8 +27,16 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Replace the output directory if bmu-sim wrote it (never anything else)
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["resume", "shard"])]
     force: bool,
+    /// Finish an interrupted run: keep its finished units, run the rest (same config only)
+    #[arg(long)]
+    resume: bool,
+    /// Run only shard I of N (the units whose index is I modulo N) into a directory the shards
+    /// share; `bmu-sim merge` joins them [default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when
+    /// both are set]
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
     #[command(flatten)]
     overrides: ConfigOverrides,
     #[command(flatten)]
@@ -43,36 +53,98 @@ pub struct RunArgs {
 pub fn check_limits(estimate: &Estimate, no_limits: bool) -> Result<(), Error> {
     match estimate.exceeds(estimate::available_memory()) {
         Some(why) if !no_limits => Err(Error::Limits(format!(
-            "{why}\n(estimate: {estimate})\nshorten it (fewer sites, days, replicates or scenarios) or pass --no-limits to start it anyway"
+            "{why}\n(estimate: {estimate})\nshorten it (fewer sites, days, replicates or scenarios), split it into shards (--shard) or pass --no-limits to start it anyway"
         ))),
         _ => Ok(()),
     }
 }
 
+/// `--shard`, else the Slurm array task when both of its variables are set.
+fn shard(given: Option<Shard>) -> Result<Option<(Shard, &'static str)>, Error> {
+    if let Some(s) = given {
+        return Ok(Some((s, "--shard")));
+    }
+    let var = |name| std::env::var(name).ok();
+    match (var("SLURM_ARRAY_TASK_ID"), var("SLURM_ARRAY_TASK_COUNT")) {
+        (Some(i), Some(n)) => format!("{i}/{n}").parse().map(|s| Some((s, "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT"))).map_err(|e| {
+            Error::Usage(format!(
+                "SLURM_ARRAY_TASK_ID={i} and SLURM_ARRAY_TASK_COUNT={n} give no shard ({e}): submit the array as --array=0-{{N-1}}, or pass --shard I/N"
+            ))
+        }),
+        _ => Ok(None),
+    }
+}
+
 pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(), Error> {
-    let (started, clock) = (SystemTime::now(), Instant::now());
+    let clock = Instant::now();
     let reporter = Reporter::new(args.quiet);
     let config = args.overrides.load(args.config.as_deref())?;
+    let shard = shard(args.shard)?;
+    if let (true, Some((_, from))) = (args.force, shard) {
+        return Err(Error::Usage(format!("--force cannot replace the work of other shards (a shard from {from})")));
+    }
     let threads = args.threads.resolve(&reporter);
-    let estimate = Estimate::of(&config, threads);
+    let whole = shard.map_or(Shard::WHOLE, |(s, _)| s);
+    let share = ensemble::units(&config).filter(|u| whole.owns(u)).count() as u64;
+    let estimate = Estimate::of_runs(&config, threads, share);
     check_limits(&estimate, args.no_limits)?;
-    let staging = match &args.out {
-        Some(dir) => Staging::begin(dir, args.force)?,
+    let reference = ensemble::reference(&config)?;
+    let plan = Plan::new(&config, whole.count, SystemTime::now());
+    let claim = match (args.force, args.resume || shard.is_some()) {
+        (true, _) => Claim::Force,
+        (false, true) => Claim::Continue,
+        (false, false) => Claim::New,
+    };
+    let opened = match &args.out {
+        Some(dir) => RunDir::open(dir, plan, claim)?,
         None => {
             let stem =
                 args.config.as_deref().and_then(Path::file_stem).map_or("baseline".into(), |s| s.to_string_lossy());
-            Staging::begin_default(Path::new(DEFAULT_PARENT), &stem, args.force)?
+            RunDir::open_default(Path::new(DEFAULT_PARENT), &stem, plan, claim)?
         }
     };
+    let dir = match opened {
+        Opened::Ready(dir) => dir,
+        Opened::Finished(shown) => {
+            return writeln!(out, "{} holds the finished results of this config: nothing to do", shown.display())
+                .map_err(stdout_error);
+        }
+    };
+    let (todo, done) = units::pending(&dir, &config, whole)?;
+    let of = match shard {
+        Some((s, from)) => format!("shard {s} (from {from}): {share} of {} units", ensemble::unit_count(&config)),
+        None => format!("{share} units"),
+    };
     reporter.note(format_args!(
-        "{} scenario(s) × {} replicate(s) from {}; estimated {estimate}",
+        "{} scenario(s) × {} replicate(s) from {}, {of}, {done} done already; estimated {estimate}",
         config.scenarios.len(),
         config.replicates,
         config.source
     ));
-    let result = reporter.watch(ensemble::total_steps(&config), |steps| ensemble::run(&config, threads, steps))?;
-    let provenance = Provenance::new(started, clock.elapsed().as_secs_f64());
-    let written = bundle::write_run_directory(staging, &config, &result, command, provenance)?;
+    let stop = signals::stop_flag(&reporter);
+    let progress = reporter.watch(ensemble::steps_of(&config, &todo), |steps| {
+        units::run(&dir, &config, &reference, &todo, threads, steps, &stop)
+    })?;
+    if progress.stopped {
+        return Err(Error::Incomplete(format!(
+            "stopped by a signal: {} of {share} units are done and kept in {}; {}",
+            done + progress.finished,
+            dir.shown().display(),
+            resume_hint(command, dir.shown(), shard.is_some())
+        )));
+    }
+    if let Some((s, _)) = shard {
+        return writeln!(
+            out,
+            "shard {s}: {} unit(s) run, {done} done before; when every shard has finished: bmu-sim merge {}",
+            progress.finished,
+            dir.shown().display()
+        )
+        .map_err(stdout_error);
+    }
+    let result = Ensemble { runs: units::gather(&dir, &config)?, reference };
+    let provenance = dir.plan().provenance(SystemTime::now());
+    let written = units::publish(dir, &config, &result, command, provenance)?;
     let printed = print_summary(&config, &result, out)
         .and_then(|()| writeln!(out, "wrote {} in {:.1} s", written.display(), clock.elapsed().as_secs_f64()));
     printed.map_err(|e| {
@@ -81,6 +153,29 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
         }
         stdout_error(e)
     })
+}
+
+/// How to go on after a stop: the same command, into the same directory, with `--resume` (a
+/// shard goes on by itself).
+fn resume_hint(command: &[String], dir: &Path, sharded: bool) -> String {
+    let mut words = vec!["bmu-sim".to_string()];
+    let mut args = command.iter();
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--out" => {
+                args.next();
+            }
+            "--resume" | "--force" => {}
+            _ if a.starts_with("--out=") => {}
+            _ => words.push(a.clone()),
+        }
+    }
+    words.extend(["--out".to_string(), dir.display().to_string()]);
+    if !sharded {
+        words.push("--resume".into());
+    }
+    let words: Vec<String> = words.iter().map(|w| super::slurm::shell_word(w)).collect();
+    format!("run it again to finish: {}", words.join(" "))
 }
 
 /// Final bone density per scenario and its effect vs the reference, as a table.

@@ -116,8 +116,13 @@ impl Config {
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         let name = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| ConfigError::io(&name, &e))?;
-        let text = reader::decode(&name, bytes)?;
-        Config::parse(&name, &text, overrides)
+        Config::from_bytes(&name, bytes, overrides)
+    }
+
+    /// Validate config bytes as a file holds them (UTF-8, no NUL); `source` names them in errors.
+    pub fn from_bytes(source: &str, bytes: Vec<u8>, overrides: &Overrides) -> Result<Config, ConfigError> {
+        let text = reader::decode(source, bytes)?;
+        Config::parse(source, &text, overrides)
     }
 
     /// The embedded baseline with overrides applied.

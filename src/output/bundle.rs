@@ -1,17 +1,18 @@
-//! One run directory: everything a finished ensemble writes, staged and committed atomically so a
-//! failed run leaves nothing behind.
+//! The results of a finished ensemble: every file a run directory holds, written by one function
+//! whether the ensemble ran in one piece or was merged from shards, so the two cannot differ.
 
 use super::plots::{Labels, figures, render};
 use super::{
     CONFIG_TOML, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, Manifest, PLOTS_DIR, Provenance,
-    RUNS_CSV, SUMMARY_CSV, SWEEP_CSV, Staging, SteadyStateRecord, TARGETS_CSV, TIMESERIES_CSV,
+    RUNS_CSV, SUMMARY_CSV, SWEEP_CSV, SteadyStateRecord, TARGETS_CSV, TIMESERIES_CSV,
 };
 use crate::analysis;
 use crate::config::Config;
 use crate::ensemble::Ensemble;
 use crate::{Error, output};
-use std::io::Write;
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
 
 /// The manifest of an ensemble run.
 pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String], provenance: Provenance) -> Manifest {
@@ -74,59 +75,60 @@ pub fn labels(config: &Config) -> Labels {
     Labels { config: name, subtitle }
 }
 
-/// Fill the staged run directory (timeseries, summary, runs, biopsy, manifest, resolved config,
-/// effects, targets and sweep tables, plots and `index.html`) and commit it; returns the directory
-/// as the user named it. Stage with [`Staging::begin`] before simulating, so a refused output
-/// directory is found before the work, not after.
-pub fn write_run_directory(
-    staging: Staging,
+/// Writes every result of `ensemble` into the empty directory `dir`: timeseries, summary, runs,
+/// biopsy, manifest, resolved config, effects, targets and sweep tables, plots and `index.html`.
+/// [`RunDir::publish`](super::RunDir::publish) puts them in place.
+pub fn write_results(
+    dir: &Path,
     config: &Config,
     ensemble: &Ensemble,
     command: &[String],
     provenance: Provenance,
-) -> Result<PathBuf, Error> {
+) -> Result<(), Error> {
+    let create = |name: &str| {
+        let path = dir.join(name);
+        File::create(&path).map(BufWriter::new).map_err(|e| output::OutputError::Io { path, source: e })
+    };
     let io = |name: &str| {
-        let path = staging.path().join(name);
+        let path = dir.join(name);
         move |e: std::io::Error| Error::Output(output::OutputError::Io { path, source: e })
     };
-    output::write_timeseries(&ensemble.runs, staging.file(TIMESERIES_CSV)?).map_err(io(TIMESERIES_CSV))?;
-    output::write_summary(&ensemble.runs, staging.file(SUMMARY_CSV)?).map_err(io(SUMMARY_CSV))?;
-    output::write_runs(&ensemble.runs, staging.file(RUNS_CSV)?).map_err(io(RUNS_CSV))?;
-    output::write_histomorphometry(&ensemble.runs, staging.file(HISTOMORPHOMETRY_CSV)?)
-        .map_err(io(HISTOMORPHOMETRY_CSV))?;
+    output::write_timeseries(&ensemble.runs, create(TIMESERIES_CSV)?).map_err(io(TIMESERIES_CSV))?;
+    output::write_summary(&ensemble.runs, create(SUMMARY_CSV)?).map_err(io(SUMMARY_CSV))?;
+    output::write_runs(&ensemble.runs, create(RUNS_CSV)?).map_err(io(RUNS_CSV))?;
+    output::write_histomorphometry(&ensemble.runs, create(HISTOMORPHOMETRY_CSV)?).map_err(io(HISTOMORPHOMETRY_CSV))?;
     let manifest = manifest(config, ensemble, command, provenance);
-    output::write_manifest(&manifest, staging.file(MANIFEST_JSON)?).map_err(io(MANIFEST_JSON))?;
-    let mut resolved = staging.file(CONFIG_TOML)?;
+    output::write_manifest(&manifest, create(MANIFEST_JSON)?).map_err(io(MANIFEST_JSON))?;
+    let mut resolved = create(CONFIG_TOML)?;
     resolved.write_all(config.resolved_toml().as_bytes()).and_then(|_| resolved.flush()).map_err(io(CONFIG_TOML))?;
     let effects = analysis::effects(config, &ensemble.runs);
-    output::write_effects(&effects, staging.file(EFFECTS_CSV)?).map_err(io(EFFECTS_CSV))?;
+    output::write_effects(&effects, create(EFFECTS_CSV)?).map_err(io(EFFECTS_CSV))?;
     let mut files = vec![TIMESERIES_CSV, SUMMARY_CSV, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, RUNS_CSV];
     let targets = analysis::evaluate(config, &ensemble.runs);
     if !targets.is_empty() {
-        output::write_targets(&targets, staging.file(TARGETS_CSV)?).map_err(io(TARGETS_CSV))?;
+        output::write_targets(&targets, create(TARGETS_CSV)?).map_err(io(TARGETS_CSV))?;
         files.push(TARGETS_CSV);
     }
     if let Some(sweep) = &config.sweep {
-        output::write_sweep(sweep, staging.file(SWEEP_CSV)?).map_err(io(SWEEP_CSV))?;
+        output::write_sweep(sweep, create(SWEEP_CSV)?).map_err(io(SWEEP_CSV))?;
         files.push(SWEEP_CSV);
     }
     files.extend([MANIFEST_JSON, CONFIG_TOML]);
     if config.plots {
         let labels = labels(config);
         let figures = figures(config, &ensemble.runs, &labels);
-        let dir = staging.path().join(PLOTS_DIR);
-        std::fs::create_dir(&dir).map_err(io(PLOTS_DIR))?;
+        std::fs::create_dir(dir.join(PLOTS_DIR)).map_err(io(PLOTS_DIR))?;
         for f in &figures {
             let failed = |e: String| Error::Runtime(format!("cannot draw plots/{}: {e}", f.stem));
             let svg = render::svg(f).map_err(failed)?;
             let png = render::png(f).map_err(failed)?;
             let (svg_name, png_name) = (format!("{PLOTS_DIR}/{}.svg", f.stem), format!("{PLOTS_DIR}/{}.png", f.stem));
-            std::fs::write(staging.path().join(&svg_name), svg).map_err(io(&svg_name))?;
-            std::fs::write(staging.path().join(&png_name), png).map_err(io(&png_name))?;
+            std::fs::write(dir.join(&svg_name), svg).map_err(io(&svg_name))?;
+            std::fs::write(dir.join(&png_name), png).map_err(io(&png_name))?;
         }
         let page = output::html::index_html(config, &ensemble.runs, &figures, &targets, &labels, &files);
-        let mut index = staging.file(INDEX_HTML)?;
+        let mut index = create(INDEX_HTML)?;
         index.write_all(page.as_bytes()).and_then(|_| index.flush()).map_err(io(INDEX_HTML))?;
     }
-    Ok(staging.commit()?)
+    Ok(())
 }

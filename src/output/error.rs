@@ -16,6 +16,13 @@ pub enum OutputError {
         /// What is there, as the end of a sentence about the path.
         why: &'static str,
     },
+    /// The output path holds bmu-sim's work that this run may not join or replace.
+    Conflict {
+        /// The resolved output path.
+        path: PathBuf,
+        /// What is there and what to do, as the end of a sentence about the path.
+        why: String,
+    },
     /// The output path's parent directory does not exist (bmu-sim does not create it).
     NoParent(PathBuf),
     /// An I/O operation on `path` failed.
@@ -37,6 +44,10 @@ impl OutputError {
     pub(super) fn refused(path: &Path, why: &'static str) -> Self {
         OutputError::Refused { path: path.to_path_buf(), why }
     }
+
+    pub(super) fn conflict(path: &Path, why: String) -> Self {
+        OutputError::Conflict { path: path.to_path_buf(), why }
+    }
 }
 
 impl fmt::Display for OutputError {
@@ -46,6 +57,7 @@ impl fmt::Display for OutputError {
                 write!(f, "{} already holds an earlier output; refusing to replace it without --force", p.display())
             }
             OutputError::Refused { path, why } => write!(f, "refusing to write to {}: it {why}", path.display()),
+            OutputError::Conflict { path, why } => write!(f, "refusing to write to {}: it {why}", path.display()),
             OutputError::NoParent(p) => {
                 write!(f, "cannot create {}: its parent directory does not exist", p.display())
             }

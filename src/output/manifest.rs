@@ -116,10 +116,14 @@ pub fn write_manifest<W: Write>(m: &Manifest, mut w: W) -> io::Result<()> {
 ///
 /// Not cryptographic: it identifies which config produced an output, it does not authenticate it.
 pub fn fnv1a64_hex(bytes: &[u8]) -> String {
+    format!("{:016x}", fnv1a64(bytes))
+}
+
+/// FNV-1a 64-bit hash of `bytes`: a checksum against damage, not against tampering.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let h = bytes.iter().fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME));
-    format!("{h:016x}")
+    bytes.iter().fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }
 
 #[cfg(test)]

@@ -22,17 +22,20 @@
 //! - `plots/*.svg`, `plots/*.png` and `index.html` — unless `plots = false` ([`plots`], [`html`]).
 //!
 //! Everything in it but the manifest's `command`, `timestamp` and `wall_seconds` is
-//! deterministic: the same binary, config and seed give byte-identical files on any machine and
-//! thread count (no NaN, shortest round-trip numbers). The directory is built in a hidden staging
-//! directory and renamed into place on success ([`Staging`]), so it is either complete or absent;
-//! single files are written the same way ([`PendingFile`]).
+//! deterministic: the same binary, config and seed give byte-identical files on any machine,
+//! thread count and split into shards (no NaN, shortest round-trip numbers). While a run works
+//! the directory holds its finished units (`units/`, [`RunDir`]); the results are written into a
+//! hidden directory and renamed into place, so no result file is ever half-written; single files
+//! are written the same way ([`PendingFile`]).
 //!
 //! - [`stats`]: mean, sd and confidence intervals.
 //! - [`tables`]: the CSV writers.
 //! - [`manifest`]: `manifest.json` and the config hash.
 //! - [`bundle`]: everything a finished ensemble writes, as one run directory.
 //! - [`path`]: output paths resolved and checked before any work.
-//! - [`dir`]: atomic output directories; [`file`](mod@file): atomic output files.
+//! - [`dir`]: run directories (units while running, results when done); [`plan`]: what their
+//!   units belong to; [`unit_file`]: one unit's result, exactly; [`temp`]: hidden temporaries;
+//!   [`file`](mod@file): atomic output files.
 //! - [`comparison`]: `effects.csv`, `targets.csv`, `sweep.csv`; [`report`]: the end-of-run table;
 //!   [`plots`]: the figures; [`html`]: `index.html`.
 
@@ -44,18 +47,22 @@ pub mod file;
 pub mod html;
 pub mod manifest;
 pub mod path;
+pub mod plan;
 pub mod plots;
 pub mod report;
 #[cfg(test)]
 mod scratch;
 pub mod stats;
 pub mod tables;
+pub mod temp;
+pub mod unit_file;
 
 pub use comparison::{write_effects, write_sweep, write_targets};
-pub use dir::Staging;
+pub use dir::{Claim, Opened, RunDir};
 pub use error::OutputError;
 pub use file::PendingFile;
 pub use manifest::{Manifest, Provenance, SteadyStateRecord, fnv1a64_hex, write_manifest};
+pub use plan::Plan;
 pub use stats::{Summary, summarize, t_quantile_975};
 pub use tables::{write_histomorphometry, write_runs, write_summary, write_timeseries};
 
@@ -81,3 +88,18 @@ pub const SWEEP_CSV: &str = "sweep.csv";
 pub const PLOTS_DIR: &str = "plots";
 /// File name of the run's web page.
 pub const INDEX_HTML: &str = "index.html";
+
+/// Every result a run directory may hold but its manifest: what publishing new results removes
+/// when they do not include it.
+pub const RESULT_NAMES: [&str; 10] = [
+    TIMESERIES_CSV,
+    SUMMARY_CSV,
+    RUNS_CSV,
+    HISTOMORPHOMETRY_CSV,
+    CONFIG_TOML,
+    EFFECTS_CSV,
+    TARGETS_CSV,
+    SWEEP_CSV,
+    PLOTS_DIR,
+    INDEX_HTML,
+];

@@ -180,3 +180,28 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
 }
+
+/// `manifest.json` without the fields that differ from run to run: the command line (it names
+/// the output directory and threads), the start time and the wall time.
+pub fn manifest_sans_command(dir: &Path) -> serde_json::Value {
+    let mut m: serde_json::Value = serde_json::from_str(&read(&dir.join("manifest.json"))).expect("manifest parses");
+    let fields = m.as_object_mut().expect("manifest is an object");
+    for key in ["command", "timestamp", "wall_seconds"] {
+        fields.remove(key).unwrap_or_else(|| panic!("manifest has no `{key}`"));
+    }
+    m
+}
+
+/// `a` and `b` hold the same results: the same files, byte for byte, but for the manifest's
+/// command line, start time and wall time.
+pub fn assert_same_results(a: &Path, b: &Path) {
+    let (ta, tb) = (tree(a), tree(b));
+    let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&ta), names(&tb), "{} and {} hold different files", a.display(), b.display());
+    for ((name, x), (_, y)) in ta.iter().zip(&tb) {
+        if name != "manifest.json" {
+            assert!(x == y, "{name} differs between {} and {}", a.display(), b.display());
+        }
+    }
+    assert_eq!(manifest_sans_command(a), manifest_sans_command(b), "the manifests differ");
+}

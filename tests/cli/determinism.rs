@@ -8,17 +8,6 @@ use std::path::Path;
 /// The files that must not depend on threads or on the output path.
 const COMPARED: [&str; 5] = ["timeseries.csv", "summary.csv", "runs.csv", "histomorphometry.csv", "config.toml"];
 
-/// `manifest.json` without the fields that differ from run to run: the command line (it names
-/// the output directory and threads), the start time and the wall time.
-fn manifest_sans_command(dir: &Path) -> serde_json::Value {
-    let mut m: serde_json::Value = serde_json::from_str(&read(&dir.join("manifest.json"))).expect("manifest parses");
-    let fields = m.as_object_mut().expect("manifest is an object");
-    for key in ["command", "timestamp", "wall_seconds"] {
-        fields.remove(key).unwrap_or_else(|| panic!("manifest has no `{key}`"));
-    }
-    m
-}
-
 #[test]
 fn same_seed_is_byte_identical_across_runs_and_threads() {
     let tmp = TempDir::new("det");

@@ -1,9 +1,12 @@
 //! The README works as written: every command in its `sh` blocks runs, in order, in a fresh
-//! directory holding only `configs/` (a fresh clone), through the built binary; commands that
-//! are not the binary's (`cargo test`) must be run by `.ci/run`. Its example config validates.
+//! directory holding only `configs/` (a fresh clone), through the built binary, under GNU
+//! parallel where a command says `parallel` (required where `.ci/run` installs it,
+//! `BMU_SIM_REQUIRE_CLUSTER=1`); commands that are not the binary's (`cargo test`) must be run by
+//! `.ci/run`. Its example config validates.
 
 use crate::common::*;
 use std::path::Path;
+use std::process::Command;
 
 const README: &str = include_str!("../../README.md");
 const CI: &str = include_str!("../../.ci/run");
@@ -48,7 +51,12 @@ fn every_readme_command_runs() {
     std::os::unix::fs::symlink(CONFIGS, tmp.join("configs")).expect("link configs/");
     let commands = commands();
     assert!(commands.len() >= 6, "too few README commands: {commands:?}");
+    let mut parallel_ran = false;
     for command in &commands {
+        if let Some(rest) = command.strip_prefix("parallel cargo run --release -- ") {
+            parallel_ran = parallel(tmp.path(), rest);
+            continue;
+        }
         let Some(rest) = command.strip_prefix("cargo run --release -- ") else {
             assert!(CI.lines().any(|l| l.trim() == command), "`{command}` is neither bmu-sim nor run by .ci/run");
             continue;
@@ -64,7 +72,32 @@ fn every_readme_command_runs() {
     }
     let again = |d: &str| read_bytes(&tmp.join(d).join("timeseries.csv"));
     assert!(again("out/smoke") == again("out/smoke-again"), "rerunning config.toml did not repeat the run");
+    assert_same_results(&tmp.join("out/smoke"), &tmp.join("out/sharded"));
+    if parallel_ran {
+        assert_same_results(&tmp.join("out/smoke"), &tmp.join("out/parallel"));
+    }
+    assert!(tmp.join("out/study-slurm/array.sbatch").is_file(), "the README's slurm command wrote no array job");
     assert!(tmp.join("out/komarova-ode.csv").is_file());
+}
+
+/// Run `parallel BIN ARGS` for a README line `parallel cargo run --release -- ARGS`: GNU parallel
+/// itself, so the README shows what works. False (with a note) where GNU parallel is missing and
+/// not required.
+fn parallel(cwd: &Path, args: &str) -> bool {
+    let mut words = vec![BIN];
+    words.extend(args.split_whitespace());
+    match Command::new("parallel").args(&words).current_dir(cwd).output() {
+        Ok(out) => {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "parallel {args}: {stderr}");
+            true
+        }
+        Err(e) => {
+            assert!(std::env::var("BMU_SIM_REQUIRE_CLUSTER").is_err(), "GNU parallel is required here: {e}");
+            eprintln!("skipped the README's `parallel` line: {e} (`bash .ci/cluster start` installs GNU parallel)");
+            false
+        }
+    }
 }
 
 #[test]
@@ -82,7 +115,7 @@ fn the_readme_example_config_is_valid() {
 #[test]
 fn the_readme_documents_every_exit_code_and_intervention() {
     let section = README.split("**Exit codes.**").nth(1).expect("an exit-code table");
-    for code in 0..=5 {
+    for code in 0..=6 {
         assert!(section.contains(&format!("\n| {code} |")), "exit code {code} is not documented");
     }
     let interventions =
