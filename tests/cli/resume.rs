@@ -41,9 +41,9 @@ fn units_done(out: &Path) -> usize {
     if out.join("units").is_dir() { unit_files(out).len() } else { 0 }
 }
 
-/// Publishing has begun: the hidden results directory exists.
+/// Publishing has begun: the hidden results directory (`.results.<n>~<host>~<pid>`) exists.
 fn publishing(out: &Path) -> bool {
-    std::fs::read_dir(out).is_ok_and(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with(".results~")))
+    std::fs::read_dir(out).is_ok_and(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with(".results.")))
 }
 
 /// Every result under a final name in `out` is complete: the same bytes as in `whole`.
