@@ -12,8 +12,9 @@ const README: &str = include_str!("../../README.md");
 const CI: &str = include_str!("../../.ci/run");
 
 /// README commands that run for minutes, with settings that keep them small here.
-const SHRUNK: [(&str, &[&str]); 1] =
-    [("run", &["--set", "sites=20", "--set", "years=0.1", "--set", "spinup_years=0", "--replicates", "2"])];
+const SHRUNK: [(&str, &[&str]); 3] =
+    [("run", SMALL), ("run configs/treatments.toml", SMALL), ("run configs/mitophagy_sweep.toml", SMALL)];
+const SMALL: &[&str] = &["--set", "sites=20", "--set", "years=0.1", "--set", "spinup_years=0", "--replicates", "2"];
 
 /// The lines of every fenced block of `lang`, each block as one string.
 fn blocks(lang: &str) -> Vec<String> {
@@ -70,6 +71,10 @@ fn every_readme_command_runs() {
     for dir in ["out/baseline", "out/smoke", "out/harsh", "out/smoke-again"] {
         assert_eq!(entries(&tmp.join(dir)), RUN_FILES, "the README's commands did not write {dir}");
     }
+    for dir in ["out/treatments", "out/mitophagy_sweep"] {
+        let written = entries(&tmp.join(dir));
+        assert!(RUN_FILES.iter().all(|f| written.iter().any(|w| w == f)), "{dir} is incomplete: {written:?}");
+    }
     let again = |d: &str| read_bytes(&tmp.join(d).join("timeseries.csv"));
     assert!(again("out/smoke") == again("out/smoke-again"), "rerunning config.toml did not repeat the run");
     assert_same_results(&tmp.join("out/smoke"), &tmp.join("out/sharded"));
@@ -124,5 +129,17 @@ fn the_readme_documents_every_exit_code_and_intervention() {
     for line in interventions.lines().filter(|l| l.trim_start().starts_with("(Kind::")) {
         let name = line.split('"').nth(1).expect("a kind's name");
         assert!(README.contains(&format!("`{name}`")), "the README does not list intervention `{name}`");
+    }
+}
+
+#[test]
+fn every_readme_picture_is_in_the_repository() {
+    let pictures: Vec<&str> =
+        README.split("](").skip(1).filter_map(|rest| rest.split(')').next()).filter(|p| p.ends_with(".png")).collect();
+    assert!(pictures.len() >= 2, "the tour shows the treatments and the sweep: {pictures:?}");
+    for p in pictures {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("README shows {p}: {e}"));
+        assert!(bytes.starts_with(b"\x89PNG"), "{p} is not a PNG");
     }
 }

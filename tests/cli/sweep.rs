@@ -51,7 +51,7 @@ fn grid_and_zip_expand_every_scenario_at_every_point() {
 #[test]
 fn a_sweep_run_writes_points_effects_and_its_plot() {
     let tmp = TempDir::new("sweep-run");
-    let config = tmp.write("sweep.toml", format!("reference = \"wt\"\n{BASE}[sweep]\nday = 10\nparkin_per_day = {{ start = 0.5, stop = 8, num = 5, scale = \"log\" }}\n"));
+    let config = tmp.write("sweep.toml", format!("reference = \"wt\"\n{BASE}[sweep]\nday = 10\nparkin_per_day = {{ start = 0.5, stop = 16, num = 6, scale = \"log\" }}\n"));
     let dir = run_ok(&tmp, config.to_str().unwrap(), "out", &[]);
     let mut files = RUN_FILES.to_vec();
     files.push("sweep.csv");
@@ -60,18 +60,20 @@ fn a_sweep_run_writes_points_effects_and_its_plot() {
     let (h, rows) = csv(&dir.join("sweep.csv"));
     assert_eq!(h, ["point", "parkin_per_day", "label"]);
     let values: Vec<f64> = rows.iter().map(|r| r[1].parse().expect("number")).collect();
-    assert_eq!((values[0], values[4]), (0.5, 8.0), "the ends are exact");
+    assert_eq!((values[0], values[5]), (0.5, 16.0), "the ends are exact");
     for w in values.windows(2) {
         assert!((w[1] / w[0] - 2.0).abs() < 1e-12, "log spacing: {values:?}");
     }
-    assert_eq!(rows.iter().map(|r| r[0].as_str()).collect::<Vec<_>>(), ["0", "1", "2", "3", "4"]);
+    let written: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(written, ["0.5", "1", "2", "4", "8", "16"], "log points are written as the numbers they stand for");
+    assert_eq!(rows.iter().map(|r| r[0].as_str()).collect::<Vec<_>>(), ["0", "1", "2", "3", "4", "5"]);
     assert_eq!(rows[2][2], "parkin_per_day=2");
 
     let (h, ts) = csv(&dir.join("timeseries.csv"));
     let sc = col(&h, "scenario");
     let mut names: Vec<&str> = ts.iter().map(|r| r[sc].as_str()).collect();
     names.dedup();
-    assert_eq!(names.len(), 10, "2 scenarios x 5 points: {names:?}");
+    assert_eq!(names.len(), 12, "2 scenarios x 6 points: {names:?}");
     assert_eq!(names[0], "wt@parkin_per_day=0.5");
     let (_, effects) = csv(&dir.join("effects.csv"));
     for e in &effects {
@@ -80,13 +82,16 @@ fn a_sweep_run_writes_points_effects_and_its_plot() {
         assert_eq!((scenario.0, reference.0), ("ko", "wt"), "{e:?}");
         assert_eq!(scenario.1, reference.1, "an effect is taken at the same sweep point: {e:?}");
     }
-    assert_eq!(effects.len(), 5 * 3 * 19, "5 knock-out variants x 3 days x 19 metrics");
+    assert_eq!(effects.len(), 6 * 3 * 19, "6 knock-out variants x 3 days x 19 metrics");
 
     let svg = read(&dir.join("plots/sweep.svg"));
     assert!(
         svg.contains("parkin_per_day (log scale)") && svg.contains("at day 10"),
         "the sweep plot names its axis and day"
     );
+    for tick in ["0.5", "1", "2", "4", "8", "16"] {
+        assert!(svg.contains(&format!("\n{tick}\n</text>")), "the log axis is labelled at the swept value {tick}");
+    }
     assert!(read(&dir.join("index.html")).contains("plots/sweep.svg"), "index.html shows the sweep plot");
 
     let again = run_ok(&tmp, dir.join("config.toml").to_str().unwrap(), "again", &[]);

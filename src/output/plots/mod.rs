@@ -158,13 +158,12 @@ fn biopsy_panel(config: &Config, groups: &Groups, names: &[&str], title: &str, y
 /// Every figure of a run.
 pub fn figures(config: &Config, runs: &[RunRecord], labels: &Labels) -> Vec<Figure> {
     let groups = Groups::new(config, runs);
-    let density = time_panel(
-        config,
-        &groups,
-        "bone_density",
-        "Bone density (ensemble mean, 95 % band)",
-        "bone density (% of day 0)",
-    );
+    let mut density = time_panel(config, &groups, "bone_density", "", "bone density (% of day 0)");
+    density.title = if density.series.len() <= MAX_BANDS {
+        "Bone density (ensemble mean, 95 % band)".into()
+    } else {
+        format!("Bone density (ensemble mean; bands for up to {MAX_BANDS} scenarios: intervals in summary.csv)")
+    };
     let mut out = vec![figure("bone_density", "Bone density", labels, vec![density], legend(config))];
     let cells = vec![
         time_panel(config, &groups, "osteoclasts", "Osteoclasts", "osteoclasts per site (/Ω)"),

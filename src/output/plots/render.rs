@@ -94,7 +94,12 @@ fn draw_figure<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure
         });
         let (y0, y1) = span(ys, 0.05, 1.0);
         if panel.log_x {
-            draw_panel(area, panel, (x0..x1).log_scale(), y0..y1)?;
+            // A log axis is labelled at the swept values themselves, not at powers of ten.
+            let mut at: Vec<f64> =
+                panel.series.iter().flat_map(|s| s.x.iter().copied()).filter(|x| x.is_finite()).collect();
+            at.sort_by(f64::total_cmp);
+            at.dedup();
+            draw_panel(area, panel, (x0..x1).log_scale().with_key_points(at), y0..y1)?;
         } else {
             draw_panel(area, panel, x0..x1, y0..y1)?;
         }
