@@ -17,7 +17,7 @@
 //! A target's `day` is read at the nearest recorded day. Under a `[sweep]` every target is
 //! evaluated at every sweep point.
 
-use super::reader::{Doc, Locations};
+use super::located::{Doc, Locations};
 use super::{Config, ConfigError, Scenario};
 use crate::record::METRICS;
 use toml::Spanned;

@@ -27,6 +27,7 @@
 pub mod comparison;
 pub mod hypotheses;
 pub mod interventions;
+mod located;
 pub mod params;
 mod reader;
 mod resolved;
@@ -35,8 +36,9 @@ pub mod sweep;
 pub use comparison::{Comparison, Target};
 pub use hypotheses::Hypothesis;
 pub use interventions::{Change, Intervention, Kind};
+pub use located::ConfigError;
 pub use params::{PARAMS, ParamSpec, Params, Range, Value};
-pub use reader::{ConfigError, Overrides};
+pub use reader::Overrides;
 pub use sweep::Sweep;
 
 use std::path::Path;
@@ -121,7 +123,7 @@ impl Config {
 
     /// Validate config bytes as a file holds them (UTF-8, no NUL); `source` names them in errors.
     pub fn from_bytes(source: &str, bytes: Vec<u8>, overrides: &Overrides) -> Result<Config, ConfigError> {
-        let text = reader::decode(source, bytes)?;
+        let text = located::decode(source, bytes)?;
         Config::parse(source, &text, overrides)
     }
 

@@ -18,8 +18,8 @@
 //! below 1e-4 or from 1e9; `sweep.csv` has them exactly. A key may not list a value twice. The
 //! size is checked before expanding: at most [`MAX_POINTS`] points and [`MAX_RUNS`] runs.
 
+use super::located::{Doc, Locations};
 use super::params::{PARAMS, Range as ParamRange, Value};
-use super::reader::{Doc, Locations};
 use super::{Config, ConfigError, Scenario};
 use toml::Spanned;
 use toml::de::DeValue;
