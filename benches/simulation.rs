@@ -126,15 +126,20 @@ fn ensembles(c: &mut Criterion) {
     g.finish();
 }
 
-fn fixed_cost(c: &mut Criterion) {
-    let params = Params { sites: 1, activation_per_site_per_year: 0.0, ..Params::default() };
-    let scenario = Scenario {
+/// An untreated scenario on `params`.
+fn untreated_scenario(params: &Params) -> Scenario {
+    Scenario {
         name: "bench".into(),
         description: String::new(),
         hypothesis: Hypothesis::default(),
         params: params.clone(),
         interventions: vec![],
-    };
+    }
+}
+
+fn fixed_cost(c: &mut Criterion) {
+    let params = Params { sites: 1, activation_per_site_per_year: 0.0, ..Params::default() };
+    let scenario = untreated_scenario(&params);
     let steady = steady_state::untreated(&Params { mitochondria_per_cell: 10, ..params });
     let mut sim = Simulation::new(
         Setup { law: BoneLaw::Coupled, reference: &params, steady: &steady },
@@ -147,13 +152,7 @@ fn fixed_cost(c: &mut Criterion) {
 
 fn tissue(c: &mut Criterion) {
     let params = Params { sites: 200, ..Params::default() };
-    let scenario = Scenario {
-        name: "bench".into(),
-        description: String::new(),
-        hypothesis: Hypothesis::default(),
-        params: params.clone(),
-        interventions: vec![],
-    };
+    let scenario = untreated_scenario(&params);
     let steady = steady_state::untreated(&params);
     let mut g = c.benchmark_group("tissue");
     g.sample_size(10);

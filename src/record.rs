@@ -3,28 +3,79 @@
 //! These are plain data. The observation phase (`observe.rs`) fills them from the World; the
 //! output layer (`output/`) writes them. Neither side knows the other.
 
-/// Names of the metrics in a [`Sample`], in column order. `summary.csv` uses the same names.
-pub const METRICS: [&str; 19] = [
-    "bone_density",
-    "bone_mass",
-    "site_bone_sd",
-    "mineral_fraction",
-    "osteoclasts",
-    "precursors",
-    "osteoblasts",
-    "active_bmus",
-    "mean_activity",
-    "osteoclast_apoptosis",
-    "osteoclastic_drive",
-    "mean_ros",
-    "mean_atp",
-    "mean_depolarised",
-    "mitochondria_per_cell",
-    "mitophagy_events",
-    "resorbed",
-    "formed",
-    "remodelling_space",
-];
+/// Defines [`Sample`], [`METRICS`] (its metric names, in column order) and the conversions to and
+/// from values in that order, from one list, so the four cannot disagree.
+macro_rules! samples {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// Whole-tissue readouts at one recorded day of one run.
+        ///
+        /// `osteoclasts`, `precursors` and `osteoblasts` are counts divided by the number of sites
+        /// and by the population scale Ω, so on one site they compare directly to Komarova's x1
+        /// and x2.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct Sample {
+            pub day: f64,
+            $($(#[$doc])* pub $name: f64,)*
+        }
+
+        /// Names of the metrics in a [`Sample`], in column order; `summary.csv` uses the same.
+        pub const METRICS: [&str; [$(stringify!($name)),*].len()] = [$(stringify!($name)),*];
+
+        impl Sample {
+            /// The metric values in [`METRICS`] order.
+            pub fn values(&self) -> [f64; METRICS.len()] {
+                [$(self.$name),*]
+            }
+
+            /// The sample of `day` with metric values `v` in [`METRICS`] order: the inverse of
+            /// [`values`](Self::values).
+            pub fn from_values(day: f64, v: [f64; METRICS.len()]) -> Sample {
+                let [$($name),*] = v;
+                Sample { day, $($name),* }
+            }
+        }
+    };
+}
+
+samples! {
+    /// Mean over sites of mineral mass, % of its value at day 0 (bone mass × mineral fraction).
+    bone_density,
+    /// Mean over sites of bone matrix mass z, % of initial.
+    bone_mass,
+    /// Standard deviation over sites of z (% of a site's initial bone): how far sites have
+    /// wandered apart.
+    site_bone_sd,
+    /// Mineral mass / matrix mass, 1 = fully mineralised.
+    mineral_fraction,
+    osteoclasts,
+    precursors,
+    osteoblasts,
+    /// Sites hosting an active BMU.
+    active_bmus,
+    /// Mean resorption activity a_i of the osteoclasts (0 when there are none).
+    mean_activity,
+    /// Osteoclast deaths per osteoclast-day since the previous row.
+    osteoclast_apoptosis,
+    /// κ, the osteoclastic drive relative to the untreated reference (`processes/coupling.rs`).
+    osteoclastic_drive,
+    /// Mean cell ROS over precursors and osteoclasts (0 when there are none).
+    mean_ros,
+    /// Mean cell ATP over precursors and osteoclasts (0 when there are none).
+    mean_atp,
+    /// Mean depolarised fraction over precursors and osteoclasts.
+    mean_depolarised,
+    /// Mean number of mitochondria per precursor or osteoclast.
+    mitochondria_per_cell,
+    /// Mitochondria removed by mitophagy (both pathways) since the previous row, per cell-day.
+    mitophagy_events,
+    /// Bone resorbed since day 0, mean over sites, % of initial site bone.
+    resorbed,
+    /// Bone formed since day 0, mean over sites, % of initial site bone.
+    formed,
+    /// Bone eroded and not yet refilled by the active BMUs, averaged over all sites, % of a
+    /// site's initial bone.
+    remodelling_space,
+}
 
 /// Which [`METRICS`] can never be negative, in the same order: their confidence intervals are
 /// clamped at 0 in `summary.csv` and in the plots (a Student-t interval around a small mean of a
@@ -52,127 +103,6 @@ pub const NON_NEGATIVE: [bool; METRICS.len()] = [
     true, // formed: cumulative
     true, // remodelling_space
 ];
-
-/// Whole-tissue readouts at one recorded day of one run.
-///
-/// `osteoclasts`, `precursors` and `osteoblasts` are counts divided by the number of sites and by
-/// the population scale Ω, so on one site they compare directly to Komarova's x1 and x2.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Sample {
-    pub day: f64,
-    /// Mean over sites of mineral mass, % of its value at day 0 (bone mass × mineral fraction).
-    pub bone_density: f64,
-    /// Mean over sites of bone matrix mass z, % of initial.
-    pub bone_mass: f64,
-    /// Standard deviation over sites of z (% of a site's initial bone): how far sites have
-    /// wandered apart.
-    pub site_bone_sd: f64,
-    /// Mineral mass / matrix mass, 1 = fully mineralised.
-    pub mineral_fraction: f64,
-    pub osteoclasts: f64,
-    pub precursors: f64,
-    pub osteoblasts: f64,
-    /// Sites hosting an active BMU.
-    pub active_bmus: f64,
-    /// Mean resorption activity a_i of the osteoclasts (0 when there are none).
-    pub mean_activity: f64,
-    /// Osteoclast deaths per osteoclast-day since the previous row.
-    pub osteoclast_apoptosis: f64,
-    /// κ, the osteoclastic drive relative to the untreated reference (`processes/coupling.rs`).
-    pub osteoclastic_drive: f64,
-    /// Mean cell ROS over precursors and osteoclasts (0 when there are none).
-    pub mean_ros: f64,
-    /// Mean cell ATP over precursors and osteoclasts (0 when there are none).
-    pub mean_atp: f64,
-    /// Mean depolarised fraction over precursors and osteoclasts.
-    pub mean_depolarised: f64,
-    /// Mean number of mitochondria per precursor or osteoclast.
-    pub mitochondria_per_cell: f64,
-    /// Mitochondria removed by mitophagy (both pathways) since the previous row, per cell-day.
-    pub mitophagy_events: f64,
-    /// Bone resorbed since day 0, mean over sites, % of initial site bone.
-    pub resorbed: f64,
-    /// Bone formed since day 0, mean over sites, % of initial site bone.
-    pub formed: f64,
-    /// Bone eroded and not yet refilled by the active BMUs, averaged over all sites, % of a
-    /// site's initial bone.
-    pub remodelling_space: f64,
-}
-
-impl Sample {
-    /// The sample of `day` with metric values `v` in [`METRICS`] order: the inverse of
-    /// [`values`](Self::values).
-    pub fn from_values(day: f64, v: [f64; METRICS.len()]) -> Sample {
-        let [
-            bone_density,
-            bone_mass,
-            site_bone_sd,
-            mineral_fraction,
-            osteoclasts,
-            precursors,
-            osteoblasts,
-            active_bmus,
-            mean_activity,
-            osteoclast_apoptosis,
-            osteoclastic_drive,
-            mean_ros,
-            mean_atp,
-            mean_depolarised,
-            mitochondria_per_cell,
-            mitophagy_events,
-            resorbed,
-            formed,
-            remodelling_space,
-        ] = v;
-        Sample {
-            day,
-            bone_density,
-            bone_mass,
-            site_bone_sd,
-            mineral_fraction,
-            osteoclasts,
-            precursors,
-            osteoblasts,
-            active_bmus,
-            mean_activity,
-            osteoclast_apoptosis,
-            osteoclastic_drive,
-            mean_ros,
-            mean_atp,
-            mean_depolarised,
-            mitochondria_per_cell,
-            mitophagy_events,
-            resorbed,
-            formed,
-            remodelling_space,
-        }
-    }
-
-    /// The metric values in [`METRICS`] order.
-    pub fn values(&self) -> [f64; METRICS.len()] {
-        [
-            self.bone_density,
-            self.bone_mass,
-            self.site_bone_sd,
-            self.mineral_fraction,
-            self.osteoclasts,
-            self.precursors,
-            self.osteoblasts,
-            self.active_bmus,
-            self.mean_activity,
-            self.osteoclast_apoptosis,
-            self.osteoclastic_drive,
-            self.mean_ros,
-            self.mean_atp,
-            self.mean_depolarised,
-            self.mitochondria_per_cell,
-            self.mitophagy_events,
-            self.resorbed,
-            self.formed,
-            self.remodelling_space,
-        ]
-    }
-}
 
 /// The virtual biopsy of one recorded year (`observe/biopsy.rs` defines each column).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

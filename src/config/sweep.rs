@@ -207,7 +207,8 @@ fn axis(doc: &Doc, key: &str, spec: &'static str, integer: bool, v: &Spanned<DeV
                 (i, Scale::Log) => a * (b / a).powf(i as f64 / (n - 1) as f64),
             };
             // To 12 significant digits: 4, not 3.9999999999999996, in names and tables.
-            axis.values = (0..n).map(|i| format!("{:.11e}", at(i)).parse().unwrap_or(at(i))).collect();
+            let round = |x: f64| format!("{x:.11e}").parse().unwrap_or(x);
+            axis.values = (0..n).map(|i| round(at(i))).collect();
         }
         _ => return Err(doc.err(&v.span(), key, "give either `values` or all of `start`, `stop` and `num`")),
     }
