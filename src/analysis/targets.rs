@@ -1,21 +1,26 @@
 //! Calibration targets beside the model: each `[[target]]`'s effect at its day (the nearest
-//! recorded one; none when the run stops before it, e.g. shortened with `--set days=…`), and
-//! whether it is met. A target is met when the effect's mean lies in
-//! [low, high]; its interval is reported beside it for judgement. Under a sweep every target is
-//! evaluated at every sweep point.
+//! recorded one; for a biopsy index, the biopsy year that holds the day; none when the run stops
+//! before it, e.g. shortened with `--set days=…`), and whether it is met. A target is met when the
+//! effect's mean lies in [low, high]; its interval is reported beside it for judgement. A
+//! `relative` target states the effect in % of the reference's mean: 100·(x_s − x_ref)/mean(x_ref),
+//! paired as the effect is. Under a sweep every target is evaluated at every sweep point.
 
-use super::effects::{Effect, effect};
+use super::effects::{Difference, paired, welch};
 use super::series::{Groups, metric_index};
 use crate::config::{Config, Target};
-use crate::record::RunRecord;
+use crate::record::{BIOPSY, RunRecord};
 
 /// One target at one sweep point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TargetResult<'a> {
     pub target: &'a Target,
-    /// The model's effect at the recorded day nearest the target's (`None`: nothing recorded, or
-    /// the run stopped before the target's day).
-    pub effect: Option<Effect>,
+    /// The scenario run (with its sweep point).
+    pub scenario: String,
+    /// The recorded day the effect was read at (a biopsy year's last day), or the target's own
+    /// day when nothing was recorded.
+    pub day: f64,
+    /// The model's effect (`None`: nothing recorded, or the run stopped before the target's day).
+    pub diff: Option<Difference>,
     pub met: bool,
 }
 
@@ -27,13 +32,45 @@ pub fn evaluate<'a>(config: &'a Config, runs: &[RunRecord]) -> Vec<TargetResult<
         let base = config.base_scenarios().iter().position(|s| s.name == target.scenario).unwrap_or(0);
         for point in 0..config.points() {
             let v = base * config.points() + point;
-            let effect = (target.day <= config.days)
-                .then(|| groups.nearest(v, Some(target.day)))
-                .flatten()
-                .and_then(|i| effect(config, &groups, v, i, metric_index(target.metric)));
-            let met = effect.as_ref().is_some_and(|e| (target.low..=target.high).contains(&e.diff.mean));
-            results.push(TargetResult { target, effect, met });
+            let r = config.reference_variant(point);
+            let read = (target.day <= config.days).then(|| values(&groups, target, v, r)).flatten();
+            let (day, diff) = match read {
+                Some((day, a, b)) => (day, Some(difference(config, target, &a, &b))),
+                None => (target.day, None),
+            };
+            let met = diff.is_some_and(|d| (target.low..=target.high).contains(&d.mean));
+            results.push(TargetResult { target, scenario: config.scenarios[v].name.clone(), day, diff, met });
         }
     }
     results
+}
+
+/// The day read, and the target metric's value in every replicate of scenario `v` and of the
+/// reference `r`.
+fn values(groups: &Groups, target: &Target, v: usize, r: usize) -> Option<(f64, Vec<f64>, Vec<f64>)> {
+    if let Some(b) = BIOPSY.iter().position(|m| *m == target.metric) {
+        let year = (target.day / 365.0).ceil().max(1.0) as u32;
+        let of = |v: usize| -> Vec<f64> {
+            let row = |run: &&RunRecord| run.biopsy.iter().find(|row| row.year == year).map(|row| row.values()[b]);
+            groups.runs[v].iter().filter_map(row).collect()
+        };
+        let (a, b) = (of(v), of(r));
+        return (!a.is_empty() && !b.is_empty()).then_some((f64::from(year) * 365.0, a, b));
+    }
+    let m = metric_index(target.metric);
+    let i = groups.nearest(v, Some(target.day))?;
+    let day = *groups.days(v).get(i)?;
+    let j = groups.days(r).iter().position(|&d| d == day)?;
+    Some((day, groups.values(v, i, m), groups.values(r, j, m)))
+}
+
+/// The effect of `a` vs the reference `b`, paired under common random numbers, in % of the
+/// reference's mean for a relative target.
+fn difference(config: &Config, target: &Target, a: &[f64], b: &[f64]) -> Difference {
+    let d = if config.comparison.common_random_numbers { paired(a, b) } else { welch(a, b) };
+    if !target.relative {
+        return d;
+    }
+    let scale = 100.0 / (b.iter().sum::<f64>() / b.len() as f64);
+    Difference { n: d.n, mean: d.mean * scale, ci_lo: d.ci_lo * scale, ci_hi: d.ci_hi * scale }
 }

@@ -14,12 +14,15 @@
 //! source = "FREEDOM (Cummings 2009): lumbar spine about +9 % at 3 years"
 //! ```
 //!
-//! A target's `day` is read at the nearest recorded day. Under a `[sweep]` every target is
-//! evaluated at every sweep point.
+//! A target's `day` is read at the nearest recorded day. `metric` is one of the recorded metrics
+//! (`timeseries.csv`) or a biopsy index (`histomorphometry.csv`, read for the biopsy year that
+//! holds `day`: day 1095 is year 3). `relative = true` states the range as % of the reference's
+//! mean (activation frequency −36 % rather than −0.29 per site-year). Under a `[sweep]` every
+//! target is evaluated at every sweep point.
 
 use super::located::{Doc, Locations};
 use super::{Config, ConfigError, Scenario};
-use crate::record::METRICS;
+use crate::record::{BIOPSY, METRICS};
 use toml::Spanned;
 use toml::de::DeValue;
 
@@ -47,9 +50,11 @@ impl Default for Comparison {
 pub struct Target {
     /// A scenario as written in the config (under a sweep: at every point).
     pub scenario: String,
-    /// One of [`METRICS`].
+    /// One of [`METRICS`] or [`BIOPSY`].
     pub metric: &'static str,
     pub day: f64,
+    /// The range is in % of the reference's mean, not in the metric's units.
+    pub relative: bool,
     pub low: f64,
     pub high: f64,
     /// Where the range comes from (free text).
@@ -71,6 +76,7 @@ pub(super) fn targets(
             scenario: String::new(),
             metric: "",
             day: f64::NAN,
+            relative: false,
             low: f64::NAN,
             high: f64::NAN,
             source: String::new(),
@@ -93,14 +99,16 @@ pub(super) fn targets(
                 }
                 "metric" => {
                     let name = doc.string(v, &key)?;
-                    target.metric = METRICS.iter().find(|m| **m == name).ok_or_else(|| {
-                        doc.err(&v.span(), &key, format!("unknown metric `{name}`; known: {}", METRICS.join(", ")))
+                    target.metric = METRICS.iter().chain(&BIOPSY).find(|m| **m == name).ok_or_else(|| {
+                        let known = format!("{}, {}", METRICS.join(", "), BIOPSY.join(", "));
+                        doc.err(&v.span(), &key, format!("unknown metric `{name}`; known: {known}"))
                     })?;
                 }
                 "day" => {
                     target.day = doc.float(v, &key, 0.0)?;
                     at.insert(key.clone(), doc.err(&v.span(), &key, ""));
                 }
+                "relative" => target.relative = doc.switch(v, &key)?,
                 "low" => target.low = doc.float(v, &key, f64::MIN)?,
                 "high" => target.high = doc.float(v, &key, f64::MIN)?,
                 "source" => target.source = doc.string(v, &key)?,
@@ -108,7 +116,7 @@ pub(super) fn targets(
                     return Err(doc.err(
                         &k.span(),
                         &key,
-                        "unknown key (expected scenario, metric, day, low, high, source)",
+                        "unknown key (expected scenario, metric, day, relative, low, high, source)",
                     ));
                 }
             }

@@ -226,11 +226,11 @@ params! {
     /// Tag depolarised units with PINK1 (false = PINK1 knock-out).
     pink1_tagging: bool = true, Switch;
     /// k_parkin, removal of PINK1-tagged units by Parkin-dependent mitophagy (per day).
-    parkin_per_day: f64 = 4.0, NonNegative;
+    parkin_per_day: f64 = 0.5, NonNegative;
     /// k_receptor, BNIP3/NIX/FUNDC1 receptor-mediated removal at hypoxia 1 (per day).
-    receptor_per_day: f64 = 0.1, NonNegative;
+    receptor_per_day: f64 = 0.15, NonNegative;
     /// s, receptor selectivity: w(h) = 1 + s·(H − h)/H.
-    receptor_selectivity: f64 = 1.0, NonNegative;
+    receptor_selectivity: f64 = 3.0, NonNegative;
     /// Hypoxia signal driving receptor mitophagy (1 = bone-marrow baseline).
     hypoxia: f64 = 1.0, NonNegative;
     /// k_bio, biogenesis per missing mitochondrion (per day).
@@ -263,7 +263,7 @@ params! {
     /// p_max, the largest differentiation probability.
     diff_max: f64 = 0.9, Probability;
     /// K_up, ROS at which the NFATc1 (rising) Hill arm is half-maximal.
-    diff_ros_half_up: f64 = 0.3, Positive;
+    diff_ros_half_up: f64 = 0.8, Positive;
     /// K_down, ROS at which the toxic (falling) Hill arm is half-maximal.
     diff_ros_half_down: f64 = 2.0, Positive;
     /// Hill exponent of the rising arm.
@@ -273,11 +273,11 @@ params! {
     /// K_atp, ATP at which differentiation is half-supported.
     diff_atp_half: f64 = 0.1, NonNegative;
     /// c_dep, apoptosis gain per unit of depolarised fraction above baseline.
-    apoptosis_depolarised_gain: f64 = 2.0, NonNegative;
+    apoptosis_depolarised_gain: f64 = 0.1, NonNegative;
     /// c_atp, apoptosis gain per unit of ATP below baseline.
-    apoptosis_atp_gain: f64 = 1.0, NonNegative;
+    apoptosis_atp_gain: f64 = 0.0, NonNegative;
     /// e_atp, resorption activity a = (ATP/ATP0)^e_atp.
-    resorption_atp_exponent: f64 = 1.0, Finite;
+    resorption_atp_exponent: f64 = 0.2, Finite;
     /// RANKL signalling amplified by oxidative stress: RANKL × (ROS̄/ROS0)^g, ROS̄ the circulating
     /// precursors' mean ROS (TNF and oxidants raise osteoclastogenesis).
     rankl_ros_gain: f64 = 1.0, NonNegative;
@@ -301,13 +301,13 @@ params! {
     initial_mineral_fraction: f64 = 0.858, Probability;
     // ---- interventions: magnitudes at full level (strength 1) ----
     /// Estrogen loss: RANKL signal from osteoblast-lineage and immune cells (× untreated).
-    estrogen_loss_rankl: f64 = 1.25, Positive;
+    estrogen_loss_rankl: f64 = 1.2, Positive;
     /// Estrogen loss: osteoclast apoptosis factor E, from lost ERα–FasL signalling (× untreated).
     estrogen_loss_apoptosis: f64 = 0.97, NonNegative;
     /// Estrogen loss: osteoblast work factor (× untreated).
     estrogen_loss_osteoblast_work: f64 = 0.997, NonNegative;
     /// Estrogen loss: thiol antioxidant capacity left (GSH, thioredoxin; × untreated).
-    estrogen_loss_thiol_capacity: f64 = 0.9, Positive;
+    estrogen_loss_thiol_capacity: f64 = 0.95, Positive;
     /// Denosumab: fraction of the RANKL signal neutralised.
     denosumab_rankl_block: f64 = 0.95, Probability;
     /// Osteomorphs accrued per day while RANKL is blocked (load units per day at full block).
@@ -323,9 +323,9 @@ params! {
     /// Teriparatide: osteoblast work factor (× untreated).
     teriparatide_osteoblast_work: f64 = 1.15, NonNegative;
     /// Teriparatide: activation factor (× untreated).
-    teriparatide_activation: f64 = 1.1, NonNegative;
+    teriparatide_activation: f64 = 1.3, NonNegative;
     /// Antioxidant (NAC, MitoTEMPO): antioxidant capacity added.
-    antioxidant_dose: f64 = 0.6, NonNegative;
+    antioxidant_dose: f64 = 0.4, NonNegative;
     /// Parkin overexpression: k_parkin factor.
     parkin_overexpression_fold: f64 = 3.0, NonNegative;
     /// Mitophagy inducer (urolithin A): factor on k_parkin and k_receptor.

@@ -64,8 +64,9 @@ pub(super) fn body(c: &Config) -> String {
         let _ = writeln!(s, "\n[[target]]\nscenario = {}\nmetric = {}", quoted(&t.scenario), quoted(t.metric));
         let _ = writeln!(
             s,
-            "day = {}\nlow = {}\nhigh = {}\nsource = {}",
+            "day = {}\nrelative = {}\nlow = {}\nhigh = {}\nsource = {}",
             number(t.day),
+            t.relative,
             number(t.low),
             number(t.high),
             quoted(&t.source)

@@ -36,23 +36,23 @@ pub fn write_effects<W: Write>(effects: &[Effect], w: W) -> io::Result<()> {
     out.flush()
 }
 
-/// Writes `targets.csv`: `scenario,metric,day,low,high,effect,ci_lo,ci_hi,met,source`, one row per
+/// Writes `targets.csv`: `scenario,metric,day,unit,low,high,effect,ci_lo,ci_hi,met,source`, one row per
 /// target and sweep point; `scenario` is the scenario run (with its sweep point), `day` the
-/// recorded day the effect was read at, `met` is `true` or `false`.
+/// recorded day the effect was read at, `unit` is `%` for a relative target (range and effect in %
+/// of the reference's mean) and empty otherwise, `met` is `true` or `false`.
 pub fn write_targets<W: Write>(results: &[TargetResult], w: W) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["scenario", "metric", "day", "low", "high", "effect", "ci_lo", "ci_hi", "met", "source"])
+    out.write_record(["scenario", "metric", "day", "unit", "low", "high", "effect", "ci_lo", "ci_hi", "met", "source"])
         .map_err(io::Error::from)?;
     let mut buf = String::new();
     for r in results {
         let t = r.target;
-        let (scenario, day, d) = match &r.effect {
-            Some(e) => (e.scenario.as_str(), e.day, [e.diff.mean, e.diff.ci_lo, e.diff.ci_hi]),
-            None => (t.scenario.as_str(), t.day, [f64::NAN; 3]),
-        };
-        field(&mut out, scenario)?;
+        let d = r.diff.map_or([f64::NAN; 3], |d| [d.mean, d.ci_lo, d.ci_hi]);
+        field(&mut out, &r.scenario)?;
         field(&mut out, t.metric)?;
-        for x in [day, t.low, t.high] {
+        write_f64(&mut out, &mut buf, r.day)?;
+        field(&mut out, if t.relative { "%" } else { "" })?;
+        for x in [t.low, t.high] {
             write_f64(&mut out, &mut buf, x)?;
         }
         for x in d {

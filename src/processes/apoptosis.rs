@@ -13,10 +13,10 @@
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
 //! | β1 | `beta1_per_day` | 0.2 | /day | Komarova 2003 |
-//! | c_dep | `apoptosis_depolarised_gain` | 2 | per unit fraction | cytochrome-c release [U] |
-//! | c_atp | `apoptosis_atp_gain` | 1 | per ATP unit | [U] |
+//! | c_dep | `apoptosis_depolarised_gain` | 0.1 | per unit fraction | cytochrome-c release [U]; small, so that a mitophagy defect acts through ROS and formation rather than by killing osteoclasts (calibrated, docs/calibration.md) |
+//! | c_atp | `apoptosis_atp_gain` | 0 | per ATP unit | off at the defaults (calibrated with c_dep); kept as a key for experiments [U] |
 //! | E | knob | 1 | — | estrogen → FasL (Nakamura 2007 Cell [V]) |
-//! | fold | `bisphosphonate_apoptosis_fold` | 8 | × | 4–24× (Hughes 1995 JBMR [V]) |
+//! | fold | `bisphosphonate_apoptosis_fold` | 2.5 | × | 4–24× more apoptotic osteoclasts (Hughes 1995 JBMR [V]); the hazard fold is calibrated with the alendronate target |
 
 use crate::config::Params;
 use crate::model::streams::{chance, hazard_to_probability, threshold};
@@ -81,7 +81,7 @@ mod tests {
 
     #[test]
     fn more_damage_means_more_apoptosis_and_neutral_means_one() {
-        let p = Params::default();
+        let p = Params { apoptosis_depolarised_gain: 2.0, apoptosis_atp_gain: 1.0, ..Params::default() };
         let env = untreated(&p);
         let s = steady();
         let at_rest = MitoReadout { atp: s.atp, depolarised: s.depolarised, ros: s.ros, mitophagy: 0.5 };

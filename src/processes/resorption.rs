@@ -15,7 +15,7 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | e_atp | `resorption_atp_exponent` | 1 | — | PGC-1β loss impairs resorption (Zhang 2018 JBMR [V] direction) |
+//! | e_atp | `resorption_atp_exponent` | 0.2 | — | PGC-1β loss impairs resorption (Zhang 2018 JBMR [V] direction); size calibrated with the mitophagy direction targets (docs/calibration.md) |
 //! | h_res | `mitophagy_resorption_gain` | 0 | — | review hypothesis: mitophagy raises resorption (`config/hypotheses.rs`) |
 //! | k_res | `resorption_pct_per_osteoclast_day` | 0.45 | % of site bone per model cell per day | sized so a BMU erodes ~40 % of its site [C] |
 //! | k1 | `k1_pct_per_cell_day` | 0.24 | % per model cell per day | Komarova 2003 |
@@ -83,7 +83,7 @@ mod tests {
 
     #[test]
     fn less_atp_means_less_resorption_per_cell() {
-        let p = Params::default();
+        let p = Params { resorption_atp_exponent: 1.0, ..Params::default() };
         let s = steady();
         let cell = |atp: f64, mitophagy: f64| MitoReadout { atp, depolarised: 0.1, ros: 0.5, mitophagy };
         assert!((resorption_activity(&p, &s, &cell(s.atp, s.mitophagy)) - 1.0).abs() < 1e-12);
@@ -106,6 +106,7 @@ mod tests {
         for (neutral, expected) in [(false, [0.5, 1.0, 1.5]), (true, [1.0; 3])] {
             let (mut world, mut schedule) = one_system_world(rate_resorption_activity);
             world.resource_mut::<Params>().neutral_mitochondria = neutral;
+            world.resource_mut::<Params>().resorption_atp_exponent = 1.0;
             // A0 = 0.6, e_atp = 1: a = A/0.6.
             let cells = [0.3, 0.6, 0.9].map(|atp| {
                 world

