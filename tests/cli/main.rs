@@ -19,5 +19,6 @@ mod resume;
 mod safety;
 mod shards;
 mod slurm;
+mod spine;
 mod stress;
 mod sweep;
