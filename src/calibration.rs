@@ -7,8 +7,12 @@
 //! starting the tissue there (`initial_mineral_fraction`) removes the slow drift the spin-up would
 //! otherwise leave in `bone_density`. Nothing about the balance of a BMU is fitted: that is zero
 //! at the untreated reference by construction (`processes/coupling.rs`).
+//!
+//! Cortical sites (`cortical_sites`) settle at their own, higher value under their slower
+//! turnover (`initial_cortical_mineral_fraction`). The readouts are the cancellous sites', so it
+//! is fitted the same way on [`cortical_tissue`]: the cortical sites run as a tissue of their own.
 
-use crate::config::Config;
+use crate::config::{Config, Value};
 use crate::ensemble::Ensemble;
 use crate::output::{Summary, summarize};
 use crate::record::{RunRecord, Sample};
@@ -52,4 +56,56 @@ pub fn calibrate(config: &Config, ensemble: &Ensemble) -> Option<Calibration> {
         turnover_pct_per_year: turnover / n,
         remodelling_space_pct: space / n,
     })
+}
+
+/// The config whose tissue is `config`'s cortical sites alone, for fitting their stationary
+/// mineral fraction with [`calibrate`]: its first scenario with `sites = cortical_sites`, no
+/// cortical sites, `activation_per_site_per_year` × `cortical_activation_ratio` (the cortical
+/// hazard, `processes/activation.rs`) and `initial_mineral_fraction =
+/// initial_cortical_mineral_fraction`. Cortical sites follow every other rule as cancellous ones
+/// do, so this tissue is theirs; two differences are left: bound bisphosphonate is released by
+/// its own resorption (in the full tissue by the cancellous sites'), and a `kind = "parameter"`
+/// intervention that *sets* `activation_per_site_per_year` sets it without the ratio. `None`
+/// without cortical sites.
+pub fn cortical_tissue(config: &Config) -> Option<Config> {
+    let mut cortical = config.clone();
+    cortical.scenarios.truncate(1);
+    let p = &mut cortical.scenarios.first_mut()?.params;
+    if p.cortical_sites == 0 {
+        return None;
+    }
+    let activation = p.activation_per_site_per_year * p.cortical_activation_ratio;
+    p.set("activation_per_site_per_year", Value::Float(activation)).ok()?;
+    (p.sites, p.cortical_sites, p.initial_mineral_fraction) =
+        (p.cortical_sites, 0, p.initial_cortical_mineral_fraction);
+    Some(cortical)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    #[test]
+    fn the_cortical_tissue_is_the_cortical_sites_alone_at_their_activation() {
+        let text = "[params]\nsites = 50\ncortical_sites = 20\ncortical_activation_ratio = 0.25\n\
+                    initial_cortical_mineral_fraction = 0.95\n[[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"b\"\n";
+        let config = Config::parse("test", text, &Overrides::default()).expect("valid");
+        let tissue = cortical_tissue(&config).expect("it has cortical sites");
+        assert_eq!(tissue.scenarios.len(), 1);
+        let (p, q) = (&tissue.scenarios[0].params, &config.scenarios[0].params);
+        assert_eq!((p.sites, p.cortical_sites), (20, 0));
+        assert_eq!(p.activation_per_site_per_year, q.activation_per_site_per_year * 0.25);
+        assert_eq!(p.initial_mineral_fraction, 0.95);
+        let rest = crate::config::Params {
+            sites: q.sites,
+            cortical_sites: q.cortical_sites,
+            activation_per_site_per_year: q.activation_per_site_per_year,
+            initial_mineral_fraction: q.initial_mineral_fraction,
+            ..p.clone()
+        };
+        assert_eq!(&rest, q, "nothing else changes");
+        let none = Config::parse("test", "[params]\nsites = 50\n", &Overrides::default()).expect("valid");
+        assert!(cortical_tissue(&none).is_none());
+    }
 }

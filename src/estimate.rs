@@ -6,19 +6,22 @@
 //! `m` = `mitochondria_per_cell`, `Ω` = `population_scale`, `T` = `spinup_days + days`:
 //!
 //! ```text
-//! cells   = CELLS_PER_SITE · sites · Ω                        precursors and osteoclasts alive
+//! all     = sites + cortical_sites                             every site, cancellous and cortical
+//! cells   = CELLS_PER_SITE · (sites + r_cort · cortical_sites) · Ω     precursors and osteoclasts alive
 //! per_sub = CELL_SUBSTEP + m · MITO_UPDATE                     one cell's mitochondrial sub-step
-//! cpu     = T/dt_days · sites · SITE_STEP  +  T · subs_per_day · cells · per_sub
+//! cpu     = T/dt_days · all · SITE_STEP  +  T · subs_per_day · cells · per_sub
 //!         (+ once per scenario: STEADY_STATE_CELL_DAYS · subs_per_day · per_sub)
 //! wall    = max(Σ cpu / (min(threads, runs) · PARALLEL_EFFICIENCY), the costliest run)
-//! world   = sites · SITE_BYTES + cells · (CELL_BYTES + m · MITO_BYTES)
+//! world   = all · SITE_BYTES + cells · (CELL_BYTES + m · MITO_BYTES)
 //! peak    = BASE_BYTES + min(threads, runs) · largest world + runs · samples · SAMPLE_BYTES
 //! output  = runs · samples · TIMESERIES_ROW_BYTES + scenarios · samples · metrics · SUMMARY_ROW_BYTES
 //!         + runs · RUNS_ROW_BYTES + FIXED_OUTPUT_BYTES
 //! ```
 //!
 //! `samples` is the rows each run records (every `record_every_days`, plus day 0 and the last day);
-//! `subs_per_day` the mitochondrial sub-steps per day (`mito_dt_hours`, see `Params::mito_substeps`).
+//! `subs_per_day` the mitochondrial sub-steps per day (`mito_dt_hours`, see `Params::mito_substeps`);
+//! a cortical site holds r_cort (`cortical_activation_ratio`, at most 1 counted) times a
+//! cancellous site's cells, as it starts that many BMUs.
 //!
 //! **Calibration.** The constants were fitted to single-thread runs of this code on the project's
 //! 2-core machine (`/usr/bin/time`: wall and peak RSS), each a variation of the embedded baseline
@@ -119,9 +122,10 @@ impl Estimate {
         let (mut cpu, mut costliest, mut world, mut rows) = (0.0, 0.0f64, 0.0f64, 0.0);
         for s in &config.scenarios {
             let p = &s.params;
-            let sites = f64::from(p.sites);
+            let sites = f64::from(p.sites) + f64::from(p.cortical_sites);
+            let busy = f64::from(p.sites) + p.cortical_activation_ratio.min(1.0) * f64::from(p.cortical_sites);
             let m = f64::from(p.mitochondria_per_cell);
-            let cells = CELLS_PER_SITE * sites * p.population_scale;
+            let cells = CELLS_PER_SITE * busy * p.population_scale;
             let (substeps, _) = p.mito_substeps();
             let substeps_per_day = f64::from(substeps) / p.dt_days;
             let per_substep = CELL_SUBSTEP + m * MITO_UPDATE;
@@ -248,10 +252,21 @@ mod tests {
     #[test]
     fn cost_grows_with_each_input() {
         let base = Estimate::of(&config(&[]), 1);
-        for extra in ["mitochondria_per_cell=200", "population_scale=2", "sites=200", "dt_days=0.05", "days=200"] {
+        for extra in [
+            "mitochondria_per_cell=200",
+            "population_scale=2",
+            "sites=200",
+            "dt_days=0.05",
+            "days=200",
+            "cortical_sites=100",
+        ] {
             let bigger = Estimate::of(&config(&[extra]), 1);
             assert!(bigger.cpu_seconds > base.cpu_seconds, "{extra}: {bigger} vs {base}");
         }
+        // A cortical site costs a cancellous one's site step, and r_cort of its cells.
+        let (cortical, cancellous) =
+            (Estimate::of(&config(&["cortical_sites=100"]), 1), Estimate::of(&config(&["sites=200"]), 1));
+        assert!(cortical.cpu_seconds < 0.5 * (base.cpu_seconds + cancellous.cpu_seconds), "{cortical}");
         let finer = Estimate::of(&config(&["record_every_days=0.5"]), 1);
         assert!(finer.output_bytes > 10.0 * base.output_bytes, "{finer} vs {base}");
         let threads = Estimate::of(&config(&[]), 64);

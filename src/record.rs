@@ -9,9 +9,9 @@ macro_rules! samples {
     ($($(#[$doc:meta])* $name:ident,)*) => {
         /// Whole-tissue readouts at one recorded day of one run.
         ///
-        /// `osteoclasts`, `precursors` and `osteoblasts` are counts divided by the number of sites
-        /// and by the population scale Ω, so on one site they compare directly to Komarova's x1
-        /// and x2.
+        /// `osteoclasts`, `precursors` and `osteoblasts` are counts divided by the number of
+        /// (cancellous) sites and by the population scale Ω, so on one site they compare directly
+        /// to Komarova's x1 and x2.
         #[derive(Clone, Debug, Default, PartialEq)]
         pub struct Sample {
             pub day: f64,
@@ -38,7 +38,9 @@ macro_rules! samples {
 }
 
 samples! {
-    /// Mean over sites of mineral mass, % of its value at day 0 (bone mass × mineral fraction).
+    /// Mean over the cancellous sites of mineral mass, % of its value at day 0 (bone mass ×
+    /// mineral fraction). Every metric but `spine_bmd` reads the cancellous sites and their cells
+    /// only, so cortical sites (`cortical_sites`) leave them unchanged in meaning.
     bone_density,
     /// Mean over sites of bone matrix mass z, % of initial.
     bone_mass,
@@ -72,9 +74,13 @@ samples! {
     resorbed,
     /// Bone formed since day 0, mean over sites, % of initial site bone.
     formed,
-    /// Bone eroded and not yet refilled by the active BMUs, averaged over all sites, % of a
-    /// site's initial bone.
+    /// Bone eroded and not yet refilled by the active BMUs, averaged over all (cancellous) sites,
+    /// % of a site's initial bone.
     remodelling_space,
+    /// Anteroposterior lumbar-spine DXA BMD, % of day 0: w·bone_density + (1 − w)·cortical
+    /// density (the cortical sites' mineral mass, % of its day-0 value), w =
+    /// `spine_cancellous_share`; exactly `bone_density` without cortical sites.
+    spine_bmd,
 }
 
 /// Which [`METRICS`] can never be negative, in the same order: their confidence intervals are
@@ -102,6 +108,7 @@ pub const NON_NEGATIVE: [bool; METRICS.len()] = [
     true, // resorbed: cumulative
     true, // formed: cumulative
     true, // remodelling_space
+    true, // spine_bmd: a weighted mean of two densities, each never below 0
 ];
 
 /// The virtual biopsy of one recorded year (`observe/biopsy.rs` defines each column).
@@ -191,12 +198,12 @@ pub struct RunRecord {
     pub samples: Vec<Sample>,
     /// The virtual biopsy, one row per recorded year.
     pub biopsy: Vec<BiopsyRow>,
-    /// BMUs activated during the recorded period (spin-up excluded).
+    /// BMUs activated at cancellous sites during the recorded period (spin-up excluded).
     pub bmus_started: u64,
-    /// BMUs that completed their cycle during the recorded period.
+    /// BMUs at cancellous sites that completed their cycle during the recorded period.
     pub bmus_completed: u64,
     /// Osteoclasts formed by precursor fusion (activation pulses not included), and osteoclasts
-    /// that died, during the recorded period.
+    /// that died, at cancellous sites during the recorded period.
     pub osteoclasts_formed: u64,
     pub osteoclasts_died: u64,
     /// Wall-clock seconds the run took. Not written to any byte-compared file.

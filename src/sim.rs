@@ -17,7 +17,8 @@
 
 use crate::config::{BoneLaw, Params, Scenario};
 use crate::model::{
-    Bone, Clock, CompletedBmus, Counters, MitophagyCount, PrecursorPool, Site, SiteCensus, SteadyState, Streams,
+    Bone, Clock, CompletedBmus, Cortical, Counters, MitophagyCount, PrecursorPool, Site, SiteCensus, SteadyState,
+    Streams,
 };
 use crate::observe::Observer;
 use crate::processes::bisphosphonate::{self, BoundBisphosphonate};
@@ -166,8 +167,9 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// Build the tissue: `sites` quiescent sites of intact bone (or all starting a BMU with
-    /// `pulse_at_start`) and the circulating precursors, `spinup_days` before day 0.
+    /// Build the tissue: `sites` cancellous and then `cortical_sites` cortical quiescent sites of
+    /// intact bone (or all starting a BMU with `pulse_at_start`) and the circulating precursors,
+    /// `spinup_days` before day 0.
     pub fn new(setup: Setup, scenario: &Scenario, streams: Streams, spinup_days: f64) -> Simulation {
         let p = &scenario.params;
         let mut world = world_with_rules(p, setup.steady, streams);
@@ -180,9 +182,16 @@ impl Simulation {
             world.spawn_batch(recruitment::circulating_precursors(p, setup.steady, &untreated(p))).collect();
         world.resource_mut::<Counters>().next_cell_id = pool.len() as u64;
         world.insert_resource(PrecursorPool(pool));
-        let mineral = 100.0 * p.initial_mineral_fraction;
-        let bone = Bone { matrix: 100.0, osteoid: 0.0, mineral, resorbed: 0.0, formed: 0.0 };
-        world.spawn_batch((0..p.sites).map(|index| (Site { index }, bone)));
+        let bone =
+            |fraction: f64| Bone { matrix: 100.0, osteoid: 0.0, mineral: 100.0 * fraction, resorbed: 0.0, formed: 0.0 };
+        let (cancellous, cortical) = (bone(p.initial_mineral_fraction), bone(p.initial_cortical_mineral_fraction));
+        world.spawn_batch((0..p.sites).map(|index| (Site { index }, cancellous)));
+        if p.cortical_sites > 0 {
+            // Not even an empty batch without cortical sites: it would still add an archetype,
+            // and a tissue without cortical sites stays exactly the World it was before they
+            // existed (bevy meets archetypes in an order taken from a hash of them all).
+            world.spawn_batch((p.sites..p.sites + p.cortical_sites).map(|index| (Site { index }, cortical, Cortical)));
+        }
         if p.pulse_at_start {
             // Running a system on a fresh World cannot fail: every resource it reads is present.
             let _ = world.run_system_once(activation::activate_every_site);
@@ -212,8 +221,11 @@ impl Simulation {
             steps_done.fetch_add(1, Ordering::Relaxed);
         }
         let counters = *self.world.resource::<Counters>();
-        *self.world.resource_mut::<Counters>() =
-            Counters { next_cell_id: counters.next_cell_id, ..Counters::default() };
+        *self.world.resource_mut::<Counters>() = Counters {
+            next_cell_id: counters.next_cell_id,
+            cortical_cells: counters.cortical_cells,
+            ..Counters::default()
+        };
         *self.world.resource_mut::<MitophagyCount>() = MitophagyCount::default();
         self.world.resource_mut::<CompletedBmus>().0.clear();
         for mut bone in self.world.query::<&mut Bone>().iter_mut(&mut self.world) {

@@ -1,5 +1,6 @@
 //! `bmu-sim calibrate`: fit the stationary mineral fraction of a config's first scenario from an
-//! ensemble run (see `calibration.rs`).
+//! ensemble run, and, when it has cortical sites, theirs from a run of them alone (see
+//! `calibration.rs`).
 
 use super::args::{ConfigOverrides, Threads};
 use super::progress::Reporter;
@@ -39,7 +40,7 @@ pub fn calibrate(args: CalibrateArgs, out: &mut dyn Write) -> Result<(), Error> 
     let c = calibration::calibrate(&config, &result)
         .ok_or_else(|| Error::Model("no samples were recorded: cannot calibrate".into()))?;
     let (m, z) = (&c.mineral_fraction, &c.bone_mass);
-    let text = format!(
+    let mut text = format!(
         "calibrated from {}, scenario {}, {} replicates x {} days:\n\
          initial_mineral_fraction = {:.4}    # 95% CI {:.4} to {:.4}\n\
          # bone mass at the end {:.2} % (95% CI {:.2} to {:.2}): the balance is not fitted\n\
@@ -57,5 +58,19 @@ pub fn calibrate(args: CalibrateArgs, out: &mut dyn Write) -> Result<(), Error> 
         c.turnover_pct_per_year,
         c.remodelling_space_pct,
     );
+    if let Some(cortical) = calibration::cortical_tissue(&config) {
+        reporter.note(format_args!("and the cortical sites alone; estimated {}", Estimate::of(&cortical, threads)));
+        let result =
+            reporter.watch(ensemble::total_steps(&cortical), |steps| ensemble::run(&cortical, threads, steps))?;
+        let c = calibration::calibrate(&cortical, &result)
+            .ok_or_else(|| Error::Model("no samples were recorded: cannot calibrate".into()))?;
+        let (m, z) = (&c.mineral_fraction, &c.bone_mass);
+        let p = &config.scenarios[0].params;
+        text += &format!(
+            "initial_cortical_mineral_fraction = {:.4}    # 95% CI {:.4} to {:.4}\n\
+             # from the {} cortical sites alone (activation x {}): turnover {:.1} %/year, bone mass at the end {:.2} %\n",
+            m.mean, m.ci_lo, m.ci_hi, p.cortical_sites, p.cortical_activation_ratio, c.turnover_pct_per_year, z.mean,
+        );
+    }
     out.write_all(text.as_bytes()).map_err(stdout_error)
 }

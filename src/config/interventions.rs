@@ -71,8 +71,9 @@ impl fmt::Display for Kind {
 }
 
 /// Parameters a `kind = "parameter"` intervention may not change: they fix the tissue's structure
-/// (sites, Ω, cells' capacity) or the numerics (steps), or only matter at the start.
-pub const FIXED_KEYS: [&str; 7] = [
+/// (sites, Ω, cells' capacity), the numerics (steps) or how it is read out (the spine's
+/// weighting), or only matter at the start.
+pub const FIXED_KEYS: [&str; 9] = [
     "population_scale",
     "dt_days",
     "mito_dt_hours",
@@ -80,6 +81,8 @@ pub const FIXED_KEYS: [&str; 7] = [
     "max_site_bone_pct",
     "initial_mineral_fraction",
     "max_bmu_days",
+    "spine_cancellous_share",
+    "initial_cortical_mineral_fraction",
 ];
 
 /// What a `kind = "parameter"` intervention does to its key at full level.

@@ -250,7 +250,7 @@ impl Doc<'_> {
         let spec = PARAMS.iter().find(|p| p.key == name).ok_or_else(|| {
             self.err(&v.span(), key, format!("unknown parameter `{name}` (`bmu-sim params` lists them)"))
         })?;
-        let number = !matches!(spec.range, ParamRange::Count | ParamRange::Switch);
+        let number = !matches!(spec.range, ParamRange::Count | ParamRange::Integer | ParamRange::Switch);
         if !number || FIXED_KEYS.contains(&spec.key) {
             return Err(self.err(
                 &v.span(),

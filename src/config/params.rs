@@ -25,6 +25,8 @@ pub enum Range {
     Probability,
     /// An integer ≥ 1.
     Count,
+    /// An integer ≥ 0.
+    Integer,
     /// true or false.
     Switch,
 }
@@ -38,6 +40,7 @@ impl Range {
             Range::Positive => "a finite number > 0",
             Range::Probability => "a number between 0 and 1",
             Range::Count => "an integer >= 1",
+            Range::Integer => "an integer >= 0",
             Range::Switch => "true or false",
         }
     }
@@ -94,10 +97,11 @@ fn check_float(v: Value, range: Range) -> Result<f64, ValueError> {
     if ok { Ok(x) } else { Err(ValueError::Expected(range.describe())) }
 }
 
-fn check_count(v: Value) -> Result<u32, ValueError> {
+fn check_integer(v: Value, range: Range) -> Result<u32, ValueError> {
+    let least = if range == Range::Integer { 0 } else { 1 };
     match v {
-        Value::Int(i) if (1..=u32::MAX as i64).contains(&i) => Ok(i as u32),
-        _ => Err(ValueError::Expected(Range::Count.describe())),
+        Value::Int(i) if (least..=u32::MAX as i64).contains(&i) => Ok(i as u32),
+        _ => Err(ValueError::Expected(range.describe())),
     }
 }
 
@@ -144,7 +148,7 @@ macro_rules! params {
         }
     };
     (@check f64, $range:ident, $v:expr) => { check_float($v, Range::$range) };
-    (@check u32, $range:ident, $v:expr) => { check_count($v) };
+    (@check u32, $range:ident, $v:expr) => { check_integer($v, Range::$range) };
     (@check bool, $range:ident, $v:expr) => { check_switch($v) };
     (@value f64, $x:expr) => { Value::Float($x) };
     (@value u32, $x:expr) => { Value::Int($x as i64) };
@@ -299,6 +303,20 @@ params! {
     /// Mineral fraction of the bone at the start of the spin-up (the default is the stationary
     /// value under the default turnover, from `bmu-sim calibrate`).
     initial_mineral_fraction: f64 = 0.858, Probability;
+    // ---- cortical bone, and the lumbar-spine DXA readout ----
+    /// Sites of cortical bone (vertebral shell, posterior elements) simulated beside the `sites`
+    /// cancellous ones, under the same rules; they enter only `spine_bmd`.
+    cortical_sites: u32 = 0, Integer;
+    /// BMU activation hazard at a cortical site relative to a cancellous site's (cortical
+    /// turnover ~3 %/year against ~25 %/year).
+    cortical_activation_ratio: f64 = 0.12, NonNegative;
+    /// w, the cancellous share of the anteroposterior lumbar-spine DXA signal: spine_bmd =
+    /// w·bone_density + (1 − w)·cortical density (posterior elements 51.4 % of L3 BMC, Lee 2009;
+    /// trabecular bone ~52 % of the vertebral body, Swanpalmer 1998: 0.486 × 0.52 ≈ 0.25).
+    spine_cancellous_share: f64 = 0.25, Probability;
+    /// Mineral fraction of the cortical sites at the start of the spin-up: their stationary value
+    /// under cortical turnover (≈ 3.7 %/year), from `bmu-sim calibrate` (docs/calibration.md).
+    initial_cortical_mineral_fraction: f64 = 0.967, Probability;
     // ---- interventions: magnitudes at full level (strength 1) ----
     /// Estrogen loss: RANKL signal from osteoblast-lineage and immune cells (× untreated).
     estrogen_loss_rankl: f64 = 1.2, Positive;
@@ -384,8 +402,11 @@ impl Params {
         if self.precursor_pool_cells > 100_000 {
             return Err((&["precursor_pool_cells"], "at most 100 000 circulating precursors".into()));
         }
-        if self.sites > 10_000_000 {
-            return Err((&["sites"], "at most 10 000 000 sites".into()));
+        if u64::from(self.sites) + u64::from(self.cortical_sites) > 10_000_000 {
+            return Err((
+                &["sites", "cortical_sites"],
+                "at most 10 000 000 sites, cancellous and cortical together".into(),
+            ));
         }
         let (x1, x2) = self.kernel().steady_state();
         if !(x1.is_finite() && x2.is_finite() && x1 > 0.0 && x2 > 0.0) {
@@ -461,6 +482,9 @@ mod tests {
         assert!(p.set("diff_max", Value::Float(1.5)).is_err());
         assert!(p.set("sites", Value::Int(0)).is_err());
         assert!(p.set("sites", Value::Float(2.0)).is_err());
+        assert_eq!(p.set("cortical_sites", Value::Int(0)), Ok(()), "an integer >= 0 takes 0");
+        assert!(p.set("cortical_sites", Value::Int(-1)).is_err());
+        assert!(p.set("cortical_sites", Value::Float(1.0)).is_err());
         assert!(p.set("pink1_tagging", Value::Int(1)).is_err());
         assert_eq!(p.set("no_such_key", Value::Int(1)), Err(ValueError::UnknownKey));
         assert_eq!(p.set("damage_per_day", Value::Int(3)), Ok(()));

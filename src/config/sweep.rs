@@ -281,7 +281,8 @@ pub(super) fn read(
                         format!("`{name}` is a switch: write one scenario per setting instead of sweeping it"),
                     ));
                 }
-                let axis = axis(doc, &key, spec.key, spec.range == ParamRange::Count, x)?;
+                let integer = matches!(spec.range, ParamRange::Count | ParamRange::Integer);
+                let axis = axis(doc, &key, spec.key, integer, x)?;
                 for s in scenarios {
                     for &x_i in &axis.values {
                         if let Err(e) = s.params.clone().set(spec.key, value(&axis, x_i)) {

@@ -10,6 +10,6 @@ pub mod tissue;
 pub use cells::{CellId, Circulating, MitoReadout, Mitochondria, Osteoclast, Precursor, PrecursorPool};
 pub use streams::{Process, Stream, Streams, SubjectStreams};
 pub use tissue::{
-    AtSite, Bmu, BmuRecord, Bone, Clock, CompletedBmus, Counters, Environment, MitophagyCount, Site, SiteCensus, Stage,
-    SteadyState,
+    AtSite, Bmu, BmuRecord, Bone, Clock, CompletedBmus, Cortical, Counters, Environment, FIRST_CORTICAL_CELL_ID,
+    MitophagyCount, Site, SiteCensus, Stage, SteadyState,
 };

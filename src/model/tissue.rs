@@ -10,6 +10,15 @@ pub struct Site {
     pub index: u32,
 }
 
+/// Marks a cortical site (vertebral shell, posterior elements; indices `sites..sites +
+/// cortical_sites`) and every cell at one; a site without it is cancellous. The rules treat both
+/// alike but for the activation hazard (`processes/activation.rs`); the readouts and the
+/// [`Counters`] are the cancellous sites' and cells' (`spine_bmd` adds the cortical bone). The
+/// marker also keeps cortical sites and cells in archetypes of their own, so the cancellous ones
+/// are stored, iterated and summed in the same order whether cortical sites exist or not.
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cortical;
+
 /// The site a cell belongs to.
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AtSite(pub u32);
@@ -122,10 +131,20 @@ pub struct SiteCensus {
     pub precursors: Vec<u32>,
 }
 
-/// Running totals, reset at day 0 (after the spin-up).
+/// First id of the cells at cortical sites: they count up from here, apart from the cancellous
+/// cells' ids (which start at 0), so adding cortical sites leaves every cancellous cell its id and
+/// so its random streams.
+pub const FIRST_CORTICAL_CELL_ID: u64 = 1 << 62;
+
+/// Running totals, reset at day 0 (after the spin-up). All but the id counters tally the
+/// cancellous sites and their cells only.
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
 pub struct Counters {
+    /// The next cancellous cell's id.
     pub next_cell_id: u64,
+    /// Cells given ids at cortical sites so far: the next one's id is
+    /// [`FIRST_CORTICAL_CELL_ID`] plus this.
+    pub cortical_cells: u64,
     pub bmus_started: u64,
     pub bmus_completed: u64,
     pub osteoclasts_formed: u64,
@@ -134,8 +153,21 @@ pub struct Counters {
     pub osteoclast_days: f64,
 }
 
+impl Counters {
+    /// A new cell's id: the next cancellous one, or the next cortical one.
+    pub fn new_cell_id(&mut self, cortical: bool) -> u64 {
+        if cortical {
+            self.cortical_cells += 1;
+            FIRST_CORTICAL_CELL_ID + self.cortical_cells - 1
+        } else {
+            self.next_cell_id += 1;
+            self.next_cell_id - 1
+        }
+    }
+}
+
 /// Mitochondria removed by mitophagy (both pathways), and cell-days of exposure, since the last
-/// observation.
+/// observation: of the circulating precursors and the cancellous sites' cells.
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
 pub struct MitophagyCount {
     pub removed: u64,

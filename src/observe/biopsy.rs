@@ -16,10 +16,14 @@
 //! | `remodelling_space_pct` | — | time-mean of Σ open cavities / Σ bone, % |
 //! | `turnover_pct_per_year` | BFR/BV | bone formed / time-mean bone / years, % per year |
 //!
-//! Columns averaged over completed BMUs are empty for a year in which none completed.
+//! Columns averaged over completed BMUs are empty for a year in which none completed. The biopsy is
+//! an iliac cancellous one: every sum is over the cancellous sites and their BMUs (cortical sites
+//! carry `Cortical`; their BMUs leave no record and are not counted as started), in a fixed order
+//! (`for_each_cancellous_site`).
 
+use super::for_each_cancellous_site;
 use crate::config::Params;
-use crate::model::{Bmu, Bone, Clock, CompletedBmus, Counters};
+use crate::model::{Bmu, Clock, CompletedBmus, Counters};
 use crate::record::BiopsyRow;
 use bevy_ecs::prelude::World;
 
@@ -51,7 +55,8 @@ pub struct Biopsy {
 impl Biopsy {
     /// Start tracking at day 0: remember the tissue's totals now.
     pub fn starting_at(world: &mut World) -> Biopsy {
-        let formed = world.query::<&Bone>().iter(world).map(|b| b.formed).sum();
+        let mut formed = 0.0;
+        for_each_cancellous_site(world, |b, _| formed += b.formed);
         Biopsy { years: Vec::new(), last_started: world.resource::<Counters>().bmus_started, last_formed: formed }
     }
 
@@ -74,11 +79,11 @@ impl Biopsy {
             y.formed += r.formed;
         }
         let (mut bone, mut space, mut formed) = (0.0, 0.0, 0.0);
-        for (b, bmu) in world.query::<(&Bone, Option<&Bmu>)>().iter(world) {
+        for_each_cancellous_site(world, |b, bmu| {
             bone += b.matrix;
             formed += b.formed;
             space += bmu.map_or(0.0, Bmu::open_cavity);
-        }
+        });
         let started = world.resource::<Counters>().bmus_started;
         let y = &mut self.years[this];
         y.days += dt;

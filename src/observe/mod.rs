@@ -1,7 +1,11 @@
 //! The observation phase: whole-tissue readouts out of the World, outside every rule.
 //!
+//! Every readout but `spine_bmd` is of the cancellous sites s (and their cells); c runs over the
+//! cortical sites, w = `spine_cancellous_share`:
 //! ```text
 //! bone_density       = 100 · Σ_s mineral_s / Σ_s mineral_s(day 0)
+//! spine_bmd          = w · bone_density + (1 − w) · 100 · Σ_c mineral_c / Σ_c mineral_c(day 0)
+//!                      (bone_density itself without cortical sites)
 //! bone_mass          = 100 · Σ_s z_s / Σ_s z_s(day 0)
 //! site_bone_sd       = sd over sites of z_s (% of the site's initial bone)
 //! osteoclasts        = #osteoclasts / (sites · Ω)        (and likewise precursors, osteoblasts)
@@ -11,15 +15,27 @@
 //! mean_activity      = mean resorption activity a_i of the osteoclasts
 //! osteoclastic_drive = κ (processes/coupling.rs; 1 under the published law)
 //! ```
+//! spine_bmd reads the model as anteroposterior lumbar-spine DXA does, where cancellous bone is
+//! only part of the signal; the clinical BMD targets (FREEDOM, FIT, SWAN) are of that kind:
+//!
+//! | symbol | key | default | unit | source |
+//! |---|---|---|---|---|
+//! | w | `spine_cancellous_share` | 0.25 | of AP spine BMC | posterior elements 51.4 % of L3 BMC (Lee et al. 2009 JBMR 24:1398 [V abstract]) × trabecular bone ~52 % of the vertebral body's BMD (Swanpalmer et al. 1998 Appl Radiat Isot 49:1511 [V abstract]): 0.486 × 0.52 ≈ 0.25 |
+//! | — | `cortical_sites` | 0 | sites | cortical bone beside the `sites` cancellous ones (`processes/activation.rs`); 0: spine_bmd = bone_density |
+//!
 //! Cell means (ROS, ATP, …) are over precursors and osteoclasts: circulating precursors are not
-//! in them. The virtual biopsy ([`Biopsy`]) is tracked every step.
+//! in them. The virtual biopsy ([`Biopsy`]) is tracked every step. Cortical sites and cells carry
+//! [`Cortical`] and are filtered out by it, which also keeps the cancellous ones iterated, and so
+//! summed, in the order they would be without cortical sites.
 
 mod biopsy;
 
 pub use biopsy::Biopsy;
 
 use crate::config::Params;
-use crate::model::{Bmu, Bone, Clock, Counters, MitoReadout, Mitochondria, MitophagyCount, Osteoclast, Precursor};
+use crate::model::{
+    Bmu, Bone, Clock, Cortical, Counters, MitoReadout, Mitochondria, MitophagyCount, Osteoclast, Precursor,
+};
 use crate::processes::coupling::Coupling;
 use crate::record::{BiopsyRow, Sample};
 use bevy_ecs::prelude::*;
@@ -27,16 +43,42 @@ use bevy_ecs::prelude::*;
 /// Day-0 totals that densities are expressed against.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Reference {
+    /// Of the cancellous sites.
     pub mineral: f64,
     pub matrix: f64,
+    /// Of the cortical sites (0 without any).
+    pub cortical_mineral: f64,
 }
 
 impl Reference {
     pub fn of(world: &mut World) -> Reference {
-        let mut q = world.query::<&Bone>();
-        let (mineral, matrix) = q.iter(world).fold((0.0, 0.0), |(m, z), b| (m + b.mineral, z + b.matrix));
-        Reference { mineral, matrix }
+        let (mut mineral, mut matrix) = (0.0, 0.0);
+        for_each_cancellous_site(world, |b, _| (mineral, matrix) = (mineral + b.mineral, matrix + b.matrix));
+        Reference { mineral, matrix, cortical_mineral: cortical_mineral(world) }
     }
+}
+
+/// Visit every cancellous site, the quiescent ones first, then those hosting a BMU. Sums over
+/// sites add table by table in this fixed order: a query over all sites meets the tables in an
+/// order bevy takes from a hash of the world's archetypes, which cortical sites would change.
+pub(crate) fn for_each_cancellous_site(world: &mut World, mut visit: impl FnMut(&Bone, Option<&Bmu>)) {
+    for bone in world.query_filtered::<&Bone, (Without<Bmu>, Without<Cortical>)>().iter(world) {
+        visit(bone, None);
+    }
+    for (bone, bmu) in world.query_filtered::<(&Bone, &Bmu), Without<Cortical>>().iter(world) {
+        visit(bone, Some(bmu));
+    }
+}
+
+/// Σ mineral over the cortical sites.
+fn cortical_mineral(world: &mut World) -> f64 {
+    world.query_filtered::<&Bone, With<Cortical>>().iter(world).map(|b| b.mineral).sum()
+}
+
+/// spine_bmd from the cancellous `bone_density` and the cortical sites' `mineral` against its
+/// day-0 `reference` (`bone_density` itself without cortical bone).
+fn spine_bmd(share: f64, bone_density: f64, mineral: f64, reference: f64) -> f64 {
+    if reference > 0.0 { share * bone_density + (1.0 - share) * 100.0 * mineral / reference } else { bone_density }
 }
 
 /// Takes samples and tracks the biopsy from day 0.
@@ -82,7 +124,7 @@ impl Observer {
         let (mut mineral, mut matrix, mut resorbed, mut formed) = (0.0, 0.0, 0.0, 0.0);
         let (mut osteoblasts, mut active, mut space) = (0u64, 0u64, 0.0);
         let mut quiescent = Vec::with_capacity(p.sites as usize);
-        for (bone, bmu) in world.query::<(&Bone, Option<&Bmu>)>().iter(world) {
+        for_each_cancellous_site(world, |bone, bmu| {
             mineral += bone.mineral;
             matrix += bone.matrix;
             resorbed += bone.resorbed;
@@ -95,19 +137,25 @@ impl Observer {
                 }
                 None => quiescent.push(bone.matrix),
             }
-        }
+        });
         let (mut osteoclasts, mut precursors, mut activity) = (0u64, 0u64, 0.0);
         let (mut ros, mut atp, mut dep, mut units) = (0.0, 0.0, 0.0, 0u64);
-        let mut cells = world.query_filtered::<(&Mitochondria, &MitoReadout, Option<&Osteoclast>), Or<(With<Osteoclast>, With<Precursor>)>>();
-        for (mito, readout, oc) in cells.iter(world) {
-            match oc {
-                Some(oc) => (osteoclasts, activity) = (osteoclasts + 1, activity + oc.activity),
-                None => precursors += 1,
-            }
+        // Precursors, then osteoclasts: a fixed table order, as for the sites.
+        let mut add = |mito: &Mitochondria, readout: &MitoReadout| {
             ros += readout.ros;
             atp += readout.atp;
             dep += readout.depolarised;
             units += mito.len() as u64;
+        };
+        let mut cells = world.query_filtered::<(&Mitochondria, &MitoReadout), (With<Precursor>, Without<Cortical>)>();
+        for (mito, readout) in cells.iter(world) {
+            precursors += 1;
+            add(mito, readout);
+        }
+        let mut cells = world.query_filtered::<(&Mitochondria, &MitoReadout, &Osteoclast), Without<Cortical>>();
+        for (mito, readout, oc) in cells.iter(world) {
+            (osteoclasts, activity) = (osteoclasts + 1, activity + oc.activity);
+            add(mito, readout);
         }
         let n_cells = (osteoclasts + precursors) as f64;
         let count = std::mem::take(&mut *world.resource_mut::<MitophagyCount>());
@@ -119,9 +167,11 @@ impl Observer {
         let n_quiescent = quiescent.len() as f64;
         let mean_quiescent = ratio(quiescent.iter().sum(), n_quiescent);
         let spread = ratio(quiescent.iter().map(|z| (z - mean_quiescent).powi(2)).sum(), n_quiescent).sqrt();
+        let bone_density = 100.0 * ratio(mineral, self.reference.mineral);
+        let cortical = cortical_mineral(world);
         Sample {
             day,
-            bone_density: 100.0 * ratio(mineral, self.reference.mineral),
+            bone_density,
             bone_mass: 100.0 * ratio(matrix, self.reference.matrix),
             site_bone_sd: spread,
             mineral_fraction: ratio(mineral, matrix),
@@ -140,6 +190,7 @@ impl Observer {
             resorbed: resorbed / n_sites,
             formed: formed / n_sites,
             remodelling_space: space / n_sites,
+            spine_bmd: spine_bmd(p.spine_cancellous_share, bone_density, cortical, self.reference.cortical_mineral),
         }
     }
 }
@@ -180,7 +231,7 @@ mod tests {
         ));
         *world.resource_mut::<MitophagyCount>() = MitophagyCount { removed: 30, cell_days: 12.0 };
         let mut observer = Observer::at_day_zero(&mut world);
-        observer.reference = Reference { mineral: 300.0, matrix: 290.0 };
+        observer.reference = Reference { mineral: 300.0, matrix: 290.0, cortical_mineral: 0.0 };
         *world.resource_mut::<Counters>() =
             Counters { osteoclasts_died: 3, osteoclast_days: 12.0, ..Counters::default() };
         // Mineral 80 + 95 + 95 = 270 of 300, matrix 290 of 290; quiescent sites 110 and 90: sd 10;
@@ -208,10 +259,67 @@ mod tests {
             resorbed: 4.0,
             formed: 2.0 / 3.0,
             remodelling_space: 10.0 / 3.0,
+            spine_bmd: 90.0,
         };
         assert_eq!(observer.observe(&mut world), want);
         assert_eq!(*world.resource::<MitophagyCount>(), MitophagyCount::default(), "the count is reset");
         let again = observer.observe(&mut world);
         assert_eq!((again.mitophagy_events, again.osteoclast_apoptosis), (0.0, 0.0), "rates since the previous sample");
+    }
+
+    #[test]
+    fn cortical_sites_enter_the_spine_readout_alone_weighted_by_hand() {
+        let params = Params { sites: 2, cortical_sites: 2, spine_cancellous_share: 0.25, ..Params::default() };
+        let mut world = world_with_rules(&params, &steady(), Streams::new(1, 0));
+        // Day 0: cancellous mineral 80 + 80 = 160, cortical 97 + 97 = 194.
+        let at = |mineral| Bone { mineral, ..bone() };
+        let cancellous = [0, 1].map(|index| world.spawn((Site { index }, at(80.0))).id());
+        let cortical = [2, 3].map(|index| world.spawn((Site { index }, at(97.0), Cortical)).id());
+        let mut observer = Observer::at_day_zero(&mut world);
+        assert_eq!(observer.reference, Reference { mineral: 160.0, matrix: 200.0, cortical_mineral: 194.0 });
+        // Cancellous mineral up to 96 + 96 = 192 (120 %); cortical to 97 + 100.88 = 197.88 (102 %).
+        for e in cancellous {
+            world.get_mut::<Bone>(e).unwrap().mineral = 96.0;
+        }
+        world.get_mut::<Bone>(cortical[1]).unwrap().mineral = 100.88;
+        // A busy cortical site with its cells: nothing of it shows in the cancellous readouts.
+        let bmu = Bmu { eroded: 14.0, formed: 4.0, ..Bmu::new(300) };
+        world.entity_mut(cortical[0]).insert(bmu);
+        let readout = MitoReadout { atp: 0.9, depolarised: 0.9, ros: 9.0, mitophagy: 0.5 };
+        world.spawn((
+            CellId(1 << 62),
+            AtSite(2),
+            Mitochondria::uniform(10, 10),
+            readout,
+            Osteoclast { activity: 2.0 },
+            Cortical,
+        ));
+        world.spawn((
+            CellId((1 << 62) + 1),
+            AtSite(2),
+            Mitochondria::uniform(10, 10),
+            readout,
+            Precursor { age_days: 0.0 },
+            Cortical,
+        ));
+        let s = observer.observe(&mut world);
+        // spine = 0.25·120 + 0.75·102 = 30 + 76.5 = 106.5.
+        assert!((s.bone_density - 120.0).abs() < 1e-12, "{}", s.bone_density);
+        assert!((s.spine_bmd - 106.5).abs() < 1e-12, "{}", s.spine_bmd);
+        assert_eq!((s.osteoclasts, s.precursors, s.osteoblasts, s.active_bmus), (0.0, 0.0, 0.0, 0.0));
+        assert_eq!((s.mean_ros, s.mean_activity, s.mitochondria_per_cell, s.remodelling_space), (0.0, 0.0, 0.0, 0.0));
+        assert_eq!((s.bone_mass, s.site_bone_sd), (100.0, 0.0));
+        // w = 1: the spine is the cancellous density; w = 0: the cortical one.
+        for (w, want) in [(1.0, 120.0), (0.0, 102.0)] {
+            world.resource_mut::<Params>().spine_cancellous_share = w;
+            let s = observer.observe(&mut world);
+            assert!((s.spine_bmd - want).abs() < 1e-12, "w = {w}: {}", s.spine_bmd);
+        }
+    }
+
+    #[test]
+    fn without_cortical_sites_the_spine_is_exactly_the_cancellous_density() {
+        assert_eq!(spine_bmd(0.25, 103.7, 0.0, 0.0), 103.7);
+        assert_eq!(spine_bmd(0.3, 1.0 / 3.0, 0.0, 0.0), 1.0 / 3.0);
     }
 }

@@ -20,8 +20,10 @@
 
 use crate::config::Params;
 use crate::model::streams::{chance, hazard_to_probability, threshold};
-use crate::model::{CellId, Clock, Counters, Environment, MitoReadout, Osteoclast, Process, SteadyState, Streams};
-use bevy_ecs::prelude::{Commands, Entity, Query, Res, ResMut};
+use crate::model::{
+    CellId, Clock, Cortical, Counters, Environment, MitoReadout, Osteoclast, Process, SteadyState, Streams,
+};
+use bevy_ecs::prelude::{Commands, Entity, Has, Query, Res, ResMut};
 
 /// M_apo of the module rule.
 pub fn apoptosis_multiplier(
@@ -59,16 +61,16 @@ pub fn kill_osteoclasts(
     clock: Res<Clock>,
     streams: Res<Streams>,
     mut counters: ResMut<Counters>,
-    osteoclasts: Query<(Entity, &CellId, &Osteoclast, &MitoReadout)>,
+    osteoclasts: Query<(Entity, &CellId, &Osteoclast, &MitoReadout, Has<Cortical>)>,
     mut commands: Commands,
 ) {
-    for (entity, id, oc, readout) in &osteoclasts {
+    for (entity, id, oc, readout, cortical) in &osteoclasts {
         let m = apoptosis_multiplier(&params, &env, &steady, readout, oc.activity);
         let p = hazard_to_probability(params.beta1_per_day * m, params.dt_days);
         let mut rng = streams.stream(Process::Apoptosis, id.0, clock.step);
         if chance(&mut rng, threshold(p)) {
             commands.entity(entity).despawn();
-            counters.osteoclasts_died += 1;
+            counters.osteoclasts_died += u64::from(!cortical);
         }
     }
 }

@@ -9,10 +9,13 @@
 //!                                             circulating precursors included: the mitophagy rate)
 //! osteoclast-days += Σ_s N1(s) · Δt           (the apoptosis rate's denominator)
 //! ```
+//! The counts cover every site, cancellous and cortical (indices `0..sites + cortical_sites`);
+//! the exposures, like the counts they divide, only the cancellous sites (`Cortical` cells are
+//! left out).
 
 use crate::config::Params;
-use crate::model::{AtSite, Circulating, Counters, MitophagyCount, Osteoclast, Precursor, SiteCensus};
-use bevy_ecs::prelude::{Query, Res, ResMut, With};
+use crate::model::{AtSite, Circulating, Cortical, Counters, MitophagyCount, Osteoclast, Precursor, SiteCensus};
+use bevy_ecs::prelude::{Has, Query, Res, ResMut, With};
 
 /// Count osteoclasts, activity and precursors per site.
 pub fn take_census(
@@ -20,11 +23,11 @@ pub fn take_census(
     mut census: ResMut<SiteCensus>,
     mut mitophagy: ResMut<MitophagyCount>,
     mut counters: ResMut<Counters>,
-    osteoclasts: Query<(&AtSite, &Osteoclast)>,
-    precursors: Query<&AtSite, With<Precursor>>,
+    osteoclasts: Query<(&AtSite, &Osteoclast, Has<Cortical>)>,
+    precursors: Query<(&AtSite, Has<Cortical>), With<Precursor>>,
     circulating: Query<(), With<Circulating>>,
 ) {
-    let n = params.sites as usize;
+    let n = (params.sites + params.cortical_sites) as usize;
     let census = &mut *census;
     for v in [&mut census.osteoclasts, &mut census.precursors] {
         v.clear();
@@ -32,15 +35,17 @@ pub fn take_census(
     }
     census.activity.clear();
     census.activity.resize(n, 0.0);
-    for (site, oc) in &osteoclasts {
+    let (mut n_osteoclasts, mut n_precursors) = (0usize, 0usize);
+    for (site, oc, cortical) in &osteoclasts {
         census.osteoclasts[site.0 as usize] += 1;
         census.activity[site.0 as usize] += oc.activity;
+        n_osteoclasts += usize::from(!cortical);
     }
-    for site in &precursors {
+    for (site, cortical) in &precursors {
         census.precursors[site.0 as usize] += 1;
+        n_precursors += usize::from(!cortical);
     }
-    let n_osteoclasts = osteoclasts.iter().count();
-    let cells = n_osteoclasts + precursors.iter().count() + circulating.iter().count();
+    let cells = n_osteoclasts + n_precursors + circulating.iter().count();
     mitophagy.cell_days += cells as f64 * params.dt_days;
     counters.osteoclast_days += n_osteoclasts as f64 * params.dt_days;
 }
@@ -64,12 +69,17 @@ mod tests {
             world.spawn((AtSite(site), Precursor { age_days: 0.0 }));
         }
         world.spawn(Circulating);
+        // A cortical site (index 3) with an osteoclast and a precursor: counted at its site, left
+        // out of the exposures.
+        world.resource_mut::<Params>().cortical_sites = 1;
+        world.spawn((AtSite(3), Osteoclast { activity: 4.0 }, Cortical));
+        world.spawn((AtSite(3), Precursor { age_days: 0.0 }, Cortical));
         for run in 1..=2 {
             schedule.run(&mut world);
             let c = world.resource::<SiteCensus>();
-            assert_eq!(c.osteoclasts, vec![2, 0, 1]);
-            assert_eq!(c.activity, vec![2.0, 0.0, 1.0]);
-            assert_eq!(c.precursors, vec![1, 2, 0]);
+            assert_eq!(c.osteoclasts, vec![2, 0, 1, 1]);
+            assert_eq!(c.activity, vec![2.0, 0.0, 1.0, 4.0]);
+            assert_eq!(c.precursors, vec![1, 2, 0, 1]);
             // 3 osteoclasts + 3 precursors + 1 circulating, 0.1 day each per run: 0.7 cell-days per run.
             let exposure = world.resource::<MitophagyCount>().cell_days;
             assert!((exposure - 0.7 * run as f64).abs() < 1e-12, "run {run}: {exposure}");

@@ -13,9 +13,10 @@
 //! Published law (Komarova 2003): the BMU completes when N1 = 0 ∧ P = 0 ∧ N2 ≤ Ω·x̄2 (its
 //! osteoblast excess is spent), or is closed with its cells at age ≥ max_bmu_days.
 //!
-//! Each completed BMU leaves a [`BmuRecord`] for the virtual biopsy: Rs.P (activation to the
-//! last osteoclast's departure), Rv.P, FP (the team's working life; under the published law the
-//! time from the end of resorption to completion) and the bone it eroded and formed.
+//! Each completed BMU at a cancellous site leaves a [`BmuRecord`] for the virtual biopsy (an
+//! iliac cancellous one, which cortical BMUs stay out of): Rs.P (activation to the last
+//! osteoclast's departure), Rv.P, FP (the team's working life; under the published law the time
+//! from the end of resorption to completion) and the bone it eroded and formed.
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
@@ -26,10 +27,10 @@
 
 use crate::config::Params;
 use crate::model::{
-    AtSite, Bmu, BmuRecord, Circulating, Clock, CompletedBmus, Counters, Mitochondria, Process, Site, SiteCensus,
-    Stage, Streams,
+    AtSite, Bmu, BmuRecord, Circulating, Clock, CompletedBmus, Cortical, Counters, Mitochondria, Process, Site,
+    SiteCensus, Stage, Streams,
 };
-use bevy_ecs::prelude::{Commands, Entity, Local, Query, Res, ResMut, With, Without};
+use bevy_ecs::prelude::{Commands, Entity, Has, Local, Query, Res, ResMut, With, Without};
 use rand::RngExt;
 use rand_distr::Gamma;
 
@@ -66,14 +67,14 @@ pub fn advance_remodelling_cycle(
     mut counters: ResMut<Counters>,
     mut completed: ResMut<CompletedBmus>,
     mut departed: Local<Vec<u32>>,
-    mut bmus: Query<(Entity, &Site, &mut Bmu)>,
+    mut bmus: Query<(Entity, &Site, &mut Bmu, Has<Cortical>)>,
     cells: Query<(Entity, &AtSite), (With<Mitochondria>, Without<Circulating>)>,
     mut commands: Commands,
 ) {
     departed.clear();
     let dt = params.dt_days;
     let (shape, mean) = (params.osteoblast_working_shape, params.osteoblast_working_days);
-    for (entity, site, mut bmu) in &mut bmus {
+    for (entity, site, mut bmu, cortical) in &mut bmus {
         bmu.age_days += dt;
         let i = site.index as usize;
         match bmu.stage {
@@ -94,9 +95,11 @@ pub fn advance_remodelling_cycle(
                 bmu.stage = Stage::Formation { left: life, working_days: life };
             }
             Stage::Formation { left, working_days } if left <= 1e-9 => {
-                completed.0.push(record(&bmu, clock.day, params.reversal_days, working_days));
+                if !cortical {
+                    completed.0.push(record(&bmu, clock.day, params.reversal_days, working_days));
+                    counters.bmus_completed += 1;
+                }
                 commands.entity(entity).remove::<Bmu>();
-                counters.bmus_completed += 1;
             }
             Stage::Formation { .. } => {}
         }
@@ -112,13 +115,13 @@ pub fn complete_bmus(
     mut counters: ResMut<Counters>,
     mut completed: ResMut<CompletedBmus>,
     mut closed_by_age: Local<Vec<u32>>,
-    mut bmus: Query<(Entity, &Site, &mut Bmu)>,
+    mut bmus: Query<(Entity, &Site, &mut Bmu, Has<Cortical>)>,
     cells: Query<(Entity, &AtSite), (With<Mitochondria>, Without<Circulating>)>,
     mut commands: Commands,
 ) {
     let (_, x2_bar) = params.kernel().steady_state();
     closed_by_age.clear();
-    for (entity, site, mut bmu) in &mut bmus {
+    for (entity, site, mut bmu, cortical) in &mut bmus {
         bmu.age_days += params.dt_days;
         let i = site.index as usize;
         let resorbing = census.osteoclasts[i] > 0 || census.precursors[i] > 0;
@@ -129,9 +132,11 @@ pub fn complete_bmus(
         let too_old = bmu.age_days >= params.max_bmu_days - 1e-9;
         if spent || too_old {
             let formation = bmu.age_days - bmu.resorption_ended.unwrap_or(bmu.age_days);
-            completed.0.push(record(&bmu, clock.day, 0.0, formation));
+            if !cortical {
+                completed.0.push(record(&bmu, clock.day, 0.0, formation));
+                counters.bmus_completed += 1;
+            }
             commands.entity(entity).remove::<Bmu>();
-            counters.bmus_completed += 1;
             if too_old && !spent {
                 closed_by_age.push(site.index);
             }

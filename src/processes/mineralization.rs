@@ -15,6 +15,7 @@
 //! | k_p | `osteoid_mineralization_per_day` | 0.1 | /day | ~10-day mineralisation lag [U] |
 //! | k_s | `secondary_mineralization_per_year` | 0.3 | /year | secondary mineralisation over years [U] |
 //! | — | `initial_mineral_fraction` | 0.858 | of full | the stationary mean under the default turnover (`bmu-sim calibrate`, docs/calibration.md) |
+//! | — | `initial_cortical_mineral_fraction` | 0.973 | of full | the cortical sites' stationary mean: 1 − (1 − m_p)·ν/(ν + k_s) at cortical turnover ν ≈ 0.03 /year (science.md [U]); `bmu-sim calibrate` refits it |
 
 use crate::config::Params;
 use crate::model::Bone;

@@ -37,12 +37,12 @@
 use crate::config::Params;
 use crate::model::streams::{Stream, chance, threshold};
 use crate::model::{
-    AtSite, Bmu, CellId, Circulating, Clock, Counters, Environment, MitoReadout, Mitochondria, Osteoclast, Precursor,
-    PrecursorPool, Process, Site, SiteCensus, SteadyState, Streams,
+    AtSite, Bmu, CellId, Circulating, Clock, Cortical, Counters, Environment, MitoReadout, Mitochondria, Osteoclast,
+    Precursor, PrecursorPool, Process, Site, SiteCensus, SteadyState, Streams,
 };
 use crate::processes::MAX_BIRTHS_PER_STEP;
 use crate::processes::mitochondria::{self, readout};
-use bevy_ecs::prelude::{Bundle, Commands, Entity, Query, Res, ResMut, With};
+use bevy_ecs::prelude::{Bundle, Commands, Entity, Has, Query, Res, ResMut, With};
 use bevy_ecs::system::SystemParam;
 use rand::RngExt;
 use rand_distr::Poisson;
@@ -113,21 +113,30 @@ pub fn circulating_precursors(
         .collect()
 }
 
-/// A new cell of the osteoclast lineage at `site`, its mitochondria copied from a circulating
-/// precursor drawn at random.
+/// A new cell of the osteoclast lineage at `site` (cortical or not: its id comes from that
+/// site's id space), its mitochondria copied from a circulating precursor drawn at random.
 pub fn new_cell(
     counters: &mut Counters,
-    site: u32,
+    (site, cortical): (u32, bool),
     circulation: &Circulation,
     streams: &Streams,
     params: &Params,
     env: &Environment,
 ) -> impl Bundle + use<> {
-    let id = counters.next_cell_id;
-    counters.next_cell_id += 1;
+    let id = counters.new_cell_id(cortical);
     let mut rng: Stream = streams.stream(Process::Inheritance, id, 0);
     let mito = circulation.draw(&mut rng, params);
     (CellId(id), AtSite(site), readout::read(&mito, params, env), mito)
+}
+
+/// Spawn `cell` as `kind` (precursor or osteoclast), with the [`Cortical`] marker if its site
+/// has it.
+pub fn spawn_cell(commands: &mut Commands, cell: impl Bundle, kind: impl Bundle, cortical: bool) {
+    if cortical {
+        commands.spawn((cell, kind, Cortical));
+    } else {
+        commands.spawn((cell, kind));
+    }
 }
 
 /// Active BMUs with osteoclasts recruit precursors at the kernel's formation rate.
@@ -140,12 +149,12 @@ pub fn recruit_precursors(
     steady: Res<SteadyState>,
     circulation: Circulation,
     mut counters: ResMut<Counters>,
-    bmus: Query<(&Site, &Bmu)>,
+    bmus: Query<(&Site, &Bmu, Has<Cortical>)>,
     mut commands: Commands,
 ) {
     let omega = params.population_scale;
     let kernel = params.kernel();
-    for (site, bmu) in &bmus {
+    for (site, bmu, cortical) in &bmus {
         let n1 = census.osteoclasts[site.index as usize];
         if n1 == 0 {
             continue;
@@ -159,8 +168,8 @@ pub fn recruit_precursors(
         let mut rng = streams.stream(Process::Recruitment, site.index as u64, clock.step);
         let n = rng.sample(poisson) as u64;
         for _ in 0..n {
-            let cell = new_cell(&mut counters, site.index, &circulation, &streams, &params, &env);
-            commands.spawn((cell, Precursor { age_days: 0.0 }));
+            let cell = new_cell(&mut counters, (site.index, cortical), &circulation, &streams, &params, &env);
+            spawn_cell(&mut commands, cell, Precursor { age_days: 0.0 }, cortical);
         }
     }
 }
@@ -172,10 +181,10 @@ pub fn commit_precursors(
     clock: Res<Clock>,
     streams: Res<Streams>,
     mut counters: ResMut<Counters>,
-    mut precursors: Query<(Entity, &CellId, &mut Precursor, &MitoReadout)>,
+    mut precursors: Query<(Entity, &CellId, &mut Precursor, &MitoReadout, Has<Cortical>)>,
     mut commands: Commands,
 ) {
-    for (entity, id, mut precursor, readout) in &mut precursors {
+    for (entity, id, mut precursor, readout, cortical) in &mut precursors {
         if precursor.age_days + 1e-9 < params.commitment_days {
             precursor.age_days += params.dt_days;
             continue;
@@ -190,7 +199,7 @@ pub fn commit_precursors(
         let mut rng = streams.stream(Process::Differentiation, id.0, clock.step);
         if chance(&mut rng, threshold(p)) {
             commands.entity(entity).remove::<Precursor>().insert(Osteoclast { activity: 1.0 });
-            counters.osteoclasts_formed += 1;
+            counters.osteoclasts_formed += u64::from(!cortical);
         } else {
             commands.entity(entity).despawn();
         }

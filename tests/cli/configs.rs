@@ -130,6 +130,22 @@ fn calibrate_fits_the_stationary_mineral_fraction() {
     let m: f64 = line.split(['=', '#']).nth(1).expect("value").trim().parse().expect("number");
     assert!(m > 0.8 && m < 0.9, "remodelling at ~25 %/year keeps the mineral fraction between 0.8 and 0.9: {m}");
     assert!(!out.contains("k2_pct_per_cell_day"), "the balance is not fitted: {out}");
+    assert!(!out.contains("initial_cortical_mineral_fraction"), "no cortical sites, no cortical fit: {out}");
+}
+
+#[test]
+fn calibrate_fits_the_cortical_sites_stationary_mineral_fraction_too() {
+    let tmp = TempDir::new("calibrate_cortical");
+    let args = ["calibrate", SMOKE, "--replicates", "2", "--set", "cortical_sites=40", "--quiet"];
+    let out = bmu(tmp.path(), &args).ok().stdout;
+    let fit = |key: &str| -> f64 {
+        let line = out.lines().find(|l| l.starts_with(key)).unwrap_or_else(|| panic!("no {key} in {out}"));
+        line.split(['=', '#']).nth(1).expect("value").trim().parse().expect("number")
+    };
+    let (cancellous, cortical) = (fit("initial_mineral_fraction "), fit("initial_cortical_mineral_fraction "));
+    assert!(cancellous > 0.8 && cancellous < 0.9, "the cancellous fit is as without cortical sites: {cancellous}");
+    assert!(cortical > 0.93 && cortical <= 1.0, "slow cortical turnover leaves its bone more mineralised: {cortical}");
+    assert!(out.contains("from the 40 cortical sites alone"), "{out}");
 }
 
 #[test]

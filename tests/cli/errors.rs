@@ -124,6 +124,10 @@ fn out_of_range_values_are_refused() {
     refused_at("negative_rate", "[params]\ndamage_per_day = §-1\n", Some("damage_per_day"));
     refused_at("negative_count", "[params]\nsites = §-3\n", Some("sites"));
     refused_at("zero_count", "[params]\nsites = §0\n", Some("sites"));
+    let e = refused_at("negative_integer", "[params]\ncortical_sites = §-1\n", Some("cortical_sites"));
+    assert!(e.message.contains("an integer >= 0"), "{e:?}");
+    refused_at("float_for_integer", "[params]\ncortical_sites = §1.5\n", Some("cortical_sites"));
+    refused_at("share", "[params]\nspine_cancellous_share = §1.25\n", Some("spine_cancellous_share"));
     refused_at("zero_replicates", "seed = 1\nreplicates = §0\n", Some("replicates"));
     refused_at("probability", "[params]\ndiff_max = §1.5\n", Some("diff_max"));
     refused_at("negative_days", "days = §-5\n", Some("days"));

@@ -21,5 +21,6 @@ mod safety;
 mod scenarios;
 mod shards;
 mod slurm;
+mod spine;
 mod stress;
 mod sweep;

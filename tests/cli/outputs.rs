@@ -5,8 +5,9 @@ use crate::common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-const METRICS: [&str; 8] = [
+const METRICS: [&str; 9] = [
     "bone_density",
+    "spine_bmd",
     "osteoclasts",
     "osteoblasts",
     "precursors",

@@ -36,8 +36,8 @@ use crate::config::Params;
 use crate::model::counts::Binomial;
 use crate::model::draws::ByteOdds;
 use crate::model::streams::{Hits, hazard_to_probability};
-use crate::model::{CellId, Clock, Environment, MitoReadout, Mitochondria, MitophagyCount, Process, Streams};
-use bevy_ecs::prelude::{Query, Res, ResMut};
+use crate::model::{CellId, Clock, Cortical, Environment, MitoReadout, Mitochondria, MitophagyCount, Process, Streams};
+use bevy_ecs::prelude::{Has, Query, Res, ResMut};
 use biogenesis::Biogenesis;
 use damage::Damage;
 use pink1_parkin::Parkin;
@@ -166,18 +166,20 @@ pub fn step_cell(
 /// Unit-sub-steps a parallel task should hold at least, so scheduling stays a small cost.
 const WORK_PER_TASK: usize = 1 << 15;
 
-/// Every cell with mitochondria, whatever else it is, through the sub-steps of one cell step.
+/// Every cell with mitochondria, whatever else it is, through the sub-steps of one cell step. The
+/// mitophagy tally leaves out the cells at cortical sites (`MitophagyCount` is the cancellous
+/// sites' and the circulation's).
 pub fn step_mitochondria(
     params: Res<Params>,
     env: Res<Environment>,
     streams: Res<Streams>,
     mut clock: ResMut<Clock>,
     mut mitophagy: ResMut<MitophagyCount>,
-    mut cells: Query<(&CellId, &mut Mitochondria, &mut MitoReadout)>,
+    mut cells: Query<(&CellId, &mut Mitochondria, &mut MitoReadout, Has<Cortical>)>,
 ) {
     let rules = Rules::new(&params, &env);
-    let mut batch: Vec<(u64, &mut Mitochondria, &mut MitoReadout)> =
-        cells.iter_mut().map(|(id, m, r)| (id.0, m.into_inner(), r.into_inner())).collect();
+    let mut batch: Vec<(u64, &mut Mitochondria, &mut MitoReadout, bool)> =
+        cells.iter_mut().map(|(id, m, r, cortical)| (id.0, m.into_inner(), r.into_inner(), cortical)).collect();
     batch.sort_unstable_by_key(|cell| cell.0);
     let units: usize = batch.iter().map(|cell| cell.1.len()).sum();
     let min_cells = (WORK_PER_TASK * batch.len()).div_ceil(units.max(1) * rules.substeps as usize).max(1);
@@ -185,8 +187,9 @@ pub fn step_mitochondria(
     let removed: Vec<u64> = batch
         .par_iter_mut()
         .with_min_len(min_cells)
-        .map_init(Scratch::default, |scratch, (id, mito, readout)| {
-            step_cell(&rules, &streams, *id, first, (mito, readout), scratch)
+        .map_init(Scratch::default, |scratch, (id, mito, readout, cortical)| {
+            let removed = step_cell(&rules, &streams, *id, first, (mito, readout), scratch);
+            if *cortical { 0 } else { removed }
         })
         .collect();
     mitophagy.removed += removed.iter().sum::<u64>();
