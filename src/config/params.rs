@@ -292,7 +292,7 @@ params! {
     /// Review hypothesis: resorption activity × (φ/φ0)^h.
     mitophagy_resorption_gain: f64 = 0.0, NonNegative;
     /// Osteoclast apoptosis multiplier of bone-bound bisphosphonate at full load (4–24× in studies).
-    bisphosphonate_apoptosis_fold: f64 = 2.5, Positive;
+    bisphosphonate_apoptosis_fold: f64 = 1.3, Positive;
     // ---- mineralisation ----
     /// Mineral fraction reached by primary mineralisation (1 = fully mineralised).
     primary_mineral_fraction: f64 = 0.7, Probability;
@@ -319,7 +319,7 @@ params! {
     initial_cortical_mineral_fraction: f64 = 0.967, Probability;
     // ---- interventions: magnitudes at full level (strength 1) ----
     /// Estrogen loss: RANKL signal from osteoblast-lineage and immune cells (× untreated).
-    estrogen_loss_rankl: f64 = 1.2, Positive;
+    estrogen_loss_rankl: f64 = 1.5, Positive;
     /// Estrogen loss: osteoclast apoptosis factor E, from lost ERα–FasL signalling (× untreated).
     estrogen_loss_apoptosis: f64 = 0.97, NonNegative;
     /// Estrogen loss: osteoblast work factor (× untreated).
@@ -327,7 +327,7 @@ params! {
     /// Estrogen loss: thiol antioxidant capacity left (GSH, thioredoxin; × untreated).
     estrogen_loss_thiol_capacity: f64 = 0.95, Positive;
     /// Denosumab: fraction of the RANKL signal neutralised.
-    denosumab_rankl_block: f64 = 0.95, Probability;
+    denosumab_rankl_block: f64 = 0.85, Probability;
     /// Osteomorphs accrued per day while RANKL is blocked (load units per day at full block).
     osteomorph_accrual_per_day: f64 = 0.0005, NonNegative;
     /// Osteomorphs re-fusing per day once RANKL returns (fraction of the load per day).
@@ -335,11 +335,11 @@ params! {
     /// Bisphosphonate binding to bone surfaces per day at full dose (fraction of free capacity).
     bisphosphonate_binding_per_day: f64 = 0.01, NonNegative;
     /// Resorption activity lost per unit of bound bisphosphonate (fraction).
-    bisphosphonate_activity_loss: f64 = 0.2, Probability;
+    bisphosphonate_activity_loss: f64 = 0.05, Probability;
     /// BMU activation lost per unit of bound bisphosphonate (fraction).
     bisphosphonate_activation_loss: f64 = 0.45, Probability;
     /// Teriparatide: osteoblast work factor (× untreated).
-    teriparatide_osteoblast_work: f64 = 1.15, NonNegative;
+    teriparatide_osteoblast_work: f64 = 1.3, NonNegative;
     /// Teriparatide: activation factor (× untreated).
     teriparatide_activation: f64 = 1.3, NonNegative;
     /// Antioxidant (NAC, MitoTEMPO): antioxidant capacity added.

@@ -139,7 +139,8 @@ mod tests {
         assert!(
             estrogen.estrogen_apoptosis < 1.0 && estrogen.thiol_capacity < 1.0 && estrogen.osteoblast_formation < 1.0
         );
-        assert!(with(Kind::Denosumab).rankl < 0.1 * base.rankl);
+        let block = p.denosumab_rankl_block;
+        assert!((with(Kind::Denosumab).rankl - (1.0 - block) * base.rankl).abs() < 1e-12);
         assert!(!with(Kind::Pink1Knockout).pink1_tagging);
         assert!(with(Kind::MitophagyInducer).parkin_per_day > base.parkin_per_day);
         assert!((with(Kind::Pgc1bLoss).biogenesis_per_day - base.biogenesis_per_day * p.pgc1b_loss_fold).abs() < 1e-12);
@@ -156,6 +157,7 @@ mod tests {
     fn the_system_applies_denosumab_only_inside_its_window() {
         let (mut world, mut schedule) = one_system_world(apply_interventions);
         world.resource_mut::<Params>().rankl = 1.5;
+        world.resource_mut::<Params>().denosumab_rankl_block = 0.95;
         let window = Intervention {
             kind: Kind::Denosumab,
             start_day: 10.0,

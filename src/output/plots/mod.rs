@@ -1,6 +1,7 @@
 //! The plots of a run directory (`plots/*.svg` and `.png`), drawn from the in-memory results:
 //!
-//! - `bone_density`: ensemble mean per scenario over time (years) with its 95 % band;
+//! - `bone_density`: ensemble mean per scenario over time (years) with its 95 % band, and beside
+//!   it the lumbar-spine DXA readout `spine_bmd` when the config has cortical sites;
 //! - `cells`: osteoclasts, mean ROS, mean ATP and mitophagy flux over time, with bands;
 //! - `biopsy`: the virtual biopsy per year: activation frequency, eroded and formed bone per BMU,
 //!   remodelling space, turnover (mean and 95 % interval);
@@ -159,12 +160,19 @@ fn biopsy_panel(config: &Config, groups: &Groups, names: &[&str], title: &str, y
 pub fn figures(config: &Config, runs: &[RunRecord], labels: &Labels) -> Vec<Figure> {
     let groups = Groups::new(config, runs);
     let mut density = time_panel(config, &groups, "bone_density", "", "bone density (% of day 0)");
+    let spine = config.scenarios.iter().any(|s| s.params.cortical_sites > 0);
+    let what = if spine { "Cancellous bone density" } else { "Bone density" };
     density.title = if density.series.len() <= MAX_BANDS {
-        "Bone density (ensemble mean, 95 % band)".into()
+        format!("{what} (ensemble mean, 95 % band)")
     } else {
-        format!("Bone density (ensemble mean; bands for up to {MAX_BANDS} scenarios: intervals in summary.csv)")
+        format!("{what} (mean; bands for up to {MAX_BANDS} scenarios)")
     };
-    let mut out = vec![figure("bone_density", "Bone density", labels, vec![density], legend(config))];
+    let mut panels = vec![density];
+    if spine {
+        let title = "Lumbar-spine DXA (spine_bmd): cancellous and cortical";
+        panels.push(time_panel(config, &groups, "spine_bmd", title, "spine BMD (% of day 0)"));
+    }
+    let mut out = vec![figure("bone_density", "Bone density", labels, panels, legend(config))];
     let cells = vec![
         time_panel(config, &groups, "osteoclasts", "Osteoclasts", "osteoclasts per site (/Ω)"),
         time_panel(config, &groups, "mean_ros", "Mean ROS of precursors and osteoclasts", "ROS (model units)"),
