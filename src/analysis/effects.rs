@@ -51,6 +51,11 @@ pub fn welch(a: &[f64], b: &[f64]) -> Difference {
     Difference { n, mean, ci_lo: mean - half, ci_hi: mean + half }
 }
 
+/// `a` against the reference's `b`: paired under common random numbers, Welch's otherwise.
+pub fn difference(config: &Config, a: &[f64], b: &[f64]) -> Difference {
+    if config.comparison.common_random_numbers { paired(a, b) } else { welch(a, b) }
+}
+
 /// The effect of one scenario on one metric at one day.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Effect {
@@ -71,8 +76,7 @@ pub fn effect(config: &Config, groups: &Groups, v: usize, i: usize, m: usize) ->
     if v == r {
         return None;
     }
-    let (a, b) = (groups.values(v, i, m), groups.values(r, j, m));
-    let diff = if config.comparison.common_random_numbers { paired(&a, &b) } else { welch(&a, &b) };
+    let diff = difference(config, &groups.values(v, i, m), &groups.values(r, j, m));
     Some(Effect {
         scenario: config.scenarios[v].name.clone(),
         reference: config.scenarios[r].name.clone(),

@@ -5,7 +5,7 @@
 //! `relative` target states the effect in % of the reference's mean: 100·(x_s − x_ref)/mean(x_ref),
 //! paired as the effect is. Under a sweep every target is evaluated at every sweep point.
 
-use super::effects::{Difference, paired, welch};
+use super::effects::{self, Difference};
 use super::series::{Groups, metric_index};
 use crate::config::{Config, Target};
 use crate::record::{BIOPSY, RunRecord};
@@ -64,10 +64,9 @@ fn values(groups: &Groups, target: &Target, v: usize, r: usize) -> Option<(f64, 
     Some((day, groups.values(v, i, m), groups.values(r, j, m)))
 }
 
-/// The effect of `a` vs the reference `b`, paired under common random numbers, in % of the
-/// reference's mean for a relative target.
+/// The effect of `a` vs the reference `b`, in % of the reference's mean for a relative target.
 fn difference(config: &Config, target: &Target, a: &[f64], b: &[f64]) -> Difference {
-    let d = if config.comparison.common_random_numbers { paired(a, b) } else { welch(a, b) };
+    let d = effects::difference(config, a, b);
     if !target.relative {
         return d;
     }

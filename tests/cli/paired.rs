@@ -68,23 +68,26 @@ impl Paired {
     /// Paired differences `scenario − reference` of a `timeseries.csv` metric, per recorded day,
     /// one per replicate.
     pub fn diffs(&self, scenario: &str, metric: &str) -> BTreeMap<i64, Vec<f64>> {
-        self.diffs_in("timeseries.csv", "day", scenario, metric)
+        let pairs = self.pairs("timeseries.csv", "day", scenario, metric);
+        pairs.into_iter().map(|(d, xs)| (d, xs.iter().map(|(x, r)| x - r).collect())).collect()
     }
 
-    fn diffs_in(&self, file: &str, by: &str, scenario: &str, metric: &str) -> BTreeMap<i64, Vec<f64>> {
+    /// `(scenario, reference)` values of `metric` in `file`, per value of the column `by`, one
+    /// pair per replicate.
+    fn pairs(&self, file: &str, by: &str, scenario: &str, metric: &str) -> BTreeMap<i64, Vec<(f64, f64)>> {
         let (h, rows) = csv(&self.dir.join(file));
         let (sc, rep, at, m) = (col(&h, "scenario"), col(&h, "replicate"), col(&h, by), col(&h, metric));
         let value = |r: &Vec<String>| r[m].parse::<f64>().unwrap_or_else(|_| panic!("{metric} `{}`", r[m]));
         let key = |r: &Vec<String>| r[at].parse::<f64>().expect(by).round() as i64;
         let reference: BTreeMap<(String, i64), f64> =
             rows.iter().filter(|r| r[sc] == self.reference).map(|r| ((r[rep].clone(), key(r)), value(r))).collect();
-        let mut diffs: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
+        let mut pairs: BTreeMap<i64, Vec<(f64, f64)>> = BTreeMap::new();
         for r in rows.iter().filter(|r| r[sc] == scenario) {
-            diffs.entry(key(r)).or_default().push(value(r) - reference[&(r[rep].clone(), key(r))]);
+            pairs.entry(key(r)).or_default().push((value(r), reference[&(r[rep].clone(), key(r))]));
         }
-        assert!(!diffs.is_empty(), "no rows for scenario {scenario} in {file}");
-        assert!(diffs.values().all(|xs| xs.len() == self.replicates), "{scenario}: not {} replicates", self.replicates);
-        diffs
+        assert!(!pairs.is_empty(), "no rows for scenario {scenario} in {file}");
+        assert!(pairs.values().all(|xs| xs.len() == self.replicates), "{scenario}: not {} replicates", self.replicates);
+        pairs
     }
 
     /// The effect on `metric` at the recorded day nearest `day`.
@@ -122,21 +125,11 @@ impl Paired {
     /// The effect on a biopsy index (`histomorphometry.csv`) in recorded year `year`, in % of the
     /// reference's mean.
     pub fn biopsy_pct(&self, scenario: &str, index: &str, year: i64) -> Effect {
-        let diffs = self.diffs_in("histomorphometry.csv", "year", scenario, index);
-        let (h, rows) = csv(&self.dir.join("histomorphometry.csv"));
-        let (sc, y, m) = (col(&h, "scenario"), col(&h, "year"), col(&h, index));
-        let reference: Vec<f64> = rows
-            .iter()
-            .filter(|r| r[sc] == self.reference && r[y] == year.to_string())
-            .map(|r| r[m].parse().expect("number"))
-            .collect();
-        let scale = 100.0 * reference.len() as f64 / reference.iter().sum::<f64>();
-        let xs: Vec<f64> = diffs[&year].iter().map(|d| d * scale).collect();
-        effect(&xs)
+        let pairs = &self.pairs("histomorphometry.csv", "year", scenario, index)[&year];
+        let scale = 100.0 * pairs.len() as f64 / pairs.iter().map(|(_, r)| r).sum::<f64>();
+        effect(&pairs.iter().map(|(x, r)| (x - r) * scale).collect::<Vec<_>>())
     }
-}
 
-impl Paired {
     /// The effect of scenario `a` against scenario `b` (both paired with the same replicates) on
     /// `metric` at the recorded day nearest `day`.
     pub fn between(&self, a: &str, b: &str, metric: &str, day: i64) -> Effect {

@@ -88,30 +88,30 @@ fn each_drug_moves_the_biopsys_activation_frequency_the_way_biopsies_show() {
     gains("denosumab stopped: activation frequency in year 4, % of placebo", run.biopsy_pct("denosumab_stop", acf, 4));
 }
 
+/// The effect on bone density averaged over years 2–3, when a mitophagy change has had time to
+/// act through the cells it recruits.
+fn late_bone(run: &Paired, scenario: &str) -> Effect {
+    run.over(scenario, "bone_density", 730, 1095)
+}
+
 #[test]
 fn knockout_evidence_pink1_loss_raises_osteoclasts_and_ros_and_loses_bone() {
     let run = knockout_evidence();
     gains("PINK1 knock-out: osteoclasts, years 1–3", run.over("pink1_knockout", "osteoclasts", 365, 1095));
     gains("PINK1 knock-out: ROS, years 1–3", run.over("pink1_knockout", "mean_ros", 365, 1095));
-    loses("PINK1 knock-out: bone density, years 2–3", run.over("pink1_knockout", "bone_density", 730, 1095));
+    loses("PINK1 knock-out: bone density, years 2–3", late_bone(run, "pink1_knockout"));
 }
 
 #[test]
 fn knockout_evidence_more_parkin_or_an_inducer_spares_bone() {
     let run = knockout_evidence();
-    gains(
-        "Parkin overexpression: bone density, years 2–3",
-        run.over("parkin_overexpression", "bone_density", 730, 1095),
-    );
-    gains("mitophagy inducer: bone density, years 2–3", run.over("mitophagy_inducer", "bone_density", 730, 1095));
+    gains("Parkin overexpression: bone density, years 2–3", late_bone(run, "parkin_overexpression"));
+    gains("mitophagy inducer: bone density, years 2–3", late_bone(run, "mitophagy_inducer"));
 }
 
 #[test]
 fn review_an_inducer_loses_bone_and_mdivi1_spares_it() {
     let run = review();
-    loses(
-        "review, mitophagy inducer: bone density, years 2–3",
-        run.over("mitophagy_inducer", "bone_density", 730, 1095),
-    );
-    gains("review, mdivi-1: bone density, years 2–3", run.over("mdivi1", "bone_density", 730, 1095));
+    loses("review, mitophagy inducer: bone density, years 2–3", late_bone(run, "mitophagy_inducer"));
+    gains("review, mdivi-1: bone density, years 2–3", late_bone(run, "mdivi1"));
 }
