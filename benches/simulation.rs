@@ -9,8 +9,8 @@
 //!   units), in each representation, on one thread: where the count representation overtakes.
 //! - `threads/{1,2}`: the system on 10⁴ cells × 1000 units, on one and two threads.
 //! - `ensemble/{1,2}`: eight replicates of a 100-site tissue for 60 days, on one and two threads.
-//! - `fixed_cost/step`: one whole cell step of a one-site tissue with no cells: the per-step
-//!   schedule overhead.
+//! - `fixed_cost/step`: one whole cell step of a one-site tissue whose only cell is one circulating
+//!   precursor with one mitochondrion: the per-step schedule overhead.
 //! - `tissue/year`: one simulated year of a 200-site tissue at baseline parameters.
 
 use bevy_ecs::prelude::*;
@@ -138,9 +138,15 @@ fn untreated_scenario(params: &Params) -> Scenario {
 }
 
 fn fixed_cost(c: &mut Criterion) {
-    let params = Params { sites: 1, activation_per_site_per_year: 0.0, ..Params::default() };
+    let params = Params {
+        sites: 1,
+        activation_per_site_per_year: 0.0,
+        precursor_pool_cells: 1,
+        mitochondria_per_cell: 1,
+        ..Params::default()
+    };
     let scenario = untreated_scenario(&params);
-    let steady = steady_state::untreated(&Params { mitochondria_per_cell: 10, ..params });
+    let steady = steady_state::untreated(&params);
     let mut sim = Simulation::new(
         Setup { law: BoneLaw::Coupled, reference: &params, steady: &steady },
         &scenario,

@@ -7,7 +7,8 @@
 //!
 //! ```text
 //! all     = sites + cortical_sites                             every site, cancellous and cortical
-//! cells   = CELLS_PER_SITE · (sites + r_cort · cortical_sites) · Ω     precursors and osteoclasts alive
+//! cells   = CELLS_PER_SITE · (sites + r_cort · cortical_sites) · Ω + K   osteoclasts and precursors
+//!                                                              at sites, and the K circulating ones
 //! per_sub = CELL_SUBSTEP + m · MITO_UPDATE                     one cell's mitochondrial sub-step
 //! cpu     = T/dt_days · all · SITE_STEP  +  T · subs_per_day · cells · per_sub
 //!         (+ once per scenario: STEADY_STATE_CELL_DAYS · subs_per_day · per_sub)
@@ -21,22 +22,24 @@
 //! `samples` is the rows each run records (every `record_every_days`, plus day 0 and the last day);
 //! `subs_per_day` the mitochondrial sub-steps per day (`mito_dt_hours`, see `Params::mito_substeps`);
 //! a cortical site holds r_cort (`cortical_activation_ratio`, at most 1 counted) times a
-//! cancellous site's cells, as it starts that many BMUs.
+//! cancellous site's cells, as it starts that many BMUs; K is `precursor_pool_cells`.
 //!
 //! **Calibration.** The constants were fitted to single-thread runs of this code on the project's
 //! 2-core machine (`/usr/bin/time`: wall and peak RSS), each a variation of the embedded baseline
-//! (Ω = 1, dt 0.125 d, hourly mitochondria) with one replicate and no spin-up unless said:
-//! 200 sites × 1 year at m = 10, 100, 200 (0.46, 1.25, 1.95 s: `MITO_UPDATE`, `CELL_SUBSTEP`);
-//! 200 sites × 1 year at Ω = 4 (4.8 s); 1000 sites × 1 year (5.1 s); the baseline's 13 years on
-//! 1000 sites (65 s, estimated 70 s); 1 site × 1 day at m = 10, 100, 200 (0.13, 0.47, 0.61 s: the
-//! steady-state burn-in); 10⁵ and 10⁶ quiescent sites (`SITE_STEP`; 130 MB: `SITE_BYTES`);
+//! (Ω = 1, dt 0.125 d, hourly mitochondria) with one replicate and no spin-up unless said. The
+//! time constants, on 2026-11-30: 200 sites × 1 year at m = 10, 100, 200 (0.49–0.52, 1.14–1.28,
+//! 1.42–1.71 s, with 0.164–0.168 osteoclasts and precursors per site besides the 64 circulating
+//! precursors: `MITO_UPDATE`, `CELL_SUBSTEP`, `CELLS_PER_SITE`); 1000 sites × 1 year (2.03–2.14 s);
+//! one replicate of the baseline, 12 years on 1000 sites (19.2 s, estimated 20.3 s); 1 site × 1
+//! day at m = 10, 100, 200 (0.13, 0.47, 0.61 s: the steady-state burn-in). Earlier: 200 sites ×
+//! 1 year at Ω = 4 (4.8 s); 10⁵ and 10⁶ quiescent sites (`SITE_STEP`; 130 MB: `SITE_BYTES`);
 //! 1000 sites opening a BMU at once (11 060 cells) at m = 100 and 1000 (8.9 and 29 MB:
 //! `CELL_BYTES`, `MITO_BYTES`); `configs/komarova2003.toml` at 4 replicates (4.1 s, estimated
 //! 2.5 s: a single pulse dies out, so `CELLS_PER_SITE` overstates it); the tables of those runs
 //! (row sizes). Estimates are within a factor of two of these runs; the limits only catch what
 //! is far out of reach. Cell numbers assume the baseline tissue's turnover (2 activations per
 //! site and year): a tissue without activation is overestimated (10⁶ quiescent sites for 2 days:
-//! 30 s and 341 MB estimated, 0.6 s and 130 MB measured), and one opening every site at once
+//! 7 s and 204 MB estimated, 0.6 s and 130 MB measured), and one opening every site at once
 //! (`pulse_at_start`, up to 11 cells per site and Ω at first) has its memory underestimated.
 //!
 //! **Recalibrating** after the model or its speed changes: run `bmu-sim run CONFIG --threads 1`
@@ -50,15 +53,15 @@ use crate::ensemble::steps_per_run;
 use crate::record::METRICS;
 use std::fmt;
 
-/// Precursors and osteoclasts alive per site and unit of Ω, on average (0.40–0.43 at Ω = 1,
-/// 0.53–0.65 at Ω = 4 in the baseline tissue).
-pub const CELLS_PER_SITE: f64 = 0.5;
+/// Precursors and osteoclasts alive per site and unit of Ω, on average (0.164 in the baseline
+/// tissue; the circulating precursors are counted apart).
+pub const CELLS_PER_SITE: f64 = 0.165;
 /// Seconds per site per cell step (activation, bone, observation).
 pub const SITE_STEP: f64 = 30e-9;
 /// Seconds per cell per mitochondrial sub-step, whatever its mitochondria (readout, schedule).
 pub const CELL_SUBSTEP: f64 = 400e-9;
 /// Seconds per mitochondrion per sub-step (damage, fusion, mitophagy, biogenesis).
-pub const MITO_UPDATE: f64 = 8e-9;
+pub const MITO_UPDATE: f64 = 4e-9;
 /// Cell-days of the untreated steady-state burn-in, once per scenario (200 cells × 60 days, see
 /// `steady_state.rs`).
 pub const STEADY_STATE_CELL_DAYS: f64 = 12_000.0;
@@ -125,7 +128,7 @@ impl Estimate {
             let sites = f64::from(p.sites) + f64::from(p.cortical_sites);
             let busy = f64::from(p.sites) + p.cortical_activation_ratio.min(1.0) * f64::from(p.cortical_sites);
             let m = f64::from(p.mitochondria_per_cell);
-            let cells = CELLS_PER_SITE * busy * p.population_scale;
+            let cells = CELLS_PER_SITE * busy * p.population_scale + f64::from(p.precursor_pool_cells);
             let (substeps, _) = p.mito_substeps();
             let substeps_per_day = f64::from(substeps) / p.dt_days;
             let per_substep = CELL_SUBSTEP + m * MITO_UPDATE;
@@ -240,9 +243,9 @@ mod tests {
     fn the_embedded_baseline_is_estimated_near_its_measured_cost() {
         let baseline = Config::baseline(&Overrides::default()).expect("baseline");
         let one = Estimate::of(&baseline, 1);
-        // Measured: 65 s per replicate on one core, 20 replicates.
+        // Measured: 19.2 s per replicate on one core (2026-11-30), 20 replicates.
         let per_run = one.cpu_seconds / 20.0;
-        assert!((45.0..95.0).contains(&per_run), "{per_run} s per replicate");
+        assert!((13.0..29.0).contains(&per_run), "{per_run} s per replicate");
         let two = Estimate::of(&baseline, 2);
         assert!((two.wall_seconds / one.wall_seconds - 1.0 / 1.8).abs() < 1e-9);
         assert!(two.peak_bytes < 50e6 && (0.3e6..3e6).contains(&two.output_bytes), "{two}");

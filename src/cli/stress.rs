@@ -19,6 +19,7 @@ enum RepresentationArg {
 #[derive(Args, Debug)]
 pub struct StressArgs {
     /// A stress options file (configs/stress.toml); flags override it
+    #[arg(value_name = "FILE")]
     options: Option<PathBuf>,
     /// Osteoclasts to step [default: 10000]
     #[arg(long)]

@@ -32,6 +32,7 @@ pub mod params;
 mod reader;
 mod resolved;
 pub mod sweep;
+mod values;
 
 pub use comparison::{Comparison, Target};
 pub use hypotheses::Hypothesis;
