@@ -294,7 +294,7 @@ mod tests {
         assert_eq!(small.exceeds(None), None);
         let memory = small.exceeds(Some(1e6)).expect("1 MB is too little");
         assert!(memory.contains("memory") && memory.contains("1.0 MB"), "{memory}");
-        let long = Estimate::of(&config(&["sites=10000000", "days=3000"]), 2);
+        let long = Estimate::of(&config(&["sites=10000000", "days=30000"]), 2);
         let why = long.exceeds(None).expect("too long");
         assert!(why.contains("days") && why.contains("limit"), "{why}");
     }
