@@ -34,13 +34,13 @@
 //! day at m = 10, 100, 200 (0.13, 0.47, 0.61 s: the steady-state burn-in). Earlier: 200 sites ×
 //! 1 year at Ω = 4 (4.8 s); 10⁵ and 10⁶ quiescent sites (`SITE_STEP`; 130 MB: `SITE_BYTES`);
 //! 1000 sites opening a BMU at once (11 060 cells) at m = 100 and 1000 (8.9 and 29 MB:
-//! `CELL_BYTES`, `MITO_BYTES`); `configs/komarova2003.toml` at 4 replicates (4.1 s, estimated
-//! 2.5 s: a single pulse dies out, so `CELLS_PER_SITE` overstates it); the tables of those runs
-//! (row sizes). Estimates are within a factor of two of these runs; the limits only catch what
-//! is far out of reach. Cell numbers assume the baseline tissue's turnover (2 activations per
-//! site and year): a tissue without activation is overestimated (10⁶ quiescent sites for 2 days:
-//! 7 s and 204 MB estimated, 0.6 s and 130 MB measured), and one opening every site at once
-//! (`pulse_at_start`, up to 11 cells per site and Ω at first) has its memory underestimated.
+//! `CELL_BYTES`, `MITO_BYTES`); the tables of those runs (row sizes). Estimates of tissues like
+//! the baseline are within a factor of two; the limits only catch what is far out of reach. Cell
+//! numbers assume the baseline tissue's turnover (2 activations per site and year): a tissue
+//! without activation is overestimated (10⁶ quiescent sites for 2 days: 7 s and 204 MB estimated,
+//! 0.6 s and 130 MB measured), and one opening every site at once (`pulse_at_start`, up to 11
+//! cells per site and Ω at first) is underestimated (`configs/komarova2003.toml` at 4 replicates:
+//! 0.9 s estimated, 4.5 s measured, as its pulse of ~4400 osteoclasts at one site dies out).
 //!
 //! **Recalibrating** after the model or its speed changes: run `bmu-sim run CONFIG --threads 1`
 //! under `/usr/bin/time -v` for a few configs like those above, compare the wall time (also in
