@@ -12,9 +12,9 @@
 //! turnover (`initial_cortical_mineral_fraction`). The readouts are the cancellous sites', so it
 //! is fitted the same way on [`cortical_tissue`]: the cortical sites run as a tissue of their own.
 
+use crate::analysis::stats::{Summary, summarize};
 use crate::config::{Config, Value};
 use crate::ensemble::Ensemble;
-use crate::output::{Summary, summarize};
 use crate::record::{RunRecord, Sample};
 
 /// What a calibration run found.

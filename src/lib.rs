@@ -8,9 +8,12 @@
 //! - [`steady_state`]: the untreated mitochondrial reference state;
 //! - [`stress`]: the `stress` command, the model's mitochondrial rules at any size;
 //! - [`ensemble`]: replicates × scenarios in parallel, merged in fixed order, as units and shards;
-//! - [`units`]: an ensemble kept on disk unit by unit: shards, resume and merge;
-//! - [`observe`], [`record`], [`output`]: readouts, rows and files;
-//! - [`analysis`]: statistics on results: effects vs the reference, bands, targets, sweeps;
+//! - [`store`]: the run-directory store: plan, units kept on disk (shards, resume), atomic
+//!   files and publishing;
+//! - [`observe`], [`record`]: readouts and rows; [`output`]: the files a finished run writes;
+//! - [`analysis`]: statistics on results: summaries, effects vs the reference, bands, targets,
+//!   sweeps;
+//! - [`provenance`]: the config hash and when, how fast and from which commit a run was made;
 //! - [`meanfield`]: the deterministic Komarova 2003 ODE the ABM reduces to;
 //! - [`estimate`]: what a config will cost (time, memory, output) before it runs.
 
@@ -28,11 +31,12 @@ pub mod model;
 pub mod observe;
 pub mod output;
 pub mod processes;
+pub mod provenance;
 pub mod record;
 pub mod sim;
 pub mod steady_state;
+pub mod store;
 pub mod stress;
-pub mod units;
 
 use std::fmt;
 
@@ -47,7 +51,7 @@ pub enum Error {
     /// The parameters are valid one by one but describe a model that cannot run (exit 3).
     Model(String),
     /// Output could not be written, or an existing output is in the way (exit 4).
-    Output(output::OutputError),
+    Output(store::OutputError),
     /// The run's [`estimate`] exceeds this machine; `--no-limits` overrides (exit 5).
     Limits(String),
     /// Anything else at run time (exit 1).
@@ -73,7 +77,7 @@ impl Error {
     /// True when standard output was closed by its reader (`bmu-sim params | head -1`): not a
     /// failure, the reader has what it wanted.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Error::Output(output::OutputError::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe)
+        matches!(self, Error::Output(store::OutputError::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
 
@@ -97,8 +101,8 @@ impl From<config::ConfigError> for Error {
     }
 }
 
-impl From<output::OutputError> for Error {
-    fn from(e: output::OutputError) -> Error {
+impl From<store::OutputError> for Error {
+    fn from(e: store::OutputError) -> Error {
         Error::Output(e)
     }
 }

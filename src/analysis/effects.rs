@@ -10,8 +10,8 @@
 //! reference at the same sweep point. Differences are never clamped.
 
 use super::series::Groups;
+use crate::analysis::stats::{summarize, t_quantile_975};
 use crate::config::Config;
-use crate::output::stats::{summarize, t_quantile_975};
 use crate::record::{METRICS, RunRecord};
 
 /// A difference of means with its 95 % interval (NaN bounds when there is none).

@@ -1,13 +1,15 @@
 //! Statistics on finished results (DESIGN.md §4): nothing here runs the model or writes a file.
 //!
+//! - [`stats`]: mean, sd and the Student-t 95 % interval of a set of replicate values;
 //! - [`series`]: runs grouped by scenario; per-day and per-year means with 95 % bands; the sweep
 //!   response;
-//! - [`effects`]: each scenario's difference from the reference scenario (paired under common
+//! - [`effects`](mod@effects): each scenario's difference from the reference scenario (paired under common
 //!   random numbers, Welch otherwise);
 //! - [`targets`]: calibration targets beside the model's effects.
 
 pub mod effects;
 pub mod series;
+pub mod stats;
 pub mod targets;
 
 pub use effects::{Difference, Effect, effects, paired, welch};

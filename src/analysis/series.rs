@@ -1,9 +1,9 @@
 //! Runs grouped by scenario, and what the plots and tables read from them: per-day means with
 //! their 95 % interval, per-year biopsy means, the sweep response.
 
+use crate::analysis::stats::{Summary, summarize};
 use crate::config::Config;
 use crate::config::sweep::Sweep;
-use crate::output::stats::{Summary, summarize};
 use crate::record::{BIOPSY_NON_NEGATIVE, METRICS, NON_NEGATIVE, RunRecord};
 
 /// The runs of every entry of [`Config::scenarios`], in that order, each in replicate order.

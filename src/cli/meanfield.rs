@@ -4,7 +4,7 @@
 use super::stdout_error;
 use bmu_sim::Error;
 use bmu_sim::meanfield::{self, Grid};
-use bmu_sim::output::{OutputError, PendingFile};
+use bmu_sim::store::{OutputError, PendingFile};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;

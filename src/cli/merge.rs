@@ -3,10 +3,10 @@
 
 use super::progress::Reporter;
 use super::stdout_error;
+use bmu_sim::Error;
 use bmu_sim::ensemble::{self, Ensemble};
-use bmu_sim::output::RunDir;
 use bmu_sim::output::report::write_final_table;
-use bmu_sim::{Error, units};
+use bmu_sim::store::{RunDir, units};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -47,7 +47,7 @@ pub fn merge(args: MergeArgs, command: &[String], out: &mut dyn Write) -> Result
     let reference = ensemble::reference(&config)?;
     let result = Ensemble { runs: units::gather(&dir, &config)?, reference };
     let provenance = plan.provenance(SystemTime::now());
-    let written = units::publish(dir, &config, &result, command, provenance)?;
+    let written = bmu_sim::output::publish(dir, &config, &result, command, provenance)?;
     write_final_table(&config, &result.runs, out)
         .and_then(|()| writeln!(out, "wrote {} in {:.1} s", written.display(), clock.elapsed().as_secs_f64()))
         .map_err(stdout_error)

@@ -16,7 +16,7 @@ mod validate;
 
 use bmu_sim::Error;
 use bmu_sim::config::Params;
-use bmu_sim::output::OutputError;
+use bmu_sim::store::OutputError;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::ffi::OsString;

@@ -3,7 +3,7 @@
 //! closed or full stderr never stops a run.
 
 use bmu_sim::estimate::duration;
-use bmu_sim::output::manifest::rfc3339_utc;
+use bmu_sim::provenance::rfc3339_utc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fmt::Display;
 use std::io::{IsTerminal, Write};

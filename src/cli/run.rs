@@ -9,8 +9,7 @@ use bmu_sim::Error;
 use bmu_sim::config::Config;
 use bmu_sim::ensemble::{self, Ensemble, Shard};
 use bmu_sim::estimate::{self, Estimate};
-use bmu_sim::output::{Claim, Opened, Plan, RunDir};
-use bmu_sim::units;
+use bmu_sim::store::{Claim, Opened, Plan, RunDir, units};
 use clap::Args;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -144,7 +143,7 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
     }
     let result = Ensemble { runs: units::gather(&dir, &config)?, reference };
     let provenance = dir.plan().provenance(SystemTime::now());
-    let written = units::publish(dir, &config, &result, command, provenance)?;
+    let written = bmu_sim::output::publish(dir, &config, &result, command, provenance)?;
     let printed = print_summary(&config, &result, out)
         .and_then(|()| writeln!(out, "wrote {} in {:.1} s", written.display(), clock.elapsed().as_secs_f64()));
     printed.map_err(|e| {

@@ -8,7 +8,7 @@ use super::stdout_error;
 use bmu_sim::Error;
 use bmu_sim::ensemble::{self, Shard};
 use bmu_sim::estimate::Estimate;
-use bmu_sim::output::{Claim, Opened, OutputError, PendingFile, Plan, RunDir};
+use bmu_sim::store::{Claim, Opened, OutputError, PendingFile, Plan, RunDir};
 use clap::Args;
 use std::ffi::OsString;
 use std::io::Write;
@@ -78,7 +78,7 @@ pub fn slurm(args: SlurmArgs, out: &mut dyn Write) -> Result<(), Error> {
                 .map_err(stdout_error);
         }
     };
-    let (_, done) = bmu_sim::units::pending(&dir, &config, Shard::WHOLE)?;
+    let (_, done) = bmu_sim::store::units::pending(&dir, &config, Shard::WHOLE)?;
     let scripts = scripts_dir(&args.out);
     let logs = scripts.join("logs");
     std::fs::create_dir_all(&logs).map_err(|e| OutputError::Io { path: logs.clone(), source: e })?;

@@ -173,6 +173,6 @@ impl Config {
     /// Hash (FNV-1a 64, hex) of the resolved config without its source line: equal for equal
     /// runs, whatever path the config was read from.
     pub fn hash(&self) -> String {
-        crate::output::fnv1a64_hex(resolved::body(self).as_bytes())
+        crate::provenance::fnv1a64_hex(resolved::body(self).as_bytes())
     }
 }

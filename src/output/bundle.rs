@@ -2,17 +2,19 @@
 //! whether the ensemble ran in one piece or was merged from shards, so the two cannot differ.
 
 use super::plots::{Labels, figures, render};
-use super::{
-    CONFIG_TOML, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, Manifest, PLOTS_DIR, Provenance,
-    RUNS_CSV, SUMMARY_CSV, SWEEP_CSV, SteadyStateRecord, TARGETS_CSV, TIMESERIES_CSV,
-};
+use super::{Manifest, SteadyStateRecord};
 use crate::analysis;
 use crate::config::Config;
 use crate::ensemble::Ensemble;
+use crate::provenance::Provenance;
+use crate::store::{
+    CONFIG_TOML, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, OutputError, PLOTS_DIR, RUNS_CSV,
+    RunDir, SUMMARY_CSV, SWEEP_CSV, TARGETS_CSV, TIMESERIES_CSV,
+};
 use crate::{Error, output};
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The manifest of an ensemble run.
 pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String], provenance: Provenance) -> Manifest {
@@ -75,9 +77,21 @@ pub fn labels(config: &Config) -> Labels {
     Labels { config: name, subtitle }
 }
 
+/// Publish the results of `ensemble` (every unit, in canonical order) into the run directory and
+/// retire its units; returns the directory as the user named it.
+pub fn publish(
+    dir: RunDir,
+    config: &Config,
+    ensemble: &Ensemble,
+    command: &[String],
+    provenance: Provenance,
+) -> Result<PathBuf, Error> {
+    dir.publish(|staging| write_results(staging, config, ensemble, command, provenance))
+}
+
 /// Writes every result of `ensemble` into the empty directory `dir`: timeseries, summary, runs,
 /// biopsy, manifest, resolved config, effects, targets and sweep tables, plots and `index.html`.
-/// [`RunDir::publish`](super::RunDir::publish) puts them in place.
+/// [`publish`] puts them in place.
 pub fn write_results(
     dir: &Path,
     config: &Config,
@@ -87,11 +101,11 @@ pub fn write_results(
 ) -> Result<(), Error> {
     let create = |name: &str| {
         let path = dir.join(name);
-        File::create(&path).map(BufWriter::new).map_err(|e| output::OutputError::Io { path, source: e })
+        File::create(&path).map(BufWriter::new).map_err(|e| OutputError::Io { path, source: e })
     };
     let io = |name: &str| {
         let path = dir.join(name);
-        move |e: std::io::Error| Error::Output(output::OutputError::Io { path, source: e })
+        move |e: std::io::Error| Error::Output(OutputError::Io { path, source: e })
     };
     output::write_timeseries(&ensemble.runs, create(TIMESERIES_CSV)?).map_err(io(TIMESERIES_CSV))?;
     output::write_summary(&ensemble.runs, create(SUMMARY_CSV)?).map_err(io(SUMMARY_CSV))?;

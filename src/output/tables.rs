@@ -38,7 +38,7 @@ pub fn write_timeseries<W: Write>(runs: &[RunRecord], w: W) -> io::Result<()> {
 
 /// Writes `summary.csv`: header `scenario,day,metric,n,mean,sd,ci_lo,ci_hi`, then for each
 /// scenario (in the order first seen in `runs`), for each recorded day, for each metric in
-/// [`METRICS`] order, the [`summarize`](crate::output::stats::summarize) of that metric across the scenario's replicates; `ci_lo`
+/// [`METRICS`] order, the [`summarize`](crate::analysis::stats::summarize) of that metric across the scenario's replicates; `ci_lo`
 /// is clamped at 0 for a metric that cannot be negative ([`NON_NEGATIVE`](crate::record::NON_NEGATIVE)).
 ///
 /// Returns an [`io::ErrorKind::InvalidData`] error (before writing anything) if two runs of one

@@ -17,7 +17,7 @@
 //! checksum    u64 FNV-1a 64 of every byte before it
 //! ```
 
-use super::manifest::fnv1a64;
+use crate::provenance::fnv1a64;
 use crate::record::{BIOPSY, BiopsyRow, METRICS, RunRecord, Sample};
 
 const MAGIC: &[u8; 8] = b"BMUUNIT\x01";

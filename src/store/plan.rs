@@ -4,8 +4,8 @@
 //! split into shards or another build of bmu-sim is refused instead of mixed in. It holds the
 //! resolved config, so `bmu-sim merge` needs nothing but the directory.
 
-use super::manifest::{Provenance, rfc3339_utc};
 use crate::config::{Config, Overrides};
+use crate::provenance::{Provenance, rfc3339_utc};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The plan of a run directory.

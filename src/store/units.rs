@@ -2,18 +2,18 @@
 //! directory at once ([`RunDir::write_unit`], one file per unit, exact), so a run that is killed,
 //! or a shard of an array, loses nothing it finished. [`pending`] tells which units of a shard are
 //! still to run (a unit whose file is complete and valid is skipped), [`run`] runs them, and once
-//! every unit is in, [`gather`] reads them back in canonical order and [`publish`] writes the
+//! every unit is in, [`gather`] reads them back in canonical order and
+//! [`output::publish`](crate::output::publish) writes the
 //! results with the same writer as ever. A run in one piece and a merge of any number of shards
 //! therefore write byte-identical results.
 
+use super::{RunDir, unit_file};
 use crate::Error;
 use crate::config::Config;
-use crate::ensemble::{self, Ensemble, Progress, Shard, Unit};
+use crate::ensemble::{self, Progress, Shard, Unit};
 use crate::model::{SteadyState, Streams};
-use crate::output::{Provenance, RunDir, bundle, unit_file};
 use crate::record::RunRecord;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 
 /// At most this many missing or damaged units are listed one by one.
@@ -131,16 +131,4 @@ fn incomplete(dir: &RunDir, config: &Config, wrong: &[(Unit, String)]) -> String
             write!(text, "\nfinish them with `bmu-sim run {} --out {} --resume`", config.source, dir.shown().display());
     }
     text
-}
-
-/// Publish the results of `runs` (every unit, in canonical order) into the run directory and
-/// retire its units; returns the directory as the user named it.
-pub fn publish(
-    dir: RunDir,
-    config: &Config,
-    ensemble: &Ensemble,
-    command: &[String],
-    provenance: Provenance,
-) -> Result<PathBuf, Error> {
-    dir.publish(|staging| bundle::write_results(staging, config, ensemble, command, provenance))
 }
