@@ -26,6 +26,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 /// The results of a whole config.
+#[derive(Debug)]
 pub struct Ensemble {
     pub runs: Vec<RunRecord>,
     /// The untreated reference's mitochondrial steady state, shared by every scenario.

@@ -10,6 +10,7 @@
 //! - [`ensemble`]: replicates × scenarios in parallel, merged in fixed order, as units and shards;
 //! - [`store`]: the run-directory store: plan, units kept on disk (shards, resume), atomic
 //!   files and publishing;
+//! - [`study`]: one config's ensemble in its run directory: open, run, publish;
 //! - [`observe`], [`record`]: readouts and rows; [`output`]: the files a finished run writes;
 //! - [`analysis`]: statistics on results: summaries, effects vs the reference, bands, targets,
 //!   sweeps;
@@ -37,6 +38,7 @@ pub mod sim;
 pub mod steady_state;
 pub mod store;
 pub mod stress;
+pub mod study;
 
 use std::fmt;
 

@@ -6,14 +6,14 @@ use super::args::{ConfigOverrides, Threads};
 use super::progress::Reporter;
 use super::{signals, stdout_error};
 use bmu_sim::Error;
-use bmu_sim::config::Config;
-use bmu_sim::ensemble::{self, Ensemble, Shard};
+use bmu_sim::ensemble::{self, Shard};
 use bmu_sim::estimate::{self, Estimate};
-use bmu_sim::store::{Claim, Opened, Plan, RunDir, units};
+use bmu_sim::store::Claim;
+use bmu_sim::study::{Opening, Place, Published, Study};
 use clap::Args;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 /// Where the default output directories go.
 const DEFAULT_PARENT: &str = "out";
@@ -87,31 +87,27 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
     let share = ensemble::units(&config).filter(|u| whole.owns(u)).count() as u64;
     let estimate = Estimate::of_runs(&config, threads, share);
     check_limits(&estimate, args.no_limits)?;
-    let reference = ensemble::reference(&config)?;
-    let plan = Plan::new(&config, whole.count, SystemTime::now());
     let claim = match (args.force, args.resume || shard.is_some()) {
         (true, _) => Claim::Force,
         (false, true) => Claim::Continue,
         (false, false) => Claim::New,
     };
-    let opened = match &args.out {
-        Some(dir) => RunDir::open(dir, plan, claim)?,
-        None => {
-            let stem =
-                args.config.as_deref().and_then(Path::file_stem).map_or("baseline".into(), |s| s.to_string_lossy());
-            RunDir::open_default(Path::new(DEFAULT_PARENT), &stem, plan, claim)?
-        }
+    let stem = args.config.as_deref().and_then(Path::file_stem).map_or("baseline".into(), |s| s.to_string_lossy());
+    let place = match &args.out {
+        Some(dir) => Place::Dir(dir),
+        None => Place::Default { parent: Path::new(DEFAULT_PARENT), stem: &stem },
     };
-    let dir = match opened {
-        Opened::Ready(dir) => dir,
-        Opened::Finished(shown) => {
+    let study = match Study::open(config, place, whole, claim)? {
+        Opening::Ready(study) => study,
+        Opening::Finished(shown) => {
             return writeln!(out, "{} holds the finished results of this config: nothing to do", shown.display())
                 .map_err(stdout_error);
         }
     };
-    let (todo, done) = units::pending(&dir, &config, whole)?;
+    let config = study.config();
+    let (todo, done) = study.pending()?;
     let of = match shard {
-        Some((s, from)) => format!("shard {s} (from {from}): {share} of {} units", ensemble::unit_count(&config)),
+        Some((s, from)) => format!("shard {s} (from {from}): {share} of {} units", ensemble::unit_count(config)),
         None => format!("{share} units"),
     };
     reporter.note(format_args!(
@@ -121,15 +117,14 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
         config.source
     ));
     let stop = signals::stop_flag(&reporter);
-    let progress = reporter.watch(ensemble::steps_of(&config, &todo), |steps| {
-        units::run(&dir, &config, &reference, &todo, threads, steps, &stop)
-    })?;
+    let progress =
+        reporter.watch(ensemble::steps_of(config, &todo), |steps| study.run(&todo, threads, steps, &stop))?;
     if progress.stopped {
         return Err(Error::Incomplete(format!(
             "stopped by a signal: {} of {share} units are done and kept in {}; {}",
             done + progress.finished,
-            dir.shown().display(),
-            resume_hint(command, dir.shown(), shard.is_some())
+            study.dir().display(),
+            resume_hint(command, study.dir(), shard.is_some())
         )));
     }
     if let Some((s, _)) = shard {
@@ -137,14 +132,13 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
             out,
             "shard {s}: {} unit(s) run, {done} done before; when every shard has finished: bmu-sim merge {}",
             progress.finished,
-            dir.shown().display()
+            study.dir().display()
         )
         .map_err(stdout_error);
     }
-    let result = Ensemble { runs: units::gather(&dir, &config)?, reference };
-    let provenance = dir.plan().provenance(SystemTime::now());
-    let written = bmu_sim::output::publish(dir, &config, &result, command, provenance)?;
-    let printed = print_summary(&config, &result, out)
+    let published = study.publish(command)?;
+    let written = &published.dir;
+    let printed = print_summary(&published, out)
         .and_then(|()| writeln!(out, "wrote {} in {:.1} s", written.display(), clock.elapsed().as_secs_f64()));
     printed.map_err(|e| {
         if e.kind() != io::ErrorKind::BrokenPipe {
@@ -178,6 +172,6 @@ fn resume_hint(command: &[String], dir: &Path, sharded: bool) -> String {
 }
 
 /// Final bone density per scenario and its effect vs the reference, as a table.
-fn print_summary(config: &Config, result: &Ensemble, out: &mut dyn Write) -> io::Result<()> {
-    bmu_sim::output::report::write_final_table(config, &result.runs, out)
+fn print_summary(result: &Published, out: &mut dyn Write) -> io::Result<()> {
+    bmu_sim::output::report::write_final_table(&result.config, &result.ensemble.runs, out)
 }

@@ -16,7 +16,7 @@ pub mod file;
 pub mod path;
 pub mod plan;
 #[cfg(test)]
-mod scratch;
+pub(crate) mod scratch;
 pub mod temp;
 pub mod unit_file;
 pub mod units;
