@@ -1,6 +1,6 @@
 //! Sites, BMUs and bone, plus the world-wide resources the processes share.
 
-use super::cells::Mitochondria;
+use super::cells::{MitoReadout, Mitochondria};
 use bevy_ecs::prelude::{Component, Resource};
 use std::sync::Arc;
 
@@ -241,5 +241,11 @@ impl SteadyState {
     /// of it stays finite (1 when the reference is 0).
     pub fn relative(x: f64, x0: f64) -> f64 {
         if x0 > 0.0 { (x / x0).clamp(1e-3, 1e3) } else { 1.0 }
+    }
+
+    /// (φ/φ0)^gain: how a cell's mitophagy flux φ, against the reference's φ0, scales a rate
+    /// (differentiation, apoptosis, resorption) under a hypothesis with that gain.
+    pub fn mitophagy_factor(&self, cell: &MitoReadout, gain: f64) -> f64 {
+        SteadyState::relative(cell.mitophagy, self.mitophagy).powf(gain)
     }
 }

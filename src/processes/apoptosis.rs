@@ -3,11 +3,13 @@
 //!
 //! Rule, per osteoclast per step Δt:
 //! ```text
-//! M_apo = max(0, 1 + c_dep · (D − D0) + c_atp · (A0 − A)) · E · B,   B = 1 + (fold − 1) · ℓ_bp · a
+//! M_apo = max(0, 1 + c_dep · (D − D0) + c_atp · (A0 − A)) · (φ/φ0)^−h_apo · E · B
+//! B     = 1 + (fold − 1) · ℓ_bp · a
 //! P(death) = 1 − exp(−β1 · M_apo · Δt)
 //! ```
 //! D, A are the cell's depolarised fraction and ATP, D0 and A0 their untreated steady values; with
-//! `neutral_mitochondria` the bracket is 1. Bisphosphonate is taken up in proportion to the
+//! `neutral_mitochondria` the bracket and the flux factor are 1. φ, φ0 are the cell's and the
+//! reference's mitophagy flux; h_apo is 0 but under the review hypothesis. Bisphosphonate is taken up in proportion to the
 //! cell's resorption activity a (it binds bone mineral and is released by resorbing osteoclasts).
 //!
 //! | symbol | key | default | unit | source |
@@ -15,6 +17,7 @@
 //! | β1 | `beta1_per_day` | 0.2 | /day | Komarova 2003 |
 //! | c_dep | `apoptosis_depolarised_gain` | 0.1 | per unit fraction | cytochrome-c release [U]; small, so that a mitophagy defect acts through ROS and formation rather than by killing osteoclasts (calibrated, docs/calibration.md) |
 //! | c_atp | `apoptosis_atp_gain` | 0 | per ATP unit | off at the defaults (calibrated with c_dep); kept as a key for experiments [U] |
+//! | h_apo | `mitophagy_survival_gain` | 0 | — | review hypothesis: mitophagy keeps osteoclasts alive (`config/hypotheses.rs`) |
 //! | E | knob | 1 | — | estrogen → FasL (Nakamura 2007 Cell [V]) |
 //! | fold | `bisphosphonate_apoptosis_fold` | 1.3 | × | 4–24× more apoptotic osteoclasts (Hughes 1995 JBMR [V]); the hazard fold is calibrated with the alendronate target |
 
@@ -44,7 +47,7 @@ pub fn mitochondrial_apoptosis(p: &Params, steady: &SteadyState, cell: &MitoRead
     }
     let d = p.apoptosis_depolarised_gain * (cell.depolarised - steady.depolarised);
     let a = p.apoptosis_atp_gain * (steady.atp - cell.atp);
-    let flux = SteadyState::relative(cell.mitophagy, steady.mitophagy).powf(-p.mitophagy_survival_gain);
+    let flux = steady.mitophagy_factor(cell, -p.mitophagy_survival_gain);
     (1.0 + d + a).max(0.0) * flux
 }
 

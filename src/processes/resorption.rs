@@ -31,7 +31,7 @@ pub fn resorption_activity(p: &Params, steady: &SteadyState, cell: &MitoReadout)
         return 1.0;
     }
     let energy = (cell.atp.max(0.0) / steady.atp).powf(p.resorption_atp_exponent);
-    let flux = SteadyState::relative(cell.mitophagy, steady.mitophagy).powf(p.mitophagy_resorption_gain);
+    let flux = steady.mitophagy_factor(cell, p.mitophagy_resorption_gain);
     let a = energy * flux;
     if a.is_finite() { a.min(1e3) } else { 1e3 }
 }
