@@ -7,7 +7,7 @@
 
 use super::effects::{self, Difference};
 use super::series::{Groups, metric_index};
-use crate::config::{Config, Target};
+use crate::config::{Config, DAYS_PER_YEAR, Target};
 use crate::record::{BIOPSY, RunRecord};
 
 /// One target at one sweep point.
@@ -49,13 +49,13 @@ pub fn evaluate<'a>(config: &'a Config, runs: &[RunRecord]) -> Vec<TargetResult<
 /// reference `r`.
 fn values(groups: &Groups, target: &Target, v: usize, r: usize) -> Option<(f64, Vec<f64>, Vec<f64>)> {
     if let Some(b) = BIOPSY.iter().position(|m| *m == target.metric) {
-        let year = (target.day / 365.0).ceil().max(1.0) as u32;
+        let year = (target.day / DAYS_PER_YEAR).ceil().max(1.0) as u32;
         let of = |v: usize| -> Vec<f64> {
             let row = |run: &&RunRecord| run.biopsy.iter().find(|row| row.year == year).map(|row| row.values()[b]);
             groups.runs[v].iter().filter_map(row).collect()
         };
         let (a, b) = (of(v), of(r));
-        return (!a.is_empty() && !b.is_empty()).then_some((f64::from(year) * 365.0, a, b));
+        return (!a.is_empty() && !b.is_empty()).then_some((f64::from(year) * DAYS_PER_YEAR, a, b));
     }
     let m = metric_index(target.metric);
     let i = groups.nearest(v, Some(target.day))?;

@@ -34,6 +34,9 @@ mod resolved;
 pub mod sweep;
 mod values;
 
+/// Days in a simulated year: `years` keys, per-year rates and yearly readouts all use it.
+pub const DAYS_PER_YEAR: f64 = 365.0;
+
 pub use comparison::{Comparison, Target};
 pub use hypotheses::Hypothesis;
 pub use interventions::{Change, Intervention, Kind};

@@ -4,7 +4,7 @@
 use super::comparison::{self, Comparison};
 use super::located::{ConfigError, Doc, Locations};
 use super::params::{Params, Value, ValueError};
-use super::{BoneLaw, Config, Hypothesis, Scenario, sweep};
+use super::{BoneLaw, Config, DAYS_PER_YEAR, Hypothesis, Scenario, sweep};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -34,9 +34,9 @@ fn run_key(
                 n.ok_or_else(|| doc.err(&v.span(), key, "expected an integer from 1 to 1000000"))? as u32
         }
         "days" => config.days = doc.float(v, key, 0.0)?,
-        "years" => config.days = doc.float(v, key, 0.0)? * 365.0,
+        "years" => config.days = doc.float(v, key, 0.0)? * DAYS_PER_YEAR,
         "spinup_days" => config.spinup_days = doc.float(v, key, 0.0)?,
-        "spinup_years" => config.spinup_days = doc.float(v, key, 0.0)? * 365.0,
+        "spinup_years" => config.spinup_days = doc.float(v, key, 0.0)? * DAYS_PER_YEAR,
         "record_every_days" => config.record_every_days = doc.float(v, key, 0.0)?,
         "bone_law" => {
             let name = doc.string(v, key)?;
@@ -72,7 +72,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
         source: file.into(),
         seed: 0,
         replicates: 1,
-        days: 365.0,
+        days: DAYS_PER_YEAR,
         spinup_days: 0.0,
         record_every_days: 1.0,
         bone_law: BoneLaw::default(),

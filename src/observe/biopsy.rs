@@ -22,7 +22,7 @@
 //! (`for_each_cancellous_site`).
 
 use super::for_each_cancellous_site;
-use crate::config::Params;
+use crate::config::{DAYS_PER_YEAR, Params};
 use crate::model::{Bmu, Clock, CompletedBmus, Counters};
 use crate::record::BiopsyRow;
 use bevy_ecs::prelude::World;
@@ -64,7 +64,7 @@ impl Biopsy {
     pub fn track(&mut self, world: &mut World) {
         let dt = world.resource::<Params>().dt_days;
         let day = world.resource::<Clock>().day;
-        let year_of = |d: f64| ((d / 365.0).floor().max(0.0)) as usize;
+        let year_of = |d: f64| ((d / DAYS_PER_YEAR).floor().max(0.0)) as usize;
         let this = year_of(day - 0.5 * dt);
         if self.years.len() <= this {
             self.years.resize(this + 1, Year::default());
@@ -101,7 +101,7 @@ impl Biopsy {
             .iter()
             .enumerate()
             .map(|(i, y)| {
-                let years = y.days / 365.0;
+                let years = y.days / DAYS_PER_YEAR;
                 let mean_bone = y.bone_days / y.days;
                 BiopsyRow {
                     year: i as u32 + 1,

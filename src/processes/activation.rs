@@ -19,7 +19,7 @@
 //! | pulse | `pulse_osteoclasts` | 10 | model cells | Komarova 2003 initial condition x1 = x̄1 + 10 |
 //! | RANKL, f_act | knobs | 1 | — | estrogen loss ↑, denosumab ↓ |
 
-use crate::config::Params;
+use crate::config::{DAYS_PER_YEAR, Params};
 use crate::model::streams::{chance, hazard_to_probability, threshold};
 use crate::model::{Bmu, Clock, Cortical, Counters, Environment, Osteoclast, Process, Site, Streams};
 use crate::processes::recruitment::{Circulation, new_cell, spawn_cell};
@@ -54,7 +54,7 @@ pub fn activate_bmus(
     mut commands: Commands,
 ) {
     let rate = params.activation_per_site_per_year * env.rankl * env.activation;
-    let per_step = |rate: f64| threshold(hazard_to_probability(rate, params.dt_days / 365.0));
+    let per_step = |rate: f64| threshold(hazard_to_probability(rate, params.dt_days / DAYS_PER_YEAR));
     let (cancellous, cortical) = (per_step(rate), per_step(rate * params.cortical_activation_ratio));
     if cancellous == 0 && cortical == 0 {
         return;

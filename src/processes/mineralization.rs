@@ -15,16 +15,16 @@
 //! | k_p | `osteoid_mineralization_per_day` | 0.1 | /day | ~10-day mineralisation lag [U] |
 //! | k_s | `secondary_mineralization_per_year` | 0.3 | /year | secondary mineralisation over years [U] |
 //! | — | `initial_mineral_fraction` | 0.858 | of full | the stationary mean under the default turnover (`bmu-sim calibrate`, docs/calibration.md) |
-//! | — | `initial_cortical_mineral_fraction` | 0.973 | of full | the cortical sites' stationary mean: 1 − (1 − m_p)·ν/(ν + k_s) at cortical turnover ν ≈ 0.03 /year (science.md [U]); `bmu-sim calibrate` refits it |
+//! | — | `initial_cortical_mineral_fraction` | 0.967 | of full | the cortical sites' stationary mean, fitted by `bmu-sim calibrate` (docs/calibration.md); the closed form 1 − (1 − m_p)·ν/(ν + k_s) at a cortical turnover ν ≈ 0.03 /year [U] gives ≈ 0.973 |
 
-use crate::config::Params;
+use crate::config::{DAYS_PER_YEAR, Params};
 use crate::model::Bone;
 use bevy_ecs::prelude::{Query, Res};
 
 /// Osteoid mineralises; mineralised matrix matures.
 pub fn mineralize_bone(params: Res<Params>, mut sites: Query<&mut Bone>) {
     let primary = -(-params.osteoid_mineralization_per_day * params.dt_days).exp_m1();
-    let secondary = -(-params.secondary_mineralization_per_year * params.dt_days / 365.0).exp_m1();
+    let secondary = -(-params.secondary_mineralization_per_year * params.dt_days / DAYS_PER_YEAR).exp_m1();
     for mut bone in &mut sites {
         let moved = bone.osteoid * primary;
         bone.osteoid -= moved;

@@ -15,8 +15,8 @@ pub mod render;
 
 use crate::analysis::Groups;
 use crate::analysis::series::{biopsy_band, metric_band, metric_index, sweep_response};
-use crate::config::Config;
 use crate::config::sweep::Scale;
+use crate::config::{Config, DAYS_PER_YEAR};
 use crate::record::{BIOPSY, RunRecord};
 
 /// Most scenarios whose 95 % bands are drawn in one panel.
@@ -86,7 +86,7 @@ pub struct Labels {
 }
 
 fn band_series(band: crate::analysis::Band, colour: usize, dashed: bool, points: bool, per_year: bool) -> Series {
-    let x = if per_year { band.x.iter().map(|d| d / 365.0).collect() } else { band.x };
+    let x = if per_year { band.x.iter().map(|d| d / DAYS_PER_YEAR).collect() } else { band.x };
     Series { x, mean: band.mean, lo: band.lo, hi: band.hi, colour, dashed, points }
 }
 
