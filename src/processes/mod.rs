@@ -21,6 +21,9 @@ pub mod resorption;
 #[cfg(test)]
 pub(crate) mod testing;
 
+#[cfg(test)]
+mod headers;
+
 /// Safety bound on the expected births (precursors, osteoblasts) of one BMU in one step: far
 /// above any sane config (the Komarova pulse at Ω = 400 recruits ~20 precursors a step), it keeps
 /// an absurd one from exhausting memory.
