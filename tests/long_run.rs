@@ -32,6 +32,7 @@ fn run(years: u32) -> RunRecord {
 }
 
 #[test]
+#[ignore = "validation tier (minutes): cargo test --release -- --include-ignored"]
 fn memory_stays_flat_over_a_fifty_year_run() {
     let Some(start) = status_kib("VmHWM:") else {
         eprintln!("skipped: no /proc/self/status here");

@@ -29,7 +29,7 @@ use toml::de::DeValue;
 /// How scenarios are compared.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
-    /// The scenario every effect is taken against; empty until [`check`] fills in the default
+    /// The scenario every effect is taken against; empty until `check` fills in the default
     /// (the first scenario).
     pub reference: String,
     /// Replicate r uses the same random streams in every scenario (paired effects); when false

@@ -14,8 +14,8 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | λ_act | `activation_per_site_per_year` | 0.8 | /site/year | with ~25 % of sites busy, 0.6 activations per site-year of ~40 % of the site's bone each: turnover ~25 %/year (trabecular bone, science.md §4 [U]) [C] |
-//! | r_cort | `cortical_activation_ratio` | 0.12 | — | cortical turnover ~3 %/year against ~25 %/year for trabecular bone (science.md [U]): 3/25 |
+//! | λ_act | `activation_per_site_per_year` | 0.8 | /site/year | with ~25 % of sites busy, 0.6 activations per site-year of ~40 % of the site's bone each: turnover ~25 %/year (trabecular bone, science.md §4 \[U\]) \[C\] |
+//! | r_cort | `cortical_activation_ratio` | 0.12 | — | cortical turnover ~3 %/year against ~25 %/year for trabecular bone (science.md \[U\]): 3/25 |
 //! | pulse | `pulse_osteoclasts` | 10 | model cells | Komarova 2003 initial condition x1 = x̄1 + 10 |
 //! | RANKL, f_act | knobs | 1 | — | estrogen loss ↑, denosumab ↓ |
 

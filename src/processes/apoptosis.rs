@@ -15,11 +15,11 @@
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
 //! | β1 | `beta1_per_day` | 0.2 | /day | Komarova 2003 |
-//! | c_dep | `apoptosis_depolarised_gain` | 0.1 | per unit fraction | cytochrome-c release [U]; small, so that a mitophagy defect acts through ROS and formation rather than by killing osteoclasts (calibrated, docs/calibration.md) |
-//! | c_atp | `apoptosis_atp_gain` | 0 | per ATP unit | off at the defaults (calibrated with c_dep); kept as a key for experiments [U] |
+//! | c_dep | `apoptosis_depolarised_gain` | 0.1 | per unit fraction | cytochrome-c release \[U\]; small, so that a mitophagy defect acts through ROS and formation rather than by killing osteoclasts (calibrated, docs/calibration.md) |
+//! | c_atp | `apoptosis_atp_gain` | 0 | per ATP unit | off at the defaults (calibrated with c_dep); kept as a key for experiments \[U\] |
 //! | h_apo | `mitophagy_survival_gain` | 0 | — | review hypothesis: mitophagy keeps osteoclasts alive (`config/hypotheses.rs`) |
-//! | E | knob | 1 | — | estrogen → FasL (Nakamura 2007 Cell [V]) |
-//! | fold | `bisphosphonate_apoptosis_fold` | 1.3 | × | 4–24× more apoptotic osteoclasts (Hughes 1995 JBMR [V]); the hazard fold is calibrated with the alendronate target |
+//! | E | knob | 1 | — | estrogen → FasL (Nakamura 2007 Cell \[V\]) |
+//! | fold | `bisphosphonate_apoptosis_fold` | 1.3 | × | 4–24× more apoptotic osteoclasts (Hughes 1995 JBMR \[V\]); the hazard fold is calibrated with the alendronate target |
 
 use crate::config::Params;
 use crate::model::streams::{chance, hazard_to_probability, threshold};

@@ -18,9 +18,9 @@
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
 //! | k_bind | `bisphosphonate_binding_per_day` | 0.01 | /day at full dose | calibrated (docs/calibration.md) |
-//! | fold | `bisphosphonate_apoptosis_fold` | 1.3 | × | 4–24× apoptotic osteoclasts in vitro (Hughes 1995 JBMR [V]); lower at the clinical dose, calibrated with the FIT target (docs/calibration.md) |
+//! | fold | `bisphosphonate_apoptosis_fold` | 1.3 | × | 4–24× apoptotic osteoclasts in vitro (Hughes 1995 JBMR \[V\]); lower at the clinical dose, calibrated with the FIT target (docs/calibration.md) |
 //! | c_a | `bisphosphonate_activity_loss` | 0.05 | — | calibrated with the FIT target (docs/calibration.md) |
-//! | c_act | `bisphosphonate_activation_loss` | 0.45 | — | activation −36–38 % on alendronate (Heaney & Yates 1997 [S]); calibrated |
+//! | c_act | `bisphosphonate_activation_loss` | 0.45 | — | activation −36–38 % on alendronate (Heaney & Yates 1997 \[S\]); calibrated |
 
 use crate::config::Params;
 use crate::model::{Environment, SiteCensus};

@@ -22,8 +22,8 @@
 //! scales as formation over removal) relative to the untreated reference of the config (°).
 //!
 //! **Balance, by construction.** Team births are a Poisson process whose compensator is
-//! Ω·α2·R·∫dE/k_res, so E[team] = Ω·α2·R·E[eroded]/k_res whatever the distribution of cavity
-//! depths, and E[formed] = w·M_ob·E[team] = M_ob·R·E[eroded]. At the untreated reference κ = 1
+//! Ω·α2·R·∫dE/k_res, so E\[team\] = Ω·α2·R·E\[eroded\]/k_res whatever the distribution of cavity
+//! depths, and E\[formed\] = w·M_ob·E\[team\] = M_ob·R·E\[eroded\]. At the untreated reference κ = 1
 //! (exactly with neutral mitochondria; up to the pool's sampling noise, a few 0.1 %, otherwise),
 //! R = 1 and M_ob = 1: every BMU's expected balance is zero. No parameter is fitted to make it so.
 //! Raised drive (R < 1) or weaker osteoblasts (M_ob < 1) give negative balance; stimulated
@@ -34,8 +34,8 @@
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
 //! | α2 | `alpha2_per_day` | 4 | osteoblasts per osteoclast-day | Komarova 2003 (osteoblast recruitment by osteoclasts, g12 = 1) |
-//! | k_res | `resorption_pct_per_osteoclast_day` | 0.45 | % of site bone per model osteoclast per day | sized so a BMU erodes ~40 % of its site (README, "the tissue") [C] |
-//! | s | `refill_saturation` | 0.05 | — | saturation of osteoblast recruitment; refill falls to 1/(1 + s/(1+s)·(κ−1)) [U]; the intervention scenarios calibrate it |
+//! | k_res | `resorption_pct_per_osteoclast_day` | 0.45 | % of site bone per model osteoclast per day | sized so a BMU erodes ~40 % of its site (README, "the tissue") \[C\] |
+//! | s | `refill_saturation` | 0.05 | — | saturation of osteoblast recruitment; refill falls to 1/(1 + s/(1+s)·(κ−1)) \[U\]; the intervention scenarios calibrate it |
 //! | c_dep, c_atp, e_atp | see `apoptosis.rs`, `resorption.rs` | | | |
 //! | p_diff0, D0, A0 | reference steady state | | | `steady_state.rs` |
 

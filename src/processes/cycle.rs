@@ -20,9 +20,9 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | Rv.P | `reversal_days` | 10 | days | reversal phase of human trabecular BMUs, ~1–2 weeks (Eriksen 1994; Andersen 2009) [U] |
-//! | L̄ | `osteoblast_working_days` | 130 | days | formation period ~145 d in iliac trabecular bone (Eriksen 1984) [U]; the model's FP is L |
-//! | k | `osteoblast_working_shape` | 16 | — | spread of formation periods between BMUs (CV 25 %) [U] |
+//! | Rv.P | `reversal_days` | 10 | days | reversal phase of human trabecular BMUs, ~1–2 weeks (Eriksen 1994; Andersen 2009) \[U\] |
+//! | L̄ | `osteoblast_working_days` | 130 | days | formation period ~145 d in iliac trabecular bone (Eriksen 1984) \[U\]; the model's FP is L |
+//! | k | `osteoblast_working_shape` | 16 | — | spread of formation periods between BMUs (CV 25 %) \[U\] |
 //! | — | `max_bmu_days` | 400 | days | safety bound; resorption lasts weeks |
 
 use crate::config::Params;

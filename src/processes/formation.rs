@@ -13,8 +13,8 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | M_ob | knob `osteoblast_formation` | 1 | — | teriparatide ↑ (Neer 2001 [U]); estrogen loss, ageing ↓ |
-//! | z_max | `max_site_bone_pct` | 150 | % of initial site bone | bounds a site's bone (its marrow space) [choice] |
+//! | M_ob | knob `osteoblast_formation` | 1 | — | teriparatide ↑ (Neer 2001 \[U\]); estrogen loss, ageing ↓ |
+//! | z_max | `max_site_bone_pct` | 150 | % of initial site bone | bounds a site's bone (its marrow space) \[choice\] |
 //! | k2 | `k2_pct_per_cell_day` | 0.0017 | % per model cell per day | Komarova 2003 (bone-neutral deterministic cycle) |
 //! | x̄2 | from the kernel | 212.13 | model cells | Komarova 2003 |
 

@@ -5,18 +5,18 @@
 //!
 //! | kind | knob, with level ℓ (toward(f) = 1 + ℓ·(f − 1)) | basis |
 //! |---|---|---|
-//! | `estrogen_loss` | RANKL × toward(`estrogen_loss_rankl`) (activation, osteoclast formation and Nox ROS follow RANKL: once); osteoclast apoptosis E × toward(`estrogen_loss_apoptosis`); osteoblast work × toward(`estrogen_loss_osteoblast_work`); thiol antioxidant capacity × toward(`estrogen_loss_thiol_capacity`) | Recker 2004 (Ac.f doubles), Nakamura 2007 Cell (FasL) [V], Lean 2003 JCI (thiols) [V]; sizes calibrated (docs/calibration.md) |
-//! | `denosumab` | RANKL × (1 − `denosumab_rankl_block`·min(ℓ, 1)); osteomorphs accrue while RANKL is blocked (`osteomorphs.rs`) | Cummings 2009 (FREEDOM); McDonald 2021 Cell [V] |
-//! | `bisphosphonate` | dose ℓ binds to bone surfaces, which resorption releases (`bisphosphonate.rs`) | Hughes 1995 JBMR [V]; Heaney & Yates 1997 |
-//! | `teriparatide` | osteoblast work × toward(`teriparatide_osteoblast_work`); activation × toward(`teriparatide_activation`) | Neer 2001 [U]; Jilka 1999 (osteoblast lifespan) |
-//! | `antioxidant` | antioxidant + ℓ·`antioxidant_dose` | NAC, MitoTEMPO (Lee 2005, Lean 2003 [V]) |
-//! | `pink1_knockout` | PINK1 tagging off when ℓ ≥ 0.5 | Jang 2023 [V] |
-//! | `parkin_overexpression` | k_parkin × toward(`parkin_overexpression_fold`) | Biomolecules 2022 [V] |
+//! | `estrogen_loss` | RANKL × toward(`estrogen_loss_rankl`) (activation, osteoclast formation and Nox ROS follow RANKL: once); osteoclast apoptosis E × toward(`estrogen_loss_apoptosis`); osteoblast work × toward(`estrogen_loss_osteoblast_work`); thiol antioxidant capacity × toward(`estrogen_loss_thiol_capacity`) | Recker 2004 (Ac.f doubles), Nakamura 2007 Cell (FasL) \[V\], Lean 2003 JCI (thiols) \[V\]; sizes calibrated (docs/calibration.md) |
+//! | `denosumab` | RANKL × (1 − `denosumab_rankl_block`·min(ℓ, 1)); osteomorphs accrue while RANKL is blocked (`osteomorphs.rs`) | Cummings 2009 (FREEDOM); McDonald 2021 Cell \[V\] |
+//! | `bisphosphonate` | dose ℓ binds to bone surfaces, which resorption releases (`bisphosphonate.rs`) | Hughes 1995 JBMR \[V\]; Heaney & Yates 1997 |
+//! | `teriparatide` | osteoblast work × toward(`teriparatide_osteoblast_work`); activation × toward(`teriparatide_activation`) | Neer 2001 \[U\]; Jilka 1999 (osteoblast lifespan) |
+//! | `antioxidant` | antioxidant + ℓ·`antioxidant_dose` | NAC, MitoTEMPO (Lee 2005, Lean 2003 \[V\]) |
+//! | `pink1_knockout` | PINK1 tagging off when ℓ ≥ 0.5 | Jang 2023 \[V\] |
+//! | `parkin_overexpression` | k_parkin × toward(`parkin_overexpression_fold`) | Biomolecules 2022 \[V\] |
 //! | `mitophagy_inducer` | k_parkin and k_receptor × toward(`mitophagy_inducer_fold`) | urolithin A (Tao 2022 [V abstract]) |
-//! | `mdivi1` | k_parkin and k_receptor × toward(`mdivi1_fold`), ℓ ≤ 1 | Drp1 inhibition [U] |
-//! | `bnip3_knockdown` | k_receptor × toward(`bnip3_knockdown_fold`), ℓ ≤ 1 | [U] |
-//! | `hypoxia` | hypoxia + ℓ·`hypoxia_rise` | Knowles 2015 [V] |
-//! | `pgc1b_loss` | k_bio × toward(`pgc1b_loss_fold`), ℓ ≤ 1 | Zhang 2018 JBMR, Ishii 2009 [V] |
+//! | `mdivi1` | k_parkin and k_receptor × toward(`mdivi1_fold`), ℓ ≤ 1 | Drp1 inhibition \[U\] |
+//! | `bnip3_knockdown` | k_receptor × toward(`bnip3_knockdown_fold`), ℓ ≤ 1 | \[U\] |
+//! | `hypoxia` | hypoxia + ℓ·`hypoxia_rise` | Knowles 2015 \[V\] |
+//! | `pgc1b_loss` | k_bio × toward(`pgc1b_loss_fold`), ℓ ≤ 1 | Zhang 2018 JBMR, Ishii 2009 \[V\] |
 //! | `parameter` | its key → base·(1 + ℓ·(scale − 1)) or base + ℓ·(set − base) | any rate, from a given day |
 //!
 //! Every magnitude is a key of the parameter table, so `--set`, sweeps and calibration reach it.

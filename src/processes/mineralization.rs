@@ -11,11 +11,11 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | m_p | `primary_mineral_fraction` | 0.7 | of full | primary mineralisation gives ~70 % of final mineral [U] |
-//! | k_p | `osteoid_mineralization_per_day` | 0.1 | /day | ~10-day mineralisation lag [U] |
-//! | k_s | `secondary_mineralization_per_year` | 0.3 | /year | secondary mineralisation over years [U] |
+//! | m_p | `primary_mineral_fraction` | 0.7 | of full | primary mineralisation gives ~70 % of final mineral \[U\] |
+//! | k_p | `osteoid_mineralization_per_day` | 0.1 | /day | ~10-day mineralisation lag \[U\] |
+//! | k_s | `secondary_mineralization_per_year` | 0.3 | /year | secondary mineralisation over years \[U\] |
 //! | — | `initial_mineral_fraction` | 0.858 | of full | the stationary mean under the default turnover (`bmu-sim calibrate`, docs/calibration.md) |
-//! | — | `initial_cortical_mineral_fraction` | 0.967 | of full | the cortical sites' stationary mean, fitted by `bmu-sim calibrate` (docs/calibration.md); the closed form 1 − (1 − m_p)·ν/(ν + k_s) at a cortical turnover ν ≈ 0.03 /year [U] gives ≈ 0.973 |
+//! | — | `initial_cortical_mineral_fraction` | 0.967 | of full | the cortical sites' stationary mean, fitted by `bmu-sim calibrate` (docs/calibration.md); the closed form 1 − (1 − m_p)·ν/(ν + k_s) at a cortical turnover ν ≈ 0.03 /year \[U\] gives ≈ 0.973 |
 
 use crate::config::{DAYS_PER_YEAR, Params};
 use crate::model::Bone;

@@ -13,7 +13,7 @@
 //! |---|---|---|---|---|
 //! | α2, g12, g22 | `alpha2_per_day`, `g12`, `g22` | 4, 1, 0 | /day, — | Komarova 2003 |
 //! | β2 | `beta2_per_day` | 0.02 | /day | Komarova 2003 |
-//! | M_ob | knob | 1 | — | teriparatide ↑ (Neer 2001 [U]); ageing, estrogen loss ↓ |
+//! | M_ob | knob | 1 | — | teriparatide ↑ (Neer 2001 \[U\]); ageing, estrogen loss ↓ |
 
 use crate::config::Params;
 use crate::model::streams::hazard_to_probability;

@@ -14,7 +14,7 @@
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
 //! | a | `osteomorph_accrual_per_day` | 0.0005 | load /day | calibrated to the loss of denosumab's gain within 2 years of stopping (docs/calibration.md) |
-//! | r | `osteomorph_release_per_day` | 0.01 | /day | calibrated; the rebound peaks within a year of stopping (Cummings 2018 [U]) |
+//! | r | `osteomorph_release_per_day` | 0.01 | /day | calibrated; the rebound peaks within a year of stopping (Cummings 2018 \[U\]) |
 
 use crate::config::Params;
 use crate::model::Environment;

@@ -14,7 +14,7 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | g | `rankl_ros_gain` | 1 | — | direction Lean 2003 [V]; size calibrated with the menopause and antioxidant targets (docs/calibration.md) |
+//! | g | `rankl_ros_gain` | 1 | — | direction Lean 2003 \[V\]; size calibrated with the menopause and antioxidant targets (docs/calibration.md) |
 //! | ROS0 | reference steady state | | ROS units | `steady_state.rs` |
 
 use crate::config::Params;

@@ -15,9 +15,9 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | e_atp | `resorption_atp_exponent` | 0.2 | — | PGC-1β loss impairs resorption (Zhang 2018 JBMR [V] direction); size calibrated with the mitophagy direction targets (docs/calibration.md) |
+//! | e_atp | `resorption_atp_exponent` | 0.2 | — | PGC-1β loss impairs resorption (Zhang 2018 JBMR \[V\] direction); size calibrated with the mitophagy direction targets (docs/calibration.md) |
 //! | h_res | `mitophagy_resorption_gain` | 0 | — | review hypothesis: mitophagy raises resorption (`config/hypotheses.rs`) |
-//! | k_res | `resorption_pct_per_osteoclast_day` | 0.45 | % of site bone per model cell per day | sized so a BMU erodes ~40 % of its site [C] |
+//! | k_res | `resorption_pct_per_osteoclast_day` | 0.45 | % of site bone per model cell per day | sized so a BMU erodes ~40 % of its site \[C\] |
 //! | k1 | `k1_pct_per_cell_day` | 0.24 | % per model cell per day | Komarova 2003 |
 //! | x̄1 | from the kernel | 1.0607 | model cells | Komarova 2003 |
 

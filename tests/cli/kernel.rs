@@ -48,25 +48,15 @@ fn max_errors(ode: &BTreeMap<i64, [f64; 3]>, abm: &BTreeMap<i64, [f64; 3]>) -> [
     e
 }
 
+/// The shipped `komarova2003.toml` (Ω = 400, 50 replicates) follows the ODE within 5 % of each
+/// population's peak and half a point of bone; Ω = 25 and 100 show the error falling as the
+/// population scale grows, as an O(1/Ω) bias must.
 #[test]
-fn the_neutral_abm_reproduces_the_komarova_cycle() {
+#[ignore = "validation tier (minutes): cargo test --release -- --include-ignored"]
+fn the_neutral_abm_reproduces_the_komarova_cycle_and_converges_as_omega_grows() {
     let tmp = TempDir::new("komarova");
     let ode = ode(&tmp);
-    let dir = run_ok(&tmp, KOMAROVA, "out", &[]);
-    let [e1, e2, ez] = max_errors(&ode, &abm(&dir));
-    eprintln!("komarova2003.toml: max error x1 {e1:.4}, x2 {e2:.3}, z {ez:.3} points");
-    let peak1 = ode.values().map(|v| v[0]).fold(0.0, f64::max);
-    let peak2 = ode.values().map(|v| v[1]).fold(0.0, f64::max);
-    assert!(e1 < 0.05 * peak1, "osteoclasts: max error {e1} vs 5 % of peak {peak1}");
-    assert!(e2 < 0.05 * peak2, "osteoblasts: max error {e2} vs 5 % of peak {peak2}");
-    assert!(ez < 0.5, "bone: max error {ez} points");
-}
-
-#[test]
-fn the_error_shrinks_as_the_population_scale_grows() {
-    let tmp = TempDir::new("omega");
-    let ode = ode(&tmp);
-    let errors: Vec<[f64; 3]> = [25, 100, 400]
+    let mut errors: Vec<[f64; 3]> = [25, 100]
         .iter()
         .map(|omega| {
             let set = format!("population_scale={omega}");
@@ -76,6 +66,15 @@ fn the_error_shrinks_as_the_population_scale_grows() {
             e
         })
         .collect();
+    let shipped = max_errors(&ode, &abm(&run_ok(&tmp, KOMAROVA, "out", &[])));
+    let [e1, e2, ez] = shipped;
+    eprintln!("komarova2003.toml (Ω = 400): max error x1 {e1:.4}, x2 {e2:.3}, z {ez:.3} points");
+    errors.push(shipped);
+    let peak1 = ode.values().map(|v| v[0]).fold(0.0, f64::max);
+    let peak2 = ode.values().map(|v| v[1]).fold(0.0, f64::max);
+    assert!(e1 < 0.05 * peak1, "osteoclasts: max error {e1} vs 5 % of peak {peak1}");
+    assert!(e2 < 0.05 * peak2, "osteoblasts: max error {e2} vs 5 % of peak {peak2}");
+    assert!(ez < 0.5, "bone: max error {ez} points");
     // Bone integrates the positive parts y1, y2, whose bias is O(1/Ω): the error must fall by
     // well over half at each fourfold step.
     assert!(errors[1][2] < 0.6 * errors[0][2], "z error Ω=25 {:?} → Ω=100 {:?}", errors[0], errors[1]);

@@ -27,6 +27,7 @@ fn per_replicate(dir: &Path) -> Vec<(String, [f64; 6])> {
 }
 
 #[test]
+#[ignore = "validation tier (minutes): cargo test --release -- --include-ignored"]
 fn counted_mitochondria_give_the_same_tissue() {
     let tmp = TempDir::new("representations");
     let args = ["--set", "sites=100", "--set", "days=360", "--replicates", "10"];

@@ -39,6 +39,7 @@ fn effect(dir: &Path, metric: &str, day: &str) -> f64 {
 }
 
 #[test]
+#[ignore = "validation tier (minutes): cargo test --release -- --include-ignored"]
 fn cortical_sites_leave_the_cancellous_outputs_as_they_were_and_dilute_the_spines_gain() {
     let tmp = TempDir::new("spine");
     let config = tmp.write("denosumab.toml", DENOSUMAB);

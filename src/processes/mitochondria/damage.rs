@@ -7,8 +7,8 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | λd | `damage_per_day` | 2.0 | health levels /day | chosen: a new unit needs 7 hits to depolarise (θdep = 3), so turnover ≈ λd·(1 + a_ros·ROS₀)/7 = 0.52 /day at ROS₀ = 0.815; the baseline measures 0.49 /day (52.6 removals per cell-day, 108 units per cell), a half-life of 1.4 d against 1.83 d in mouse liver (Miwa 2008 Aging Cell [V]; published values differ up to 10×); osteoclast value [U] |
-//! | a_ros | `damage_ros_gain` | 1.0 | per ROS unit | assumption: oxidative damage proportional to ROS [U] |
+//! | λd | `damage_per_day` | 2.0 | health levels /day | chosen: a new unit needs 7 hits to depolarise (θdep = 3), so turnover ≈ λd·(1 + a_ros·ROS₀)/7 = 0.52 /day at ROS₀ = 0.815; the baseline measures 0.49 /day (52.6 removals per cell-day, 108 units per cell), a half-life of 1.4 d against 1.83 d in mouse liver (Miwa 2008 Aging Cell \[V\]; published values differ up to 10×); osteoclast value \[U\] |
+//! | a_ros | `damage_ros_gain` | 1.0 | per ROS unit | assumption: oxidative damage proportional to ROS \[U\] |
 //! | ROS_cell | — | readout | ROS units | `readout.rs` |
 //!
 //! Form after Patel, Shirihai & Huang 2013 (discrete health lost by random hits).

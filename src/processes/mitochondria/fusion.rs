@@ -11,7 +11,7 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | f | `fusion_per_hour` | 5 | encounters /h | ~5 fusion–fission cycles per mitochondrion per hour (Twig et al. 2008, Shirihai lab [V]) |
+//! | f | `fusion_per_hour` | 5 | encounters /h | ~5 fusion–fission cycles per mitochondrion per hour (Twig et al. 2008, Shirihai lab \[V\]) |
 //! | θfus | `fusion_threshold` | 3 | health level | = θdep: health is highest when the fusion and autophagy thresholds coincide (Patel 2013 [V summary]) |
 //!
 //! Selectivity (depolarised units do not fuse) after Twig et al. 2008 EMBO J and Mouli, Twig &

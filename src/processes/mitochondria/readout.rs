@@ -20,10 +20,10 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | r_basal | `ros_basal` | 0.1 | ROS units | scale choice [U] |
-//! | leak | `ros_leak` | 1.0 | ROS units per N0 units at h = 0 | scale choice [U] |
-//! | r_rankl | `ros_rankl` | 0.2 | ROS units per RANKL | Lee 2005 (direction [V], size [U]) |
-//! | antioxidant | `antioxidant` | 0 | — | Lean 2003, Lee 2005 (direction [V]) |
+//! | r_basal | `ros_basal` | 0.1 | ROS units | scale choice \[U\] |
+//! | leak | `ros_leak` | 1.0 | ROS units per N0 units at h = 0 | scale choice \[U\] |
+//! | r_rankl | `ros_rankl` | 0.2 | ROS units per RANKL | Lee 2005 (direction \[V\], size \[U\]) |
+//! | antioxidant | `antioxidant` | 0 | — | Lean 2003, Lee 2005 (direction \[V\]) |
 
 use super::words;
 use crate::config::Params;
