@@ -15,8 +15,7 @@
 
 use bevy_ecs::prelude::*;
 use bmu_sim::config::{BoneLaw, Config, Hypothesis, Params, Scenario};
-use bmu_sim::model::{CellId, MitoReadout, Mitochondria, Streams};
-use bmu_sim::processes::interventions::untreated;
+use bmu_sim::model::{CellId, Knobs, MitoReadout, Mitochondria, Streams};
 use bmu_sim::processes::mitochondria::{Rules, Scratch, fresh, readout, step_cell};
 use bmu_sim::sim::{Setup, Simulation, mitochondrial_schedule, world_with_rules};
 use bmu_sim::{ensemble, steady_state};
@@ -37,12 +36,12 @@ fn cell_world(params: &Params, cells: usize, steady: bool) -> (World, u64) {
     let small = Params { mitochondria_per_cell: 10, ..params.clone() };
     let st = steady_state::untreated(if steady { params } else { &small });
     let mut world = world_with_rules(params, &st, Streams::new(1, 0));
-    let env = untreated(params);
+    let knobs = Knobs::untreated(params);
     let mut units = 0;
     for i in 0..cells {
         let m = if steady { st.reservoir[i % st.reservoir.len()].clone() } else { fresh(params) };
         units += m.len() as u64;
-        world.spawn((CellId(i as u64), readout::read(&m, params, &env), m));
+        world.spawn((CellId(i as u64), readout::read(&m, &knobs), m));
     }
     (world, units * u64::from(params.mito_substeps().0))
 }
@@ -56,7 +55,7 @@ fn kernel(c: &mut Criterion) {
     let mut schedule = mitochondrial_schedule();
     g.bench_function("ecs", |b| b.iter(|| one.install(|| schedule.run(&mut world))));
     let streams = Streams::new(1, 0);
-    let rules = Rules::new(&params, &untreated(&params));
+    let rules = Rules::new(&Knobs::untreated(&params));
     let mut cells: Vec<(u64, Mitochondria, MitoReadout)> = world
         .query::<(&CellId, &Mitochondria, &MitoReadout)>()
         .iter(&world)

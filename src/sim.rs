@@ -6,7 +6,7 @@
 //!
 //! | phase | coupled (the tissue) | komarova2003 (single-cycle check) |
 //! |---|---|---|
-//! | `Knobs` | apply_interventions, bind_bisphosphonate, accrue_osteomorphs, amplify_rankl_by_oxidative_stress, gauge_osteoclastic_drive | the same |
+//! | `Knobs` | set_knobs, bind_bisphosphonate, accrue_osteomorphs, amplify_rankl_by_oxidative_stress, gauge_osteoclastic_drive | the same |
 //! | `Census` | rate_resorption_activity, take_census, advance_remodelling_cycle | rate_resorption_activity, take_census, complete_bmus |
 //! | `Bone` | resorb_matrix, recruit_osteoblast_team, form_osteoid, mineralize_bone | resorb_matrix, form_osteoid, mineralize_bone |
 //! | `Cells` | kill_osteoclasts, recruit_precursors, commit_precursors | turn_over_osteoblasts, kill_osteoclasts, recruit_precursors, commit_precursors |
@@ -17,13 +17,13 @@
 
 use crate::config::{BoneLaw, Params, Scenario};
 use crate::model::{
-    Bone, Clock, CompletedBmus, Cortical, Counters, MitophagyCount, PrecursorPool, Site, SiteCensus, SteadyState,
-    Streams,
+    Bone, Clock, CompletedBmus, Cortical, Counters, Knobs, MitophagyCount, PrecursorPool, Site, SiteCensus,
+    SteadyState, Streams,
 };
 use crate::observe::Observer;
 use crate::processes::bisphosphonate::{self, BoundBisphosphonate};
 use crate::processes::coupling::{self, Coupling};
-use crate::processes::interventions::{BaseParams, Interventions, apply_interventions, untreated};
+use crate::processes::interventions::{Regimen, set_knobs};
 use crate::processes::mitochondria::step_mitochondria;
 use crate::processes::osteomorphs::{self, Osteomorphs};
 use crate::processes::{
@@ -71,7 +71,7 @@ pub fn mitochondrial_schedule() -> Schedule {
 fn add_knobs(s: &mut Schedule) {
     s.add_systems(
         (
-            apply_interventions,
+            set_knobs,
             bisphosphonate::bind_bisphosphonate,
             osteomorphs::accrue_osteomorphs,
             oxidative_stress::amplify_rankl_by_oxidative_stress,
@@ -129,9 +129,8 @@ pub fn cell_schedule(law: BoneLaw) -> Schedule {
 /// own reference.
 pub fn world_with_rules(params: &Params, steady: &SteadyState, streams: Streams) -> World {
     let mut world = World::new();
-    world.insert_resource(untreated(params));
-    world.insert_resource(params.clone());
-    world.insert_resource(BaseParams(params.clone()));
+    world.insert_resource(Knobs::untreated(params));
+    world.insert_resource(Regimen { params: params.clone(), interventions: Vec::new() });
     world.insert_resource(steady.clone());
     world.insert_resource(streams);
     world.insert_resource(BoneLaw::Komarova2003);
@@ -142,7 +141,6 @@ pub fn world_with_rules(params: &Params, steady: &SteadyState, streams: Streams)
     world.insert_resource(SiteCensus::default());
     world.insert_resource(CompletedBmus::default());
     world.insert_resource(PrecursorPool::default());
-    world.insert_resource(Interventions::default());
     world.insert_resource(BoundBisphosphonate::default());
     world.insert_resource(Osteomorphs::default());
     world
@@ -164,6 +162,10 @@ pub struct Simulation {
     mitochondria: Schedule,
     cells: Schedule,
     spinup_steps: u64,
+    /// The cell step, days (a run's parameters never change).
+    dt_days: f64,
+    /// Cancellous sites, for the biopsy.
+    sites: u32,
 }
 
 impl Simulation {
@@ -175,11 +177,11 @@ impl Simulation {
         let mut world = world_with_rules(p, setup.steady, streams);
         world.insert_resource(setup.law);
         world.insert_resource(Coupling::of(setup.reference));
-        world.insert_resource(Interventions(scenario.interventions.clone()));
+        world.insert_resource(Regimen { params: p.clone(), interventions: scenario.interventions.clone() });
         let spinup_steps = (spinup_days / p.dt_days).round() as u64;
         world.resource_mut::<Clock>().day = (0.0 - spinup_steps as f64) * p.dt_days;
         let pool: Vec<Entity> =
-            world.spawn_batch(recruitment::circulating_precursors(p, setup.steady, &untreated(p))).collect();
+            world.spawn_batch(recruitment::circulating_precursors(&Knobs::untreated(p), setup.steady)).collect();
         world.resource_mut::<Counters>().next_cell_id = pool.len() as u64;
         world.insert_resource(PrecursorPool(pool));
         let bone =
@@ -196,14 +198,22 @@ impl Simulation {
             // Running a system on a fresh World cannot fail: every resource it reads is present.
             let _ = world.run_system_once(activation::activate_every_site);
         }
-        Simulation { world, mitochondria: mitochondrial_schedule(), cells: cell_schedule(setup.law), spinup_steps }
+        let (dt_days, sites) = (p.dt_days, p.sites);
+        Simulation {
+            world,
+            mitochondria: mitochondrial_schedule(),
+            cells: cell_schedule(setup.law),
+            spinup_steps,
+            dt_days,
+            sites,
+        }
     }
 
     /// Advance one cell step.
     pub fn step(&mut self) {
         self.mitochondria.run(&mut self.world);
         self.cells.run(&mut self.world);
-        let dt = self.world.resource::<Params>().dt_days;
+        let dt = self.dt_days;
         let mut clock = self.world.resource_mut::<Clock>();
         clock.step += 1;
         clock.day = (clock.step as f64 - self.spinup_steps as f64) * dt;
@@ -215,7 +225,7 @@ impl Simulation {
     /// recorded period (in a record with no scenario name yet). Adds 1 to `steps_done` after
     /// every cell step, spin-up included, for progress reports (see `ensemble::total_steps`).
     pub fn run(mut self, days: f64, every: f64, steps_done: &AtomicU64) -> RunRecord {
-        let dt = self.world.resource::<Params>().dt_days;
+        let dt = self.dt_days;
         for _ in 0..self.spinup_steps {
             self.step();
             steps_done.fetch_add(1, Ordering::Relaxed);
@@ -249,7 +259,7 @@ impl Simulation {
         let counters = *self.world.resource::<Counters>();
         RunRecord {
             samples,
-            biopsy: observer.biopsy(self.world.resource::<Params>().sites),
+            biopsy: observer.biopsy(self.sites),
             bmus_started: counters.bmus_started,
             bmus_completed: counters.bmus_completed,
             osteoclasts_formed: counters.osteoclasts_formed,

@@ -17,8 +17,7 @@
 //! | T | 30 days | averaging window |
 
 use crate::config::Params;
-use crate::model::{CellId, MitoReadout, Mitochondria, SteadyState, Streams};
-use crate::processes::interventions::untreated as untreated_knobs;
+use crate::model::{CellId, Knobs, MitoReadout, Mitochondria, SteadyState, Streams};
 use crate::processes::mitochondria::{fresh, readout};
 use crate::processes::recruitment::differentiation_probability;
 use crate::sim::{mitochondrial_schedule, world_with_rules};
@@ -32,10 +31,10 @@ const STREAM_SEED: u64 = 0x5EED_57EA_D157_A7E5;
 /// The untreated steady state of `params` (see the module doc).
 pub fn untreated(params: &Params) -> SteadyState {
     let mut world = world_with_rules(params, &SteadyState::unknown(), Streams::new(STREAM_SEED, 0));
-    let env = untreated_knobs(params);
+    let knobs = Knobs::untreated(params);
     for id in 0..CELLS {
         let mito = fresh(params);
-        world.spawn((CellId(id), readout::read(&mito, params, &env), mito));
+        world.spawn((CellId(id), readout::read(&mito, &knobs), mito));
     }
     let mut schedule = mitochondrial_schedule();
     let burn = (BURN_IN_DAYS / params.dt_days).round() as u64;
@@ -82,11 +81,11 @@ mod tests {
         assert!(s.depolarised > 0.0 && s.depolarised < 0.5, "D0 {}", s.depolarised);
         assert!(s.p_diff > 0.05 && s.p_diff <= 1.0, "p_diff0 {}", s.p_diff);
         assert_eq!(s.reservoir.len(), CELLS as usize);
-        let env = untreated_knobs(&p);
+        let knobs = Knobs::untreated(&p);
         let (mut apo, mut act) = (0.0, 0.0);
         for m in s.reservoir.iter() {
-            let r = readout::read(m, &p, &env);
-            apo += apoptosis_multiplier(&p, &env, &s, &r, 1.0);
+            let r = readout::read(m, &knobs);
+            apo += apoptosis_multiplier(&knobs, &s, &r, 1.0);
             act += resorption_activity(&p, &s, &r);
         }
         let n = s.reservoir.len() as f64;

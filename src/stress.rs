@@ -11,8 +11,7 @@
 
 use crate::Error;
 use crate::config::{ConfigError, Params};
-use crate::model::{CellId, Mitochondria, MitophagyCount, Osteoclast, SteadyState, Streams};
-use crate::processes::interventions::untreated;
+use crate::model::{CellId, Knobs, Mitochondria, MitophagyCount, Osteoclast, SteadyState, Streams};
 use crate::processes::mitochondria::{fresh, readout};
 use crate::sim::{mitochondrial_schedule, world_with_rules};
 use bevy_ecs::world::World;
@@ -253,9 +252,8 @@ pub fn run(options: &StressOptions) -> Result<StressReport, Error> {
     // Fates are not run, so no reference state is needed.
     let steady = SteadyState::unknown();
     let mut world = world_with_rules(&params, &steady, Streams::new(1, 0));
-    let env = untreated(&params);
     let first = fresh(&params);
-    let first_readout = readout::read(&first, &params, &env);
+    let first_readout = readout::read(&first, &Knobs::untreated(&params));
     let rss_before_cells_bytes = status_bytes("VmRSS:");
     world.spawn_batch(
         (0..options.osteoclasts).map(|id| (CellId(id), Osteoclast { activity: 1.0 }, first.clone(), first_readout)),

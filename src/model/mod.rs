@@ -4,12 +4,14 @@
 pub mod cells;
 pub mod counts;
 pub mod draws;
+pub mod knobs;
 pub mod streams;
 pub mod tissue;
 
 pub use cells::{CellId, Circulating, MitoReadout, Mitochondria, Osteoclast, Precursor, PrecursorPool};
+pub use knobs::Knobs;
 pub use streams::{Process, Stream, Streams, SubjectStreams};
 pub use tissue::{
-    AtSite, Bmu, BmuRecord, Bone, Clock, CompletedBmus, Cortical, Counters, Environment, FIRST_CORTICAL_CELL_ID,
-    MitophagyCount, Site, SiteCensus, Stage, SteadyState,
+    AtSite, Bmu, BmuRecord, Bone, Clock, CompletedBmus, Cortical, Counters, FIRST_CORTICAL_CELL_ID, MitophagyCount,
+    Site, SiteCensus, Stage, SteadyState,
 };

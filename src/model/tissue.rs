@@ -174,36 +174,6 @@ pub struct MitophagyCount {
     pub cell_days: f64,
 }
 
-/// The model's knobs as they stand this step: the parameters with the active interventions
-/// applied (`processes/interventions.rs`). Rules read knobs from here, never from interventions.
-#[derive(Resource, Clone, Copy, Debug, PartialEq)]
-pub struct Environment {
-    /// RANKL signal (1 = untreated adult): scales activation, osteoclast formation and Nox ROS.
-    pub rankl: f64,
-    /// Extra factor on BMU activation beyond RANKL (teriparatide, osteomorphs, bisphosphonate).
-    pub activation: f64,
-    /// Extra factor on osteoclast formation beyond RANKL (osteomorphs re-fusing).
-    pub osteoclast_formation: f64,
-    /// E, osteoclast apoptosis factor from estrogen (FasL); 1 untreated.
-    pub estrogen_apoptosis: f64,
-    /// Bisphosphonate dose level being given (0 none, 1 full dose).
-    pub bisphosphonate_dose: f64,
-    /// Bisphosphonate bound to bone surfaces, as resorbing osteoclasts meet it (0 none, 1 full).
-    pub bisphosphonate: f64,
-    /// Factor on every osteoclast's resorption activity (bisphosphonate ↓).
-    pub osteoclast_activity: f64,
-    /// M_ob, osteoblast work factor (teriparatide ↑, estrogen loss and ageing ↓).
-    pub osteoblast_formation: f64,
-    pub antioxidant: f64,
-    /// Thiol antioxidant capacity (GSH, thioredoxin): ROS is divided by it (estrogen loss ↓).
-    pub thiol_capacity: f64,
-    pub pink1_tagging: bool,
-    pub parkin_per_day: f64,
-    pub receptor_per_day: f64,
-    pub hypoxia: f64,
-    pub biogenesis_per_day: f64,
-}
-
 /// The untreated mitochondrial steady state of one parameter set (`steady_state.rs`): the
 /// reference values the fate multipliers are measured against, and a reservoir of steady-state
 /// cells that new precursors draw their mitochondria from.

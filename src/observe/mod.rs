@@ -32,11 +32,11 @@ mod biopsy;
 
 pub use biopsy::Biopsy;
 
-use crate::config::Params;
 use crate::model::{
-    Bmu, Bone, Clock, Cortical, Counters, MitoReadout, Mitochondria, MitophagyCount, Osteoclast, Precursor,
+    Bmu, Bone, Clock, Cortical, Counters, MitoReadout, Mitochondria, MitophagyCount, Osteoclast, Precursor, Site,
 };
 use crate::processes::coupling::Coupling;
+use crate::processes::interventions::Regimen;
 use crate::record::{BiopsyRow, Sample};
 use bevy_ecs::prelude::*;
 
@@ -58,21 +58,24 @@ impl Reference {
     }
 }
 
-/// Visit every cancellous site, the quiescent ones first, then those hosting a BMU. Sums over
-/// sites add table by table in this fixed order: a query over all sites meets the tables in an
-/// order bevy takes from a hash of the world's archetypes, which cortical sites would change.
+/// Visit every cancellous site in [`Site::index`] order. Sums over sites therefore add in one
+/// fixed order: a query meets the world's tables in an order bevy takes from a hash of its
+/// archetypes, which any new component or resource type would change.
 pub(crate) fn for_each_cancellous_site(world: &mut World, mut visit: impl FnMut(&Bone, Option<&Bmu>)) {
-    for bone in world.query_filtered::<&Bone, (Without<Bmu>, Without<Cortical>)>().iter(world) {
-        visit(bone, None);
-    }
-    for (bone, bmu) in world.query_filtered::<(&Bone, &Bmu), Without<Cortical>>().iter(world) {
-        visit(bone, Some(bmu));
+    let mut query = world.query_filtered::<(&Site, &Bone, Option<&Bmu>), Without<Cortical>>();
+    let mut sites: Vec<_> = query.iter(world).collect();
+    sites.sort_unstable_by_key(|(site, _, _)| site.index);
+    for (_, bone, bmu) in sites {
+        visit(bone, bmu);
     }
 }
 
-/// Σ mineral over the cortical sites.
+/// Σ mineral over the cortical sites, in [`Site::index`] order.
 fn cortical_mineral(world: &mut World) -> f64 {
-    world.query_filtered::<&Bone, With<Cortical>>().iter(world).map(|b| b.mineral).sum()
+    let mut query = world.query_filtered::<(&Site, &Bone), With<Cortical>>();
+    let mut sites: Vec<(u32, f64)> = query.iter(world).map(|(site, bone)| (site.index, bone.mineral)).collect();
+    sites.sort_unstable_by_key(|(index, _)| *index);
+    sites.iter().map(|(_, mineral)| mineral).sum()
 }
 
 /// spine_bmd from the cancellous `bone_density` and the cortical sites' `mineral` against its
@@ -118,7 +121,7 @@ impl Observer {
 
     /// A sample of the World now; resets the mitophagy count.
     pub fn observe(&mut self, world: &mut World) -> Sample {
-        let p = world.resource::<Params>().clone();
+        let p = world.resource::<Regimen>().params.clone();
         let day = world.resource::<Clock>().day;
         let scale = p.sites as f64 * p.population_scale;
         let (mut mineral, mut matrix, mut resorbed, mut formed) = (0.0, 0.0, 0.0, 0.0);
@@ -198,6 +201,7 @@ impl Observer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Params;
     use crate::model::{AtSite, CellId, Circulating, Site, Streams};
     use crate::processes::testing::{bone, steady};
     use crate::sim::world_with_rules;
@@ -311,7 +315,7 @@ mod tests {
         assert_eq!((s.bone_mass, s.site_bone_sd), (100.0, 0.0));
         // w = 1: the spine is the cancellous density; w = 0: the cortical one.
         for (w, want) in [(1.0, 120.0), (0.0, 102.0)] {
-            world.resource_mut::<Params>().spine_cancellous_share = w;
+            world.resource_mut::<Regimen>().params.spine_cancellous_share = w;
             let s = observer.observe(&mut world);
             assert!((s.spine_bmd - want).abs() < 1e-12, "w = {w}: {}", s.spine_bmd);
         }

@@ -19,9 +19,9 @@
 //! | pulse | `pulse_osteoclasts` | 10 | model cells | Komarova 2003 initial condition x1 = x̄1 + 10 |
 //! | RANKL, f_act | knobs | 1 | — | estrogen loss ↑, denosumab ↓ |
 
-use crate::config::{DAYS_PER_YEAR, Params};
+use crate::config::DAYS_PER_YEAR;
 use crate::model::streams::{chance, hazard_to_probability, threshold};
-use crate::model::{Bmu, Clock, Cortical, Counters, Environment, Osteoclast, Process, Site, Streams};
+use crate::model::{Bmu, Clock, Cortical, Counters, Knobs, Osteoclast, Process, Site, Streams};
 use crate::processes::recruitment::{Circulation, new_cell, spawn_cell};
 use bevy_ecs::prelude::{Commands, Entity, Has, Query, Res, ResMut, Without};
 
@@ -30,13 +30,14 @@ fn open_bmu(
     commands: &mut Commands,
     counters: &mut Counters,
     (entity, site, cortical): (Entity, &Site, bool),
-    (params, circulation, streams, env): (&Params, &Circulation, &Streams, &Environment),
+    (knobs, circulation, streams): (&Knobs, &Circulation, &Streams),
 ) {
+    let params = &knobs.params;
     let (x1_bar, x2_bar) = params.kernel().steady_state();
     let omega = params.population_scale;
     commands.entity(entity).insert(Bmu::new((omega * x2_bar).round() as u32));
     for _ in 0..(omega * (x1_bar + params.pulse_osteoclasts)).round() as u64 {
-        let cell = new_cell(counters, (site.index, cortical), circulation, streams, params, env);
+        let cell = new_cell(counters, (site.index, cortical), circulation, streams, knobs);
         spawn_cell(commands, cell, Osteoclast { activity: 1.0 }, cortical);
     }
     counters.bmus_started += u64::from(!cortical);
@@ -44,8 +45,7 @@ fn open_bmu(
 
 /// Quiescent sites activate at the RANKL-scaled rate, cortical ones at r_cort times it.
 pub fn activate_bmus(
-    params: Res<Params>,
-    env: Res<Environment>,
+    knobs: Res<Knobs>,
     clock: Res<Clock>,
     streams: Res<Streams>,
     circulation: Circulation,
@@ -53,7 +53,8 @@ pub fn activate_bmus(
     quiescent: Query<(Entity, &Site, Has<Cortical>), Without<Bmu>>,
     mut commands: Commands,
 ) {
-    let rate = params.activation_per_site_per_year * env.rankl * env.activation;
+    let params = &knobs.params;
+    let rate = params.activation_per_site_per_year * params.rankl * knobs.activation;
     let per_step = |rate: f64| threshold(hazard_to_probability(rate, params.dt_days / DAYS_PER_YEAR));
     let (cancellous, cortical) = (per_step(rate), per_step(rate * params.cortical_activation_ratio));
     if cancellous == 0 && cortical == 0 {
@@ -67,23 +68,23 @@ pub fn activate_bmus(
         let mut rng = streams.stream(Process::Activation, site.index as u64, clock.step);
         if chance(&mut rng, t) {
             let at = (entity, site, is_cortical);
-            open_bmu(&mut commands, &mut counters, at, (&params, &circulation, &streams, &env));
+            open_bmu(&mut commands, &mut counters, at, (&knobs, &circulation, &streams));
         }
     }
 }
 
 /// Every quiescent site starts a BMU at once (`pulse_at_start`: single-cycle experiments).
 pub fn activate_every_site(
-    params: Res<Params>,
-    env: Res<Environment>,
+    knobs: Res<Knobs>,
     streams: Res<Streams>,
     circulation: Circulation,
     mut counters: ResMut<Counters>,
     quiescent: Query<(Entity, &Site, Has<Cortical>), Without<Bmu>>,
     mut commands: Commands,
 ) {
+    let _params = &knobs.params;
     for (entity, site, cortical) in &quiescent {
-        open_bmu(&mut commands, &mut counters, (entity, site, cortical), (&params, &circulation, &streams, &env));
+        open_bmu(&mut commands, &mut counters, (entity, site, cortical), (&knobs, &circulation, &streams));
     }
 }
 
@@ -97,7 +98,7 @@ mod tests {
     /// A world of `n` quiescent sites of intact bone running `activate_bmus`.
     fn sites(n: u32) -> (World, Schedule) {
         let (mut world, schedule) = one_system_world(activate_bmus);
-        world.resource_mut::<Params>().sites = n;
+        world.resource_mut::<Knobs>().params.sites = n;
         world.spawn_batch((0..n).map(|index| (Site { index }, bone())));
         (world, schedule)
     }
@@ -106,8 +107,8 @@ mod tests {
     fn no_rate_or_no_rankl_means_no_activation() {
         for (rate, rankl) in [(0.0, 1.0), (1e9, 0.0)] {
             let (mut world, mut schedule) = sites(50);
-            world.resource_mut::<Params>().activation_per_site_per_year = rate;
-            world.resource_mut::<Environment>().rankl = rankl;
+            world.resource_mut::<Knobs>().params.activation_per_site_per_year = rate;
+            world.resource_mut::<Knobs>().params.rankl = rankl;
             schedule.run(&mut world);
             assert_eq!((count::<Bmu>(&mut world), count::<Osteoclast>(&mut world)), (0, 0));
             assert_eq!(world.resource::<Counters>().bmus_started, 0);
@@ -117,7 +118,8 @@ mod tests {
     #[test]
     fn every_quiescent_site_opens_with_the_kernel_steady_state_plus_the_pulse() {
         let (mut world, mut schedule) = sites(3);
-        let mut p = world.resource_mut::<Params>();
+        let mut knobs = world.resource_mut::<Knobs>();
+        let p = &mut knobs.params;
         (p.activation_per_site_per_year, p.population_scale) = (1e9, 10.0);
         let busy = world.query::<(Entity, &Site)>().iter(&world).find(|(_, s)| s.index == 1).unwrap().0;
         world.entity_mut(busy).insert(Bmu { age_days: 7.0, ..bmu(5) });
@@ -141,7 +143,7 @@ mod tests {
     fn activations_match_the_untreated_hazard() {
         let n = 100_000;
         let (mut world, mut schedule) = sites(n);
-        world.resource_mut::<Params>().dt_days = 1.0;
+        world.resource_mut::<Knobs>().params.dt_days = 1.0;
         schedule.run(&mut world);
         // p = 1 − exp(−0.8/365) = 0.0021895: mean 218.9, sd √(n·p·(1 − p)) = 14.8.
         let p = -(-0.8f64 / 365.0).exp_m1();
@@ -155,7 +157,8 @@ mod tests {
     /// a day at `rate` activations per site-year; returns the world after the step.
     fn one_day(n: u32, m: u32, ratio: f64, rate: f64) -> World {
         let (mut world, mut schedule) = sites(n);
-        let mut p = world.resource_mut::<Params>();
+        let mut knobs = world.resource_mut::<Knobs>();
+        let p = &mut knobs.params;
         (p.cortical_sites, p.cortical_activation_ratio, p.activation_per_site_per_year, p.dt_days) =
             (m, ratio, rate, 1.0);
         world.spawn_batch((n..n + m).map(|index| (Site { index }, bone(), Cortical)));

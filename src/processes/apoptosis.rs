@@ -23,20 +23,14 @@
 
 use crate::config::Params;
 use crate::model::streams::{chance, hazard_to_probability, threshold};
-use crate::model::{
-    CellId, Clock, Cortical, Counters, Environment, MitoReadout, Osteoclast, Process, SteadyState, Streams,
-};
+use crate::model::{CellId, Clock, Cortical, Counters, Knobs, MitoReadout, Osteoclast, Process, SteadyState, Streams};
 use bevy_ecs::prelude::{Commands, Entity, Has, Query, Res, ResMut};
 
 /// M_apo of the module rule.
-pub fn apoptosis_multiplier(
-    p: &Params,
-    env: &Environment,
-    steady: &SteadyState,
-    cell: &MitoReadout,
-    activity: f64,
-) -> f64 {
-    mitochondrial_apoptosis(p, steady, cell) * env.estrogen_apoptosis * bisphosphonate_factor(p, env, activity)
+pub fn apoptosis_multiplier(knobs: &Knobs, steady: &SteadyState, cell: &MitoReadout, activity: f64) -> f64 {
+    mitochondrial_apoptosis(&knobs.params, steady, cell)
+        * knobs.estrogen_apoptosis
+        * bisphosphonate_factor(knobs, activity)
 }
 
 /// The mitochondrial part of M_apo: max(0, 1 + c_dep·(D − D0) + c_atp·(A0 − A))·(φ/φ0)^−h_apo
@@ -52,14 +46,14 @@ pub fn mitochondrial_apoptosis(p: &Params, steady: &SteadyState, cell: &MitoRead
 }
 
 /// B = 1 + (fold − 1)·ℓ_bp·a: bisphosphonate taken up in proportion to resorption activity a.
-pub fn bisphosphonate_factor(p: &Params, env: &Environment, activity: f64) -> f64 {
-    1.0 + (p.bisphosphonate_apoptosis_fold - 1.0) * env.bisphosphonate * activity
+pub fn bisphosphonate_factor(knobs: &Knobs, activity: f64) -> f64 {
+    let p = &knobs.params;
+    1.0 + (p.bisphosphonate_apoptosis_fold - 1.0) * knobs.bisphosphonate * activity
 }
 
 /// Osteoclasts die with the kernel hazard times M_apo.
 pub fn kill_osteoclasts(
-    params: Res<Params>,
-    env: Res<Environment>,
+    knobs: Res<Knobs>,
     steady: Res<SteadyState>,
     clock: Res<Clock>,
     streams: Res<Streams>,
@@ -67,8 +61,9 @@ pub fn kill_osteoclasts(
     osteoclasts: Query<(Entity, &CellId, &Osteoclast, &MitoReadout, Has<Cortical>)>,
     mut commands: Commands,
 ) {
+    let params = &knobs.params;
     for (entity, id, oc, readout, cortical) in &osteoclasts {
-        let m = apoptosis_multiplier(&params, &env, &steady, readout, oc.activity);
+        let m = apoptosis_multiplier(&knobs, &steady, readout, oc.activity);
         let p = hazard_to_probability(params.beta1_per_day * m, params.dt_days);
         let mut rng = streams.stream(Process::Apoptosis, id.0, clock.step);
         if chance(&mut rng, threshold(p)) {
@@ -81,24 +76,24 @@ pub fn kill_osteoclasts(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::processes::interventions::untreated;
+    use crate::model::Knobs;
     use crate::processes::testing::{cell, count, one_system_world, steady};
 
     #[test]
     fn more_damage_means_more_apoptosis_and_neutral_means_one() {
         let p = Params { apoptosis_depolarised_gain: 2.0, apoptosis_atp_gain: 1.0, ..Params::default() };
-        let env = untreated(&p);
+        let knobs = Knobs::untreated(&p);
         let s = steady();
         let at_rest = MitoReadout { atp: s.atp, depolarised: s.depolarised, ros: s.ros, mitophagy: 0.5 };
         let damaged = MitoReadout { atp: s.atp - 0.3, depolarised: s.depolarised + 0.3, ros: 1.0, mitophagy: 0.5 };
-        assert!((apoptosis_multiplier(&p, &env, &s, &at_rest, 1.0) - 1.0).abs() < 1e-12);
-        let m = apoptosis_multiplier(&p, &env, &s, &damaged, 1.0);
+        assert!((apoptosis_multiplier(&knobs, &s, &at_rest, 1.0) - 1.0).abs() < 1e-12);
+        let m = apoptosis_multiplier(&knobs, &s, &damaged, 1.0);
         assert!((m - (1.0 + 2.0 * 0.3 + 0.3)).abs() < 1e-12, "{m}");
-        let neutral = Params { neutral_mitochondria: true, ..p.clone() };
-        assert_eq!(apoptosis_multiplier(&neutral, &env, &s, &damaged, 1.0), 1.0);
-        let treated = Environment { bisphosphonate: 1.0, ..env };
+        let neutral = Knobs::untreated(&Params { neutral_mitochondria: true, ..p.clone() });
+        assert_eq!(apoptosis_multiplier(&neutral, &s, &damaged, 1.0), 1.0);
+        let treated = Knobs { bisphosphonate: 1.0, ..neutral };
         let fold = p.bisphosphonate_apoptosis_fold;
-        assert!((apoptosis_multiplier(&neutral, &treated, &s, &damaged, 1.0) - fold).abs() < 1e-12);
+        assert!((apoptosis_multiplier(&treated, &s, &damaged, 1.0) - fold).abs() < 1e-12);
     }
 
     #[test]
@@ -108,8 +103,8 @@ mod tests {
         let fold = Params::default().bisphosphonate_apoptosis_fold;
         for (bp, activity, m) in [(0.0, 1.0, 1.0), (1.0, 1.0, fold), (1.0, 0.5, 0.5 * (1.0 + fold))] {
             let (mut world, mut schedule) = one_system_world(kill_osteoclasts);
-            world.resource_mut::<Params>().neutral_mitochondria = bp > 0.0;
-            world.resource_mut::<Environment>().bisphosphonate = bp;
+            world.resource_mut::<Knobs>().params.neutral_mitochondria = bp > 0.0;
+            world.resource_mut::<Knobs>().bisphosphonate = bp;
             let n = 100_000;
             // Readouts at the steady state's ATP 0.6 and depolarised 0.1: the bracket is 1 even when not neutral.
             for id in 0..n {

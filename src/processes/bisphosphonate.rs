@@ -22,8 +22,7 @@
 //! | c_a | `bisphosphonate_activity_loss` | 0.05 | — | calibrated with the FIT target (docs/calibration.md) |
 //! | c_act | `bisphosphonate_activation_loss` | 0.45 | — | activation −36–38 % on alendronate (Heaney & Yates 1997 \[S\]); calibrated |
 
-use crate::config::Params;
-use crate::model::{Environment, SiteCensus};
+use crate::model::{Knobs, SiteCensus};
 use bevy_ecs::prelude::{Res, ResMut, Resource};
 
 /// The bisphosphonate bound to the tissue's bone surfaces.
@@ -34,26 +33,23 @@ pub struct BoundBisphosphonate {
 }
 
 /// Dosing binds drug to bone, resorption releases it; the bound load acts on osteoclasts.
-pub fn bind_bisphosphonate(
-    params: Res<Params>,
-    census: Res<SiteCensus>,
-    mut bound: ResMut<BoundBisphosphonate>,
-    mut env: ResMut<Environment>,
-) {
+pub fn bind_bisphosphonate(census: Res<SiteCensus>, mut bound: ResMut<BoundBisphosphonate>, mut knobs: ResMut<Knobs>) {
+    let params = &knobs.params;
+    let (activity_loss, activation_loss) = (params.bisphosphonate_activity_loss, params.bisphosphonate_activation_loss);
     let cancellous = census.activity.iter().take(params.sites as usize);
     let resorbed_per_day = params.resorption_pct_per_osteoclast_day * cancellous.sum::<f64>()
         / params.population_scale
         / (100.0 * f64::from(params.sites));
-    let (gain, loss) = (params.bisphosphonate_binding_per_day * env.bisphosphonate_dose, resorbed_per_day);
+    let (gain, loss) = (params.bisphosphonate_binding_per_day * knobs.bisphosphonate_dose, resorbed_per_day);
     if gain + loss > 0.0 {
         // Exact for rates constant over the step: L relaxes to gain/(gain + loss).
         let target = gain / (gain + loss);
         bound.load = target + (bound.load - target) * (-(gain + loss) * params.dt_days).exp();
     }
     let l = bound.load;
-    env.bisphosphonate = l;
-    env.osteoclast_activity *= 1.0 - params.bisphosphonate_activity_loss * l;
-    env.activation *= 1.0 - params.bisphosphonate_activation_loss * l;
+    knobs.bisphosphonate = l;
+    knobs.osteoclast_activity *= 1.0 - activity_loss * l;
+    knobs.activation *= 1.0 - activation_loss * l;
 }
 
 #[cfg(test)]
@@ -63,7 +59,7 @@ mod tests {
 
     #[test]
     fn bisphosphonate_binds_while_dosed_and_leaves_only_with_resorption() {
-        let (mut world, mut schedule) = one_system_world((apply_interventions, bind_bisphosphonate).chain());
+        let (mut world, mut schedule) = one_system_world((set_knobs, bind_bisphosphonate).chain());
         world.insert_resource(BoundBisphosphonate::default());
         // 10 sites each with activity 2: ν = 0.45·20/1/1000 = 0.009 /day.
         set_census(&mut world, vec![2; 10], vec![2.0; 10], vec![0; 10]);
@@ -75,19 +71,19 @@ mod tests {
             strength: 1.0,
             target: None,
         };
-        world.insert_resource(Interventions(vec![dosing]));
+        world.resource_mut::<Regimen>().interventions = vec![dosing];
         run_steps(&mut world, &mut schedule, 10_000);
         // Steady load k/(k + ν) = 0.01/0.019.
         let load = world.resource::<BoundBisphosphonate>().load;
         assert!((load - 0.01 / 0.019).abs() < 1e-6, "{load}");
-        let env = *world.resource::<Environment>();
+        let knobs = world.resource::<Knobs>();
         let activation_loss = Params::default().bisphosphonate_activation_loss;
         assert!(
-            (env.bisphosphonate - load).abs() < 1e-12
-                && (env.activation - (1.0 - activation_loss * load)).abs() < 1e-12
+            (knobs.bisphosphonate - load).abs() < 1e-12
+                && (knobs.activation - (1.0 - activation_loss * load)).abs() < 1e-12
         );
         // Stopped: 100 days of resorption at ν = 0.009 leave e^(−0.9) of it.
-        world.insert_resource(Interventions::default());
+        world.resource_mut::<Regimen>().interventions.clear();
         run_steps(&mut world, &mut schedule, 1000);
         let left = world.resource::<BoundBisphosphonate>().load;
         assert!((left / load - (-0.9f64).exp()).abs() < 1e-6, "{left} of {load}");
@@ -95,12 +91,12 @@ mod tests {
         // `sites`) does not release it.
         set_census(&mut world, vec![0; 10], vec![0.0; 10], vec![0; 10]);
         world.resource_mut::<SiteCensus>().activity.extend([5.0; 3]);
-        world.resource_mut::<Params>().cortical_sites = 3;
+        world.resource_mut::<Regimen>().params.cortical_sites = 3;
         run_steps(&mut world, &mut schedule, 1000);
         assert_eq!(world.resource::<BoundBisphosphonate>().load, left);
     }
 
-    use crate::config::{Intervention, Kind};
-    use crate::processes::interventions::{Interventions, apply_interventions};
+    use crate::config::{Intervention, Kind, Params};
+    use crate::processes::interventions::{Regimen, set_knobs};
     use bevy_ecs::prelude::IntoScheduleConfigs;
 }

@@ -13,13 +13,13 @@
 //! the exposures, like the counts they divide, only the cancellous sites (`Cortical` cells are
 //! left out).
 
-use crate::config::Params;
+use crate::model::Knobs;
 use crate::model::{AtSite, Circulating, Cortical, Counters, MitophagyCount, Osteoclast, Precursor, SiteCensus};
 use bevy_ecs::prelude::{Has, Query, Res, ResMut, With};
 
 /// Count osteoclasts, activity and precursors per site.
 pub fn take_census(
-    params: Res<Params>,
+    knobs: Res<Knobs>,
     mut census: ResMut<SiteCensus>,
     mut mitophagy: ResMut<MitophagyCount>,
     mut counters: ResMut<Counters>,
@@ -27,6 +27,7 @@ pub fn take_census(
     precursors: Query<(&AtSite, Has<Cortical>), With<Precursor>>,
     circulating: Query<(), With<Circulating>>,
 ) {
+    let params = &knobs.params;
     let n = (params.sites + params.cortical_sites) as usize;
     let census = &mut *census;
     for v in [&mut census.osteoclasts, &mut census.precursors] {
@@ -58,7 +59,7 @@ mod tests {
     #[test]
     fn counts_cells_and_activity_per_site_and_adds_exposure() {
         let (mut world, mut schedule) = one_system_world(take_census);
-        world.resource_mut::<Params>().sites = 3;
+        world.resource_mut::<Knobs>().params.sites = 3;
         // A stale census of the wrong length must be replaced, not added to.
         *world.resource_mut::<SiteCensus>() =
             SiteCensus { osteoclasts: vec![9; 5], activity: vec![9.0; 5], precursors: vec![9; 5] };
@@ -71,7 +72,7 @@ mod tests {
         world.spawn(Circulating);
         // A cortical site (index 3) with an osteoclast and a precursor: counted at its site, left
         // out of the exposures.
-        world.resource_mut::<Params>().cortical_sites = 1;
+        world.resource_mut::<Knobs>().params.cortical_sites = 1;
         world.spawn((AtSite(3), Osteoclast { activity: 4.0 }, Cortical));
         world.spawn((AtSite(3), Precursor { age_days: 0.0 }, Cortical));
         for run in 1..=2 {

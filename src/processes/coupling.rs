@@ -41,7 +41,7 @@
 
 use crate::config::Params;
 use crate::model::streams::Stream;
-use crate::model::{Bmu, Circulating, Clock, Environment, MitoReadout, Process, Site, Stage, SteadyState, Streams};
+use crate::model::{Bmu, Circulating, Clock, Knobs, MitoReadout, Process, Site, Stage, SteadyState, Streams};
 use crate::processes::MAX_BIRTHS_PER_STEP;
 use crate::processes::apoptosis::{bisphosphonate_factor, mitochondrial_apoptosis};
 use crate::processes::recruitment::{differentiation_probability, mitophagy_differentiation, rank_occupancy};
@@ -103,18 +103,18 @@ fn mean_fate_multipliers<'a>(
 
 /// Measure the drive κ and the refill R it leaves.
 pub fn gauge_osteoclastic_drive(
-    params: Res<Params>,
-    env: Res<Environment>,
+    knobs: Res<Knobs>,
     steady: Res<SteadyState>,
     mut coupling: ResMut<Coupling>,
     pool: Query<&MitoReadout, With<Circulating>>,
 ) {
-    let (m_form, m_apo, activity) = mean_fate_multipliers(&params, &steady, pool.iter());
+    let params = &knobs.params;
+    let (m_form, m_apo, activity) = mean_fate_multipliers(params, &steady, pool.iter());
     let mut kernel = params.kernel();
-    kernel.alpha1 *= rank_occupancy(&params, env.rankl) * env.osteoclast_formation * m_form;
-    kernel.beta1 *= env.estrogen_apoptosis * bisphosphonate_factor(&params, &env, activity) * m_apo;
+    kernel.alpha1 *= rank_occupancy(params, params.rankl) * knobs.osteoclast_formation * m_form;
+    kernel.beta1 *= knobs.estrogen_apoptosis * bisphosphonate_factor(&knobs, activity) * m_apo;
     let (x1_bar, _) = kernel.steady_state();
-    let drive = x1_bar * params.resorption_pct_per_osteoclast_day * activity * env.osteoclast_activity
+    let drive = x1_bar * params.resorption_pct_per_osteoclast_day * activity * knobs.osteoclast_activity
         / coupling.reference_drive;
     let drive = if drive.is_finite() { drive.max(0.0) } else { f64::MAX };
     let s = params.refill_saturation;
@@ -130,13 +130,14 @@ pub fn osteoblasts_per_pct_eroded(p: &Params) -> f64 {
 
 /// The matrix released by erosion recruits the BMU's osteoblast team.
 pub fn recruit_osteoblast_team(
-    params: Res<Params>,
+    knobs: Res<Knobs>,
     coupling: Res<Coupling>,
     clock: Res<Clock>,
     streams: Res<Streams>,
     mut bmus: Query<(&Site, &mut Bmu)>,
 ) {
-    let per_pct = osteoblasts_per_pct_eroded(&params) * coupling.refill;
+    let params = &knobs.params;
+    let per_pct = osteoblasts_per_pct_eroded(params) * coupling.refill;
     for (site, mut bmu) in &mut bmus {
         let released = std::mem::take(&mut bmu.released);
         if bmu.stage != Stage::Resorption || released <= 0.0 {
@@ -153,14 +154,13 @@ pub fn recruit_osteoblast_team(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::processes::interventions::untreated;
+    use crate::model::Knobs;
     use crate::processes::testing::{one_system_world, steady};
 
-    fn drive_with(params: Params, env: Environment, pool: &[MitoReadout]) -> Coupling {
+    fn drive_with(knobs: Knobs, pool: &[MitoReadout]) -> Coupling {
         let (mut world, mut schedule) = one_system_world(gauge_osteoclastic_drive);
         world.insert_resource(Coupling::of(&Params::default()));
-        world.insert_resource(params);
-        world.insert_resource(env);
+        world.insert_resource(knobs);
         for r in pool {
             world.spawn((*r, Circulating));
         }
@@ -183,30 +183,28 @@ mod tests {
         let c = *world.resource::<Coupling>();
         assert!((c.drive - 1.0).abs() < 1e-12 && (c.refill - 1.0).abs() < 1e-12, "{c:?}");
         let neutral = Params { neutral_mitochondria: true, ..p.clone() };
-        assert_eq!(drive_with(neutral, untreated(&p), &[]).drive, 1.0);
+        assert_eq!(drive_with(Knobs::untreated(&neutral), &[]).drive, 1.0);
     }
 
     #[test]
     fn longer_lived_more_numerous_or_more_active_osteoclasts_raise_the_drive() {
         let p = Params { neutral_mitochondria: true, ..Params::default() };
-        let env = untreated(&p);
         // x̄1 ∝ α1/β1 for the published exponents (γ = −1): each change doubles the drive.
         for changed in [
             Params { beta1_per_day: 0.1, ..p.clone() },
             Params { alpha1_per_day: 6.0, ..p.clone() },
             Params { resorption_pct_per_osteoclast_day: 0.9, ..p.clone() },
         ] {
-            let c = drive_with(changed, env, &[]);
+            let c = drive_with(Knobs::untreated(&changed), &[]);
             assert!((c.drive - 2.0).abs() < 1e-9, "{c:?}");
             // R = (1 + s)/(1 + 2s).
             let s = p.refill_saturation;
             assert!((c.refill - (1.0 + s) / (1.0 + 2.0 * s)).abs() < 1e-9, "{c:?}");
         }
-        let blocked = Environment { rankl: 0.0, ..env };
-        let c = drive_with(p.clone(), blocked, &[]);
+        let c = drive_with(Knobs::untreated(&Params { rankl: 0.0, ..p.clone() }), &[]);
         assert!(c.drive == 0.0 && (c.refill - (1.0 + p.refill_saturation)).abs() < 1e-12, "no RANKL, no drive: {c:?}");
-        let estrogen = Environment { estrogen_apoptosis: 0.5, ..env };
-        assert!(drive_with(p, estrogen, &[]).drive > 1.9, "halved apoptosis doubles the drive");
+        let estrogen = Knobs { estrogen_apoptosis: 0.5, ..Knobs::untreated(&p) };
+        assert!(drive_with(estrogen, &[]).drive > 1.9, "halved apoptosis doubles the drive");
     }
 
     #[test]
@@ -214,7 +212,7 @@ mod tests {
         let p = Params::default();
         let s = steady();
         let damaged = MitoReadout { atp: s.atp * 0.7, depolarised: s.depolarised + 0.2, ros: 0.5, mitophagy: 0.5 };
-        let c = drive_with(p.clone(), untreated(&p), &[damaged; 8]);
+        let c = drive_with(Knobs::untreated(&p), &[damaged; 8]);
         assert!(
             c.drive < 0.8 && c.refill > 1.0,
             "less ATP, more depolarised: shorter-lived, weaker osteoclasts: {c:?}"

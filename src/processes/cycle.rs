@@ -25,7 +25,7 @@
 //! | k | `osteoblast_working_shape` | 16 | — | spread of formation periods between BMUs (CV 25 %) \[U\] |
 //! | — | `max_bmu_days` | 400 | days | safety bound; resorption lasts weeks |
 
-use crate::config::Params;
+use crate::model::Knobs;
 use crate::model::{
     AtSite, Bmu, BmuRecord, Circulating, Clock, CompletedBmus, Cortical, Counters, Mitochondria, Process, Site,
     SiteCensus, Stage, Streams,
@@ -60,7 +60,7 @@ fn record(bmu: &Bmu, day: f64, reversal_days: f64, formation_days: f64) -> BmuRe
 /// Coupled law: move each BMU through resorption, reversal and formation, and close it when its
 /// team retires.
 pub fn advance_remodelling_cycle(
-    params: Res<Params>,
+    knobs: Res<Knobs>,
     clock: Res<Clock>,
     streams: Res<Streams>,
     census: Res<SiteCensus>,
@@ -71,6 +71,7 @@ pub fn advance_remodelling_cycle(
     cells: Query<(Entity, &AtSite), (With<Mitochondria>, Without<Circulating>)>,
     mut commands: Commands,
 ) {
+    let params = &knobs.params;
     departed.clear();
     let dt = params.dt_days;
     let (shape, mean) = (params.osteoblast_working_shape, params.osteoblast_working_days);
@@ -109,7 +110,7 @@ pub fn advance_remodelling_cycle(
 
 /// Published law: age BMUs and close those whose cycle is spent.
 pub fn complete_bmus(
-    params: Res<Params>,
+    knobs: Res<Knobs>,
     clock: Res<Clock>,
     census: Res<SiteCensus>,
     mut counters: ResMut<Counters>,
@@ -119,6 +120,7 @@ pub fn complete_bmus(
     cells: Query<(Entity, &AtSite), (With<Mitochondria>, Without<Circulating>)>,
     mut commands: Commands,
 ) {
+    let params = &knobs.params;
     let (_, x2_bar) = params.kernel().steady_state();
     closed_by_age.clear();
     for (entity, site, mut bmu, cortical) in &mut bmus {
@@ -181,7 +183,7 @@ mod tests {
     #[test]
     fn coupled_bmus_resorb_reverse_form_and_complete() {
         let (mut world, mut schedule) = one_system_world(advance_remodelling_cycle);
-        world.resource_mut::<Params>().reversal_days = 0.25;
+        world.resource_mut::<Knobs>().params.reversal_days = 0.25;
         // Sites: 0 osteoclasts gone; 1 still resorbing; 2 resorbing at max_bmu_days (its cell leaves);
         // 3 reversal ending; 4 formation done.
         set_census(&mut world, vec![0, 2, 1, 0, 0], vec![0.0, 2.0, 1.0, 0.0, 0.0], vec![0; 5]);

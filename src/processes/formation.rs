@@ -18,20 +18,16 @@
 //! | k2 | `k2_pct_per_cell_day` | 0.0017 | % per model cell per day | Komarova 2003 (bone-neutral deterministic cycle) |
 //! | x̄2 | from the kernel | 212.13 | model cells | Komarova 2003 |
 
-use crate::config::{BoneLaw, Params};
-use crate::model::{Bmu, Bone, Environment, Stage};
+use crate::config::BoneLaw;
+use crate::model::{Bmu, Bone, Knobs, Stage};
 use crate::processes::coupling::osteoblasts_per_pct_eroded;
 use bevy_ecs::prelude::{Query, Res};
 
 /// Osteoblasts lay down osteoid, by the config's bone law.
-pub fn form_osteoid(
-    params: Res<Params>,
-    law: Res<BoneLaw>,
-    env: Res<Environment>,
-    mut sites: Query<(&mut Bone, &mut Bmu)>,
-) {
+pub fn form_osteoid(knobs: Res<Knobs>, law: Res<BoneLaw>, _env: Res<Knobs>, mut sites: Query<(&mut Bone, &mut Bmu)>) {
+    let params = &knobs.params;
     let (_, x2_bar) = params.kernel().steady_state();
-    let per_osteoblast = match osteoblasts_per_pct_eroded(&params) {
+    let per_osteoblast = match osteoblasts_per_pct_eroded(params) {
         n if n > 0.0 => 1.0 / n,
         _ => 0.0,
     };
@@ -41,7 +37,7 @@ pub fn form_osteoid(
             (BoneLaw::Coupled, Stage::Formation { left, working_days }) => {
                 let work = params.dt_days.min(*left);
                 *left -= work;
-                team * per_osteoblast * env.osteoblast_formation * work / *working_days
+                team * per_osteoblast * params.osteoblast_work * work / *working_days
             }
             (BoneLaw::Coupled, _) => 0.0,
             (BoneLaw::Komarova2003, _) => {
@@ -68,7 +64,7 @@ mod tests {
     fn under_the_published_law_excess_osteoblasts_lay_down_osteoid_and_none_at_steady_state() {
         let (mut world, mut schedule) = one_system_world(form_osteoid);
         world.insert_resource(BoneLaw::Komarova2003);
-        world.resource_mut::<Params>().population_scale = 2.0;
+        world.resource_mut::<Knobs>().params.population_scale = 2.0;
         // Ω = 2, x̄2 = 15/√0.005 = 212.132: N2 = 600 gives y2 = 300 − 212.132 = 87.868,
         // Δz = k2·y2·Δt = 0.0017 · 87.868 · 0.1 = 0.0149376. N2 = 424 (x2 = 212) and 0 give nothing.
         let start = Bone { osteoid: 1.0, formed: 2.0, ..bone() };
@@ -92,7 +88,7 @@ mod tests {
     fn formed_in_one_step(team: u32, left: f64, working: f64, matrix: f64, m_ob: f64) -> (f64, Stage) {
         let (mut world, mut schedule) = one_system_world(form_osteoid);
         world.insert_resource(BoneLaw::Coupled);
-        world.resource_mut::<Environment>().osteoblast_formation = m_ob;
+        world.resource_mut::<Knobs>().params.osteoblast_work = m_ob;
         let b = Bmu { team, stage: Stage::Formation { left, working_days: working }, ..bmu(212 + team) };
         let e = world.spawn((Bone { matrix, ..bone() }, b)).id();
         schedule.run(&mut world);

@@ -1,7 +1,7 @@
-//! Interventions turn into knobs: each step the parameters are rebuilt from the scenario's own
-//! ([`BaseParams`]) with every active `kind = "parameter"` intervention applied, and the
-//! [`Environment`] from those parameters and the level ℓ ∈ [0, strength] of every other active
-//! intervention (`config/interventions.rs`).
+//! Interventions turn into knobs: each step the [`Knobs`] are set from the scenario's own
+//! parameters ([`Regimen`], never changed) with every active `kind = "parameter"` intervention
+//! applied, then every other active intervention at its level ℓ ∈ [0, strength]
+//! (`config/interventions.rs`).
 //!
 //! | kind | knob, with level ℓ (toward(f) = 1 + ℓ·(f − 1)) | basis |
 //! |---|---|---|
@@ -22,100 +22,79 @@
 //! Every magnitude is a key of the parameter table, so `--set`, sweeps and calibration reach it.
 
 use crate::config::{Intervention, Kind, Params, Value};
-use crate::model::{Clock, Environment};
+use crate::model::{Clock, Knobs};
 use bevy_ecs::prelude::{Res, ResMut, Resource};
 
-/// The interventions of the running scenario.
-#[derive(Resource, Clone, Debug, Default, PartialEq)]
-pub struct Interventions(pub Vec<Intervention>);
-
-/// The scenario's parameters before any `kind = "parameter"` intervention.
+/// The running scenario's own parameters, which never change during the run, and its
+/// interventions.
 #[derive(Resource, Clone, Debug, PartialEq)]
-pub struct BaseParams(pub Params);
-
-/// The knobs with no intervention active.
-pub fn untreated(p: &Params) -> Environment {
-    Environment {
-        rankl: p.rankl,
-        activation: 1.0,
-        osteoclast_formation: 1.0,
-        estrogen_apoptosis: 1.0,
-        bisphosphonate_dose: 0.0,
-        bisphosphonate: 0.0,
-        osteoclast_activity: 1.0,
-        osteoblast_formation: p.osteoblast_work,
-        antioxidant: p.antioxidant,
-        thiol_capacity: 1.0,
-        pink1_tagging: p.pink1_tagging,
-        parkin_per_day: p.parkin_per_day,
-        receptor_per_day: p.receptor_per_day,
-        hypoxia: p.hypoxia,
-        biogenesis_per_day: p.biogenesis_per_day,
-    }
+pub struct Regimen {
+    pub params: Params,
+    pub interventions: Vec<Intervention>,
 }
 
-/// Apply one intervention at level `l` to the knobs.
-pub fn apply(env: &mut Environment, p: &Params, kind: Kind, l: f64) {
+/// Apply one intervention at level `l` to the knobs; its magnitudes come from `p`.
+pub fn apply(knobs: &mut Knobs, p: &Params, kind: Kind, l: f64) {
     let toward = |f: f64| (1.0 + l * (f - 1.0)).max(0.0);
     let toward_full = |f: f64| (1.0 + l.min(1.0) * (f - 1.0)).max(0.0);
+    let rates = &mut knobs.params;
     match kind {
         Kind::EstrogenLoss => {
-            env.rankl *= toward(p.estrogen_loss_rankl);
-            env.estrogen_apoptosis *= toward(p.estrogen_loss_apoptosis);
-            env.osteoblast_formation *= toward(p.estrogen_loss_osteoblast_work);
-            env.thiol_capacity *= toward(p.estrogen_loss_thiol_capacity).max(f64::MIN_POSITIVE);
+            rates.rankl *= toward(p.estrogen_loss_rankl);
+            knobs.estrogen_apoptosis *= toward(p.estrogen_loss_apoptosis);
+            rates.osteoblast_work *= toward(p.estrogen_loss_osteoblast_work);
+            knobs.thiol_capacity *= toward(p.estrogen_loss_thiol_capacity).max(f64::MIN_POSITIVE);
         }
-        Kind::Denosumab => env.rankl *= 1.0 - p.denosumab_rankl_block * l.min(1.0),
-        Kind::Bisphosphonate => env.bisphosphonate_dose += l,
+        Kind::Denosumab => rates.rankl *= 1.0 - p.denosumab_rankl_block * l.min(1.0),
+        Kind::Bisphosphonate => knobs.bisphosphonate_dose += l,
         Kind::Teriparatide => {
-            env.osteoblast_formation *= toward(p.teriparatide_osteoblast_work);
-            env.activation *= toward(p.teriparatide_activation);
+            rates.osteoblast_work *= toward(p.teriparatide_osteoblast_work);
+            knobs.activation *= toward(p.teriparatide_activation);
         }
-        Kind::Antioxidant => env.antioxidant += l * p.antioxidant_dose,
-        Kind::Pink1Knockout => env.pink1_tagging &= l < 0.5,
-        Kind::ParkinOverexpression => env.parkin_per_day *= toward(p.parkin_overexpression_fold),
+        Kind::Antioxidant => rates.antioxidant += l * p.antioxidant_dose,
+        Kind::Pink1Knockout => rates.pink1_tagging &= l < 0.5,
+        Kind::ParkinOverexpression => rates.parkin_per_day *= toward(p.parkin_overexpression_fold),
         Kind::MitophagyInducer => {
-            env.parkin_per_day *= toward(p.mitophagy_inducer_fold);
-            env.receptor_per_day *= toward(p.mitophagy_inducer_fold);
+            rates.parkin_per_day *= toward(p.mitophagy_inducer_fold);
+            rates.receptor_per_day *= toward(p.mitophagy_inducer_fold);
         }
         Kind::Mdivi1 => {
-            env.parkin_per_day *= toward_full(p.mdivi1_fold);
-            env.receptor_per_day *= toward_full(p.mdivi1_fold);
+            rates.parkin_per_day *= toward_full(p.mdivi1_fold);
+            rates.receptor_per_day *= toward_full(p.mdivi1_fold);
         }
-        Kind::Bnip3Knockdown => env.receptor_per_day *= toward_full(p.bnip3_knockdown_fold),
-        Kind::Hypoxia => env.hypoxia += l * p.hypoxia_rise,
-        Kind::Pgc1bLoss => env.biogenesis_per_day *= toward_full(p.pgc1b_loss_fold),
+        Kind::Bnip3Knockdown => rates.receptor_per_day *= toward_full(p.bnip3_knockdown_fold),
+        Kind::Hypoxia => rates.hypoxia += l * p.hypoxia_rise,
+        Kind::Pgc1bLoss => rates.biogenesis_per_day *= toward_full(p.pgc1b_loss_fold),
         Kind::Parameter => {}
     }
 }
 
-/// Rebuild the parameters and the knobs for today's interventions.
-pub fn apply_interventions(
-    base: Res<BaseParams>,
-    interventions: Res<Interventions>,
-    clock: Res<Clock>,
-    mut params: ResMut<Params>,
-    mut env: ResMut<Environment>,
-) {
-    let levels = interventions.0.iter().map(|i| (i, i.level(clock.day))).filter(|(_, l)| *l > 0.0);
-    if interventions.0.iter().any(|i| i.target.is_some()) {
-        let mut next = base.0.clone();
-        for (i, l) in levels.clone() {
-            if let (Some((key, change)), Some(Value::Float(x))) = (i.target, base.0.get(i.target.map_or("", |t| t.0))) {
-                // The reader checked that the full change is in the key's range, so this cannot fail.
-                let _ = next.set(key, Value::Float(change.at(x, l)));
-            }
-        }
-        if *params != next {
-            *params = next;
+/// The knobs of `regimen` on `day`: its parameters with today's `kind = "parameter"`
+/// interventions applied, then every other active intervention at its level.
+pub fn knobs_on(regimen: &Regimen, day: f64) -> Knobs {
+    let base = &regimen.params;
+    let levels = regimen.interventions.iter().map(|i| (i, i.level(day))).filter(|(_, l)| *l > 0.0);
+    let mut params = base.clone();
+    for (i, l) in levels.clone() {
+        if let (Some((key, change)), Some(Value::Float(x))) = (i.target, base.get(i.target.map_or("", |t| t.0))) {
+            // The reader checked that the full change is in the key's range, so this cannot fail.
+            let _ = params.set(key, Value::Float(change.at(x, l)));
         }
     }
-    let mut next = untreated(&params);
+    let mut knobs = Knobs::untreated(&params);
     for (i, l) in levels {
-        apply(&mut next, &params, i.kind, l);
+        apply(&mut knobs, &params, i.kind, l);
     }
-    if *env != next {
-        *env = next;
+    let today = knobs.params.rankl;
+    knobs.rankl_blocked = if params.rankl > 0.0 { (1.0 - today / params.rankl).clamp(0.0, 1.0) } else { 0.0 };
+    knobs
+}
+
+/// Set today's knobs from the regimen (the first system of every step).
+pub fn set_knobs(regimen: Res<Regimen>, clock: Res<Clock>, mut knobs: ResMut<Knobs>) {
+    let next = knobs_on(&regimen, clock.day);
+    if *knobs != next {
+        *knobs = next;
     }
 }
 
@@ -127,37 +106,42 @@ mod tests {
     #[test]
     fn knobs_move_in_the_documented_direction() {
         let p = Params::default();
-        let base = untreated(&p);
+        let base = Knobs::untreated(&p);
         let with = |k| {
-            let mut e = base;
+            let mut e = base.clone();
             apply(&mut e, &p, k, 1.0);
             e
         };
         let estrogen = with(Kind::EstrogenLoss);
-        assert!((estrogen.rankl - p.estrogen_loss_rankl).abs() < 1e-12, "RANKL rises once: {}", estrogen.rankl);
+        let rankl = estrogen.params.rankl;
+        assert!((rankl - p.estrogen_loss_rankl).abs() < 1e-12, "RANKL rises once: {rankl}");
         assert_eq!(estrogen.activation, 1.0, "activation follows RANKL, not a second factor");
         assert!(
-            estrogen.estrogen_apoptosis < 1.0 && estrogen.thiol_capacity < 1.0 && estrogen.osteoblast_formation < 1.0
+            estrogen.estrogen_apoptosis < 1.0 && estrogen.thiol_capacity < 1.0 && estrogen.params.osteoblast_work < 1.0
         );
         let block = p.denosumab_rankl_block;
-        assert!((with(Kind::Denosumab).rankl - (1.0 - block) * base.rankl).abs() < 1e-12);
-        assert!(!with(Kind::Pink1Knockout).pink1_tagging);
-        assert!(with(Kind::MitophagyInducer).parkin_per_day > base.parkin_per_day);
-        assert!((with(Kind::Pgc1bLoss).biogenesis_per_day - base.biogenesis_per_day * p.pgc1b_loss_fold).abs() < 1e-12);
+        assert!((with(Kind::Denosumab).params.rankl - (1.0 - block) * p.rankl).abs() < 1e-12);
+        assert!(!with(Kind::Pink1Knockout).params.pink1_tagging);
+        assert!(with(Kind::MitophagyInducer).params.parkin_per_day > p.parkin_per_day);
+        let starved = with(Kind::Pgc1bLoss).params.biogenesis_per_day;
+        assert!((starved - p.biogenesis_per_day * p.pgc1b_loss_fold).abs() < 1e-12);
         assert_eq!(with(Kind::Bisphosphonate).bisphosphonate_dose, 1.0);
         let teriparatide = with(Kind::Teriparatide);
-        assert!(teriparatide.osteoblast_formation > 1.0 && teriparatide.activation > 1.0);
+        assert!(teriparatide.params.osteoblast_work > 1.0 && teriparatide.activation > 1.0);
         // Half strength goes half-way: toward(f) = 1 + ℓ·(f − 1).
-        let mut half = base;
+        let mut half = base.clone();
         apply(&mut half, &p, Kind::EstrogenLoss, 0.5);
-        assert!((half.rankl - (1.0 + 0.5 * (p.estrogen_loss_rankl - 1.0))).abs() < 1e-12);
+        assert!((half.params.rankl - (1.0 + 0.5 * (p.estrogen_loss_rankl - 1.0))).abs() < 1e-12);
+    }
+
+    fn regimen(params: Params, interventions: Vec<Intervention>) -> Regimen {
+        Regimen { params, interventions }
     }
 
     #[test]
     fn the_system_applies_denosumab_only_inside_its_window() {
-        let (mut world, mut schedule) = one_system_world(apply_interventions);
-        world.resource_mut::<Params>().rankl = 1.5;
-        world.resource_mut::<Params>().denosumab_rankl_block = 0.95;
+        let (mut world, mut schedule) = one_system_world(set_knobs);
+        let params = Params { rankl: 1.5, denosumab_rankl_block: 0.95, ..Params::default() };
         let window = Intervention {
             kind: Kind::Denosumab,
             start_day: 10.0,
@@ -166,21 +150,26 @@ mod tests {
             strength: 1.0,
             target: None,
         };
-        world.insert_resource(Interventions(vec![window]));
-        // Inside: RANKL = 1.5·(1 − 0.95) = 0.075; outside (end exclusive): back to the untreated 1.5.
+        world.insert_resource(regimen(params.clone(), vec![window]));
+        // Inside: RANKL = 1.5·(1 − 0.95) = 0.075, 95 % of it blocked; outside (end exclusive): back
+        // to the untreated 1.5.
         for (day, rankl) in [(5.0, 1.5), (10.0, 0.075), (19.9, 0.075), (20.0, 1.5), (100.0, 1.5)] {
             world.resource_mut::<Clock>().day = day;
             schedule.run(&mut world);
-            let env = *world.resource::<Environment>();
-            assert!((env.rankl - rankl).abs() < 1e-12, "day {day}: {}", env.rankl);
-            assert_eq!(env, Environment { rankl: env.rankl, ..untreated(world.resource::<Params>()) });
+            let knobs = world.resource::<Knobs>();
+            assert!((knobs.params.rankl - rankl).abs() < 1e-12, "day {day}: {}", knobs.params.rankl);
+            let blocked = if rankl < 1.0 { 0.95 } else { 0.0 };
+            assert!((knobs.rankl_blocked - blocked).abs() < 1e-12, "day {day}: {}", knobs.rankl_blocked);
+            let untreated = Knobs::untreated(&Params { rankl: knobs.params.rankl, ..params.clone() });
+            assert_eq!(*knobs, Knobs { rankl_blocked: knobs.rankl_blocked, ..untreated }, "nothing else changes");
+            assert_eq!(world.resource::<Regimen>().params, params, "the run's parameters never change");
         }
     }
 
     #[test]
     fn a_parameter_intervention_scales_its_key_inside_its_window_and_ramps() {
         use crate::config::Change;
-        let (mut world, mut schedule) = one_system_world(apply_interventions);
+        let (mut world, mut schedule) = one_system_world(set_knobs);
         let halve = Intervention {
             kind: Kind::Parameter,
             start_day: 10.0,
@@ -190,7 +179,7 @@ mod tests {
             target: Some(("beta1_per_day", Change::Scale(0.5))),
         };
         let teriparatide = Intervention { kind: Kind::Teriparatide, target: None, strength: 0.25, ..halve };
-        world.insert_resource(Interventions(vec![halve, teriparatide]));
+        world.insert_resource(regimen(Params::default(), vec![halve, teriparatide]));
         // β1 = 0.2: half-way up the ramp 0.2·(1 − 0.5·0.5) = 0.15, then 0.1; teriparatide at level
         // ℓ = 0.25·ramp raises M_ob to 1 + ℓ·(f − 1).
         let f = Params::default().teriparatide_osteoblast_work - 1.0;
@@ -199,10 +188,12 @@ mod tests {
         {
             world.resource_mut::<Clock>().day = day;
             schedule.run(&mut world);
-            let p = world.resource::<Params>();
+            let p = &world.resource::<Knobs>().params;
             assert!((p.beta1_per_day - beta1).abs() < 1e-12, "day {day}: {}", p.beta1_per_day);
-            assert_eq!(*p, Params { beta1_per_day: p.beta1_per_day, ..Params::default() }, "nothing else changes");
-            assert!((world.resource::<Environment>().osteoblast_formation - m_ob).abs() < 1e-12, "day {day}");
+            assert!((p.osteoblast_work - m_ob).abs() < 1e-12, "day {day}");
+            let others =
+                Params { beta1_per_day: p.beta1_per_day, osteoblast_work: p.osteoblast_work, ..Params::default() };
+            assert_eq!(*p, others, "nothing else changes");
         }
     }
 }

@@ -17,12 +17,14 @@
 //! | — | `initial_mineral_fraction` | 0.858 | of full | the stationary mean under the default turnover (`bmu-sim calibrate`, docs/calibration.md) |
 //! | — | `initial_cortical_mineral_fraction` | 0.967 | of full | the cortical sites' stationary mean, fitted by `bmu-sim calibrate` (docs/calibration.md); the closed form 1 − (1 − m_p)·ν/(ν + k_s) at a cortical turnover ν ≈ 0.03 /year \[U\] gives ≈ 0.973 |
 
-use crate::config::{DAYS_PER_YEAR, Params};
+use crate::config::DAYS_PER_YEAR;
 use crate::model::Bone;
+use crate::model::Knobs;
 use bevy_ecs::prelude::{Query, Res};
 
 /// Osteoid mineralises; mineralised matrix matures.
-pub fn mineralize_bone(params: Res<Params>, mut sites: Query<&mut Bone>) {
+pub fn mineralize_bone(knobs: Res<Knobs>, mut sites: Query<&mut Bone>) {
+    let params = &knobs.params;
     let primary = -(-params.osteoid_mineralization_per_day * params.dt_days).exp_m1();
     let secondary = -(-params.secondary_mineralization_per_year * params.dt_days / DAYS_PER_YEAR).exp_m1();
     for mut bone in &mut sites {

@@ -15,9 +15,8 @@
 //! | β2 | `beta2_per_day` | 0.02 | /day | Komarova 2003 |
 //! | M_ob | knob | 1 | — | teriparatide ↑ (Neer 2001 \[U\]); ageing, estrogen loss ↓ |
 
-use crate::config::Params;
 use crate::model::streams::hazard_to_probability;
-use crate::model::{Bmu, Clock, Environment, Process, Site, SiteCensus, Streams};
+use crate::model::{Bmu, Clock, Knobs, Process, Site, SiteCensus, Streams};
 use crate::processes::MAX_BIRTHS_PER_STEP;
 use bevy_ecs::prelude::{Query, Res};
 use rand::RngExt;
@@ -25,13 +24,13 @@ use rand_distr::{Binomial, Poisson};
 
 /// Osteoblasts are born from osteoclast coupling and die at a constant hazard.
 pub fn turn_over_osteoblasts(
-    params: Res<Params>,
-    env: Res<Environment>,
+    knobs: Res<Knobs>,
     clock: Res<Clock>,
     streams: Res<Streams>,
     census: Res<SiteCensus>,
     mut bmus: Query<(&Site, &mut Bmu)>,
 ) {
+    let params = &knobs.params;
     let omega = params.population_scale;
     let kernel = params.kernel();
     let p_death = hazard_to_probability(params.beta2_per_day, params.dt_days);
@@ -39,7 +38,7 @@ pub fn turn_over_osteoblasts(
         let mut rng = streams.stream(Process::OsteoblastTurnover, site.index as u64, clock.step);
         let x1 = census.osteoclasts[site.index as usize] as f64 / omega;
         let x2 = bmu.osteoblasts as f64 / omega;
-        let rate = omega * kernel.osteoblast_formation(x1, x2) * env.osteoblast_formation;
+        let rate = omega * kernel.osteoblast_formation(x1, x2) * params.osteoblast_work;
         let mean = (rate * params.dt_days).min(MAX_BIRTHS_PER_STEP);
         let births = Poisson::new(mean).map_or(0, |d| rng.sample(d) as u64);
         let deaths = Binomial::new(bmu.osteoblasts as u64, p_death).map_or(0, |d| rng.sample(d));
@@ -55,8 +54,8 @@ mod tests {
     /// Net osteoblast change over `n` BMUs of 212 osteoblasts, one step, census `n1` osteoclasts each.
     fn net_change(n: u32, n1: u32, dt: f64, m_ob: f64) -> (i64, bool) {
         let (mut world, mut schedule) = one_system_world(turn_over_osteoblasts);
-        world.resource_mut::<Params>().dt_days = dt;
-        world.resource_mut::<Environment>().osteoblast_formation = m_ob;
+        world.resource_mut::<Knobs>().params.dt_days = dt;
+        world.resource_mut::<Knobs>().params.osteoblast_work = m_ob;
         world.spawn_batch((0..n).map(|index| (Site { index }, bmu(212))));
         set_census(&mut world, vec![n1; n as usize], vec![n1 as f64; n as usize], vec![0; n as usize]);
         schedule.run(&mut world);

@@ -16,9 +16,8 @@
 //! | a | `osteomorph_accrual_per_day` | 0.0005 | load /day | calibrated to the loss of denosumab's gain within 2 years of stopping (docs/calibration.md) |
 //! | r | `osteomorph_release_per_day` | 0.01 | /day | calibrated; the rebound peaks within a year of stopping (Cummings 2018 \[U\]) |
 
-use crate::config::Params;
-use crate::model::Environment;
-use bevy_ecs::prelude::{Res, ResMut, Resource};
+use crate::model::Knobs;
+use bevy_ecs::prelude::{ResMut, Resource};
 
 /// The osteomorphs waiting in the marrow.
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
@@ -28,8 +27,9 @@ pub struct Osteomorphs {
 }
 
 /// Osteomorphs accrue while RANKL is blocked and re-fuse when it returns.
-pub fn accrue_osteomorphs(params: Res<Params>, mut osteomorphs: ResMut<Osteomorphs>, mut env: ResMut<Environment>) {
-    let blocked = if params.rankl > 0.0 { (1.0 - env.rankl / params.rankl).clamp(0.0, 1.0) } else { 0.0 };
+pub fn accrue_osteomorphs(mut osteomorphs: ResMut<Osteomorphs>, mut knobs: ResMut<Knobs>) {
+    let params = &knobs.params;
+    let blocked = knobs.rankl_blocked;
     let (accrual, release) =
         (params.osteomorph_accrual_per_day * blocked, params.osteomorph_release_per_day * (1.0 - blocked));
     let m = osteomorphs.load;
@@ -38,26 +38,28 @@ pub fn accrue_osteomorphs(params: Res<Params>, mut osteomorphs: ResMut<Osteomorp
         true => accrual / release + (m - accrual / release) * (-release * params.dt_days).exp(),
         false => m + accrual * params.dt_days,
     };
-    env.activation *= 1.0 + osteomorphs.load;
-    env.osteoclast_formation *= 1.0 + osteomorphs.load;
+    knobs.activation *= 1.0 + osteomorphs.load;
+    knobs.osteoclast_formation *= 1.0 + osteomorphs.load;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Params;
     use crate::processes::testing::{one_system_world, run_steps};
 
     #[test]
     fn osteomorphs_build_while_rankl_is_blocked_and_are_spent_when_it_returns() {
         let (mut world, mut schedule) = one_system_world(accrue_osteomorphs);
         world.insert_resource(Osteomorphs::default());
-        let untreated = *world.resource::<Environment>();
-        let set =
-            |world: &mut World, rankl: f64| *world.resource_mut::<Environment>() = Environment { rankl, ..untreated };
+        let untreated = world.resource::<Knobs>().clone();
+        let set = |world: &mut World, rankl: f64| {
+            *world.resource_mut::<Knobs>() = Knobs { rankl_blocked: (1.0 - rankl).clamp(0.0, 1.0), ..untreated.clone() }
+        };
         // Untreated: nothing accrues, the knobs are untouched.
         set(&mut world, 1.0);
         schedule.run(&mut world);
-        assert_eq!((world.resource::<Osteomorphs>().load, world.resource::<Environment>().activation), (0.0, 1.0));
+        assert_eq!((world.resource::<Osteomorphs>().load, world.resource::<Knobs>().activation), (0.0, 1.0));
         // RANKL fully blocked for 1000 days (Δt = 0.1): M = a·1000, no release.
         let p = Params::default();
         for _ in 0..10_000 {
@@ -66,7 +68,7 @@ mod tests {
         }
         let built = world.resource::<Osteomorphs>().load;
         assert!((built - 1000.0 * p.osteomorph_accrual_per_day).abs() < 1e-9, "{built}");
-        assert!((world.resource::<Environment>().activation - (1.0 + built)).abs() < 1e-9, "activation × (1 + M)");
+        assert!((world.resource::<Knobs>().activation - (1.0 + built)).abs() < 1e-9, "activation × (1 + M)");
         // RANKL back: released at r /day, 1/r days leave e^(−1) of it.
         for _ in 0..(10.0 / p.osteomorph_release_per_day).round() as usize {
             set(&mut world, 1.0);

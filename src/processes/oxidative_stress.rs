@@ -17,22 +17,21 @@
 //! | g | `rankl_ros_gain` | 1 | — | direction Lean 2003 \[V\]; size calibrated with the menopause and antioxidant targets (docs/calibration.md) |
 //! | ROS0 | reference steady state | | ROS units | `steady_state.rs` |
 
-use crate::config::Params;
-use crate::model::{Circulating, Environment, MitoReadout, SteadyState};
+use crate::model::{Circulating, Knobs, MitoReadout, SteadyState};
 use bevy_ecs::prelude::{Query, Res, ResMut, With};
 
 /// Scale RANKL by the circulating precursors' oxidative stress.
 pub fn amplify_rankl_by_oxidative_stress(
-    params: Res<Params>,
     steady: Res<SteadyState>,
-    mut env: ResMut<Environment>,
+    mut knobs: ResMut<Knobs>,
     pool: Query<&MitoReadout, With<Circulating>>,
 ) {
+    let params = &mut knobs.params;
     let (n, ros) = pool.iter().fold((0.0, 0.0), |(n, s), r| (n + 1.0, s + r.ros));
     if params.neutral_mitochondria || n == 0.0 || steady.ros <= 0.0 || params.rankl_ros_gain == 0.0 {
         return;
     }
-    env.rankl *= (ros / n / steady.ros).powf(params.rankl_ros_gain);
+    params.rankl *= (ros / n / steady.ros).powf(params.rankl_ros_gain);
 }
 
 #[cfg(test)]
@@ -42,12 +41,12 @@ mod tests {
 
     fn rankl_with(pool_ros: &[f64], gain: f64) -> f64 {
         let (mut world, mut schedule) = one_system_world(amplify_rankl_by_oxidative_stress);
-        world.resource_mut::<Params>().rankl_ros_gain = gain;
+        world.resource_mut::<Knobs>().params.rankl_ros_gain = gain;
         for &ros in pool_ros {
             world.spawn((MitoReadout { atp: 0.6, depolarised: 0.1, ros, mitophagy: 0.5 }, Circulating));
         }
         schedule.run(&mut world);
-        world.resource::<Environment>().rankl
+        world.resource::<Knobs>().params.rankl
     }
 
     #[test]

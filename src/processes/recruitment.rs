@@ -37,7 +37,7 @@
 use crate::config::Params;
 use crate::model::streams::{Stream, chance, threshold};
 use crate::model::{
-    AtSite, Bmu, CellId, Circulating, Clock, Cortical, Counters, Environment, MitoReadout, Mitochondria, Osteoclast,
+    AtSite, Bmu, CellId, Circulating, Clock, Cortical, Counters, Knobs, MitoReadout, Mitochondria, Osteoclast,
     Precursor, PrecursorPool, Process, Site, SiteCensus, SteadyState, Streams,
 };
 use crate::processes::MAX_BIRTHS_PER_STEP;
@@ -97,10 +97,10 @@ impl Circulation<'_, '_> {
 /// The K circulating precursors a run starts with: copies of the untreated steady state's cells,
 /// ids 0..K (so the counter of new cells starts at K).
 pub fn circulating_precursors(
-    params: &Params,
+    knobs: &Knobs,
     steady: &SteadyState,
-    env: &Environment,
 ) -> Vec<(CellId, Circulating, MitoReadout, Mitochondria)> {
+    let params = &knobs.params;
     let reservoir = &steady.reservoir;
     (0..params.precursor_pool_cells)
         .map(|id| {
@@ -108,7 +108,7 @@ pub fn circulating_precursors(
                 0 => mitochondria::fresh(params),
                 n => reservoir[id as usize % n].clone(),
             };
-            (CellId(u64::from(id)), Circulating, readout::read(&mito, params, env), mito)
+            (CellId(u64::from(id)), Circulating, readout::read(&mito, knobs), mito)
         })
         .collect()
 }
@@ -120,13 +120,13 @@ pub fn new_cell(
     (site, cortical): (u32, bool),
     circulation: &Circulation,
     streams: &Streams,
-    params: &Params,
-    env: &Environment,
+    knobs: &Knobs,
 ) -> impl Bundle + use<> {
+    let params = &knobs.params;
     let id = counters.new_cell_id(cortical);
     let mut rng: Stream = streams.stream(Process::Inheritance, id, 0);
     let mito = circulation.draw(&mut rng, params);
-    (CellId(id), AtSite(site), readout::read(&mito, params, env), mito)
+    (CellId(id), AtSite(site), readout::read(&mito, knobs), mito)
 }
 
 /// Spawn `cell` as `kind` (precursor or osteoclast), with the [`Cortical`] marker if its site
@@ -141,8 +141,7 @@ pub fn spawn_cell(commands: &mut Commands, cell: impl Bundle, kind: impl Bundle,
 
 /// Active BMUs with osteoclasts recruit precursors at the kernel's formation rate.
 pub fn recruit_precursors(
-    params: Res<Params>,
-    env: Res<Environment>,
+    knobs: Res<Knobs>,
     clock: Res<Clock>,
     streams: Res<Streams>,
     census: Res<SiteCensus>,
@@ -152,6 +151,7 @@ pub fn recruit_precursors(
     bmus: Query<(&Site, &Bmu, Has<Cortical>)>,
     mut commands: Commands,
 ) {
+    let params = &knobs.params;
     let omega = params.population_scale;
     let kernel = params.kernel();
     for (site, bmu, cortical) in &bmus {
@@ -161,14 +161,16 @@ pub fn recruit_precursors(
         }
         let x1 = n1 as f64 / omega;
         let x2 = (bmu.osteoblasts as f64).max(0.5) / omega;
-        let rate =
-            omega * kernel.osteoclast_formation(x1, x2) * rank_occupancy(&params, env.rankl) * env.osteoclast_formation;
+        let rate = omega
+            * kernel.osteoclast_formation(x1, x2)
+            * rank_occupancy(params, params.rankl)
+            * knobs.osteoclast_formation;
         let mean = (rate * params.dt_days / steady.p_diff).min(MAX_BIRTHS_PER_STEP);
         let Ok(poisson) = Poisson::new(mean) else { continue };
         let mut rng = streams.stream(Process::Recruitment, site.index as u64, clock.step);
         let n = rng.sample(poisson) as u64;
         for _ in 0..n {
-            let cell = new_cell(&mut counters, (site.index, cortical), &circulation, &streams, &params, &env);
+            let cell = new_cell(&mut counters, (site.index, cortical), &circulation, &streams, &knobs);
             spawn_cell(&mut commands, cell, Precursor { age_days: 0.0 }, cortical);
         }
     }
@@ -176,7 +178,7 @@ pub fn recruit_precursors(
 
 /// Precursors that have waited `commitment_days` fuse into an osteoclast with p_diff, or die.
 pub fn commit_precursors(
-    params: Res<Params>,
+    knobs: Res<Knobs>,
     steady: Res<SteadyState>,
     clock: Res<Clock>,
     streams: Res<Streams>,
@@ -184,6 +186,7 @@ pub fn commit_precursors(
     mut precursors: Query<(Entity, &CellId, &mut Precursor, &MitoReadout, Has<Cortical>)>,
     mut commands: Commands,
 ) {
+    let params = &knobs.params;
     for (entity, id, mut precursor, readout, cortical) in &mut precursors {
         if precursor.age_days + 1e-9 < params.commitment_days {
             precursor.age_days += params.dt_days;
@@ -192,8 +195,8 @@ pub fn commit_precursors(
         let p = if params.neutral_mitochondria {
             steady.p_diff
         } else {
-            (differentiation_probability(&params, readout.ros, readout.atp)
-                * mitophagy_differentiation(&params, &steady, readout))
+            (differentiation_probability(params, readout.ros, readout.atp)
+                * mitophagy_differentiation(params, &steady, readout))
             .min(1.0)
         };
         let mut rng = streams.stream(Process::Differentiation, id.0, clock.step);
@@ -243,7 +246,8 @@ mod tests {
     fn neutral_instant_commitment_forms_osteoclasts_at_the_kernel_rate() {
         let (n, steps) = (1000, 20);
         let (mut world, mut schedule) = bmus(n, 11);
-        let mut p = world.resource_mut::<Params>();
+        let mut knobs = world.resource_mut::<Knobs>();
+        let p = &mut knobs.params;
         (p.neutral_mitochondria, p.commitment_days) = (true, 0.0);
         run_steps(&mut world, &mut schedule, steps);
         // F = α1·x1^g11·x2^g21 = 3·√(11/212) = 0.68336 /day per BMU (Ω = 1). Recruits are
@@ -260,7 +264,7 @@ mod tests {
     fn precursors_wait_for_commitment_then_fuse_or_die() {
         for (p_diff, fused) in [(1.0, 1), (0.0, 0)] {
             let (mut world, mut schedule) = one_system_world(commit_precursors);
-            world.resource_mut::<Params>().neutral_mitochondria = true;
+            world.resource_mut::<Knobs>().params.neutral_mitochondria = true;
             world.resource_mut::<SteadyState>().p_diff = p_diff;
             let e = world.spawn((cell(1, vec![10; 100], 0.5), Precursor { age_days: 0.0 })).id();
             // commitment_days = 1, Δt = 0.1: ten steps of waiting, committed on the 11th.

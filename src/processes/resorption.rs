@@ -22,7 +22,7 @@
 //! | x̄1 | from the kernel | 1.0607 | model cells | Komarova 2003 |
 
 use crate::config::{BoneLaw, Params};
-use crate::model::{Bmu, Bone, Environment, MitoReadout, Osteoclast, Site, SiteCensus, SteadyState};
+use crate::model::{Bmu, Bone, Knobs, MitoReadout, Osteoclast, Site, SiteCensus, SteadyState};
 use bevy_ecs::prelude::{Query, Res};
 
 /// a_i of the module rule (before the knob f_bp).
@@ -38,23 +38,24 @@ pub fn resorption_activity(p: &Params, steady: &SteadyState, cell: &MitoReadout)
 
 /// Each osteoclast's activity from its ATP, times the knob (bisphosphonate lowers it).
 pub fn rate_resorption_activity(
-    params: Res<Params>,
-    env: Res<Environment>,
+    knobs: Res<Knobs>,
     steady: Res<SteadyState>,
     mut cells: Query<(&mut Osteoclast, &MitoReadout)>,
 ) {
+    let params = &knobs.params;
     for (mut oc, readout) in &mut cells {
-        oc.activity = resorption_activity(&params, &steady, readout) * env.osteoclast_activity;
+        oc.activity = resorption_activity(params, &steady, readout) * knobs.osteoclast_activity;
     }
 }
 
 /// Erode bone for the osteoclasts' activity, by the config's bone law.
 pub fn resorb_matrix(
-    params: Res<Params>,
+    knobs: Res<Knobs>,
     law: Res<BoneLaw>,
     census: Res<SiteCensus>,
     mut sites: Query<(&Site, &mut Bone, &mut Bmu)>,
 ) {
+    let params = &knobs.params;
     let (x1_bar, _) = params.kernel().steady_state();
     for (site, mut bone, mut bmu) in &mut sites {
         let x1 = census.activity[site.index as usize] / params.population_scale;
@@ -105,8 +106,8 @@ mod tests {
     fn each_osteoclast_activity_follows_its_atp() {
         for (neutral, expected) in [(false, [0.5, 1.0, 1.5]), (true, [1.0; 3])] {
             let (mut world, mut schedule) = one_system_world(rate_resorption_activity);
-            world.resource_mut::<Params>().neutral_mitochondria = neutral;
-            world.resource_mut::<Params>().resorption_atp_exponent = 1.0;
+            world.resource_mut::<Knobs>().params.neutral_mitochondria = neutral;
+            world.resource_mut::<Knobs>().params.resorption_atp_exponent = 1.0;
             // A0 = 0.6, e_atp = 1: a = A/0.6.
             let cells = [0.3, 0.6, 0.9].map(|atp| {
                 world

@@ -1,7 +1,8 @@
 //! Tiny hand-built worlds for the process unit tests.
 
 use crate::config::Params;
-use crate::model::{Bmu, Bone, CellId, Clock, MitoReadout, Mitochondria, SiteCensus, SteadyState, Streams};
+use crate::model::{Bmu, Bone, CellId, Clock, Knobs, MitoReadout, Mitochondria, SiteCensus, SteadyState, Streams};
+use crate::processes::interventions::Regimen;
 use crate::sim::world_with_rules;
 use bevy_ecs::prelude::{Bundle, Component, IntoScheduleConfigs, Schedule, With, World};
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
@@ -47,10 +48,13 @@ pub fn bmu(osteoblasts: u32) -> Bmu {
     Bmu::new(osteoblasts)
 }
 
-/// Fill the census by hand (one entry per site) and set `params.sites` to match.
+/// Fill the census by hand (one entry per site) and set `sites` to match, in the run's parameters
+/// and in today's knobs.
 pub fn set_census(world: &mut World, osteoclasts: Vec<u32>, activity: Vec<f64>, precursors: Vec<u32>) {
     assert!(osteoclasts.len() == activity.len() && activity.len() == precursors.len());
-    world.resource_mut::<Params>().sites = osteoclasts.len() as u32;
+    let sites = osteoclasts.len() as u32;
+    world.resource_mut::<Regimen>().params.sites = sites;
+    world.resource_mut::<Knobs>().params.sites = sites;
     *world.resource_mut::<SiteCensus>() = SiteCensus { osteoclasts, activity, precursors };
 }
 

@@ -15,8 +15,7 @@
 //! | b_ros | `biogenesis_ros_gain` | 0.2 | per ROS unit | ROS → PGC-1β (Ishii 2009 \[V\] qualitative; size \[U\]) |
 //! | — | `max_mitochondria_factor` | 4 | × N0 | safety bound on memory \[choice\] |
 
-use crate::config::Params;
-use crate::model::{Environment, Mitochondria, Stream};
+use crate::model::{Knobs, Mitochondria, Stream};
 use rand::RngExt;
 use rand_distr::Poisson;
 
@@ -32,12 +31,13 @@ pub struct Biogenesis {
 }
 
 impl Biogenesis {
-    pub fn new(params: &Params, env: &Environment, dt: f64) -> Biogenesis {
+    pub fn new(knobs: &Knobs, dt: f64) -> Biogenesis {
+        let params = &knobs.params;
         let n0 = params.mitochondria_per_cell as f64;
         Biogenesis {
             n0,
             cap: (params.max_mitochondria_factor * n0) as usize,
-            per_day: env.biogenesis_per_day,
+            per_day: params.biogenesis_per_day,
             ros_gain: params.biogenesis_ros_gain,
             dt,
             fresh: params.health_levels as u8,
@@ -64,13 +64,14 @@ impl Biogenesis {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Params;
+    use crate::model::Knobs;
     use crate::model::{Process, Streams};
-    use crate::processes::interventions::untreated;
 
     /// Run biogenesis alone on a cell of `n` units at `ros` for `substeps` of 1/30 day.
     fn grow(n: usize, ros: f64, substeps: u64, counted: bool) -> usize {
         let p = Params::default();
-        let rule = Biogenesis::new(&p, &untreated(&p), 1.0 / 30.0);
+        let rule = Biogenesis::new(&Knobs::untreated(&p), 1.0 / 30.0);
         let mut m = if counted { Mitochondria::counted(n as u32, 10, 10) } else { Mitochondria::uniform(n, 10) };
         for step in 0..substeps {
             let new = rule.new_units(m.len(), ros, &mut Streams::new(42, 0).stream(Process::Biogenesis, 1, step));

@@ -3,8 +3,7 @@
 
 use super::{Rules, Scratch, fresh, step_cell};
 use crate::config::Params;
-use crate::model::{AtSite, CellId, Environment, MitoReadout, Mitochondria, MitophagyCount, Osteoclast, Streams};
-use crate::processes::interventions::untreated;
+use crate::model::{AtSite, CellId, Knobs, MitoReadout, Mitochondria, MitophagyCount, Osteoclast, Streams};
 use crate::processes::mitochondria::readout;
 use crate::sim::{mitochondrial_schedule, world_with_rules};
 use crate::steady_state;
@@ -15,12 +14,12 @@ fn run_on(threads: usize, steps: usize) -> (Vec<(u64, Mitochondria, MitoReadout)
     let counted = Params { count_mitochondria_from: 1, ..p.clone() };
     let steady = steady_state::untreated(&Params { mitochondria_per_cell: 10, ..p.clone() });
     let mut world = world_with_rules(&p, &steady, Streams::new(3, 1));
-    let env = untreated(&p);
+    let knobs = Knobs::untreated(&p);
     // Osteoclasts at sites, bare cells (a circulating pool), both representations, ids out of
     // spawn order.
     for i in 0..300u64 {
         let m = if i % 3 == 0 { fresh(&counted) } else { fresh(&p) };
-        let cell = (CellId(1000 - i), readout::read(&m, &p, &env), m);
+        let cell = (CellId(1000 - i), readout::read(&m, &knobs), m);
         if i % 2 == 0 {
             world.spawn((cell, AtSite(0), Osteoclast::default()));
         } else {
@@ -51,8 +50,9 @@ fn cells_step_identically_on_any_number_of_threads() {
 }
 
 /// Per cell after `days` from a fresh start: ROS, ATP, units, and units removed in the last day.
-fn cells_after(params: &Params, env: &Environment, cells: u64, days: f64) -> Vec<[f64; 4]> {
-    let rules = Rules::new(params, env);
+fn cells_after(knobs: &Knobs, cells: u64, days: f64) -> Vec<[f64; 4]> {
+    let params = &knobs.params;
+    let rules = Rules::new(knobs);
     let streams = Streams::new(11, 0);
     let steps = (days / params.dt_days).round() as u64;
     let last_day = (1.0 / params.dt_days).round() as u64;
@@ -60,7 +60,7 @@ fn cells_after(params: &Params, env: &Environment, cells: u64, days: f64) -> Vec
     (0..cells)
         .map(|id| {
             let mut m = fresh(params);
-            let mut r = readout::read(&m, params, env);
+            let mut r = readout::read(&m, knobs);
             let mut removed = 0;
             for step in 0..steps {
                 let n =
@@ -101,9 +101,9 @@ fn counted_and_individual_cells_have_the_same_distributions() {
     let counted = Params { count_mitochondria_from: 1, ..p.clone() };
     assert!(matches!(fresh(&counted), Mitochondria::Counts(_)) && matches!(fresh(&p), Mitochondria::Units(_)));
     let n = 600;
-    for env in [untreated(&p), Environment { pink1_tagging: false, ..untreated(&p) }] {
-        let units = cells_after(&p, &env, n, 6.0);
-        let counts = cells_after(&counted, &env, n, 6.0);
+    for tagging in [true, false] {
+        let units = cells_after(&Knobs::untreated(&Params { pink1_tagging: tagging, ..p.clone() }), n, 6.0);
+        let counts = cells_after(&Knobs::untreated(&Params { pink1_tagging: tagging, ..counted.clone() }), n, 6.0);
         for (k, name) in ["ROS", "ATP", "units per cell", "mitophagy per cell-day"].into_iter().enumerate() {
             let (mut a, mut b): (Vec<f64>, Vec<f64>) =
                 (units.iter().map(|c| c[k]).collect(), counts.iter().map(|c| c[k]).collect());
@@ -114,9 +114,9 @@ fn counted_and_individual_cells_have_the_same_distributions() {
             };
             let se = ((var(&a) + var(&b)) / n as f64).sqrt();
             let (ma, mb) = (mean(&a), mean(&b));
-            assert!((ma - mb).abs() < 4.0 * se, "{name} (PINK1 {}): means {ma} vs {mb}, se {se}", env.pink1_tagging);
+            assert!((ma - mb).abs() < 4.0 * se, "{name} (PINK1 {}): means {ma} vs {mb}, se {se}", tagging);
             let d = ks(&mut a, &mut b);
-            assert!(d < 1.949 * (2.0 / n as f64).sqrt(), "{name} (PINK1 {}): KS {d}", env.pink1_tagging);
+            assert!(d < 1.949 * (2.0 / n as f64).sqrt(), "{name} (PINK1 {}): KS {d}", tagging);
         }
     }
 }

@@ -36,7 +36,7 @@ use crate::config::Params;
 use crate::model::counts::Binomial;
 use crate::model::draws::ByteOdds;
 use crate::model::streams::{Hits, hazard_to_probability};
-use crate::model::{CellId, Clock, Cortical, Environment, MitoReadout, Mitochondria, MitophagyCount, Process, Streams};
+use crate::model::{CellId, Clock, Cortical, Knobs, MitoReadout, Mitochondria, MitophagyCount, Process, Streams};
 use bevy_ecs::prelude::{Has, Query, Res, ResMut};
 use biogenesis::Biogenesis;
 use damage::Damage;
@@ -73,10 +73,11 @@ pub struct Rules {
 }
 
 impl Rules {
-    pub fn new(params: &Params, env: &Environment) -> Rules {
+    pub fn new(knobs: &Knobs) -> Rules {
+        let params = &knobs.params;
         let (substeps, dt) = params.mito_substeps();
         let join = hazard_to_probability(params.fusion_per_hour * 24.0, dt);
-        let parkin = Parkin::new(params, env, dt);
+        let parkin = Parkin::new(knobs, dt);
         Rules {
             substeps,
             top: params.health_levels as usize,
@@ -87,9 +88,9 @@ impl Rules {
             parkin_odds: ByteOdds::new(parkin.removal),
             parkin_removal: Binomial::new(parkin.removal),
             parkin,
-            receptors: Receptors::new(params, env, dt),
-            biogenesis: Biogenesis::new(params, env, dt),
-            readout: Readout::new(params, env),
+            receptors: Receptors::new(knobs, dt),
+            biogenesis: Biogenesis::new(knobs, dt),
+            readout: Readout::new(knobs),
         }
     }
 }
@@ -170,14 +171,14 @@ const WORK_PER_TASK: usize = 1 << 15;
 /// mitophagy tally leaves out the cells at cortical sites (`MitophagyCount` is the cancellous
 /// sites' and the circulation's).
 pub fn step_mitochondria(
-    params: Res<Params>,
-    env: Res<Environment>,
+    knobs: Res<Knobs>,
     streams: Res<Streams>,
     mut clock: ResMut<Clock>,
     mut mitophagy: ResMut<MitophagyCount>,
     mut cells: Query<(&CellId, &mut Mitochondria, &mut MitoReadout, Has<Cortical>)>,
 ) {
-    let rules = Rules::new(&params, &env);
+    let _params = &knobs.params;
+    let rules = Rules::new(&knobs);
     let mut batch: Vec<(u64, &mut Mitochondria, &mut MitoReadout, bool)> =
         cells.iter_mut().map(|(id, m, r, cortical)| (id.0, m.into_inner(), r.into_inner(), cortical)).collect();
     batch.sort_unstable_by_key(|cell| cell.0);
@@ -201,18 +202,17 @@ pub fn step_mitochondria(
 #[cfg(test)]
 mod tests {
     use crate::config::Params;
-    use crate::model::{CellId, Environment, MitoReadout, Mitochondria, Streams};
+    use crate::model::{CellId, Knobs, MitoReadout, Mitochondria, Streams};
     use crate::processes::apoptosis::apoptosis_multiplier;
-    use crate::processes::interventions::untreated;
     use crate::processes::resorption::resorption_activity;
     use crate::sim::{mitochondrial_schedule, world_with_rules};
     use crate::steady_state;
     use bevy_ecs::prelude::World;
 
-    /// Run 100 steady-state cells for `days` under `params`/`env`; mean (D, ATP, ROS, N,
+    /// Run 100 steady-state cells for `days` under `params`, untreated; mean (D, ATP, ROS, N,
     /// M_apo, activity) at the end, fates measured against the default steady state with strong
     /// energy couplings (c_dep = 2, c_atp = 1, e_atp = 1), so that their direction shows.
-    fn evolve(params: &Params, env: Environment, days: f64) -> [f64; 6] {
+    fn evolve(params: &Params, days: f64) -> [f64; 6] {
         let reference = Params {
             mitochondria_per_cell: 50,
             apoptosis_depolarised_gain: 2.0,
@@ -222,7 +222,6 @@ mod tests {
         };
         let steady = steady_state::untreated(&reference);
         let mut world: World = world_with_rules(params, &steady, Streams::new(9, 0));
-        world.insert_resource(env);
         for (i, m) in steady.reservoir.iter().take(100).enumerate() {
             world.spawn((
                 CellId(i as u64),
@@ -242,7 +241,7 @@ mod tests {
                 r.atp,
                 r.ros,
                 m.len() as f64,
-                apoptosis_multiplier(&reference, &env, &steady, r, 1.0),
+                apoptosis_multiplier(&Knobs::untreated(&reference), &steady, r, 1.0),
                 resorption_activity(&reference, &steady, r),
             ];
             for (s, x) in sums.iter_mut().zip(fates) {
@@ -259,9 +258,9 @@ mod tests {
     #[test]
     fn more_damage_means_more_apoptosis_and_less_resorption() {
         let p = base();
-        let calm = evolve(&p, untreated(&p), 5.0);
+        let calm = evolve(&p, 5.0);
         let harsh = Params { damage_per_day: 6.0, ..p };
-        let damaged = evolve(&harsh, untreated(&harsh), 5.0);
+        let damaged = evolve(&harsh, 5.0);
         assert!(damaged[0] > calm[0] + 0.02, "depolarised {} vs {}", damaged[0], calm[0]);
         assert!(damaged[4] > calm[4] * 1.1, "apoptosis multiplier {} vs {}", damaged[4], calm[4]);
         assert!(damaged[5] < calm[5] * 0.9, "resorption activity {} vs {}", damaged[5], calm[5]);
@@ -271,9 +270,8 @@ mod tests {
     #[test]
     fn without_pink1_damaged_mitochondria_pile_up_and_ros_rises() {
         let p = base();
-        let wild = evolve(&p, untreated(&p), 10.0);
-        let knockout = Environment { pink1_tagging: false, ..untreated(&p) };
-        let ko = evolve(&p, knockout, 10.0);
+        let wild = evolve(&p, 10.0);
+        let ko = evolve(&Params { pink1_tagging: false, ..p.clone() }, 10.0);
         // The receptors keep clearing without PINK1 (McWilliams 2018), so the depolarised share
         // rises by about two thirds (0.21 → 0.35), not several-fold.
         assert!(ko[0] > 1.4 * wild[0], "depolarised share {} vs {}", ko[0], wild[0]);
@@ -283,10 +281,10 @@ mod tests {
     #[test]
     fn biogenesis_keeps_the_count_near_its_target() {
         let p = base();
-        let s = evolve(&p, untreated(&p), 10.0);
+        let s = evolve(&p, 10.0);
         let target = 50.0 * (1.0 + p.biogenesis_ros_gain * s[2]);
         assert!((s[3] / target - 1.0).abs() < 0.15, "count {} vs target {target}", s[3]);
-        let starved = Environment { biogenesis_per_day: 0.0, ..untreated(&p) };
-        assert!(evolve(&p, starved, 10.0)[3] < 0.5 * s[3], "no biogenesis, the population shrinks");
+        let starved = Params { biogenesis_per_day: 0.0, ..p.clone() };
+        assert!(evolve(&starved, 10.0)[3] < 0.5 * s[3], "no biogenesis, the population shrinks");
     }
 }

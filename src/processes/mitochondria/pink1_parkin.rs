@@ -13,14 +13,13 @@
 //! | k_parkin | `parkin_per_day` | 0.5 | /day | Parkin recruitment within ~1 h, clearance of a tagged unit within about two days in resting cells (Narendra 2008 JCB 183:795 \[V\] for Δψ dependence; timings \[U\]); rate-limiting, so that Parkin overexpression and PINK1 loss both change the depolarised share (calibrated, docs/calibration.md) |
 //! | — | `pink1_tagging` | true | switch | false is the PINK1 knock-out (Jang 2023 Redox Biol 69:103023) |
 //!
-//! Both read the knobs in `Environment` (interventions change them).
+//! Both read the knobs in `Knobs` (interventions change them).
 //!
 //! Sampling: one unit, one Bernoulli trial per tagged unit on one random byte; counted units,
 //! one binomial per tagged level.
 
 use super::words;
-use crate::config::Params;
-use crate::model::Environment;
+use crate::model::Knobs;
 use crate::model::counts::Binomial;
 use crate::model::draws::ByteOdds;
 use crate::model::streams::{Stream, hazard_to_probability};
@@ -36,11 +35,12 @@ pub struct Parkin {
 }
 
 impl Parkin {
-    pub fn new(params: &Params, env: &Environment, dt: f64) -> Parkin {
+    pub fn new(knobs: &Knobs, dt: f64) -> Parkin {
+        let params = &knobs.params;
         Parkin {
             depolarised: params.depolarised_threshold as u8,
-            tagging: env.pink1_tagging,
-            removal: hazard_to_probability(env.parkin_per_day, dt),
+            tagging: params.pink1_tagging,
+            removal: hazard_to_probability(params.parkin_per_day, dt),
         }
     }
 }
@@ -102,9 +102,10 @@ pub fn tag_and_clear_counts(bins: &mut [u32], top: usize, rule: &Parkin, removal
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Params;
+    use crate::model::Knobs;
     use crate::model::Mitochondria;
     use crate::model::{Process, Streams};
-    use crate::processes::interventions::untreated;
 
     fn rng() -> Stream {
         Streams::new(42, 0).stream(Process::Parkin, 1, 0)
@@ -112,7 +113,7 @@ mod tests {
 
     fn rule(tagging: bool, removal: f64) -> Parkin {
         let p = Params::default();
-        Parkin { tagging, removal, ..Parkin::new(&p, &untreated(&p), 0.1) }
+        Parkin { tagging, removal, ..Parkin::new(&Knobs::untreated(&p), 0.1) }
     }
 
     #[test]

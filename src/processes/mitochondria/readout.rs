@@ -26,8 +26,7 @@
 //! | antioxidant | `antioxidant` | 0 | — | Lean 2003, Lee 2005 (direction \[V\]) |
 
 use super::words;
-use crate::config::Params;
-use crate::model::{Environment, MitoReadout, Mitochondria};
+use crate::model::{Knobs, MitoReadout, Mitochondria};
 
 /// The readout rule: the constants of the module formulas.
 #[derive(Clone, Copy, Debug)]
@@ -47,16 +46,17 @@ pub struct Readout {
 }
 
 impl Readout {
-    pub fn new(params: &Params, env: &Environment) -> Readout {
+    pub fn new(knobs: &Knobs) -> Readout {
+        let params = &knobs.params;
         Readout {
             top: params.health_levels,
             depolarised: params.depolarised_threshold as u8,
             n0: params.mitochondria_per_cell as f64,
             leak: params.ros_leak,
-            other_ros: params.ros_basal + params.ros_rankl * env.rankl,
-            scavenging: (1.0 + env.antioxidant) * env.thiol_capacity,
-            parkin: if env.pink1_tagging { env.parkin_per_day } else { 0.0 },
-            receptors: env.receptor_per_day * env.hypoxia,
+            other_ros: params.ros_basal + params.ros_rankl * params.rankl,
+            scavenging: (1.0 + params.antioxidant) * knobs.thiol_capacity,
+            parkin: if params.pink1_tagging { params.parkin_per_day } else { 0.0 },
+            receptors: params.receptor_per_day * params.hypoxia,
             selectivity: params.receptor_selectivity,
         }
     }
@@ -109,14 +109,16 @@ impl Readout {
 }
 
 /// The readout of `mito` under `params` and the knobs `env`.
-pub fn read(mito: &Mitochondria, params: &Params, env: &Environment) -> MitoReadout {
-    Readout::new(params, env).read(mito)
+pub fn read(mito: &Mitochondria, knobs: &Knobs) -> MitoReadout {
+    let _params = &knobs.params;
+    Readout::new(knobs).read(mito)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::processes::interventions::untreated;
+    use crate::config::Params;
+    use crate::model::Knobs;
 
     #[test]
     fn readout_by_hand() {
@@ -127,12 +129,12 @@ mod tests {
             receptor_selectivity: 1.0,
             ..Params::default()
         };
-        let env = untreated(&p);
+        let knobs = Knobs::untreated(&p);
         // Units 10, 6, 3 (depolarised), 0 (depolarised); H = 10, N0 = 4.
         let units = Mitochondria::Units(vec![10, 6, 3 | Mitochondria::TAG, 0]);
         let counted = Mitochondria::Counts(units.histogram(10));
         for m in [&units, &counted] {
-            let r = read(m, &p, &env);
+            let r = read(m, &knobs);
             assert!((r.atp - 16.0 / 40.0).abs() < 1e-12);
             assert!((r.depolarised - 0.5).abs() < 1e-12);
             let leak = (0.0 + 4.0 + 7.0 + 10.0) / 40.0;
@@ -140,9 +142,9 @@ mod tests {
             // φ = k_parkin·D + k_receptor·hypoxia·(1 + s·mean deficit) = 4·0.5 + 0.1·(1 + 21/40).
             assert!((r.mitophagy - (2.0 + 0.1 * (1.0 + 21.0 / 40.0))).abs() < 1e-12, "{}", r.mitophagy);
         }
-        let env2 = Environment { antioxidant: 1.0, thiol_capacity: 0.5, ..env };
-        assert!((read(&Mitochondria::uniform(1, 10), &p, &env2).ros - (0.1 + 0.2) / (2.0 * 0.5)).abs() < 1e-12);
-        assert_eq!(read(&Mitochondria::default(), &p, &env).depolarised, 1.0);
-        assert_eq!(read(&Mitochondria::counted(0, 10, 10), &p, &env).depolarised, 1.0);
+        let env2 = Knobs { thiol_capacity: 0.5, ..Knobs::untreated(&Params { antioxidant: 1.0, ..p.clone() }) };
+        assert!((read(&Mitochondria::uniform(1, 10), &env2).ros - (0.1 + 0.2) / (2.0 * 0.5)).abs() < 1e-12);
+        assert_eq!(read(&Mitochondria::default(), &knobs).depolarised, 1.0);
+        assert_eq!(read(&Mitochondria::counted(0, 10, 10), &knobs).depolarised, 1.0);
     }
 }

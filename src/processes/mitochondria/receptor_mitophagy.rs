@@ -18,10 +18,9 @@
 //! with p(h)/p_max (thinning): exactly the per-unit rule, with one draw per candidate instead of
 //! one per unit. Counted units: one binomial per (level, tag).
 
-use crate::config::Params;
 use crate::model::counts::Binomial;
 use crate::model::streams::{Hits, Stream, hazard_to_probability, threshold};
-use crate::model::{Environment, Mitochondria};
+use crate::model::{Knobs, Mitochondria};
 use rand::Rng;
 
 /// The receptor rule of one sub-step.
@@ -36,12 +35,13 @@ pub struct Receptors {
 }
 
 impl Receptors {
-    pub fn new(params: &Params, env: &Environment, dt: f64) -> Receptors {
+    pub fn new(knobs: &Knobs, dt: f64) -> Receptors {
+        let params = &knobs.params;
         let top = params.health_levels as f64;
         let removal: Vec<f64> = (0..=params.health_levels)
             .map(|h| {
                 let w = 1.0 + params.receptor_selectivity * (top - h as f64) / top;
-                hazard_to_probability(env.receptor_per_day * env.hypoxia * w, dt)
+                hazard_to_probability(params.receptor_per_day * params.hypoxia * w, dt)
             })
             .collect();
         let accept = removal.iter().map(|&p| if removal[0] > 0.0 { threshold(p / removal[0]) } else { 0 }).collect();
@@ -77,15 +77,15 @@ pub fn clear_counts(bins: &mut [u32], top: usize, rule: &Receptors, rng: &mut St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Params;
+    use crate::model::Knobs;
     use crate::model::{Process, Streams};
-    use crate::processes::interventions::untreated;
 
     #[test]
     fn receptors_remove_damaged_units_faster_and_need_hypoxia() {
         let survivors = |hypoxia: f64, counted: bool| {
-            let p = Params { receptor_selectivity: 1.0, ..Params::default() };
-            let env = Environment { receptor_per_day: 6.0, hypoxia, ..untreated(&p) };
-            let rule = Receptors::new(&p, &env, 1.0 / 30.0);
+            let p = Params { receptor_selectivity: 1.0, receptor_per_day: 6.0, hypoxia, ..Params::default() };
+            let rule = Receptors::new(&Knobs::untreated(&p), 1.0 / 30.0);
             let mut rng = Streams::new(42, 0).stream(Process::Receptor, 1, 0);
             let mut units = vec![10u8; 5000];
             units.extend(vec![0u8; 5000]);
