@@ -3,27 +3,62 @@
 //! applied, then every other active intervention at its level ℓ ∈ [0, strength]
 //! (`config/interventions.rs`).
 //!
-//! | kind | knob, with level ℓ (toward(f) = 1 + ℓ·(f − 1)) | basis |
-//! |---|---|---|
-//! | `estrogen_loss` | RANKL × toward(`estrogen_loss_rankl`) (activation, osteoclast formation and Nox ROS follow RANKL: once); osteoclast apoptosis E × toward(`estrogen_loss_apoptosis`); osteoblast work × toward(`estrogen_loss_osteoblast_work`); thiol antioxidant capacity × toward(`estrogen_loss_thiol_capacity`) | Recker 2004 (Ac.f doubles), Nakamura 2007 Cell (FasL) \[V\], Lean 2003 JCI (thiols) \[V\]; sizes calibrated (docs/calibration.md) |
-//! | `denosumab` | RANKL × (1 − `denosumab_rankl_block`·min(ℓ, 1)); osteomorphs accrue while RANKL is blocked (`osteomorphs.rs`) | Cummings 2009 (FREEDOM); McDonald 2021 Cell \[V\] |
-//! | `bisphosphonate` | dose ℓ binds to bone surfaces, which resorption releases (`bisphosphonate.rs`) | Hughes 1995 JBMR \[V\]; Heaney & Yates 1997 |
-//! | `teriparatide` | osteoblast work × toward(`teriparatide_osteoblast_work`); activation × toward(`teriparatide_activation`) | Neer 2001 \[U\]; Jilka 1999 (osteoblast lifespan) |
-//! | `antioxidant` | antioxidant + ℓ·`antioxidant_dose` | NAC, MitoTEMPO (Lee 2005, Lean 2003 \[V\]) |
-//! | `pink1_knockout` | PINK1 tagging off when ℓ ≥ 0.5 | Jang 2023 \[V\] |
-//! | `parkin_overexpression` | k_parkin × toward(`parkin_overexpression_fold`) | Biomolecules 2022 \[V\] |
-//! | `mitophagy_inducer` | k_parkin and k_receptor × toward(`mitophagy_inducer_fold`) | urolithin A (Tao 2022 [V abstract]) |
-//! | `mdivi1` | k_parkin and k_receptor × toward(`mdivi1_fold`), ℓ ≤ 1 | Drp1 inhibition \[U\] |
-//! | `bnip3_knockdown` | k_receptor × toward(`bnip3_knockdown_fold`), ℓ ≤ 1 | \[U\] |
-//! | `hypoxia` | hypoxia + ℓ·`hypoxia_rise` | Knowles 2015 \[V\] |
-//! | `pgc1b_loss` | k_bio × toward(`pgc1b_loss_fold`), ℓ ≤ 1 | Zhang 2018 JBMR, Ishii 2009 \[V\] |
-//! | `parameter` | its key → base·(1 + ℓ·(scale − 1)) or base + ℓ·(set − base) | any rate, from a given day |
+//! Each kind of intervention is one file here implementing [`Mechanism`]: which parameter keys
+//! set its magnitudes and what it does to today's [`Knobs`] at level ℓ. A new drug is a new
+//! [`Kind`] (its config name), one file and its parameter block. `kind = "parameter"` has no
+//! file: it rewrites its key, base·(1 + ℓ·(scale − 1)) or base + ℓ·(set − base), before the
+//! others act.
 //!
 //! Every magnitude is a key of the parameter table, so `--set`, sweeps and calibration reach it.
 
 use crate::config::{Intervention, Kind, Params, Value};
 use crate::model::{Clock, Knobs};
 use bevy_ecs::prelude::{Res, ResMut, Resource};
+
+mod antioxidant;
+mod bisphosphonate;
+mod bnip3_knockdown;
+mod denosumab;
+mod estrogen_loss;
+mod hypoxia;
+mod mdivi1;
+mod mitophagy_inducer;
+mod parkin_overexpression;
+mod pgc1b_loss;
+mod pink1_knockout;
+mod teriparatide;
+
+/// What one kind of intervention does.
+pub trait Mechanism: Sync {
+    /// The parameter keys that set its magnitudes.
+    fn keys(&self) -> &'static [&'static str];
+    /// Act at level `level` on today's knobs, with magnitudes from `p`.
+    fn apply(&self, level: f64, p: &Params, knobs: &mut Knobs);
+}
+
+/// toward(f) = 1 + ℓ·(f − 1), not below 0: a factor f at full strength, scaled by the level.
+pub fn toward(f: f64, level: f64) -> f64 {
+    (1.0 + level * (f - 1.0)).max(0.0)
+}
+
+/// The mechanism of `kind` (none for `parameter`, which rewrites its key instead).
+pub fn mechanism(kind: Kind) -> Option<&'static dyn Mechanism> {
+    Some(match kind {
+        Kind::EstrogenLoss => &estrogen_loss::EstrogenLoss,
+        Kind::Denosumab => &denosumab::Denosumab,
+        Kind::Bisphosphonate => &bisphosphonate::Bisphosphonate,
+        Kind::Teriparatide => &teriparatide::Teriparatide,
+        Kind::Antioxidant => &antioxidant::Antioxidant,
+        Kind::Pink1Knockout => &pink1_knockout::Pink1Knockout,
+        Kind::ParkinOverexpression => &parkin_overexpression::ParkinOverexpression,
+        Kind::MitophagyInducer => &mitophagy_inducer::MitophagyInducer,
+        Kind::Mdivi1 => &mdivi1::Mdivi1,
+        Kind::Bnip3Knockdown => &bnip3_knockdown::Bnip3Knockdown,
+        Kind::Hypoxia => &hypoxia::Hypoxia,
+        Kind::Pgc1bLoss => &pgc1b_loss::Pgc1bLoss,
+        Kind::Parameter => return None,
+    })
+}
 
 /// The running scenario's own parameters, which never change during the run, and its
 /// interventions.
@@ -35,37 +70,8 @@ pub struct Regimen {
 
 /// Apply one intervention at level `l` to the knobs; its magnitudes come from `p`.
 pub fn apply(knobs: &mut Knobs, p: &Params, kind: Kind, l: f64) {
-    let toward = |f: f64| (1.0 + l * (f - 1.0)).max(0.0);
-    let toward_full = |f: f64| (1.0 + l.min(1.0) * (f - 1.0)).max(0.0);
-    let rates = &mut knobs.params;
-    match kind {
-        Kind::EstrogenLoss => {
-            rates.rankl *= toward(p.estrogen_loss_rankl);
-            knobs.estrogen_apoptosis *= toward(p.estrogen_loss_apoptosis);
-            rates.osteoblast_work *= toward(p.estrogen_loss_osteoblast_work);
-            knobs.thiol_capacity *= toward(p.estrogen_loss_thiol_capacity).max(f64::MIN_POSITIVE);
-        }
-        Kind::Denosumab => rates.rankl *= 1.0 - p.denosumab_rankl_block * l.min(1.0),
-        Kind::Bisphosphonate => knobs.bisphosphonate_dose += l,
-        Kind::Teriparatide => {
-            rates.osteoblast_work *= toward(p.teriparatide_osteoblast_work);
-            knobs.activation *= toward(p.teriparatide_activation);
-        }
-        Kind::Antioxidant => rates.antioxidant += l * p.antioxidant_dose,
-        Kind::Pink1Knockout => rates.pink1_tagging &= l < 0.5,
-        Kind::ParkinOverexpression => rates.parkin_per_day *= toward(p.parkin_overexpression_fold),
-        Kind::MitophagyInducer => {
-            rates.parkin_per_day *= toward(p.mitophagy_inducer_fold);
-            rates.receptor_per_day *= toward(p.mitophagy_inducer_fold);
-        }
-        Kind::Mdivi1 => {
-            rates.parkin_per_day *= toward_full(p.mdivi1_fold);
-            rates.receptor_per_day *= toward_full(p.mdivi1_fold);
-        }
-        Kind::Bnip3Knockdown => rates.receptor_per_day *= toward_full(p.bnip3_knockdown_fold),
-        Kind::Hypoxia => rates.hypoxia += l * p.hypoxia_rise,
-        Kind::Pgc1bLoss => rates.biogenesis_per_day *= toward_full(p.pgc1b_loss_fold),
-        Kind::Parameter => {}
+    if let Some(m) = mechanism(kind) {
+        m.apply(l, p, knobs);
     }
 }
 
@@ -132,6 +138,25 @@ mod tests {
         let mut half = base.clone();
         apply(&mut half, &p, Kind::EstrogenLoss, 0.5);
         assert!((half.params.rankl - (1.0 + 0.5 * (p.estrogen_loss_rankl - 1.0))).abs() < 1e-12);
+    }
+
+    #[test]
+    fn every_kind_but_parameter_is_a_mechanism_of_parameter_keys_that_acts_at_full_level() {
+        let p = Params::default();
+        for (kind, name) in Kind::ALL {
+            let Some(m) = mechanism(kind) else {
+                assert_eq!(kind, Kind::Parameter);
+                continue;
+            };
+            for key in m.keys() {
+                assert!(p.get(key).is_some(), "{name}: `{key}` is not a parameter");
+            }
+            let (mut none, mut full) = (Knobs::untreated(&p), Knobs::untreated(&p));
+            m.apply(0.0, &p, &mut none);
+            m.apply(1.0, &p, &mut full);
+            assert_eq!(none, Knobs::untreated(&p), "{name} acts at level 0");
+            assert_ne!(full, Knobs::untreated(&p), "{name} does nothing at level 1");
+        }
     }
 
     fn regimen(params: Params, interventions: Vec<Intervention>) -> Regimen {
