@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | `Knobs` | set_knobs, bind_bisphosphonate, accrue_osteomorphs, amplify_rankl_by_oxidative_stress, gauge_osteoclastic_drive | the same |
 //! | `Census` | rate_resorption_activity, take_census, advance_remodelling_cycle | rate_resorption_activity, take_census, complete_bmus |
-//! | `Bone` | resorb_matrix, recruit_osteoblast_team, form_osteoid, mineralize_bone | resorb_matrix, form_osteoid, mineralize_bone |
+//! | `Bone` | resorb_matrix, recruit_osteoblast_team, form_osteoid, mineralize_bone | resorb_above_steady_state, form_above_steady_state, mineralize_bone |
 //! | `Cells` | kill_osteoclasts, recruit_precursors, commit_precursors | turn_over_osteoblasts, kill_osteoclasts, recruit_precursors, commit_precursors |
 //! | `Sites` | activate_bmus | activate_bmus |
 //!
@@ -114,7 +114,11 @@ pub fn cell_schedule(law: BoneLaw) -> Schedule {
                     .in_set(Phase::Census),
             );
             s.add_systems(
-                (resorption::resorb_matrix, formation::form_osteoid, mineralization::mineralize_bone)
+                (
+                    resorption::resorb_above_steady_state,
+                    formation::form_above_steady_state,
+                    mineralization::mineralize_bone,
+                )
                     .chain()
                     .in_set(Phase::Bone),
             );
@@ -125,16 +129,22 @@ pub fn cell_schedule(law: BoneLaw) -> Schedule {
     s
 }
 
-/// A world holding the resources every rule reads, under the published law with `params` as its
-/// own reference.
+/// A world holding the resources every rule reads, untreated, with `params` as its own
+/// reference.
 pub fn world_with_rules(params: &Params, steady: &SteadyState, streams: Streams) -> World {
+    let regimen = Regimen { params: params.clone(), interventions: Vec::new() };
+    world_of(regimen, params, steady, streams)
+}
+
+/// A world holding the resources every rule reads: `regimen` measured against the `reference`
+/// parameters and their steady state.
+fn world_of(regimen: Regimen, reference: &Params, steady: &SteadyState, streams: Streams) -> World {
     let mut world = World::new();
-    world.insert_resource(Knobs::untreated(params));
-    world.insert_resource(Regimen { params: params.clone(), interventions: Vec::new() });
+    world.insert_resource(Knobs::untreated(&regimen.params));
+    world.insert_resource(regimen);
     world.insert_resource(steady.clone());
     world.insert_resource(streams);
-    world.insert_resource(BoneLaw::Komarova2003);
-    world.insert_resource(Coupling::of(params));
+    world.insert_resource(Coupling::of(reference));
     world.insert_resource(Clock::default());
     world.insert_resource(Counters::default());
     world.insert_resource(MitophagyCount::default());
@@ -174,10 +184,8 @@ impl Simulation {
     /// `spinup_days` before day 0.
     pub fn new(setup: Setup, scenario: &Scenario, streams: Streams, spinup_days: f64) -> Simulation {
         let p = &scenario.params;
-        let mut world = world_with_rules(p, setup.steady, streams);
-        world.insert_resource(setup.law);
-        world.insert_resource(Coupling::of(setup.reference));
-        world.insert_resource(Regimen { params: p.clone(), interventions: scenario.interventions.clone() });
+        let regimen = Regimen { params: p.clone(), interventions: scenario.interventions.clone() };
+        let mut world = world_of(regimen, setup.reference, setup.steady, streams);
         let spinup_steps = (spinup_days / p.dt_days).round() as u64;
         world.resource_mut::<Clock>().day = (0.0 - spinup_steps as f64) * p.dt_days;
         let pool: Vec<Entity> =

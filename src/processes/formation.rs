@@ -13,45 +13,57 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | M_ob | knob `osteoblast_formation` | 1 | — | teriparatide ↑ (Neer 2001 \[U\]); estrogen loss, ageing ↓ |
+//! | M_ob | `osteoblast_work` (interventions change it) | 1 | — | teriparatide ↑ (Neer 2001 \[U\]); estrogen loss, ageing ↓ |
 //! | z_max | `max_site_bone_pct` | 150 | % of initial site bone | bounds a site's bone (its marrow space) \[choice\] |
 //! | k2 | `k2_pct_per_cell_day` | 0.0017 | % per model cell per day | Komarova 2003 (bone-neutral deterministic cycle) |
 //! | x̄2 | from the kernel | 212.13 | model cells | Komarova 2003 |
 
-use crate::config::BoneLaw;
 use crate::model::{Bmu, Bone, Knobs, Stage};
 use crate::processes::coupling::osteoblasts_per_pct_eroded;
 use bevy_ecs::prelude::{Query, Res};
 
-/// Osteoblasts lay down osteoid, by the config's bone law.
-pub fn form_osteoid(knobs: Res<Knobs>, law: Res<BoneLaw>, _env: Res<Knobs>, mut sites: Query<(&mut Bone, &mut Bmu)>) {
+/// Osteoblasts lay down osteoid under the coupled law: a team in formation works through its
+/// working life.
+pub fn form_osteoid(knobs: Res<Knobs>, mut sites: Query<(&mut Bone, &mut Bmu)>) {
     let params = &knobs.params;
-    let (_, x2_bar) = params.kernel().steady_state();
     let per_osteoblast = match osteoblasts_per_pct_eroded(params) {
         n if n > 0.0 => 1.0 / n,
         _ => 0.0,
     };
     for (mut bone, mut bmu) in &mut sites {
         let team = f64::from(bmu.team);
-        let dz = match (*law, &mut bmu.stage) {
-            (BoneLaw::Coupled, Stage::Formation { left, working_days }) => {
+        let dz = match &mut bmu.stage {
+            Stage::Formation { left, working_days } => {
                 let work = params.dt_days.min(*left);
                 *left -= work;
                 team * per_osteoblast * params.osteoblast_work * work / *working_days
             }
-            (BoneLaw::Coupled, _) => 0.0,
-            (BoneLaw::Komarova2003, _) => {
-                let y2 = (f64::from(bmu.osteoblasts) / params.population_scale - x2_bar).max(0.0);
-                params.k2_pct_per_cell_day * y2 * params.dt_days
-            }
+            _ => 0.0,
         };
-        let dz = dz.min(params.max_site_bone_pct - bone.matrix);
-        if dz > 0.0 {
-            bone.matrix += dz;
-            bone.osteoid += dz;
-            bone.formed += dz;
-            bmu.formed += dz;
-        }
+        lay_down(&mut bone, &mut bmu, dz, params.max_site_bone_pct);
+    }
+}
+
+/// Osteoblasts lay down osteoid under the published law (Komarova 2003): only osteoblasts above
+/// steady state form bone.
+pub fn form_above_steady_state(knobs: Res<Knobs>, mut sites: Query<(&mut Bone, &mut Bmu)>) {
+    let params = &knobs.params;
+    let (_, x2_bar) = params.kernel().steady_state();
+    for (mut bone, mut bmu) in &mut sites {
+        let y2 = (f64::from(bmu.osteoblasts) / params.population_scale - x2_bar).max(0.0);
+        let dz = params.k2_pct_per_cell_day * y2 * params.dt_days;
+        lay_down(&mut bone, &mut bmu, dz, params.max_site_bone_pct);
+    }
+}
+
+/// Add `dz` of osteoid to the site, up to `max_bone` of matrix, and count it as the BMU's.
+fn lay_down(bone: &mut Bone, bmu: &mut Bmu, dz: f64, max_bone: f64) {
+    let dz = dz.min(max_bone - bone.matrix);
+    if dz > 0.0 {
+        bone.matrix += dz;
+        bone.osteoid += dz;
+        bone.formed += dz;
+        bmu.formed += dz;
     }
 }
 
@@ -62,8 +74,7 @@ mod tests {
 
     #[test]
     fn under_the_published_law_excess_osteoblasts_lay_down_osteoid_and_none_at_steady_state() {
-        let (mut world, mut schedule) = one_system_world(form_osteoid);
-        world.insert_resource(BoneLaw::Komarova2003);
+        let (mut world, mut schedule) = one_system_world(form_above_steady_state);
         world.resource_mut::<Knobs>().params.population_scale = 2.0;
         // Ω = 2, x̄2 = 15/√0.005 = 212.132: N2 = 600 gives y2 = 300 − 212.132 = 87.868,
         // Δz = k2·y2·Δt = 0.0017 · 87.868 · 0.1 = 0.0149376. N2 = 424 (x2 = 212) and 0 give nothing.
@@ -87,7 +98,6 @@ mod tests {
     /// site holding `matrix`; bone formed in one step at osteoblast work `m_ob`.
     fn formed_in_one_step(team: u32, left: f64, working: f64, matrix: f64, m_ob: f64) -> (f64, Stage) {
         let (mut world, mut schedule) = one_system_world(form_osteoid);
-        world.insert_resource(BoneLaw::Coupled);
         world.resource_mut::<Knobs>().params.osteoblast_work = m_ob;
         let b = Bmu { team, stage: Stage::Formation { left, working_days: working }, ..bmu(212 + team) };
         let e = world.spawn((Bone { matrix, ..bone() }, b)).id();

@@ -21,7 +21,7 @@
 //! | k1 | `k1_pct_per_cell_day` | 0.24 | % per model cell per day | Komarova 2003 |
 //! | x̄1 | from the kernel | 1.0607 | model cells | Komarova 2003 |
 
-use crate::config::{BoneLaw, Params};
+use crate::config::Params;
 use crate::model::{Bmu, Bone, Knobs, MitoReadout, Osteoclast, Site, SiteCensus, SteadyState};
 use bevy_ecs::prelude::{Query, Res};
 
@@ -48,10 +48,21 @@ pub fn rate_resorption_activity(
     }
 }
 
-/// Erode bone for the osteoclasts' activity, by the config's bone law.
-pub fn resorb_matrix(
+/// Erode bone for the osteoclasts' activity under the coupled law: every osteoclast erodes, and
+/// what it erodes is released as coupling signal.
+pub fn resorb_matrix(knobs: Res<Knobs>, census: Res<SiteCensus>, mut sites: Query<(&Site, &mut Bone, &mut Bmu)>) {
+    let params = &knobs.params;
+    for (site, mut bone, mut bmu) in &mut sites {
+        let x1 = census.activity[site.index as usize] / params.population_scale;
+        let dz = erode(&mut bone, params.resorption_pct_per_osteoclast_day * x1 * params.dt_days);
+        bmu.eroded += dz;
+        bmu.released += dz;
+    }
+}
+
+/// Erode bone under the published law (Komarova 2003): only activity above steady state erodes.
+pub fn resorb_above_steady_state(
     knobs: Res<Knobs>,
-    law: Res<BoneLaw>,
     census: Res<SiteCensus>,
     mut sites: Query<(&Site, &mut Bone, &mut Bmu)>,
 ) {
@@ -59,22 +70,22 @@ pub fn resorb_matrix(
     let (x1_bar, _) = params.kernel().steady_state();
     for (site, mut bone, mut bmu) in &mut sites {
         let x1 = census.activity[site.index as usize] / params.population_scale;
-        let rate = match *law {
-            BoneLaw::Coupled => params.resorption_pct_per_osteoclast_day * x1,
-            BoneLaw::Komarova2003 => params.k1_pct_per_cell_day * (x1 - x1_bar).max(0.0),
-        };
-        let mineralised = bone.matrix - bone.osteoid;
-        let dz = (rate * params.dt_days).min(mineralised.max(0.0));
-        if dz > 0.0 {
-            bone.mineral -= dz * bone.mineral / mineralised;
-            bone.matrix -= dz;
-            bone.resorbed += dz;
-            bmu.eroded += dz;
-            if *law == BoneLaw::Coupled {
-                bmu.released += dz;
-            }
-        }
+        bmu.eroded += erode(&mut bone, params.k1_pct_per_cell_day * (x1 - x1_bar).max(0.0) * params.dt_days);
     }
+}
+
+/// Take up to `wanted` from the site's mineralised matrix, its mineral in proportion; returns
+/// what was taken.
+fn erode(bone: &mut Bone, wanted: f64) -> f64 {
+    let mineralised = bone.matrix - bone.osteoid;
+    let dz = wanted.min(mineralised.max(0.0));
+    if dz > 0.0 {
+        bone.mineral -= dz * bone.mineral / mineralised;
+        bone.matrix -= dz;
+        bone.resorbed += dz;
+        return dz;
+    }
+    0.0
 }
 
 #[cfg(test)]
@@ -125,10 +136,11 @@ mod tests {
     }
 
     /// Sites: 0 active with 11 osteoclasts, 1 active with 1, 2 quiescent, 3 active with almost no
-    /// mineralised matrix; one step of `resorb_matrix` under `law`. Returns the bones and BMUs.
-    fn resorb_under(law: BoneLaw) -> ([Bone; 4], [Option<Bmu>; 4]) {
-        let (mut world, mut schedule) = one_system_world(resorb_matrix);
-        world.insert_resource(law);
+    /// mineralised matrix; one step under the coupled or the published law. Returns the bones
+    /// and BMUs.
+    fn resorb_under(coupled: bool) -> ([Bone; 4], [Option<Bmu>; 4]) {
+        let (mut world, mut schedule) =
+            if coupled { one_system_world(resorb_matrix) } else { one_system_world(resorb_above_steady_state) };
         set_census(&mut world, vec![11, 1, 11, 1000], vec![11.0, 1.0, 11.0, 1000.0], vec![0; 4]);
         let sites = [(0, BONE, true), (1, BONE, true), (2, BONE, false), (3, THIN, true)].map(|(index, b, active)| {
             let e = world.spawn((Site { index }, b)).id();
@@ -162,7 +174,7 @@ mod tests {
 
     #[test]
     fn the_published_law_resorbs_only_activity_above_steady_state() {
-        let (bones, bmus) = resorb_under(BoneLaw::Komarova2003);
+        let (bones, bmus) = resorb_under(false);
         // x̄1 = 15·√0.005 = 1.0606602; Δz = k1·(11 − x̄1)·Δt = 0.24 · 9.9393398 · 0.1 = 0.2385442.
         let dz = 0.24 * (11.0 - 15.0 * 0.005f64.sqrt()) * 0.1;
         assert!((dz - 0.2385442).abs() < 1e-7);
@@ -178,7 +190,7 @@ mod tests {
 
     #[test]
     fn under_the_coupled_law_every_osteoclast_erodes() {
-        let (bones, bmus) = resorb_under(BoneLaw::Coupled);
+        let (bones, bmus) = resorb_under(true);
         // Δz = k_res·Σa/Ω·Δt = 0.45 · 11 · 0.1 = 0.495, and 0.045 for a single osteoclast: no threshold.
         eroded_by(bones[0], bmus[0].unwrap(), 0.495, 0.495);
         eroded_by(bones[1], bmus[1].unwrap(), 0.045, 0.045);
