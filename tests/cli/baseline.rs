@@ -50,7 +50,10 @@ fn the_baseline_is_steady_and_its_biopsy_is_adult_trabecular_bone() {
         density.last().expect("rows").1,
         mean_of("active_bmus")
     );
-    assert!(worst < 0.5, "ensemble-mean bone density drifted {worst} points");
+    // The ensemble mean of 20 replicates stays within 0.5 points; its noise grows as
+    // 1/√replicates, so with fewer the same false-alarm rate needs 0.5·√(20/n) (0.79 at 8).
+    let allowed = 0.5 * (20.0 / REPLICATES as f64).sqrt();
+    assert!(worst < allowed, "ensemble-mean bone density drifted {worst} points (allowed {allowed:.2})");
     // Untreated adult trabecular bone (DESIGN.md §1.1; Eriksen 1984/1994, Recker 2004, Heaney 1994).
     for (key, lo, hi) in [
         ("resorption_days", 20.0, 50.0),

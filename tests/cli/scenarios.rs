@@ -132,12 +132,15 @@ fn the_calibration_targets_the_reduced_runs_reach_are_met_within_their_intervals
     let mut checked = 0;
     let mut missed = Vec::new();
     for run in [menopause(), treatments(), knockout_evidence(), review()] {
-        let (h, rows) = crate::common::csv(&run.dir.join("targets.csv"));
-        let c = |name: &str| crate::common::col(&h, name);
+        // The source column is quoted and holds commas: read it as CSV, not by splitting lines.
+        let mut reader = csv::Reader::from_path(run.dir.join("targets.csv")).expect("targets.csv");
+        let h = reader.headers().expect("a header").clone();
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a row")).collect();
+        let c = |name: &str| h.iter().position(|x| x == name).expect("a column");
         for r in rows.iter().filter(|r| !r[c("effect")].is_empty()) {
             let num = |name: &str| r[c(name)].parse::<f64>().expect("a number");
             let (low, high, lo, hi) = (num("low"), num("high"), num("ci_lo"), num("ci_hi"));
-            let what = format!("{} {} day {}: {} [{lo}, {hi}] vs {low}–{high}", r[0], r[1], r[2], num("effect"));
+            let what = format!("{} {} day {}: {} [{lo}, {hi}] vs {low}–{high}", &r[0], &r[1], &r[2], num("effect"));
             eprintln!("target {what}");
             checked += 1;
             if hi < low || lo > high {
