@@ -3,12 +3,12 @@
 //! on the config, the seed and the replicate, never on the thread, shard or order that ran it.
 //!
 //! The work is split into [`Unit`]s, one per scenario (at one sweep point) and replicate, numbered
-//! `index = scenario · replicates + replicate` in canonical order (DESIGN.md §6). A [`Shard`]
+//! `index = scenario · replicates + replicate` in canonical order (docs/model.md §6). A [`Shard`]
 //! `i/n` owns the units with `index % n == i`; [`run_units`] runs any set of units and hands each
 //! result over as it finishes, so a run can keep them on disk (`crate::units`).
 //!
 //! Every scenario is measured against one untreated reference, the config's `[params]`
-//! (DESIGN.md §1.4): its mitochondrial steady state (D0, A0, p_diff0) is computed once and shared,
+//! (docs/model.md §1.4): its mitochondrial steady state (D0, A0, p_diff0) is computed once and shared,
 //! so a scenario that changes a mitochondrial parameter shows its effect on fates instead of
 //! having it normalised away.
 

@@ -8,7 +8,7 @@
 //! steady values, and the K final cells become the reservoir the circulating precursors start
 //! from. The streams are fixed (not the run's seed), so the result is a function of the
 //! parameters alone. Computed once per config, from its `[params]`, and shared by every scenario
-//! (DESIGN.md §1.4).
+//! (docs/model.md §1.4).
 //!
 //! | symbol | value | why |
 //! |---|---|---|

@@ -1,4 +1,4 @@
-//! Statistics on finished results (DESIGN.md §4): nothing here runs the model or writes a file.
+//! Statistics on finished results (docs/model.md §4): nothing here runs the model or writes a file.
 //!
 //! - [`stats`]: mean, sd and the Student-t 95 % interval of a set of replicate values;
 //! - [`series`]: runs grouped by scenario; per-day and per-year means with 95 % bands; the sweep

@@ -1,4 +1,4 @@
-//! How a config's scenarios are compared (DESIGN.md §2): the reference scenario every effect is
+//! How a config's scenarios are compared (docs/model.md §2): the reference scenario every effect is
 //! taken against, whether replicates share their random streams across scenarios, and the
 //! calibration targets the effects should meet.
 //!

@@ -1,4 +1,4 @@
-//! The two readings of what mitophagy does to osteoclasts (DESIGN.md §1.6), as named parameter
+//! The two readings of what mitophagy does to osteoclasts (docs/model.md §1.6), as named parameter
 //! sets. The literature disagrees on the direction: the review that started the project says
 //! excessive mitophagy promotes osteoclasts and bone loss; the knock-out studies (PINK1, Parkin)
 //! and urolithin A say mitophagy restrains them. A config names the one in force

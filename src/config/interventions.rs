@@ -1,4 +1,4 @@
-//! Interventions: named knobs on time windows (DESIGN.md §1.6).
+//! Interventions: named knobs on time windows (docs/model.md §1.6).
 //!
 //! An intervention has a `kind`, a window `[start_day, end_day)`, an optional linear ramp at
 //! both ends and a `strength` (1 = the kind's full effect). Its level at day t is

@@ -52,7 +52,7 @@ pub const BASELINE_TOML: &str = include_str!("../../configs/baseline.toml");
 /// The name under which errors and manifests refer to the embedded baseline.
 pub const BASELINE_NAME: &str = "<embedded configs/baseline.toml>";
 
-/// How a site's bone changes under its BMU (DESIGN.md §1.2).
+/// How a site's bone changes under its BMU (docs/model.md §1.2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, bevy_ecs::prelude::Resource)]
 pub enum BoneLaw {
     /// Parfitt's coupled cycle: every osteoclast erodes, an osteoblast team recruited by what was
@@ -104,7 +104,7 @@ pub struct Config {
     pub hypothesis: Hypothesis,
     /// The untreated reference: the `[params]` table (with `--set` overrides), before any
     /// scenario's own overrides or interventions. Every scenario's fates and coupling are measured
-    /// against it (DESIGN.md §1.4).
+    /// against it (docs/model.md §1.4).
     pub reference: Params,
     /// What runs: every scenario, and under a [`Sweep`] every scenario at every sweep point
     /// (scenario-major; [`Config::variant`] tells which is which).

@@ -3,9 +3,9 @@
 //! config reader uses, and the parameter reference in `docs/parameters.md`
 //! (`bmu-sim params` prints it).
 //!
-//! Defaults are the untreated adult (DESIGN.md §1.4): run on them, a tissue stays steady. The
+//! Defaults are the untreated adult (docs/model.md §1.4): run on them, a tissue stays steady. The
 //! cell kernel is the published Komarova 2003 one (Bone 33:206), the coupled remodelling cycle is
-//! sized to adult trabecular bone, and the mitochondrial rules follow `shared/science.md` §6.
+//! sized to adult trabecular bone, and the mitochondrial rules follow docs/model.md §1.3.
 //! Configs that reproduce a published single cycle set its values themselves
 //! (`configs/komarova2003.toml`). The processes that use a parameter document where its value
 //! comes from and how sure it is.

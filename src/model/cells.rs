@@ -1,6 +1,6 @@
 //! Cells of the osteoclast lineage and their mitochondria.
 //!
-//! Representation choices (DESIGN.md §5): precursors and osteoclasts are entities; each carries
+//! Representation choices (docs/model.md §5): precursors and osteoclasts are entities; each carries
 //! its mitochondria inside a [`Mitochondria`] component, one byte per unit or counted per health
 //! level (never one entity per mitochondrion). Osteoblasts are a count per BMU (see
 //! `tissue::Bmu`): nothing in the model distinguishes one osteoblast from another.
@@ -21,7 +21,7 @@ pub struct Precursor {
 
 /// A circulating osteoclast precursor (monocyte lineage), not yet committed to a BMU. Its
 /// mitochondria follow the same rules, in the environment in force, so recruits that copy them
-/// arrive in the state the scenario has put them in (DESIGN.md §1.4).
+/// arrive in the state the scenario has put them in (docs/model.md §1.4).
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Circulating;
 
@@ -37,7 +37,7 @@ pub struct Osteoclast {
 }
 
 /// The cell's mitochondria, in one of two exact representations of the same population (a
-/// multiset of units, each a health level h ∈ {0..H} and a PINK1 tag; DESIGN.md §1.3). The rules
+/// multiset of units, each a health level h ∈ {0..H} and a PINK1 tag; docs/model.md §1.3). The rules
 /// in `processes/mitochondria/` step either; `count_mitochondria_from` chooses per config.
 #[derive(Component, Clone, Debug, PartialEq, Eq)]
 pub enum Mitochondria {

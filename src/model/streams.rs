@@ -1,4 +1,4 @@
-//! Named random streams (DESIGN.md §3). Every draw in the model comes from a stream keyed by
+//! Named random streams (docs/model.md §3). Every draw in the model comes from a stream keyed by
 //! (master seed, replicate, process, subject, step): the same key gives the same numbers on any
 //! thread, in any iteration order and in any shard. The scenario is deliberately not part of the
 //! key, so replicate r of every scenario shares its streams (common random numbers) and scenario

@@ -1,5 +1,5 @@
 //! Run directories: where a run keeps its finished units while it runs, and its results once
-//! every unit is in (DESIGN.md §2, §6).
+//! every unit is in (docs/model.md §2, §6).
 //!
 //! While a run (or the shards of one) works, `DIR/units/` holds `plan.json` ([`Plan`]: the config
 //! and how it is split) and one `<id>.unit` per finished unit, each written to a hidden temporary

@@ -1,5 +1,5 @@
 //! The run-directory store: where a run keeps its plan and its finished units while it works,
-//! and how its results are published once every unit is in (DESIGN.md §2, §6). It knows the
+//! and how its results are published once every unit is in (docs/model.md §2, §6). It knows the
 //! layout of a run directory and how to write into it safely; what the result files contain is
 //! [`crate::output`]'s business.
 //!

@@ -1,4 +1,4 @@
-//! An ensemble kept on disk as it runs (DESIGN.md §6): every finished unit is written to its run
+//! An ensemble kept on disk as it runs (docs/model.md §6): every finished unit is written to its run
 //! directory at once ([`RunDir::write_unit`], one file per unit, exact), so a run that is killed,
 //! or a shard of an array, loses nothing it finished. [`pending`] tells which units of a shard are
 //! still to run (a unit whose file is complete and valid is skipped), [`run`] runs them, and once

@@ -54,7 +54,7 @@ fn the_baseline_is_steady_and_its_biopsy_is_adult_trabecular_bone() {
     // 1/√replicates, so with fewer the same false-alarm rate needs 0.5·√(20/n) (0.79 at 8).
     let allowed = 0.5 * (20.0 / REPLICATES as f64).sqrt();
     assert!(worst < allowed, "ensemble-mean bone density drifted {worst} points (allowed {allowed:.2})");
-    // Untreated adult trabecular bone (DESIGN.md §1.1; Eriksen 1984/1994, Recker 2004, Heaney 1994).
+    // Untreated adult trabecular bone (docs/model.md §1.1; Eriksen 1984/1994, Recker 2004, Heaney 1994).
     for (key, lo, hi) in [
         ("resorption_days", 20.0, 50.0),
         ("formation_days", 80.0, 180.0),

@@ -1,4 +1,4 @@
-//! Sharded runs (DESIGN.md §6): `run --shard I/N` runs the units whose index is I modulo N into a
+//! Sharded runs (docs/model.md §6): `run --shard I/N` runs the units whose index is I modulo N into a
 //! directory the shards share, `merge` joins them into results byte-identical to a run in one
 //! piece for any N, lists what is missing or damaged, and a different config, split or an
 //! unsharded run is refused.

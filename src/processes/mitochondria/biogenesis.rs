@@ -10,7 +10,7 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | N0 | `mitochondria_per_cell` | 100 | units | no osteoclast count found; QC models use hundreds (science.md §4 \[U\]); 100 keeps the baseline fast |
+//! | N0 | `mitochondria_per_cell` | 100 | units | no osteoclast count found; QC models use hundreds (\[U\]); 100 keeps the baseline fast |
 //! | k_bio | `biogenesis_per_day` | 5 | /day per missing unit | chosen so the count stays within ~10 % of target at 0.35 /day turnover \[U\] |
 //! | b_ros | `biogenesis_ros_gain` | 0.2 | per ROS unit | ROS → PGC-1β (Ishii 2009 \[V\] qualitative; size \[U\]) |
 //! | — | `max_mitochondria_factor` | 4 | × N0 | safety bound on memory \[choice\] |

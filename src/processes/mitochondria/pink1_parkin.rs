@@ -9,7 +9,7 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | θdep | `depolarised_threshold` | 3 | health level | start value of science.md §6 \[U\] |
+//! | θdep | `depolarised_threshold` | 3 | health level | a start value \[U\] |
 //! | k_parkin | `parkin_per_day` | 0.5 | /day | Parkin recruitment within ~1 h, clearance of a tagged unit within about two days in resting cells (Narendra 2008 JCB 183:795 \[V\] for Δψ dependence; timings \[U\]); rate-limiting, so that Parkin overexpression and PINK1 loss both change the depolarised share (calibrated, docs/calibration.md) |
 //! | — | `pink1_tagging` | true | switch | false is the PINK1 knock-out (Jang 2023 Redox Biol 69:103023) |
 //!
