@@ -2,49 +2,27 @@
 //!
 //! A cell step of `dt_days` runs the mitochondrial schedule once (its one system takes every cell
 //! through the step's `n` sub-steps of `dt_days / n`, see `processes/mitochondria`), then the
-//! cell schedule in five ordered phases. Which systems run depends on the config's bone law:
-//!
-//! | phase | coupled (the tissue) | komarova2003 (single-cycle check) |
-//! |---|---|---|
-//! | `Knobs` | set_knobs, bind_bisphosphonate, accrue_osteomorphs, amplify_rankl_by_oxidative_stress, gauge_osteoclastic_drive | the same |
-//! | `Census` | rate_resorption_activity, take_census, advance_remodelling_cycle | rate_resorption_activity, take_census, complete_bmus |
-//! | `Bone` | resorb_matrix, recruit_osteoblast_team, form_osteoid, mineralize_bone | resorb_above_steady_state, form_above_steady_state, mineralize_bone |
-//! | `Cells` | kill_osteoclasts, recruit_precursors, commit_precursors | turn_over_osteoblasts, kill_osteoclasts, recruit_precursors, commit_precursors |
-//! | `Sites` | activate_bmus | activate_bmus |
+//! cell schedule: every process ([`PLUGINS`]) adds its resources to the world and its systems to
+//! the phases of a step ([`Phase`]), and this file only orders the phases. Which systems a
+//! process adds depends on the config's bone law (the resorption, formation, cycle and coupling
+//! plugins say how).
 //!
 //! Every system of both schedules is ordered, and ambiguity detection is an error, so two
 //! systems can never touch the same data in an unspecified order.
 
 use crate::config::{BoneLaw, Params, Scenario};
 use crate::model::{
-    Bone, Clock, CompletedBmus, Cortical, Counters, Knobs, MitophagyCount, PrecursorPool, Site, SiteCensus,
-    SteadyState, Streams,
+    Bone, Clock, CompletedBmus, Cortical, Counters, Knobs, MitophagyCount, PrecursorPool, Site, SteadyState, Streams,
 };
 use crate::observe::Observer;
-use crate::processes::bisphosphonate::{self, BoundBisphosphonate};
-use crate::processes::coupling::{self, Coupling};
-use crate::processes::interventions::{Regimen, set_knobs};
+use crate::processes::interventions::Regimen;
 use crate::processes::mitochondria::step_mitochondria;
-use crate::processes::osteomorphs::{self, Osteomorphs};
-use crate::processes::{
-    activation, apoptosis, census, cycle, formation, mineralization, osteoblasts, oxidative_stress, recruitment,
-    resorption,
-};
+use crate::processes::{PLUGINS, Phase, activation, recruitment};
 use crate::record::RunRecord;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 use bevy_ecs::system::RunSystemOnce;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-/// The phases of a cell step, run in declaration order.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Phase {
-    Knobs,
-    Census,
-    Bone,
-    Cells,
-    Sites,
-}
 
 #[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
 struct MitochondrialStep;
@@ -66,66 +44,16 @@ pub fn mitochondrial_schedule() -> Schedule {
     s
 }
 
-/// The knobs of a step: interventions, then what builds up over time (bound bisphosphonate,
-/// osteomorphs), then oxidative stress, then the osteoclastic drive they add up to.
-fn add_knobs(s: &mut Schedule) {
-    s.add_systems(
-        (
-            set_knobs,
-            bisphosphonate::bind_bisphosphonate,
-            osteomorphs::accrue_osteomorphs,
-            oxidative_stress::amplify_rankl_by_oxidative_stress,
-            coupling::gauge_osteoclastic_drive,
-        )
-            .chain()
-            .in_set(Phase::Knobs),
-    );
-}
-
-/// One cell step under `law`.
+/// One cell step under `law`: every process adds its systems to its phases, run in
+/// [`Phase::ORDER`].
 pub fn cell_schedule(law: BoneLaw) -> Schedule {
     let mut s = strict(CellStep);
-    s.configure_sets((Phase::Knobs, Phase::Census, Phase::Bone, Phase::Cells, Phase::Sites).chain());
-    add_knobs(&mut s);
-    let cells = (apoptosis::kill_osteoclasts, recruitment::recruit_precursors, recruitment::commit_precursors);
-    match law {
-        BoneLaw::Coupled => {
-            s.add_systems(
-                (resorption::rate_resorption_activity, census::take_census, cycle::advance_remodelling_cycle)
-                    .chain()
-                    .in_set(Phase::Census),
-            );
-            s.add_systems(
-                (
-                    resorption::resorb_matrix,
-                    coupling::recruit_osteoblast_team,
-                    formation::form_osteoid,
-                    mineralization::mineralize_bone,
-                )
-                    .chain()
-                    .in_set(Phase::Bone),
-            );
-            s.add_systems(cells.chain().in_set(Phase::Cells));
-        }
-        BoneLaw::Komarova2003 => {
-            s.add_systems(
-                (resorption::rate_resorption_activity, census::take_census, cycle::complete_bmus)
-                    .chain()
-                    .in_set(Phase::Census),
-            );
-            s.add_systems(
-                (
-                    resorption::resorb_above_steady_state,
-                    formation::form_above_steady_state,
-                    mineralization::mineralize_bone,
-                )
-                    .chain()
-                    .in_set(Phase::Bone),
-            );
-            s.add_systems((osteoblasts::turn_over_osteoblasts, cells.chain()).chain().in_set(Phase::Cells));
-        }
+    for pair in Phase::ORDER.windows(2) {
+        s.configure_sets(pair[0].before(pair[1]));
     }
-    s.add_systems(activation::activate_bmus.in_set(Phase::Sites));
+    for plugin in PLUGINS {
+        plugin.add_systems(&mut s, law);
+    }
     s
 }
 
@@ -144,19 +72,16 @@ fn world_of(regimen: Regimen, reference: &Params, steady: &SteadyState, streams:
     world.insert_resource(regimen);
     world.insert_resource(steady.clone());
     world.insert_resource(streams);
-    world.insert_resource(Coupling::of(reference));
     world.insert_resource(Clock::default());
     world.insert_resource(Counters::default());
     world.insert_resource(MitophagyCount::default());
-    world.insert_resource(SiteCensus::default());
-    world.insert_resource(CompletedBmus::default());
-    world.insert_resource(PrecursorPool::default());
-    world.insert_resource(BoundBisphosphonate::default());
-    world.insert_resource(Osteomorphs::default());
+    for plugin in PLUGINS {
+        plugin.add_resources(&mut world, reference);
+    }
     world
 }
 
-/// What every run of a config shares: its bone law and its untreated reference (DESIGN.md §1.4).
+/// What every run of a config shares: its bone law and its untreated reference (docs/model.md §1.4).
 #[derive(Clone, Copy, Debug)]
 pub struct Setup<'a> {
     pub law: BoneLaw,

@@ -14,16 +14,19 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | λ_act | `activation_per_site_per_year` | 0.8 | /site/year | with ~25 % of sites busy, 0.6 activations per site-year of ~40 % of the site's bone each: turnover ~25 %/year (trabecular bone, science.md §4 \[U\]) \[C\] |
-//! | r_cort | `cortical_activation_ratio` | 0.12 | — | cortical turnover ~3 %/year against ~25 %/year for trabecular bone (science.md \[U\]): 3/25 |
+//! | λ_act | `activation_per_site_per_year` | 0.8 | /site/year | with ~25 % of sites busy, 0.6 activations per site-year of ~40 % of the site's bone each: turnover ~25 %/year (trabecular bone, docs/model.md §1.1 \[U\]) \[C\] |
+//! | r_cort | `cortical_activation_ratio` | 0.12 | — | cortical turnover ~3 %/year against ~25 %/year for trabecular bone (docs/model.md, \[U\]): 3/25 |
 //! | pulse | `pulse_osteoclasts` | 10 | model cells | Komarova 2003 initial condition x1 = x̄1 + 10 |
 //! | RANKL, f_act | knobs | 1 | — | estrogen loss ↑, denosumab ↓ |
 
+use crate::config::BoneLaw;
 use crate::config::DAYS_PER_YEAR;
 use crate::model::streams::{chance, hazard_to_probability, threshold};
 use crate::model::{Bmu, Clock, Cortical, Counters, Knobs, Osteoclast, Process, Site, Streams};
 use crate::processes::recruitment::{Circulation, new_cell, spawn_cell};
+use crate::processes::{Phase, Plugin};
 use bevy_ecs::prelude::{Commands, Entity, Has, Query, Res, ResMut, Without};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule};
 
 /// Start a BMU at `site`: insert its [`Bmu`] and spawn its osteoclast pulse.
 fn open_bmu(
@@ -85,6 +88,15 @@ pub fn activate_every_site(
     let _params = &knobs.params;
     for (entity, site, cortical) in &quiescent {
         open_bmu(&mut commands, &mut counters, (entity, site, cortical), (&knobs, &circulation, &streams));
+    }
+}
+
+/// This process's systems, in their phases.
+pub struct ActivationPlugin;
+
+impl Plugin for ActivationPlugin {
+    fn add_systems(&self, schedule: &mut Schedule, _: BoneLaw) {
+        schedule.add_systems(activate_bmus.in_set(Phase::Activation));
     }
 }
 

@@ -21,10 +21,13 @@
 //! | E | knob | 1 | — | estrogen → FasL (Nakamura 2007 Cell \[V\]) |
 //! | fold | `bisphosphonate_apoptosis_fold` | 1.3 | × | 4–24× more apoptotic osteoclasts (Hughes 1995 JBMR \[V\]); the hazard fold is calibrated with the alendronate target |
 
+use crate::config::BoneLaw;
 use crate::config::Params;
 use crate::model::streams::{chance, hazard_to_probability, threshold};
 use crate::model::{CellId, Clock, Cortical, Counters, Knobs, MitoReadout, Osteoclast, Process, SteadyState, Streams};
+use crate::processes::{Phase, Plugin};
 use bevy_ecs::prelude::{Commands, Entity, Has, Query, Res, ResMut};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule};
 
 /// M_apo of the module rule.
 pub fn apoptosis_multiplier(knobs: &Knobs, steady: &SteadyState, cell: &MitoReadout, activity: f64) -> f64 {
@@ -70,6 +73,15 @@ pub fn kill_osteoclasts(
             commands.entity(entity).despawn();
             counters.osteoclasts_died += u64::from(!cortical);
         }
+    }
+}
+
+/// This process's systems, in their phases.
+pub struct ApoptosisPlugin;
+
+impl Plugin for ApoptosisPlugin {
+    fn add_systems(&self, schedule: &mut Schedule, _: BoneLaw) {
+        schedule.add_systems(kill_osteoclasts.in_set(Phase::Apoptosis));
     }
 }
 

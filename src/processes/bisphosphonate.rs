@@ -22,7 +22,10 @@
 //! | c_a | `bisphosphonate_activity_loss` | 0.05 | — | calibrated with the FIT target (docs/calibration.md) |
 //! | c_act | `bisphosphonate_activation_loss` | 0.45 | — | activation −36–38 % on alendronate (Heaney & Yates 1997 \[S\]); calibrated |
 
+use crate::config::{BoneLaw, Params};
 use crate::model::{Knobs, SiteCensus};
+use crate::processes::{Phase, Plugin};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
 use bevy_ecs::prelude::{Res, ResMut, Resource};
 
 /// The bisphosphonate bound to the tissue's bone surfaces.
@@ -50,6 +53,19 @@ pub fn bind_bisphosphonate(census: Res<SiteCensus>, mut bound: ResMut<BoundBisph
     knobs.bisphosphonate = l;
     knobs.osteoclast_activity *= 1.0 - activity_loss * l;
     knobs.activation *= 1.0 - activation_loss * l;
+}
+
+/// This process's systems, in their phases.
+pub struct BisphosphonatePlugin;
+
+impl Plugin for BisphosphonatePlugin {
+    fn add_resources(&self, world: &mut World, _: &Params) {
+        world.insert_resource(BoundBisphosphonate::default());
+    }
+
+    fn add_systems(&self, schedule: &mut Schedule, _: BoneLaw) {
+        schedule.add_systems(bind_bisphosphonate.in_set(Phase::BindDrug));
+    }
 }
 
 #[cfg(test)]

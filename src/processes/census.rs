@@ -13,9 +13,12 @@
 //! the exposures, like the counts they divide, only the cancellous sites (`Cortical` cells are
 //! left out).
 
+use crate::config::{BoneLaw, Params};
 use crate::model::Knobs;
 use crate::model::{AtSite, Circulating, Cortical, Counters, MitophagyCount, Osteoclast, Precursor, SiteCensus};
+use crate::processes::{Phase, Plugin};
 use bevy_ecs::prelude::{Has, Query, Res, ResMut, With};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
 
 /// Count osteoclasts, activity and precursors per site.
 pub fn take_census(
@@ -49,6 +52,19 @@ pub fn take_census(
     let cells = n_osteoclasts + n_precursors + circulating.iter().count();
     mitophagy.cell_days += cells as f64 * params.dt_days;
     counters.osteoclast_days += n_osteoclasts as f64 * params.dt_days;
+}
+
+/// This process's systems, in their phases.
+pub struct CensusPlugin;
+
+impl Plugin for CensusPlugin {
+    fn add_resources(&self, world: &mut World, _: &Params) {
+        world.insert_resource(SiteCensus::default());
+    }
+
+    fn add_systems(&self, schedule: &mut Schedule, _: BoneLaw) {
+        schedule.add_systems(take_census.in_set(Phase::Census));
+    }
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@
 //! | c_dep, c_atp, e_atp | see `apoptosis.rs`, `resorption.rs` | | | |
 //! | p_diff0, D0, A0 | reference steady state | | | `steady_state.rs` |
 
+use crate::config::BoneLaw;
 use crate::config::Params;
 use crate::model::streams::Stream;
 use crate::model::{Bmu, Circulating, Clock, Knobs, MitoReadout, Process, Site, Stage, SteadyState, Streams};
@@ -46,6 +47,8 @@ use crate::processes::MAX_BIRTHS_PER_STEP;
 use crate::processes::apoptosis::{bisphosphonate_factor, mitochondrial_apoptosis};
 use crate::processes::recruitment::{differentiation_probability, mitophagy_differentiation, rank_occupancy};
 use crate::processes::resorption::resorption_activity;
+use crate::processes::{Phase, Plugin};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
 use bevy_ecs::prelude::{Query, Res, ResMut, Resource, With};
 use rand::RngExt;
 use rand_distr::Poisson;
@@ -148,6 +151,22 @@ pub fn recruit_osteoblast_team(
         let n = rng.sample(poisson).min(f64::from(u32::MAX / 2)) as u32;
         bmu.team = bmu.team.saturating_add(n);
         bmu.osteoblasts = bmu.osteoblasts.saturating_add(n);
+    }
+}
+
+/// This process's systems, in their phases.
+pub struct CouplingPlugin;
+
+impl Plugin for CouplingPlugin {
+    fn add_resources(&self, world: &mut World, reference: &Params) {
+        world.insert_resource(Coupling::of(reference));
+    }
+
+    fn add_systems(&self, schedule: &mut Schedule, law: BoneLaw) {
+        schedule.add_systems(gauge_osteoclastic_drive.in_set(Phase::Drive));
+        if law == BoneLaw::Coupled {
+            schedule.add_systems(recruit_osteoblast_team.in_set(Phase::Coupling));
+        }
     }
 }
 

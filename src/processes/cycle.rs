@@ -25,12 +25,15 @@
 //! | k | `osteoblast_working_shape` | 16 | — | spread of formation periods between BMUs (CV 25 %) \[U\] |
 //! | — | `max_bmu_days` | 400 | days | safety bound; resorption lasts weeks |
 
+use crate::config::{BoneLaw, Params};
 use crate::model::Knobs;
 use crate::model::{
     AtSite, Bmu, BmuRecord, Circulating, Clock, CompletedBmus, Cortical, Counters, Mitochondria, Process, Site,
     SiteCensus, Stage, Streams,
 };
+use crate::processes::{Phase, Plugin};
 use bevy_ecs::prelude::{Commands, Entity, Has, Local, Query, Res, ResMut, With, Without};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
 use rand::RngExt;
 use rand_distr::Gamma;
 
@@ -145,6 +148,22 @@ pub fn complete_bmus(
         }
     }
     send_cells_away(&closed_by_age, &cells, &mut commands);
+}
+
+/// This process's systems, in their phases.
+pub struct CyclePlugin;
+
+impl Plugin for CyclePlugin {
+    fn add_resources(&self, world: &mut World, _: &Params) {
+        world.insert_resource(CompletedBmus::default());
+    }
+
+    fn add_systems(&self, schedule: &mut Schedule, law: BoneLaw) {
+        match law {
+            BoneLaw::Coupled => schedule.add_systems(advance_remodelling_cycle.in_set(Phase::Cycle)),
+            BoneLaw::Komarova2003 => schedule.add_systems(complete_bmus.in_set(Phase::Cycle)),
+        };
+    }
 }
 
 #[cfg(test)]

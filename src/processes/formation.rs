@@ -18,8 +18,11 @@
 //! | k2 | `k2_pct_per_cell_day` | 0.0017 | % per model cell per day | Komarova 2003 (bone-neutral deterministic cycle) |
 //! | x̄2 | from the kernel | 212.13 | model cells | Komarova 2003 |
 
+use crate::config::BoneLaw;
 use crate::model::{Bmu, Bone, Knobs, Stage};
 use crate::processes::coupling::osteoblasts_per_pct_eroded;
+use crate::processes::{Phase, Plugin};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule};
 use bevy_ecs::prelude::{Query, Res};
 
 /// Osteoblasts lay down osteoid under the coupled law: a team in formation works through its
@@ -64,6 +67,18 @@ fn lay_down(bone: &mut Bone, bmu: &mut Bmu, dz: f64, max_bone: f64) {
         bone.osteoid += dz;
         bone.formed += dz;
         bmu.formed += dz;
+    }
+}
+
+/// This process's systems, in their phases.
+pub struct FormationPlugin;
+
+impl Plugin for FormationPlugin {
+    fn add_systems(&self, schedule: &mut Schedule, law: BoneLaw) {
+        match law {
+            BoneLaw::Coupled => schedule.add_systems(form_osteoid.in_set(Phase::Formation)),
+            BoneLaw::Komarova2003 => schedule.add_systems(form_above_steady_state.in_set(Phase::Formation)),
+        };
     }
 }
 

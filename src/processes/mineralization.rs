@@ -17,9 +17,12 @@
 //! | — | `initial_mineral_fraction` | 0.858 | of full | the stationary mean under the default turnover (`bmu-sim calibrate`, docs/calibration.md) |
 //! | — | `initial_cortical_mineral_fraction` | 0.967 | of full | the cortical sites' stationary mean, fitted by `bmu-sim calibrate` (docs/calibration.md); the closed form 1 − (1 − m_p)·ν/(ν + k_s) at a cortical turnover ν ≈ 0.03 /year \[U\] gives ≈ 0.973 |
 
+use crate::config::BoneLaw;
 use crate::config::DAYS_PER_YEAR;
 use crate::model::Bone;
 use crate::model::Knobs;
+use crate::processes::{Phase, Plugin};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule};
 use bevy_ecs::prelude::{Query, Res};
 
 /// Osteoid mineralises; mineralised matrix matures.
@@ -33,6 +36,15 @@ pub fn mineralize_bone(knobs: Res<Knobs>, mut sites: Query<&mut Bone>) {
         bone.mineral += params.primary_mineral_fraction * moved;
         let room = (bone.matrix - bone.osteoid - bone.mineral).max(0.0);
         bone.mineral += room * secondary;
+    }
+}
+
+/// This process's systems, in their phases.
+pub struct MineralizationPlugin;
+
+impl Plugin for MineralizationPlugin {
+    fn add_systems(&self, schedule: &mut Schedule, _: BoneLaw) {
+        schedule.add_systems(mineralize_bone.in_set(Phase::Mineralization));
     }
 }
 

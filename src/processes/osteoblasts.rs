@@ -15,9 +15,12 @@
 //! | β2 | `beta2_per_day` | 0.02 | /day | Komarova 2003 |
 //! | M_ob | knob | 1 | — | teriparatide ↑ (Neer 2001 \[U\]); ageing, estrogen loss ↓ |
 
+use crate::config::BoneLaw;
 use crate::model::streams::hazard_to_probability;
 use crate::model::{Bmu, Clock, Knobs, Process, Site, SiteCensus, Streams};
 use crate::processes::MAX_BIRTHS_PER_STEP;
+use crate::processes::{Phase, Plugin};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule};
 use bevy_ecs::prelude::{Query, Res};
 use rand::RngExt;
 use rand_distr::{Binomial, Poisson};
@@ -43,6 +46,17 @@ pub fn turn_over_osteoblasts(
         let births = Poisson::new(mean).map_or(0, |d| rng.sample(d) as u64);
         let deaths = Binomial::new(bmu.osteoblasts as u64, p_death).map_or(0, |d| rng.sample(d));
         bmu.osteoblasts = (bmu.osteoblasts as u64 - deaths + births).min(u32::MAX as u64) as u32;
+    }
+}
+
+/// This process's systems, in their phases.
+pub struct OsteoblastsPlugin;
+
+impl Plugin for OsteoblastsPlugin {
+    fn add_systems(&self, schedule: &mut Schedule, law: BoneLaw) {
+        if law == BoneLaw::Komarova2003 {
+            schedule.add_systems(turn_over_osteoblasts.in_set(Phase::OsteoblastTurnover));
+        }
     }
 }
 

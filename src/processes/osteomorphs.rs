@@ -16,7 +16,10 @@
 //! | a | `osteomorph_accrual_per_day` | 0.0005 | load /day | calibrated to the loss of denosumab's gain within 2 years of stopping (docs/calibration.md) |
 //! | r | `osteomorph_release_per_day` | 0.01 | /day | calibrated; the rebound peaks within a year of stopping (Cummings 2018 \[U\]) |
 
+use crate::config::{BoneLaw, Params};
 use crate::model::Knobs;
+use crate::processes::{Phase, Plugin};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
 use bevy_ecs::prelude::{ResMut, Resource};
 
 /// The osteomorphs waiting in the marrow.
@@ -40,6 +43,19 @@ pub fn accrue_osteomorphs(mut osteomorphs: ResMut<Osteomorphs>, mut knobs: ResMu
     };
     knobs.activation *= 1.0 + osteomorphs.load;
     knobs.osteoclast_formation *= 1.0 + osteomorphs.load;
+}
+
+/// This process's systems, in their phases.
+pub struct OsteomorphPlugin;
+
+impl Plugin for OsteomorphPlugin {
+    fn add_resources(&self, world: &mut World, _: &Params) {
+        world.insert_resource(Osteomorphs::default());
+    }
+
+    fn add_systems(&self, schedule: &mut Schedule, _: BoneLaw) {
+        schedule.add_systems(accrue_osteomorphs.in_set(Phase::Osteomorphs));
+    }
 }
 
 #[cfg(test)]

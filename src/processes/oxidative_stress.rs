@@ -17,7 +17,10 @@
 //! | g | `rankl_ros_gain` | 1 | — | direction Lean 2003 \[V\]; size calibrated with the menopause and antioxidant targets (docs/calibration.md) |
 //! | ROS0 | reference steady state | | ROS units | `steady_state.rs` |
 
+use crate::config::BoneLaw;
 use crate::model::{Circulating, Knobs, MitoReadout, SteadyState};
+use crate::processes::{Phase, Plugin};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule};
 use bevy_ecs::prelude::{Query, Res, ResMut, With};
 
 /// Scale RANKL by the circulating precursors' oxidative stress.
@@ -32,6 +35,15 @@ pub fn amplify_rankl_by_oxidative_stress(
         return;
     }
     params.rankl *= (ros / n / steady.ros).powf(params.rankl_ros_gain);
+}
+
+/// This process's systems, in their phases.
+pub struct OxidativeStressPlugin;
+
+impl Plugin for OxidativeStressPlugin {
+    fn add_systems(&self, schedule: &mut Schedule, _: BoneLaw) {
+        schedule.add_systems(amplify_rankl_by_oxidative_stress.in_set(Phase::OxidativeStress));
+    }
 }
 
 #[cfg(test)]

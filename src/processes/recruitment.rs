@@ -19,7 +19,7 @@
 //! Recruits come from circulation: K circulating precursors (monocyte lineage) carry
 //! mitochondria that follow the same rules in the environment in force, and each recruit copies
 //! one drawn at random. So a recruit's mitochondria reflect the RANKL, ROS and interventions of
-//! the moment (DESIGN.md §1.4); the pool starts from the untreated steady state.
+//! the moment (docs/model.md §1.4); the pool starts from the untreated steady state.
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
@@ -34,6 +34,7 @@
 //! | K_atp | `diff_atp_half` | 0.1 | ATP units | fusion needs energy (Ishii 2009 \[V\] direction) |
 //! | h_form | `mitophagy_differentiation_gain` | 0 | — | review hypothesis: mitophagy promotes differentiation (`config/hypotheses.rs`); φ, φ0 the precursor's and the reference's mitophagy flux |
 
+use crate::config::BoneLaw;
 use crate::config::Params;
 use crate::model::streams::{Stream, chance, threshold};
 use crate::model::{
@@ -42,7 +43,9 @@ use crate::model::{
 };
 use crate::processes::MAX_BIRTHS_PER_STEP;
 use crate::processes::mitochondria::{self, readout};
+use crate::processes::{Phase, Plugin};
 use bevy_ecs::prelude::{Bundle, Commands, Entity, Has, Query, Res, ResMut, With};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
 use bevy_ecs::system::SystemParam;
 use rand::RngExt;
 use rand_distr::Poisson;
@@ -206,6 +209,19 @@ pub fn commit_precursors(
         } else {
             commands.entity(entity).despawn();
         }
+    }
+}
+
+/// This process's systems, in their phases.
+pub struct RecruitmentPlugin;
+
+impl Plugin for RecruitmentPlugin {
+    fn add_resources(&self, world: &mut World, _: &Params) {
+        world.insert_resource(PrecursorPool::default());
+    }
+
+    fn add_systems(&self, schedule: &mut Schedule, _: BoneLaw) {
+        schedule.add_systems((recruit_precursors, commit_precursors).chain().in_set(Phase::Recruitment));
     }
 }
 

@@ -21,8 +21,11 @@
 //! | k1 | `k1_pct_per_cell_day` | 0.24 | % per model cell per day | Komarova 2003 |
 //! | x̄1 | from the kernel | 1.0607 | model cells | Komarova 2003 |
 
+use crate::config::BoneLaw;
 use crate::config::Params;
 use crate::model::{Bmu, Bone, Knobs, MitoReadout, Osteoclast, Site, SiteCensus, SteadyState};
+use crate::processes::{Phase, Plugin};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule};
 use bevy_ecs::prelude::{Query, Res};
 
 /// a_i of the module rule (before the knob f_bp).
@@ -86,6 +89,19 @@ fn erode(bone: &mut Bone, wanted: f64) -> f64 {
         return dz;
     }
     0.0
+}
+
+/// This process's systems, in their phases.
+pub struct ResorptionPlugin;
+
+impl Plugin for ResorptionPlugin {
+    fn add_systems(&self, schedule: &mut Schedule, law: BoneLaw) {
+        schedule.add_systems(rate_resorption_activity.in_set(Phase::Activity));
+        match law {
+            BoneLaw::Coupled => schedule.add_systems(resorb_matrix.in_set(Phase::Resorption)),
+            BoneLaw::Komarova2003 => schedule.add_systems(resorb_above_steady_state.in_set(Phase::Resorption)),
+        };
+    }
 }
 
 #[cfg(test)]

@@ -11,8 +11,11 @@
 //!
 //! Every magnitude is a key of the parameter table, so `--set`, sweeps and calibration reach it.
 
+use crate::config::BoneLaw;
 use crate::config::{Intervention, Kind, Params, Value};
 use crate::model::{Clock, Knobs};
+use crate::processes::{Phase, Plugin};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule};
 use bevy_ecs::prelude::{Res, ResMut, Resource};
 
 mod antioxidant;
@@ -101,6 +104,15 @@ pub fn set_knobs(regimen: Res<Regimen>, clock: Res<Clock>, mut knobs: ResMut<Kno
     let next = knobs_on(&regimen, clock.day);
     if *knobs != next {
         *knobs = next;
+    }
+}
+
+/// This process's systems, in their phases.
+pub struct InterventionsPlugin;
+
+impl Plugin for InterventionsPlugin {
+    fn add_systems(&self, schedule: &mut Schedule, _: BoneLaw) {
+        schedule.add_systems(set_knobs.in_set(Phase::SetKnobs));
     }
 }
 
