@@ -30,7 +30,7 @@ use std::time::Instant;
 pub struct Ensemble {
     pub runs: Vec<RunRecord>,
     /// The untreated reference's mitochondrial steady state, shared by every scenario.
-    pub reference: SteadyState,
+    pub untreated_state: SteadyState,
 }
 
 /// Below this baseline differentiation probability precursors practically never fuse; such a
@@ -38,7 +38,7 @@ pub struct Ensemble {
 pub const MIN_P_DIFF: f64 = 1e-4;
 
 /// The untreated reference of `config`, or why it cannot be simulated.
-pub fn reference(config: &Config) -> Result<SteadyState, Error> {
+pub fn untreated_state(config: &Config) -> Result<SteadyState, Error> {
     let st = steady_state::untreated(&config.reference);
     if st.p_diff.is_nan() || st.p_diff < MIN_P_DIFF {
         return Err(Error::Model(format!(
@@ -191,10 +191,10 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
 /// thread for progress reports.
 pub fn run(config: &Config, threads: usize, steps_done: &AtomicU64) -> Result<Ensemble, Error> {
     pool(threads)?.install(|| {
-        let reference = reference(config)?;
+        let reference = untreated_state(config)?;
         let all: Vec<Unit> = units(config).collect();
         let runs = all.par_iter().map(|u| run_one(config, u.scenario, &reference, u.replicate, steps_done)).collect();
-        Ok(Ensemble { runs, reference })
+        Ok(Ensemble { runs, untreated_state: reference })
     })
 }
 
@@ -283,7 +283,7 @@ mod tests {
     #[test]
     fn a_raised_stop_starts_no_unit_and_results_do_not_depend_on_the_set_run() {
         let c = config("replicates = 2\ndays = 2\n[params]\nsites = 2\n");
-        let reference = reference(&c).expect("reference");
+        let reference = untreated_state(&c).expect("untreated state");
         let all: Vec<Unit> = units(&c).collect();
         let steps = AtomicU64::new(0);
         let stopped = run_units(&c, &reference, &all, 2, &steps, &AtomicBool::new(true), |_, _| Ok(())).expect("ok");

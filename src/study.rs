@@ -65,7 +65,7 @@ pub struct Published {
 #[derive(Debug)]
 pub struct Study {
     config: Config,
-    reference: SteadyState,
+    untreated_state: SteadyState,
     dir: RunDir,
     shard: Shard,
 }
@@ -74,14 +74,14 @@ impl Study {
     /// Check that `config` describes a model that can run, then claim its run directory for
     /// `shard` of its units as `claim` allows.
     pub fn open(config: Config, place: Place, shard: Shard, claim: Claim) -> Result<Opening, Error> {
-        let reference = ensemble::reference(&config)?;
+        let untreated_state = ensemble::untreated_state(&config)?;
         let plan = Plan::new(&config, shard.count, SystemTime::now());
         let opened = match place {
             Place::Dir(dir) => RunDir::open(dir, plan, claim)?,
             Place::Default { parent, stem } => RunDir::open_default(parent, stem, plan, claim)?,
         };
         Ok(match opened {
-            Opened::Ready(dir) => Opening::Ready(Box::new(Study { config, reference, dir, shard })),
+            Opened::Ready(dir) => Opening::Ready(Box::new(Study { config, untreated_state, dir, shard })),
             Opened::Finished(shown) => Opening::Finished(shown),
         })
     }
@@ -99,8 +99,8 @@ impl Study {
             return Err(unreadable(why));
         }
         let config = plan.read_config().map_err(|why| unreadable(format!("cannot be used: {why}")))?;
-        let reference = ensemble::reference(&config)?;
-        Ok(Opening::Ready(Box::new(Study { config, reference, dir, shard: Shard::WHOLE })))
+        let untreated_state = ensemble::untreated_state(&config)?;
+        Ok(Opening::Ready(Box::new(Study { config, untreated_state, dir, shard: Shard::WHOLE })))
     }
 
     /// The study's config.
@@ -137,13 +137,14 @@ impl Study {
         steps_done: &AtomicU64,
         stop: &AtomicBool,
     ) -> Result<Progress, Error> {
-        units::run(&self.dir, &self.config, &self.reference, todo, threads, steps_done, stop)
+        units::run(&self.dir, &self.config, &self.untreated_state, todo, threads, steps_done, stop)
     }
 
     /// Gather every unit in canonical order (or fail with [`Error::Incomplete`], listing what is
     /// missing) and publish the results, recording `command` in the manifest.
     pub fn publish(self, command: &[String]) -> Result<Published, Error> {
-        let ensemble = Ensemble { runs: units::gather(&self.dir, &self.config)?, reference: self.reference };
+        let ensemble =
+            Ensemble { runs: units::gather(&self.dir, &self.config)?, untreated_state: self.untreated_state };
         let provenance = self.dir.plan().provenance(SystemTime::now());
         let dir = output::publish(self.dir, &self.config, &ensemble, command, provenance)?;
         Ok(Published { dir, config: self.config, ensemble })

@@ -66,7 +66,7 @@ fn absolute(path: &Path) -> Result<String, Error> {
 pub fn slurm(args: SlurmArgs, out: &mut dyn Write) -> Result<(), Error> {
     let reporter = Reporter::new(false);
     let config = args.overrides.load(args.config.as_deref())?;
-    ensemble::reference(&config)?;
+    ensemble::untreated_state(&config)?;
     let units = ensemble::unit_count(&config);
     let per_shard = units.div_ceil(u64::from(args.shards));
     let estimate = Estimate::of_runs(&config, args.threads as usize, per_shard);

@@ -31,7 +31,7 @@ use toml::de::DeValue;
 pub struct Comparison {
     /// The scenario every effect is taken against; empty until `check` fills in the default
     /// (the first scenario).
-    pub reference: String,
+    pub reference_scenario: String,
     /// Replicate r uses the same random streams in every scenario (paired effects); when false
     /// every scenario's streams are independent (Welch intervals).
     pub common_random_numbers: bool,
@@ -41,7 +41,7 @@ pub struct Comparison {
 
 impl Default for Comparison {
     fn default() -> Comparison {
-        Comparison { reference: String::new(), common_random_numbers: true, targets: Vec::new() }
+        Comparison { reference_scenario: String::new(), common_random_numbers: true, targets: Vec::new() }
     }
 }
 
@@ -158,15 +158,15 @@ pub(super) fn check(config: &mut Config, at: &Locations) -> Result<(), ConfigErr
         e
     };
     let names: Vec<&str> = config.base_scenarios().iter().map(|s| s.name.as_str()).collect();
-    if config.comparison.reference.is_empty() {
-        config.comparison.reference = names[0].to_string();
-    } else if !names.contains(&config.comparison.reference.as_str()) {
+    if config.comparison.reference_scenario.is_empty() {
+        config.comparison.reference_scenario = names[0].to_string();
+    } else if !names.contains(&config.comparison.reference_scenario.as_str()) {
         let message =
-            format!("unknown scenario `{}`; the config has {}", config.comparison.reference, names.join(", "));
+            format!("unknown scenario `{}`; the config has {}", config.comparison.reference_scenario, names.join(", "));
         return Err(located("reference", message));
     }
     for (n, t) in config.comparison.targets.iter().enumerate() {
-        if t.scenario == config.comparison.reference {
+        if t.scenario == config.comparison.reference_scenario {
             let message =
                 format!("`{}` is the reference scenario: its effect against itself is 0 by definition", t.scenario);
             return Err(located(&format!("target[{n}].scenario"), message));

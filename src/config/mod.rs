@@ -163,7 +163,7 @@ impl Config {
 
     /// Index in `scenarios` of the reference scenario at sweep point `point`.
     pub fn reference_variant(&self, point: usize) -> usize {
-        let base = self.base_scenarios().iter().position(|s| s.name == self.comparison.reference).unwrap_or(0);
+        let base = self.base_scenarios().iter().position(|s| s.name == self.comparison.reference_scenario).unwrap_or(0);
         base * self.points() + point
     }
 

@@ -45,7 +45,7 @@ fn run_key(
                 doc.err(&v.span(), key, format!("unknown bone law `{name}`; known: {}", names.join(", ")))
             })?;
         }
-        "reference" => config.comparison.reference = doc.string(v, key)?,
+        "reference" => config.comparison.reference_scenario = doc.string(v, key)?,
         "common_random_numbers" => config.comparison.common_random_numbers = doc.switch(v, key)?,
         "plots" => config.plots = doc.switch(v, key)?,
         _ => return Ok(false),

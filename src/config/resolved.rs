@@ -38,7 +38,7 @@ pub(super) fn body(c: &Config) -> String {
     let _ = writeln!(s, "seed = {}\nreplicates = {}\ndays = {}", c.seed, c.replicates, number(c.days));
     let _ = writeln!(s, "spinup_days = {}\nrecord_every_days = {}", number(c.spinup_days), number(c.record_every_days));
     let _ = writeln!(s, "bone_law = {}\nhypothesis = {}", quoted(c.bone_law.name()), quoted(c.hypothesis.name()));
-    let _ = writeln!(s, "reference = {}", quoted(&c.comparison.reference));
+    let _ = writeln!(s, "reference = {}", quoted(&c.comparison.reference_scenario));
     let _ = writeln!(s, "common_random_numbers = {}\nplots = {}", c.comparison.common_random_numbers, c.plots);
     let _ = writeln!(s, "\n# The untreated reference every scenario is measured against.\n[params]");
     write_params(&mut s, &c.reference);

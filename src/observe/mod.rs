@@ -42,7 +42,7 @@ use bevy_ecs::prelude::*;
 
 /// Day-0 totals that densities are expressed against.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Reference {
+pub struct DayZero {
     /// Of the cancellous sites.
     pub mineral: f64,
     pub matrix: f64,
@@ -50,11 +50,11 @@ pub struct Reference {
     pub cortical_mineral: f64,
 }
 
-impl Reference {
-    pub fn of(world: &mut World) -> Reference {
+impl DayZero {
+    pub fn of(world: &mut World) -> DayZero {
         let (mut mineral, mut matrix) = (0.0, 0.0);
         for_each_cancellous_site(world, |b, _| (mineral, matrix) = (mineral + b.mineral, matrix + b.matrix));
-        Reference { mineral, matrix, cortical_mineral: cortical_mineral(world) }
+        DayZero { mineral, matrix, cortical_mineral: cortical_mineral(world) }
     }
 }
 
@@ -86,7 +86,7 @@ fn spine_bmd(share: f64, bone_density: f64, mineral: f64, reference: f64) -> f64
 
 /// Takes samples and tracks the biopsy from day 0.
 pub struct Observer {
-    reference: Reference,
+    day_zero: DayZero,
     biopsy: Biopsy,
     /// Osteoclast deaths and osteoclast-days at the previous sample.
     last_deaths: u64,
@@ -102,7 +102,7 @@ impl Observer {
     pub fn at_day_zero(world: &mut World) -> Observer {
         let counters = *world.resource::<Counters>();
         Observer {
-            reference: Reference::of(world),
+            day_zero: DayZero::of(world),
             biopsy: Biopsy::starting_at(world),
             last_deaths: counters.osteoclasts_died,
             last_osteoclast_days: counters.osteoclast_days,
@@ -170,12 +170,12 @@ impl Observer {
         let n_quiescent = quiescent.len() as f64;
         let mean_quiescent = ratio(quiescent.iter().sum(), n_quiescent);
         let spread = ratio(quiescent.iter().map(|z| (z - mean_quiescent).powi(2)).sum(), n_quiescent).sqrt();
-        let bone_density = 100.0 * ratio(mineral, self.reference.mineral);
+        let bone_density = 100.0 * ratio(mineral, self.day_zero.mineral);
         let cortical = cortical_mineral(world);
         Sample {
             day,
             bone_density,
-            bone_mass: 100.0 * ratio(matrix, self.reference.matrix),
+            bone_mass: 100.0 * ratio(matrix, self.day_zero.matrix),
             site_bone_sd: spread,
             mineral_fraction: ratio(mineral, matrix),
             osteoclasts: osteoclasts as f64 / scale,
@@ -193,7 +193,7 @@ impl Observer {
             resorbed: resorbed / n_sites,
             formed: formed / n_sites,
             remodelling_space: space / n_sites,
-            spine_bmd: spine_bmd(p.spine_cancellous_share, bone_density, cortical, self.reference.cortical_mineral),
+            spine_bmd: spine_bmd(p.spine_cancellous_share, bone_density, cortical, self.day_zero.cortical_mineral),
         }
     }
 }
@@ -235,7 +235,7 @@ mod tests {
         ));
         *world.resource_mut::<MitophagyCount>() = MitophagyCount { removed: 30, cell_days: 12.0 };
         let mut observer = Observer::at_day_zero(&mut world);
-        observer.reference = Reference { mineral: 300.0, matrix: 290.0, cortical_mineral: 0.0 };
+        observer.day_zero = DayZero { mineral: 300.0, matrix: 290.0, cortical_mineral: 0.0 };
         *world.resource_mut::<Counters>() =
             Counters { osteoclasts_died: 3, osteoclast_days: 12.0, ..Counters::default() };
         // Mineral 80 + 95 + 95 = 270 of 300, matrix 290 of 290; quiescent sites 110 and 90: sd 10;
@@ -280,7 +280,7 @@ mod tests {
         let cancellous = [0, 1].map(|index| world.spawn((Site { index }, at(80.0))).id());
         let cortical = [2, 3].map(|index| world.spawn((Site { index }, at(97.0), Cortical)).id());
         let mut observer = Observer::at_day_zero(&mut world);
-        assert_eq!(observer.reference, Reference { mineral: 160.0, matrix: 200.0, cortical_mineral: 194.0 });
+        assert_eq!(observer.day_zero, DayZero { mineral: 160.0, matrix: 200.0, cortical_mineral: 194.0 });
         // Cancellous mineral up to 96 + 96 = 192 (120 %); cortical to 97 + 100.88 = 197.88 (102 %).
         for e in cancellous {
             world.get_mut::<Bone>(e).unwrap().mineral = 96.0;

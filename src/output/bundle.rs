@@ -41,11 +41,11 @@ pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String], proven
             .collect(),
         crates,
         reference: SteadyStateRecord {
-            depolarised_fraction: ensemble.reference.depolarised,
-            atp: ensemble.reference.atp,
-            ros: ensemble.reference.ros,
-            p_diff: ensemble.reference.p_diff,
-            mitochondria_per_cell: ensemble.reference.mitochondria_per_cell,
+            depolarised_fraction: ensemble.untreated_state.depolarised,
+            atp: ensemble.untreated_state.atp,
+            ros: ensemble.untreated_state.ros,
+            p_diff: ensemble.untreated_state.p_diff,
+            mitochondria_per_cell: ensemble.untreated_state.mitochondria_per_cell,
         },
         provenance,
     }

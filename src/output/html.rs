@@ -54,7 +54,7 @@ pub fn index_html(
     let _ = writeln!(
         h,
         "<table>\n<tr><th>scenario</th><th>bone density (% of day 0)</th><th>effect vs {}</th></tr>",
-        escape(&config.comparison.reference)
+        escape(&config.comparison.reference_scenario)
     );
     for r in &rows {
         let effect = r.effect.as_ref().map_or("reference".into(), |e| with_interval(e, 2));
@@ -115,7 +115,7 @@ fn effects_table(h: &mut String, config: &Config, runs: &[RunRecord]) {
     let _ = writeln!(
         h,
         "<h2>Effects at the last recorded day</h2>\n<p>Difference from `{}` ({}), mean and 95 % interval; every metric and day is in <a href=\"effects.csv\">effects.csv</a>.</p>",
-        escape(&config.comparison.reference),
+        escape(&config.comparison.reference_scenario),
         pairing(config)
     );
     h.push_str("<table>\n<tr><th>scenario</th>");

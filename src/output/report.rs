@@ -60,7 +60,7 @@ pub fn heading(config: &Config, rows: &[Row]) -> String {
     format!(
         "bone density at day {day} (% of day 0): mean and 95 % interval over {} replicate(s); effect vs `{}`, {}",
         config.replicates,
-        config.comparison.reference,
+        config.comparison.reference_scenario,
         pairing(config)
     )
 }
@@ -77,7 +77,11 @@ pub fn write_final_table(config: &Config, runs: &[RunRecord], out: &mut dyn Writ
         })
         .collect();
     let middle = cells.iter().map(|c| c.0.chars().count()).max().unwrap_or(12).max(12);
-    writeln!(out, "{:width$}  {:middle$}  effect vs {}", "scenario", "bone density", config.comparison.reference)?;
+    writeln!(
+        out,
+        "{:width$}  {:middle$}  effect vs {}",
+        "scenario", "bone density", config.comparison.reference_scenario
+    )?;
     for (r, (density, effect)) in rows.iter().zip(cells) {
         writeln!(out, "{:width$}  {density:middle$}  {effect}", r.scenario)?;
     }

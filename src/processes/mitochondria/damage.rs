@@ -16,7 +16,7 @@
 //! Sampling: one unit, one Bernoulli trial on one random byte ([`ByteOdds`]); counted units, one
 //! binomial per (level, tag), taken from the lowest level up so no unit falls twice.
 
-use super::words;
+use super::swar;
 use crate::config::Params;
 use crate::model::counts::Binomial;
 use crate::model::draws::ByteOdds;
@@ -45,9 +45,9 @@ impl Damage {
 /// Hit each unit with probability `odds`; a hit unit above health 0 loses one level (its tag
 /// stays). Eight units share one 64-bit draw, byte j deciding unit j.
 pub fn damage_units(units: &mut [u8], odds: ByteOdds, rng: &mut Stream) {
-    words::update(units, |mut w, _, _| {
+    swar::update(units, |mut w, _, _| {
         let r = rng.next_u64();
-        let above_zero = words::health_above(w, 0) >> 7;
+        let above_zero = swar::health_above(w, 0) >> 7;
         let (hits, mut ties) = odds.eight(r);
         w -= hits & above_zero;
         while ties != 0 {

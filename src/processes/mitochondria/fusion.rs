@@ -30,7 +30,7 @@
 //!   uniform random matching of what remains, so level by level this draws exactly the pair
 //!   types of a uniform random matching, in O(levels²) draws whatever the number of units.
 
-use super::words;
+use super::swar;
 use crate::model::counts::{Binomial, hypergeometric, pairs_within};
 use crate::model::draws::Bounded;
 use crate::model::streams::{Hits, Stream};
@@ -47,7 +47,7 @@ fn share(a: u8, b: u8) -> (u8, u8) {
 /// at random; `log_stay_out` is ln q ([`Hits::log_miss`] of the joining probability's
 /// complement). `pool` is scratch space.
 pub fn fuse_units(units: &mut Vec<u8>, floor: u8, log_stay_out: f64, rng: &mut Stream, pool: &mut Vec<u8>) {
-    let pooled = words::split(units, pool, |w| words::health_above(w, floor) & !w);
+    let pooled = swar::split(units, pool, |w| swar::health_above(w, floor) & !w);
     let pool = &mut pool[..pooled];
     // Units that stay out this sub-step gather at the front of the pool and go back unchanged.
     let mut out = 0;

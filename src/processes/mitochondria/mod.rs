@@ -27,7 +27,7 @@ pub mod fusion;
 pub mod pink1_parkin;
 pub mod readout;
 pub mod receptor_mitophagy;
-mod words;
+mod swar;
 
 #[cfg(test)]
 mod equivalence;

@@ -18,7 +18,7 @@
 //! Sampling: one unit, one Bernoulli trial per tagged unit on one random byte; counted units,
 //! one binomial per tagged level.
 
-use super::words;
+use super::swar;
 use crate::model::Knobs;
 use crate::model::counts::Binomial;
 use crate::model::draws::ByteOdds;
@@ -54,13 +54,13 @@ pub fn tag_and_clear_units(
     rng: &mut Stream,
     removed: &mut Vec<u32>,
 ) -> u64 {
-    let tag = if rule.tagging { words::HIGH } else { 0 };
+    let tag = if rule.tagging { swar::HIGH } else { 0 };
     removed.clear();
     // Eight units a word; the few tagged ones each take one byte of a shared draw.
     let (mut bytes, mut left) = (0u64, 0);
-    words::update(units, |w, start, real| {
-        let depolarised = !words::health_above(w, rule.depolarised) & words::HIGH;
-        let tagged_word = (w & words::LOW7) | (depolarised & tag);
+    swar::update(units, |w, start, real| {
+        let depolarised = !swar::health_above(w, rule.depolarised) & swar::HIGH;
+        let tagged_word = (w & swar::LOW7) | (depolarised & tag);
         let mut tagged = tagged_word & real;
         while tagged != 0 {
             let j = (tagged.trailing_zeros() / 8) as usize;

@@ -25,7 +25,7 @@
 //! | r_rankl | `ros_rankl` | 0.2 | ROS units per RANKL | Lee 2005 (direction \[V\], size \[U\]) |
 //! | antioxidant | `antioxidant` | 0 | — | Lean 2003, Lee 2005 (direction \[V\]) |
 
-use super::words;
+use super::swar;
 use crate::model::{Knobs, MitoReadout, Mitochondria};
 
 /// The readout rule: the constants of the module formulas.
@@ -70,16 +70,16 @@ impl Readout {
                 // (256 words add at most 2·63·256 to a lane).
                 for block in units.chunks(8 * 256) {
                     let (mut ph, mut pc, mut hs) = (0u64, 0u64, 0u64);
-                    words::read(block, |w| {
-                        let h = w & words::LOW7;
-                        let polarised = words::health_above(h, self.depolarised) >> 7;
-                        ph += words::lane_sums(h & (polarised * 0xFF));
-                        pc += words::lane_sums(polarised);
-                        hs += words::lane_sums(h);
+                    swar::read(block, |w| {
+                        let h = w & swar::LOW7;
+                        let polarised = swar::health_above(h, self.depolarised) >> 7;
+                        ph += swar::lane_sums(h & (polarised * 0xFF));
+                        pc += swar::lane_sums(polarised);
+                        hs += swar::lane_sums(h);
                     });
-                    polarised_health += words::total_of_lanes(ph);
-                    depolarised += block.len() as u64 - words::total_of_lanes(pc);
-                    health += words::total_of_lanes(hs);
+                    polarised_health += swar::total_of_lanes(ph);
+                    depolarised += block.len() as u64 - swar::total_of_lanes(pc);
+                    health += swar::total_of_lanes(hs);
                 }
                 n = units.len() as u64;
             }
