@@ -1,4 +1,5 @@
-//! The README works as written: every command in its `sh` blocks runs, in order, in a fresh
+//! The README works as written: every command in its `sh` blocks, then in those of the manual
+//! pages it links (docs/scaling.md, docs/reference.md), runs, in order, in a fresh
 //! directory holding only `configs/` (a fresh clone), through the built binary, under GNU
 //! parallel where a command says `parallel` (required where `.ci/run` installs it,
 //! `BMU_SIM_REQUIRE_CLUSTER=1`); commands that are not the binary's (`cargo test`) must be run by
@@ -9,6 +10,8 @@ use std::path::Path;
 use std::process::Command;
 
 const README: &str = include_str!("../../README.md");
+/// The manual pages the README links, whose commands run after its own, in this order.
+const MANUAL: [&str; 2] = [include_str!("../../docs/scaling.md"), include_str!("../../docs/reference.md")];
 const CI: &str = include_str!("../../.ci/run");
 
 /// README commands that run for minutes, with settings that keep them small here.
@@ -20,7 +23,7 @@ const SMALL: &[&str] = &["--set", "sites=20", "--set", "years=0.1", "--set", "sp
 fn blocks(lang: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current: Option<String> = None;
-    for line in README.lines() {
+    for line in std::iter::once(README).chain(MANUAL).flat_map(str::lines) {
         match current.as_mut() {
             None if line.trim() == format!("```{lang}") => current = Some(String::new()),
             Some(block) if line.trim() == "```" => {
@@ -123,7 +126,8 @@ fn the_readme_example_config_is_valid() {
 
 #[test]
 fn the_readme_documents_every_exit_code_and_intervention() {
-    let section = README.split("**Exit codes.**").nth(1).expect("an exit-code table");
+    let reference = MANUAL[1];
+    let section = reference.split("**Exit codes.**").nth(1).expect("an exit-code table");
     for code in 0..=6 {
         assert!(section.contains(&format!("\n| {code} |")), "exit code {code} is not documented");
     }
@@ -132,7 +136,7 @@ fn the_readme_documents_every_exit_code_and_intervention() {
             .expect("read interventions.rs");
     for line in interventions.lines().filter(|l| l.trim_start().starts_with("(Kind::")) {
         let name = line.split('"').nth(1).expect("a kind's name");
-        assert!(README.contains(&format!("`{name}`")), "the README does not list intervention `{name}`");
+        assert!(reference.contains(&format!("`{name}`")), "docs/reference.md does not list intervention `{name}`");
     }
 }
 
