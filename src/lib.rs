@@ -23,7 +23,6 @@
 #![allow(clippy::too_many_arguments, clippy::type_complexity)]
 
 pub mod analysis;
-pub mod calibration;
 pub mod config;
 pub mod ensemble;
 pub mod estimate;
@@ -35,6 +34,7 @@ pub mod processes;
 pub mod provenance;
 pub mod record;
 pub mod sim;
+pub mod stationary_mineral;
 pub mod steady_state;
 pub mod store;
 pub mod stress;

@@ -1,4 +1,4 @@
-//! Calibration of the one tissue value that is a state, not a rule: the stationary mineral
+//! The one tissue value fitted as a state, not a rule: the stationary mineral
 //! fraction the tissue starts from (`bmu-sim calibrate`).
 //!
 //! Remodelling replaces old, fully mineralised bone with new bone that mineralises over years;

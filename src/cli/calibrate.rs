@@ -1,13 +1,13 @@
 //! `bmu-sim calibrate`: fit the stationary mineral fraction of a config's first scenario from an
 //! ensemble run, and, when it has cortical sites, theirs from a run of them alone (see
-//! `calibration.rs`).
+//! `stationary_mineral.rs`).
 
 use super::args::{ConfigOverrides, Threads};
 use super::progress::Reporter;
 use super::run::check_limits;
 use super::stdout_error;
 use bmu_sim::estimate::Estimate;
-use bmu_sim::{Error, calibration, ensemble};
+use bmu_sim::{Error, ensemble, stationary_mineral};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -37,7 +37,7 @@ pub fn calibrate(args: CalibrateArgs, out: &mut dyn Write) -> Result<(), Error> 
     check_limits(&estimate, args.no_limits)?;
     reporter.note(format_args!("calibrating from {} replicate(s); estimated {estimate}", config.replicates));
     let result = reporter.watch(ensemble::total_steps(&config), |steps| ensemble::run(&config, threads, steps))?;
-    let c = calibration::calibrate(&config, &result)
+    let c = stationary_mineral::calibrate(&config, &result)
         .ok_or_else(|| Error::Model("no samples were recorded: cannot calibrate".into()))?;
     let (m, z) = (&c.mineral_fraction, &c.bone_mass);
     let mut text = format!(
@@ -58,11 +58,11 @@ pub fn calibrate(args: CalibrateArgs, out: &mut dyn Write) -> Result<(), Error> 
         c.turnover_pct_per_year,
         c.remodelling_space_pct,
     );
-    if let Some(cortical) = calibration::cortical_tissue(&config) {
+    if let Some(cortical) = stationary_mineral::cortical_tissue(&config) {
         reporter.note(format_args!("and the cortical sites alone; estimated {}", Estimate::of(&cortical, threads)));
         let result =
             reporter.watch(ensemble::total_steps(&cortical), |steps| ensemble::run(&cortical, threads, steps))?;
-        let c = calibration::calibrate(&cortical, &result)
+        let c = stationary_mineral::calibrate(&cortical, &result)
             .ok_or_else(|| Error::Model("no samples were recorded: cannot calibrate".into()))?;
         let (m, z) = (&c.mineral_fraction, &c.bone_mass);
         let p = &config.scenarios[0].params;
