@@ -330,5 +330,37 @@ pub(super) fn check(config: &Config, locations: &Locations) -> Result<(), Config
             return Err(e);
         }
     }
+    check_interventions(config, locations)
+}
+
+/// Every `kind = "parameter"` intervention's full change must stay a value its key accepts on
+/// the parameters it meets once `--set` and the sweep have acted (the reader checked it on the
+/// file's own values); a refusal is located where the key's base value was set.
+fn check_interventions(config: &Config, locations: &Locations) -> Result<(), ConfigError> {
+    for s in &config.scenarios {
+        for i in &s.interventions {
+            let Some((name, change)) = i.target else { continue };
+            let Some(Value::Float(base)) = s.params.get(name) else { continue };
+            let full = change.at(base, i.strength);
+            if s.params.clone().set(name, Value::Float(full)).is_ok() {
+                continue;
+            }
+            let mut e =
+                locations.get(&format!("{}.{name}", s.name)).or_else(|| locations.get(name)).cloned().unwrap_or_else(
+                    || ConfigError {
+                        file: config.source.clone(),
+                        line: 1,
+                        column: 1,
+                        key: name.into(),
+                        message: String::new(),
+                    },
+                );
+            e.message = format!(
+                "in scenario `{}`: an intervention takes `{name}` from {base} to {full}, which it does not accept",
+                s.name
+            );
+            return Err(e);
+        }
+    }
     Ok(())
 }

@@ -224,6 +224,12 @@ fn bad_set_overrides_are_refused() {
         assert_eq!(e.line, 1, "{name}: {e:?}");
         assert_eq!(e.key.as_deref(), Some(key), "{name}: {e:?}");
     }
+    // A value the key accepts, but that an intervention then scales out of range (found by
+    // tests/config_fuzz.rs): refused at the --set, not left for the run.
+    let scaled = b"days = 10\n[params]\nsites = 2\n[[scenario]]\nname = \"a\"\n[[scenario.intervention]]\nkind = \"parameter\"\nkey = \"damage_per_day\"\nscale = 4\n";
+    let pair = "damage_per_day=1e308";
+    let e = refused_with("set_scaled", scaled, &["--set", pair], Some(&format!("--set {pair}")));
+    assert_eq!(e.key.as_deref(), Some("damage_per_day"), "{e:?}");
 }
 
 #[test]
