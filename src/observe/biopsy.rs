@@ -19,9 +19,9 @@
 //! Columns averaged over completed BMUs are empty for a year in which none completed. The biopsy is
 //! an iliac cancellous one: every sum is over the cancellous sites and their BMUs (cortical sites
 //! carry `Cortical`; their BMUs leave no record and are not counted as started), in a fixed order
-//! (`for_each_cancellous_site`).
+//! (`Sites::for_each_cancellous`).
 
-use super::for_each_cancellous_site;
+use super::Sites;
 use crate::config::DAYS_PER_YEAR;
 use crate::model::{Bmu, Clock, CompletedBmus, Counters};
 use crate::processes::interventions::Regimen;
@@ -55,14 +55,14 @@ pub struct Biopsy {
 
 impl Biopsy {
     /// Start tracking at day 0: remember the tissue's totals now.
-    pub fn starting_at(world: &mut World) -> Biopsy {
+    pub fn starting_at(world: &mut World, sites: &Sites) -> Biopsy {
         let mut formed = 0.0;
-        for_each_cancellous_site(world, |b, _| formed += b.formed);
+        sites.for_each_cancellous(world, |b, _| formed += b.formed);
         Biopsy { years: Vec::new(), last_started: world.resource::<Counters>().bmus_started, last_formed: formed }
     }
 
     /// Add the step that just ended, and the BMUs it completed.
-    pub fn track(&mut self, world: &mut World) {
+    pub fn track(&mut self, world: &mut World, sites: &Sites) {
         let dt = world.resource::<Regimen>().params.dt_days;
         let day = world.resource::<Clock>().day;
         let year_of = |d: f64| ((d / DAYS_PER_YEAR).floor().max(0.0)) as usize;
@@ -80,7 +80,7 @@ impl Biopsy {
             y.formed += r.formed;
         }
         let (mut bone, mut space, mut formed) = (0.0, 0.0, 0.0);
-        for_each_cancellous_site(world, |b, bmu| {
+        sites.for_each_cancellous(world, |b, bmu| {
             bone += b.matrix;
             formed += b.formed;
             space += bmu.map_or(0.0, Bmu::open_cavity);

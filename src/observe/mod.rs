@@ -51,31 +51,44 @@ pub struct DayZero {
 }
 
 impl DayZero {
-    pub fn of(world: &mut World) -> DayZero {
+    pub fn of(world: &mut World, sites: &Sites) -> DayZero {
         let (mut mineral, mut matrix) = (0.0, 0.0);
-        for_each_cancellous_site(world, |b, _| (mineral, matrix) = (mineral + b.mineral, matrix + b.matrix));
-        DayZero { mineral, matrix, cortical_mineral: cortical_mineral(world) }
+        sites.for_each_cancellous(world, |b, _| (mineral, matrix) = (mineral + b.mineral, matrix + b.matrix));
+        DayZero { mineral, matrix, cortical_mineral: sites.cortical_mineral(world) }
     }
 }
 
-/// Visit every cancellous site in [`Site::index`] order. Sums over sites therefore add in one
-/// fixed order: a query meets the world's tables in an order bevy takes from a hash of its
-/// archetypes, which any new component or resource type would change.
-pub(crate) fn for_each_cancellous_site(world: &mut World, mut visit: impl FnMut(&Bone, Option<&Bmu>)) {
-    let mut query = world.query_filtered::<(&Site, &Bone, Option<&Bmu>), Without<Cortical>>();
-    let mut sites: Vec<_> = query.iter(world).collect();
-    sites.sort_unstable_by_key(|(site, _, _)| site.index);
-    for (_, bone, bmu) in sites {
-        visit(bone, bmu);
-    }
+/// The sites in [`Site::index`] order, cancellous and cortical apart, taken once (sites never
+/// despawn). Sums over sites therefore add in one fixed order: a query meets the world's tables
+/// in an order bevy takes from a hash of its archetypes, which any new component or resource
+/// type would change.
+pub struct Sites {
+    cancellous: Vec<Entity>,
+    cortical: Vec<Entity>,
 }
 
-/// Σ mineral over the cortical sites, in [`Site::index`] order.
-fn cortical_mineral(world: &mut World) -> f64 {
-    let mut query = world.query_filtered::<(&Site, &Bone), With<Cortical>>();
-    let mut sites: Vec<(u32, f64)> = query.iter(world).map(|(site, bone)| (site.index, bone.mineral)).collect();
-    sites.sort_unstable_by_key(|(index, _)| *index);
-    sites.iter().map(|(_, mineral)| mineral).sum()
+impl Sites {
+    pub fn of(world: &mut World) -> Sites {
+        let mut query = world.query::<(Entity, &Site, Has<Cortical>)>();
+        let mut all: Vec<(u32, Entity, bool)> = query.iter(world).map(|(e, s, c)| (s.index, e, c)).collect();
+        all.sort_unstable_by_key(|(index, _, _)| *index);
+        let pick = |cortical: bool| all.iter().filter(|s| s.2 == cortical).map(|s| s.1).collect();
+        Sites { cancellous: pick(false), cortical: pick(true) }
+    }
+
+    /// Visit every cancellous site in index order.
+    pub(crate) fn for_each_cancellous(&self, world: &mut World, mut visit: impl FnMut(&Bone, Option<&Bmu>)) {
+        let mut query = world.query::<(&Bone, Option<&Bmu>)>();
+        for (bone, bmu) in self.cancellous.iter().filter_map(|&e| query.get(world, e).ok()) {
+            visit(bone, bmu);
+        }
+    }
+
+    /// Σ mineral over the cortical sites, in index order.
+    fn cortical_mineral(&self, world: &mut World) -> f64 {
+        let mut query = world.query::<&Bone>();
+        self.cortical.iter().filter_map(|&e| query.get(world, e).ok()).map(|b| b.mineral).sum()
+    }
 }
 
 /// spine_bmd from the cancellous `bone_density` and the cortical sites' `mineral` against its
@@ -86,6 +99,7 @@ fn spine_bmd(share: f64, bone_density: f64, mineral: f64, reference: f64) -> f64
 
 /// Takes samples and tracks the biopsy from day 0.
 pub struct Observer {
+    sites: Sites,
     day_zero: DayZero,
     biopsy: Biopsy,
     /// Osteoclast deaths and osteoclast-days at the previous sample.
@@ -101,9 +115,11 @@ impl Observer {
     /// Start observing the World as it stands at day 0.
     pub fn at_day_zero(world: &mut World) -> Observer {
         let counters = *world.resource::<Counters>();
+        let sites = Sites::of(world);
         Observer {
-            day_zero: DayZero::of(world),
-            biopsy: Biopsy::starting_at(world),
+            day_zero: DayZero::of(world, &sites),
+            biopsy: Biopsy::starting_at(world, &sites),
+            sites,
             last_deaths: counters.osteoclasts_died,
             last_osteoclast_days: counters.osteoclast_days,
         }
@@ -111,7 +127,7 @@ impl Observer {
 
     /// Add the step that just ended to the biopsy.
     pub fn track(&mut self, world: &mut World) {
-        self.biopsy.track(world);
+        self.biopsy.track(world, &self.sites);
     }
 
     /// The biopsy, one row per recorded year.
@@ -127,7 +143,7 @@ impl Observer {
         let (mut mineral, mut matrix, mut resorbed, mut formed) = (0.0, 0.0, 0.0, 0.0);
         let (mut osteoblasts, mut active, mut space) = (0u64, 0u64, 0.0);
         let mut quiescent = Vec::with_capacity(p.sites as usize);
-        for_each_cancellous_site(world, |bone, bmu| {
+        self.sites.for_each_cancellous(world, |bone, bmu| {
             mineral += bone.mineral;
             matrix += bone.matrix;
             resorbed += bone.resorbed;
@@ -171,7 +187,7 @@ impl Observer {
         let mean_quiescent = ratio(quiescent.iter().sum(), n_quiescent);
         let spread = ratio(quiescent.iter().map(|z| (z - mean_quiescent).powi(2)).sum(), n_quiescent).sqrt();
         let bone_density = 100.0 * ratio(mineral, self.day_zero.mineral);
-        let cortical = cortical_mineral(world);
+        let cortical = self.sites.cortical_mineral(world);
         Sample {
             day,
             bone_density,
