@@ -1,13 +1,13 @@
 //! Speed of the mitochondrial kernel and of the whole model. Run: `cargo bench --bench simulation`
 //! (figures and how to read them: docs/performance.md). Throughputs are mitochondrion-updates
-//! (units × sub-steps).
+//! (mitochondria × sub-steps).
 //!
 //! - `kernel/{ecs,plain_loop}`: one cell step (three hourly sub-steps, all six rules) of 1000
-//!   steady-state cells × ~108 units on one thread: through the bevy_ecs system, and as a plain
+//!   steady-state cells × ~108 mitochondria on one thread: through the bevy_ecs system, and as a plain
 //!   loop over a `Vec` of cells calling the same per-cell function with the same streams.
-//! - `cell_step/{units,counts}/N`: the same system at N mitochondria per cell (cells × N ≈ 10⁶
-//!   units), in each representation, on one thread: where the count representation overtakes.
-//! - `threads/{1,2}`: the system on 10⁴ cells × 1000 units, on one and two threads.
+//! - `cell_step/{individual,counts}/N`: the same system at N mitochondria per cell (cells × N ≈ 10⁶
+//!   mitochondria), in each representation, on one thread: where the count representation overtakes.
+//! - `threads/{1,2}`: the system on 10⁴ cells × 1000 mitochondria, on one and two threads.
 //! - `ensemble/{1,2}`: eight replicates of a 100-site tissue for 60 days, on one and two threads.
 //! - `fixed_cost/step`: one whole cell step of a one-site tissue whose only cell is one circulating
 //!   precursor with one mitochondrion: the per-step schedule overhead.
@@ -37,13 +37,13 @@ fn cell_world(params: &Params, cells: usize, steady: bool) -> (World, u64) {
     let st = steady_state::untreated(if steady { params } else { &small });
     let mut world = world_with_rules(params, &st, Streams::new(1, 0));
     let knobs = Knobs::untreated(params);
-    let mut units = 0;
+    let mut mitochondria = 0;
     for i in 0..cells {
         let m = if steady { st.reservoir[i % st.reservoir.len()].clone() } else { fresh(params) };
-        units += m.len() as u64;
+        mitochondria += m.len() as u64;
         world.spawn((CellId(i as u64), readout::read(&m, &knobs), m));
     }
-    (world, units * u64::from(params.mito_substeps().0))
+    (world, mitochondria * u64::from(params.mito_substeps().0))
 }
 
 fn kernel(c: &mut Criterion) {
@@ -81,7 +81,7 @@ fn cell_step(c: &mut Criterion) {
     g.sample_size(20);
     let one = pool(1);
     for n in [100u32, 300, 1000, 3000, 10_000] {
-        for (name, count_from) in [("units", u32::MAX), ("counts", 1)] {
+        for (name, count_from) in [("individual", u32::MAX), ("counts", 1)] {
             let params = hourly(n, count_from);
             let (mut world, updates) = cell_world(&params, (1_000_000 / n) as usize, false);
             let mut schedule = mitochondrial_schedule();

@@ -2,7 +2,7 @@
 //! the manifest: D0, A0, ROS0 and the baseline differentiation probability p_diff0, against
 //! which the fate multipliers are measured (so each multiplier averages 1 there).
 //!
-//! Method: a deterministic burn-in. K cells start with N0 units at full health and run the
+//! Method: a deterministic burn-in. K cells start with N0 mitochondria at full health and run the
 //! model's own mitochondrial schedule under untreated knobs (no site, no fates) for B days; the
 //! means of D, ATP, ROS, p_diff and N over K cells and the cell steps of the next T days are the
 //! steady values, and the K final cells become the reservoir the circulating precursors start

@@ -1,10 +1,10 @@
 //! `bmu-sim stress`: what this machine can do with the model. N osteoclasts of M mitochondria
 //! each are stepped through the model's own mitochondrial system (`sim::mitochondrial_schedule`,
 //! every rule of `processes/mitochondria`, hourly sub-steps, untreated knobs) for D days, and the
-//! run reports mitochondrion-updates (units × sub-steps) and osteoclast-steps per second of wall
+//! run reports mitochondrion-updates (mitochondria × sub-steps) and osteoclast-steps per second of wall
 //! time, and memory: the peak resident set (VmHWM) and the resident set before the cells, after
 //! building them and at the end (flat memory means the end equals the start). Cells start with
-//! M fresh units; fates (apoptosis, recruitment) are not run, so the population stays N.
+//! M fresh mitochondria; fates (apoptosis, recruitment) are not run, so the population stays N.
 //!
 //! Options come from flags or from a small TOML file (`configs/stress.toml`) with the same keys:
 //! `osteoclasts`, `mitochondria`, `days`, `threads`, `representation`.
@@ -22,7 +22,7 @@ use std::time::Instant;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Representation {
-    /// One byte per unit, every unit stepped: the reference.
+    /// One byte per mitochondrion, every mitochondrion stepped: the reference.
     Individual,
     /// Counts per health level and tag, transitions drawn as binomials.
     Counts,
@@ -135,7 +135,7 @@ pub struct StressReport {
     pub mitochondria_end: u64,
     pub cell_steps: u64,
     pub sub_steps: u64,
-    /// Σ over sub-steps of the units present at the start of each cell step.
+    /// Σ over sub-steps of the mitochondria present at the start of each cell step.
     pub mitochondrion_updates: u64,
     pub mitophagy_events: u64,
     pub setup_seconds: f64,
@@ -259,8 +259,8 @@ pub fn run(options: &StressOptions) -> Result<StressReport, Error> {
         (0..options.osteoclasts).map(|id| (CellId(id), Osteoclast { activity: 1.0 }, first.clone(), first_readout)),
     );
     let mut schedule = mitochondrial_schedule();
-    let units = |world: &mut World| -> u64 { world.query::<&Mitochondria>().iter(world).map(|m| m.len() as u64).sum() };
-    let mitochondria_start = units(&mut world);
+    let count = |world: &mut World| -> u64 { world.query::<&Mitochondria>().iter(world).map(|m| m.len() as u64).sum() };
+    let mitochondria_start = count(&mut world);
     let rss_start_bytes = status_bytes("VmRSS:");
     let setup_seconds = setup.elapsed().as_secs_f64();
     let (substeps, _) = params.mito_substeps();
@@ -272,7 +272,7 @@ pub fn run(options: &StressOptions) -> Result<StressReport, Error> {
         pool.install(|| schedule.run(&mut world));
         wall += t.elapsed().as_secs_f64();
         updates += present * u64::from(substeps);
-        present = units(&mut world);
+        present = count(&mut world);
     }
     Ok(StressReport {
         options: StressOptions { threads: options.threads.max(1), ..options.clone() },
@@ -306,7 +306,7 @@ mod tests {
             representation: Representation::Individual,
         };
         let r = run(&options).expect("runs");
-        // 0.5 days = 4 cell steps of 3 hourly sub-steps; 50 × 40 units at the start.
+        // 0.5 days = 4 cell steps of 3 hourly sub-steps; 50 × 40 mitochondria at the start.
         assert_eq!((r.cell_steps, r.sub_steps, r.mitochondria_start), (4, 12, 2000));
         assert!(
             r.mitochondrion_updates >= 3 * 2000 && r.mitochondrion_updates < 12 * 2000 * 2,

@@ -81,13 +81,13 @@ params! {
     damage_ros_gain: f64 = 1.0, NonNegative;
     /// Fusion–fission encounters per mitochondrion per hour.
     fusion_per_hour: f64 = 5.0, NonNegative;
-    /// θfus: only units with health above this fuse.
+    /// θfus: only mitochondria with health above this fuse.
     fusion_threshold: u32 = 3, Count;
-    /// θdep: units at or below this health are depolarised (PINK1 is stabilised).
+    /// θdep: mitochondria at or below this health are depolarised (PINK1 is stabilised).
     depolarised_threshold: u32 = 3, Count;
-    /// Tag depolarised units with PINK1 (false = PINK1 knock-out).
+    /// Tag depolarised mitochondria with PINK1 (false = PINK1 knock-out).
     pink1_tagging: bool = true, Switch;
-    /// k_parkin, removal of PINK1-tagged units by Parkin-dependent mitophagy (per day).
+    /// k_parkin, removal of PINK1-tagged mitochondria by Parkin-dependent mitophagy (per day).
     parkin_per_day: f64 = 0.5, NonNegative;
     /// k_receptor, BNIP3/NIX/FUNDC1 receptor-mediated removal at hypoxia 1 (per day).
     receptor_per_day: f64 = 0.15, NonNegative;
@@ -103,7 +103,7 @@ params! {
     max_mitochondria_factor: f64 = 4.0, Positive;
     /// r_basal, ROS not of mitochondrial or RANKL origin (arbitrary ROS units).
     ros_basal: f64 = 0.1, NonNegative;
-    /// Electron leak of a unit at health 0, per N0 units (ROS units); falls linearly to 0 at H.
+    /// Electron leak of a mitochondrion at health 0, per N0 mitochondria (ROS units); falls linearly to 0 at H.
     ros_leak: f64 = 1.0, NonNegative;
     /// r_rankl, NADPH-oxidase ROS per unit of RANKL signal (ROS units).
     ros_rankl: f64 = 0.2, NonNegative;
@@ -115,7 +115,7 @@ params! {
     /// formation, is half-saturated: formation × (1 + K_L)·RANKL/(K_L + RANKL).
     rankl_half_saturation: f64 = 0.1, Positive;
     /// Cells with N0 at or above this many mitochondria hold them as counts per health level
-    /// (exact; faster for large cells, docs/performance.md), below it one byte per unit.
+    /// (exact; faster for large cells, docs/performance.md), below it one byte per mitochondrion.
     count_mitochondria_from: u32 = 1000, Count;
     // ---- fates ----
     /// Fates ignore mitochondria (all multipliers exactly 1): the Komarova neutral limit.

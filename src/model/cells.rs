@@ -1,7 +1,7 @@
 //! Cells of the osteoclast lineage and their mitochondria.
 //!
 //! Representation choices (docs/model.md §5): precursors and osteoclasts are entities; each carries
-//! its mitochondria inside a [`Mitochondria`] component, one byte per unit or counted per health
+//! its mitochondria inside a [`Mitochondria`] component, one byte per mitochondrion or counted per health
 //! level (never one entity per mitochondrion). Osteoblasts are a count per BMU (see
 //! `tissue::Bmu`): nothing in the model distinguishes one osteoblast from another.
 
@@ -37,33 +37,33 @@ pub struct Osteoclast {
 }
 
 /// The cell's mitochondria, in one of two exact representations of the same population (a
-/// multiset of units, each a health level h ∈ {0..H} and a PINK1 tag; docs/model.md §1.3). The rules
+/// multiset of mitochondria, each a health level h ∈ {0..H} and a PINK1 tag; docs/model.md §1.3). The rules
 /// in `processes/mitochondria/` step either; `count_mitochondria_from` chooses per config.
 #[derive(Component, Clone, Debug, PartialEq, Eq)]
 pub enum Mitochondria {
-    /// One byte per unit: health in the low 7 bits, PINK1 tag in bit 7. Units are an unordered
-    /// population: no rule depends on a unit's position.
-    Units(Vec<u8>),
-    /// Units counted per level: bin `h` holds untagged units at health h, bin `H + 1 + h` tagged
+    /// One byte per mitochondrion: health in the low 7 bits, PINK1 tag in bit 7. Mitochondria are an unordered
+    /// population: no rule depends on a mitochondrion's position.
+    Individual(Vec<u8>),
+    /// Mitochondria counted per level: bin `h` holds untagged mitochondria at health h, bin `H + 1 + h` tagged
     /// ones (2·(H + 1) bins).
     Counts(Vec<u32>),
 }
 
 impl Default for Mitochondria {
     fn default() -> Self {
-        Mitochondria::Units(Vec::new())
+        Mitochondria::Individual(Vec::new())
     }
 }
 
 impl Mitochondria {
     pub const TAG: u8 = 0x80;
 
-    /// `n` untagged units at health `h`, one byte each.
+    /// `n` untagged mitochondria at health `h`, one byte each.
     pub fn uniform(n: usize, h: u8) -> Mitochondria {
-        Mitochondria::Units(vec![h; n])
+        Mitochondria::Individual(vec![h; n])
     }
 
-    /// `n` untagged units at health `h`, counted per level with top level `top` (H).
+    /// `n` untagged mitochondria at health `h`, counted per level with top level `top` (H).
     pub fn counted(n: u32, h: u8, top: u32) -> Mitochondria {
         let mut bins = vec![0; 2 * (top as usize + 1)];
         bins[h as usize] = n;
@@ -71,19 +71,19 @@ impl Mitochondria {
     }
 
     #[inline]
-    pub fn health(unit: u8) -> u8 {
-        unit & !Self::TAG
+    pub fn health(byte: u8) -> u8 {
+        byte & !Self::TAG
     }
 
     #[inline]
-    pub fn tagged(unit: u8) -> bool {
-        unit & Self::TAG != 0
+    pub fn tagged(byte: u8) -> bool {
+        byte & Self::TAG != 0
     }
 
-    /// Number of units.
+    /// Number of mitochondria.
     pub fn len(&self) -> usize {
         match self {
-            Mitochondria::Units(units) => units.len(),
+            Mitochondria::Individual(bytes) => bytes.len(),
             Mitochondria::Counts(bins) => bins.iter().map(|&c| c as usize).sum(),
         }
     }
@@ -92,14 +92,14 @@ impl Mitochondria {
         self.len() == 0
     }
 
-    /// How many units sit at each (health, tag): `[untagged by h, tagged by h]`, whatever the
+    /// How many mitochondria sit at each (health, tag): `[untagged by h, tagged by h]`, whatever the
     /// representation (for tests and comparisons).
     pub fn histogram(&self, top: u32) -> Vec<u32> {
         match self {
             Mitochondria::Counts(bins) => bins.clone(),
-            Mitochondria::Units(units) => {
+            Mitochondria::Individual(bytes) => {
                 let mut bins = vec![0; 2 * (top as usize + 1)];
-                for &u in units {
+                for &u in bytes {
                     bins[Self::health(u) as usize + usize::from(Self::tagged(u)) * (top as usize + 1)] += 1;
                 }
                 bins
@@ -113,11 +113,11 @@ impl Mitochondria {
 pub struct MitoReadout {
     /// Σ polarised health / (H·N0).
     pub atp: f64,
-    /// Share of units at or below the depolarisation threshold (1 for a cell with none).
+    /// Share of mitochondria at or below the depolarisation threshold (1 for a cell with none).
     pub depolarised: f64,
     /// Cell ROS (arbitrary units; see `processes/mitochondria/readout.rs`).
     pub ros: f64,
-    /// φ, the cell's mitophagy flux: the expected share of its units removed per day by both
+    /// φ, the cell's mitophagy flux: the expected share of its mitochondria removed per day by both
     /// pathways, given their state and the knobs.
     pub mitophagy: f64,
 }

@@ -184,7 +184,7 @@ pub struct SteadyState {
     /// A0, mean ATP.
     pub atp: f64,
     pub ros: f64,
-    /// φ0, mean mitophagy flux (share of units removed per day).
+    /// φ0, mean mitophagy flux (share of mitochondria removed per day).
     pub mitophagy: f64,
     /// Baseline differentiation probability; recruitment is divided by it.
     pub p_diff: f64,

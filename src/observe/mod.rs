@@ -10,7 +10,7 @@
 //! site_bone_sd       = sd over sites of z_s (% of the site's initial bone)
 //! osteoclasts        = #osteoclasts / (sites · Ω)        (and likewise precursors, osteoblasts)
 //! remodelling_space  = Σ_active (eroded − formed) / sites
-//! mitophagy_events   = units removed / cell-days, since the previous sample
+//! mitophagy_events   = mitochondria removed / cell-days, since the previous sample
 //! osteoclast_apoptosis = osteoclast deaths / osteoclast-days, since the previous sample
 //! mean_activity      = mean resorption activity a_i of the osteoclasts
 //! osteoclastic_drive = κ (processes/coupling.rs; 1 under the published law)
@@ -158,13 +158,13 @@ impl Observer {
             }
         });
         let (mut osteoclasts, mut precursors, mut activity) = (0u64, 0u64, 0.0);
-        let (mut ros, mut atp, mut dep, mut units) = (0.0, 0.0, 0.0, 0u64);
+        let (mut ros, mut atp, mut dep, mut mitochondria) = (0.0, 0.0, 0.0, 0u64);
         // Precursors, then osteoclasts: a fixed table order, as for the sites.
         let mut add = |mito: &Mitochondria, readout: &MitoReadout| {
             ros += readout.ros;
             atp += readout.atp;
             dep += readout.depolarised;
-            units += mito.len() as u64;
+            mitochondria += mito.len() as u64;
         };
         let mut cells = world.query_filtered::<(&Mitochondria, &MitoReadout), (With<Precursor>, Without<Cortical>)>();
         for (mito, readout) in cells.iter(world) {
@@ -204,7 +204,7 @@ impl Observer {
             mean_ros: ratio(ros, n_cells),
             mean_atp: ratio(atp, n_cells),
             mean_depolarised: ratio(dep, n_cells),
-            mitochondria_per_cell: ratio(units as f64, n_cells),
+            mitochondria_per_cell: ratio(mitochondria as f64, n_cells),
             mitophagy_events: ratio(count.removed as f64, count.cell_days),
             resorbed: resorbed / n_sites,
             formed: formed / n_sites,

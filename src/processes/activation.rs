@@ -233,7 +233,7 @@ mod tests {
         use crate::model::{CellId, Circulating, Mitochondria, PrecursorPool};
         let (mut world, mut schedule) = one_system_world(activate_every_site);
         world.spawn_batch((0..4).map(|index| (Site { index }, bone())));
-        // Two circulating precursors, one of 7 units at health 9 and one of 3 units at health 2.
+        // Two circulating precursors, one of 7 mitochondria at health 9 and one of 3 mitochondria at health 2.
         let pool = [(0, 7, 9), (1, 3, 2)]
             .map(|(id, n, h)| world.spawn((CellId(id), Circulating, Mitochondria::uniform(n, h))).id());
         world.insert_resource(PrecursorPool(pool.to_vec()));

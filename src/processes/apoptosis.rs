@@ -1,5 +1,5 @@
 //! Osteoclast apoptosis: the kernel's removal hazard, raised by failing mitochondria
-//! (cytochrome c release from damaged units, ATP collapse), estrogen (FasL) and bisphosphonates.
+//! (cytochrome c release from damaged mitochondria, ATP collapse), estrogen (FasL) and bisphosphonates.
 //!
 //! Rule, per osteoclast per step Δt:
 //! ```text

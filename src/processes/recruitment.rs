@@ -85,7 +85,7 @@ pub struct Circulation<'w, 's> {
 }
 
 impl Circulation<'_, '_> {
-    /// The mitochondria of a circulating precursor drawn with `rng` (healthy units if the pool
+    /// The mitochondria of a circulating precursor drawn with `rng` (healthy mitochondria if the pool
     /// is empty).
     fn draw(&self, rng: &mut Stream, params: &Params) -> Mitochondria {
         let pool = &self.pool.0;

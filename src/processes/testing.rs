@@ -21,8 +21,8 @@ pub fn one_system_world<M>(
 }
 
 /// A cell with the given mitochondria and ROS.
-pub fn cell(id: u64, units: Vec<u8>, ros: f64) -> impl Bundle {
-    (CellId(id), Mitochondria::Units(units), MitoReadout { atp: 0.6, depolarised: 0.1, ros, mitophagy: 0.5 })
+pub fn cell(id: u64, bytes: Vec<u8>, ros: f64) -> impl Bundle {
+    (CellId(id), Mitochondria::Individual(bytes), MitoReadout { atp: 0.6, depolarised: 0.1, ros, mitophagy: 0.5 })
 }
 
 /// A plausible steady state for fate tests.

@@ -1,4 +1,4 @@
-//! The count representation of mitochondria against one byte per unit, in a whole tissue: the
+//! The count representation of mitochondria against one byte per mitochondrion, in a whole tissue: the
 //! smoke tissue (two scenarios, 40 mitochondria per cell) enlarged to 100 sites and a year,
 //! 10 replicates in each representation.
 
@@ -31,9 +31,9 @@ fn per_replicate(dir: &Path) -> Vec<(String, [f64; 6])> {
 fn counted_mitochondria_give_the_same_tissue() {
     let tmp = TempDir::new("representations");
     let args = ["--set", "sites=100", "--set", "days=360", "--replicates", "10"];
-    let units = run_ok(&tmp, SMOKE, "units", &args);
+    let individual = run_ok(&tmp, SMOKE, "individual", &args);
     let counts = run_ok(&tmp, SMOKE, "counts", &[&args[..], &["--set", "count_mitochondria_from=1"]].concat());
-    let (a, b) = (per_replicate(&units), per_replicate(&counts));
+    let (a, b) = (per_replicate(&individual), per_replicate(&counts));
     assert_eq!(a.len(), 20, "two scenarios × 10 replicates");
     let names = ["final bone density", "ROS", "ATP", "mitochondria per cell", "mitophagy events", "osteoclasts"];
     for scenario in ["untreated", "pink1_knockout"] {

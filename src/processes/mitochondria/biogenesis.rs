@@ -1,17 +1,17 @@
-//! Mitochondrial biogenesis: PGC-1β drives new units towards a target count that rises with ROS
+//! Mitochondrial biogenesis: PGC-1β drives new mitochondria towards a target count that rises with ROS
 //! (ROS → CREB → PGC-1β, Ishii et al. 2009 Nat Med).
 //!
 //! Rule, per cell per sub-step of length Δt:
 //! ```text
 //! N_target = N0 · (1 + b_ros · ROS)
-//! new units ~ Poisson(k_bio · (N_target − N)+ · Δt),   each at h = H, untagged,
+//! new mitochondria ~ Poisson(k_bio · (N_target − N)+ · Δt),   each at h = H, untagged,
 //! N never exceeds max_mitochondria_factor · N0
 //! ```
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | N0 | `mitochondria_per_cell` | 100 | units | no osteoclast count found; QC models use hundreds (\[U\]); 100 keeps the baseline fast |
-//! | k_bio | `biogenesis_per_day` | 5 | /day per missing unit | chosen so the count stays within ~10 % of target at 0.35 /day turnover \[U\] |
+//! | N0 | `mitochondria_per_cell` | 100 | mitochondria | no osteoclast count found; QC models use hundreds (\[U\]); 100 keeps the baseline fast |
+//! | k_bio | `biogenesis_per_day` | 5 | /day per missing mitochondrion | chosen so the count stays within ~10 % of target at 0.35 /day turnover \[U\] |
 //! | b_ros | `biogenesis_ros_gain` | 0.2 | per ROS unit | ROS → PGC-1β (Ishii 2009 \[V\] qualitative; size \[U\]) |
 //! | — | `max_mitochondria_factor` | 4 | × N0 | safety bound on memory \[choice\] |
 
@@ -44,18 +44,18 @@ impl Biogenesis {
         }
     }
 
-    /// How many new units a cell of `n` units at `ros` makes this sub-step (within the cap).
-    pub fn new_units(&self, n: usize, ros: f64, rng: &mut Stream) -> usize {
+    /// How many new mitochondria a cell of `n` mitochondria at `ros` makes this sub-step (within the cap).
+    pub fn new_mitochondria(&self, n: usize, ros: f64, rng: &mut Stream) -> usize {
         let target = self.n0 * (1.0 + self.ros_gain * ros);
         let mean = self.per_day * (target - n as f64).max(0.0) * self.dt;
         let Ok(poisson) = Poisson::new(mean) else { return 0 };
         (rng.sample(poisson) as usize).min(self.cap.saturating_sub(n))
     }
 
-    /// Add `new` fresh units (health H, untagged).
+    /// Add `new` fresh mitochondria (health H, untagged).
     pub fn add(&self, mito: &mut Mitochondria, new: usize) {
         match mito {
-            Mitochondria::Units(units) => units.resize(units.len() + new, self.fresh),
+            Mitochondria::Individual(bytes) => bytes.resize(bytes.len() + new, self.fresh),
             Mitochondria::Counts(bins) => bins[self.fresh as usize] += new as u32,
         }
     }
@@ -68,13 +68,14 @@ mod tests {
     use crate::model::Knobs;
     use crate::model::{Process, Streams};
 
-    /// Run biogenesis alone on a cell of `n` units at `ros` for `substeps` of 1/30 day.
+    /// Run biogenesis alone on a cell of `n` mitochondria at `ros` for `substeps` of 1/30 day.
     fn grow(n: usize, ros: f64, substeps: u64, counted: bool) -> usize {
         let p = Params::default();
         let rule = Biogenesis::new(&Knobs::untreated(&p), 1.0 / 30.0);
         let mut m = if counted { Mitochondria::counted(n as u32, 10, 10) } else { Mitochondria::uniform(n, 10) };
         for step in 0..substeps {
-            let new = rule.new_units(m.len(), ros, &mut Streams::new(42, 0).stream(Process::Biogenesis, 1, step));
+            let new =
+                rule.new_mitochondria(m.len(), ros, &mut Streams::new(42, 0).stream(Process::Biogenesis, 1, step));
             rule.add(&mut m, new);
         }
         m.len()

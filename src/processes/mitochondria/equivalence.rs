@@ -1,5 +1,5 @@
 //! The two promises of the mitochondrial system: results do not depend on the number of threads,
-//! and the count representation is the same stochastic process as one byte per unit.
+//! and the count representation is the same stochastic process as one byte per mitochondrion.
 
 use super::{Rules, Scratch, fresh, step_cell};
 use crate::config::Params;
@@ -49,7 +49,7 @@ fn cells_step_identically_on_any_number_of_threads() {
     assert_eq!(one, run_on(3, 20), "1 vs 3 threads");
 }
 
-/// Per cell after `days` from a fresh start: ROS, ATP, units, and units removed in the last day.
+/// Per cell after `days` from a fresh start: ROS, ATP, mitochondria, and mitochondria removed in the last day.
 fn cells_after(knobs: &Knobs, cells: u64, days: f64) -> Vec<[f64; 4]> {
     let params = &knobs.params;
     let rules = Rules::new(knobs);
@@ -99,14 +99,14 @@ fn counted_and_individual_cells_have_the_same_distributions() {
     // or less.
     let p = Params { mitochondria_per_cell: 100, ..Params::default() };
     let counted = Params { count_mitochondria_from: 1, ..p.clone() };
-    assert!(matches!(fresh(&counted), Mitochondria::Counts(_)) && matches!(fresh(&p), Mitochondria::Units(_)));
+    assert!(matches!(fresh(&counted), Mitochondria::Counts(_)) && matches!(fresh(&p), Mitochondria::Individual(_)));
     let n = 600;
     for tagging in [true, false] {
-        let units = cells_after(&Knobs::untreated(&Params { pink1_tagging: tagging, ..p.clone() }), n, 6.0);
+        let individual = cells_after(&Knobs::untreated(&Params { pink1_tagging: tagging, ..p.clone() }), n, 6.0);
         let counts = cells_after(&Knobs::untreated(&Params { pink1_tagging: tagging, ..counted.clone() }), n, 6.0);
-        for (k, name) in ["ROS", "ATP", "units per cell", "mitophagy per cell-day"].into_iter().enumerate() {
+        for (k, name) in ["ROS", "ATP", "mitochondria per cell", "mitophagy per cell-day"].into_iter().enumerate() {
             let (mut a, mut b): (Vec<f64>, Vec<f64>) =
-                (units.iter().map(|c| c[k]).collect(), counts.iter().map(|c| c[k]).collect());
+                (individual.iter().map(|c| c[k]).collect(), counts.iter().map(|c| c[k]).collect());
             let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
             let var = |v: &[f64]| {
                 let m = mean(v);

@@ -1,34 +1,34 @@
 //! Selective fusion–fission: polarised mitochondria fuse in pairs and share their health;
-//! depolarised and PINK1-tagged units are left out.
+//! depolarised and PINK1-tagged mitochondria are left out.
 //!
-//! Rule, per sub-step of length Δt: every eligible unit (h > θfus, untagged) joins the fusion
+//! Rule, per sub-step of length Δt: every eligible mitochondrion (h > θfus, untagged) joins the fusion
 //! pool with probability p = 1 − exp(−f · 24 · Δt); the pool is paired uniformly at random, and
 //! each pair (a, b) leaves with
 //! ```text
 //! h_a' = ⌈(h_a + h_b)/2⌉,   h_b' = ⌊(h_a + h_b)/2⌋      (the pair's health is conserved)
 //! ```
-//! followed at once by fission into two units. An odd unit out stays as it is.
+//! followed at once by fission into two mitochondria. An odd mitochondrion out stays as it is.
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
 //! | f | `fusion_per_hour` | 5 | encounters /h | ~5 fusion–fission cycles per mitochondrion per hour (Twig et al. 2008, Shirihai lab \[V\]) |
 //! | θfus | `fusion_threshold` | 3 | health level | = θdep: health is highest when the fusion and autophagy thresholds coincide (Patel 2013 [V summary]) |
 //!
-//! Selectivity (depolarised units do not fuse) after Twig et al. 2008 EMBO J and Mouli, Twig &
+//! Selectivity (depolarised mitochondria do not fuse) after Twig et al. 2008 EMBO J and Mouli, Twig &
 //! Shirihai 2009 Biophys J 96:3509: fusion helps quality control only if it is selective.
 //!
-//! Sampling. Units are an unordered population, so a cell's state is the multiset of its units
+//! Sampling. Mitochondria are an unordered population, so a cell's state is the multiset of its mitochondria
 //! and the outcome of a pairing is the multiset of its pair types.
-//! - One byte per unit: the pool's bytes are moved to a scratch array (the others close up in
+//! - One byte per mitochondrion: the pool's bytes are moved to a scratch array (the others close up in
 //!   place), the few that stay out are dropped by geometric gaps, the pool is paired by a
 //!   partial Fisher–Yates shuffle on the bytes (one 16-bit draw per pair) and appended back.
-//! - Counted units: joiners per level are binomial; if the pool is odd a uniformly chosen unit
-//!   stays out; then the levels are taken from the top: of the c units at level a, with o pool
-//!   units below, the number m paired among themselves has the law of [`pairs_within`], and their
-//!   c − 2m partners are a uniformly random subset of the units below, split over the levels by
+//! - Counted mitochondria: joiners per level are binomial; if the pool is odd a uniformly chosen mitochondrion
+//!   stays out; then the levels are taken from the top: of the c mitochondria at level a, with o pool
+//!   mitochondria below, the number m paired among themselves has the law of [`pairs_within`], and their
+//!   c − 2m partners are a uniformly random subset of the mitochondria below, split over the levels by
 //!   successive hypergeometric draws. Conditional on those pairs the rest of the pool is a
 //!   uniform random matching of what remains, so level by level this draws exactly the pair
-//!   types of a uniform random matching, in O(levels²) draws whatever the number of units.
+//!   types of a uniform random matching, in O(levels²) draws whatever the number of mitochondria.
 
 use super::swar;
 use crate::model::counts::{Binomial, hypergeometric, pairs_within};
@@ -36,27 +36,27 @@ use crate::model::draws::Bounded;
 use crate::model::streams::{Hits, Stream};
 use rand::Rng;
 
-/// The units of a pair at health `a` and `b` leave at these healths.
+/// The mitochondria of a pair at health `a` and `b` leave at these healths.
 #[inline]
 fn share(a: u8, b: u8) -> (u8, u8) {
     let total = a + b;
     ((total + 1) >> 1, total >> 1)
 }
 
-/// Eligible units (health above `floor`, untagged) join with probability 1 − q and are paired
+/// Eligible mitochondria (health above `floor`, untagged) join with probability 1 − q and are paired
 /// at random; `log_stay_out` is ln q ([`Hits::log_miss`] of the joining probability's
 /// complement). `pool` is scratch space.
-pub fn fuse_units(units: &mut Vec<u8>, floor: u8, log_stay_out: f64, rng: &mut Stream, pool: &mut Vec<u8>) {
-    let pooled = swar::split(units, pool, |w| swar::health_above(w, floor) & !w);
+pub fn fuse_individual(bytes: &mut Vec<u8>, floor: u8, log_stay_out: f64, rng: &mut Stream, pool: &mut Vec<u8>) {
+    let pooled = swar::split(bytes, pool, |w| swar::health_above(w, floor) & !w);
     let pool = &mut pool[..pooled];
-    // Units that stay out this sub-step gather at the front of the pool and go back unchanged.
+    // Mitochondria that stay out this sub-step gather at the front of the pool and go back unchanged.
     let mut out = 0;
     for k in Hits::with_log(rng, pooled, log_stay_out) {
         pool.swap(out, k);
         out += 1;
     }
-    units.extend_from_slice(&pool[..out]);
-    // An odd unit out is any of them, with equal chance; it waits at the end. Then each unit in
+    bytes.extend_from_slice(&pool[..out]);
+    // An odd mitochondrion out is any of them, with equal chance; it waits at the end. Then each mitochondrion in
     // turn takes a random partner among those not yet paired.
     let pairing = &mut pool[out..];
     let mut bounded = Bounded::new(rng);
@@ -70,28 +70,28 @@ pub fn fuse_units(units: &mut Vec<u8>, floor: u8, log_stay_out: f64, rng: &mut S
     } else {
         pair_up(&mut pairing[..m], |n| bounded.below(n));
     }
-    units.extend_from_slice(&pool[out..]);
+    bytes.extend_from_slice(&pool[out..]);
 }
 
-/// Pair an even number of units uniformly at random (each in turn takes a partner uniformly
+/// Pair an even number of mitochondria uniformly at random (each in turn takes a partner uniformly
 /// among those not yet paired: a partial Fisher–Yates shuffle) and let each pair share health.
 #[inline(always)]
-fn pair_up(units: &mut [u8], mut below: impl FnMut(u32) -> u32) {
-    let m = units.len();
+fn pair_up(bytes: &mut [u8], mut below: impl FnMut(u32) -> u32) {
+    let m = bytes.len();
     let mut k = 0;
     while k + 1 < m {
         let j = (k + 1 + below((m - k - 1) as u32) as usize).min(m - 1);
-        let partner = units[j];
-        units[j] = units[k + 1];
-        (units[k], units[k + 1]) = share(units[k], partner);
+        let partner = bytes[j];
+        bytes[j] = bytes[k + 1];
+        (bytes[k], bytes[k + 1]) = share(bytes[k], partner);
         k += 2;
     }
 }
 
-/// As [`pair_up`] for at most 2¹⁶ units: four partner draws from each 64-bit draw, the
+/// As [`pair_up`] for at most 2¹⁶ mitochondria: four partner draws from each 64-bit draw, the
 /// generator's state kept in registers.
-fn pair_up_short(units: &mut [u8], rng: &mut Stream) {
-    let m = units.len();
+fn pair_up_short(bytes: &mut [u8], rng: &mut Stream) {
+    let m = bytes.len();
     let mut k = 0;
     while k + 1 < m {
         let bits = rng.next_u64();
@@ -105,15 +105,15 @@ fn pair_up_short(units: &mut [u8], rng: &mut Stream) {
                 x = Bounded::new(rng).reject_biased(x, n);
             }
             let j = (k + 1 + (x >> 16) as usize).min(m - 1);
-            let partner = units[j];
-            units[j] = units[k + 1];
-            (units[k], units[k + 1]) = share(units[k], partner);
+            let partner = bytes[j];
+            bytes[j] = bytes[k + 1];
+            (bytes[k], bytes[k + 1]) = share(bytes[k], partner);
             k += 2;
         }
     }
 }
 
-/// The same rule on counted units (`bins` as in [`Counts`](crate::model::Mitochondria::Counts), top level `top`):
+/// The same rule on counted mitochondria (`bins` as in [`Counts`](crate::model::Mitochondria::Counts), top level `top`):
 /// untagged levels above `floor` join with `join`.
 pub fn fuse_counts(bins: &mut [u32], top: usize, floor: usize, join: &Binomial, rng: &mut Stream) {
     let mut pool = [0u64; 64];
@@ -174,43 +174,43 @@ mod tests {
         Streams::new(42, 0).stream(Process::Fusion, 1, step)
     }
 
-    fn health_sum(units: &[u8]) -> u32 {
-        units.iter().map(|&u| u32::from(Mitochondria::health(u))).sum()
+    fn health_sum(bytes: &[u8]) -> u32 {
+        bytes.iter().map(|&u| u32::from(Mitochondria::health(u))).sum()
     }
 
     #[test]
     fn fusion_conserves_health_and_evens_it_out() {
-        let mut units: Vec<u8> = (0..400).map(|i| if i % 2 == 0 { 10 } else { 4 }).collect();
-        fuse_units(&mut units, 3, Hits::log_miss(0.0), &mut rng(0), &mut Vec::new());
-        assert_eq!(health_sum(&units), 200 * 14, "health is conserved");
+        let mut bytes: Vec<u8> = (0..400).map(|i| if i % 2 == 0 { 10 } else { 4 }).collect();
+        fuse_individual(&mut bytes, 3, Hits::log_miss(0.0), &mut rng(0), &mut Vec::new());
+        assert_eq!(health_sum(&bytes), 200 * 14, "health is conserved");
         // A random pairing of 200 tens and 200 fours: a pair is mixed with probability 200/399,
-        // so 2·200·200/399 = 200.5 units end at 7 (sd ≈ 10).
-        let evened = units.iter().filter(|&&u| u == 7).count();
+        // so 2·200·200/399 = 200.5 mitochondria end at 7 (sd ≈ 10).
+        let evened = bytes.iter().filter(|&&u| u == 7).count();
         assert!((150..=250).contains(&evened), "about half the pairs are mixed 10+4 → 7,7: {evened}");
-        let mut bins = Mitochondria::Units(units.clone()).histogram(10);
+        let mut bins = Mitochondria::Individual(bytes.clone()).histogram(10);
         fuse_counts(&mut bins, 10, 3, &Binomial::new(1.0), &mut rng(1));
         assert_eq!(bins.iter().enumerate().map(|(h, &c)| h as u32 * c).sum::<u32>(), 400 * 7, "counted: conserved");
     }
 
     #[test]
-    fn depolarised_and_tagged_units_do_not_fuse() {
-        let mut units = vec![3u8; 50];
-        units.extend(vec![9 | Mitochondria::TAG; 50]);
-        units.extend(vec![10u8, 4]);
-        let mut fused = units.clone();
-        fuse_units(&mut fused, 3, Hits::log_miss(0.0), &mut rng(0), &mut Vec::new());
+    fn depolarised_and_tagged_mitochondria_do_not_fuse() {
+        let mut bytes = vec![3u8; 50];
+        bytes.extend(vec![9 | Mitochondria::TAG; 50]);
+        bytes.extend(vec![10u8, 4]);
+        let mut fused = bytes.clone();
+        fuse_individual(&mut fused, 3, Hits::log_miss(0.0), &mut rng(0), &mut Vec::new());
         fused.sort();
-        let mut want = units.clone();
+        let mut want = bytes.clone();
         want[100..].copy_from_slice(&[7, 7]);
         want.sort();
         assert_eq!(fused, want, "only the 10 and the 4 fuse");
-        let mut bins = Mitochondria::Units(units).histogram(10);
+        let mut bins = Mitochondria::Individual(bytes).histogram(10);
         fuse_counts(&mut bins, 10, 3, &Binomial::new(1.0), &mut rng(1));
-        assert_eq!(bins, Mitochondria::Units(want).histogram(10));
+        assert_eq!(bins, Mitochondria::Individual(want).histogram(10));
     }
 
-    /// The multiset law of both samplers on a small pool, against exact enumeration: units
-    /// {10, 10, 6, 6, 4} all join; the odd one out is each unit with probability 1/5, and the
+    /// The multiset law of both samplers on a small pool, against exact enumeration: mitochondria
+    /// {10, 10, 6, 6, 4} all join; the odd one out is each mitochondrion with probability 1/5, and the
     /// remaining four pair in one of three ways.
     #[test]
     fn both_representations_draw_the_exact_pairing_law() {
@@ -231,19 +231,19 @@ mod tests {
         for counted in [false, true] {
             let mut seen = [0u32; 6];
             for step in 0..n {
-                let mut units = start.to_vec();
+                let mut bytes = start.to_vec();
                 if counted {
-                    let mut bins = Mitochondria::Units(units).histogram(10);
+                    let mut bins = Mitochondria::Individual(bytes).histogram(10);
                     fuse_counts(&mut bins, 10, 3, &Binomial::new(1.0), &mut rng(step));
-                    units = (0..=10u8).flat_map(|h| std::iter::repeat_n(h, bins[h as usize] as usize)).collect();
+                    bytes = (0..=10u8).flat_map(|h| std::iter::repeat_n(h, bins[h as usize] as usize)).collect();
                 } else {
-                    fuse_units(&mut units, 3, Hits::log_miss(0.0), &mut rng(step), &mut Vec::new());
+                    fuse_individual(&mut bytes, 3, Hits::log_miss(0.0), &mut rng(step), &mut Vec::new());
                 }
-                units.sort();
+                bytes.sort();
                 let i = cases
                     .iter()
-                    .position(|(c, _)| *c == units.as_slice())
-                    .unwrap_or_else(|| panic!("impossible outcome {units:?}"));
+                    .position(|(c, _)| *c == bytes.as_slice())
+                    .unwrap_or_else(|| panic!("impossible outcome {bytes:?}"));
                 seen[i] += 1;
             }
             // Each frequency within 4.5 binomial sd of its exact probability.
@@ -255,13 +255,13 @@ mod tests {
     }
 
     #[test]
-    fn units_stay_out_at_the_complement_rate() {
-        let mut units = vec![10u8; 10_000];
-        units.extend(vec![4u8; 10_000]);
+    fn mitochondria_stay_out_at_the_complement_rate() {
+        let mut bytes = vec![10u8; 10_000];
+        bytes.extend(vec![4u8; 10_000]);
         let stay_out = 0.2;
-        fuse_units(&mut units, 3, Hits::log_miss(stay_out), &mut rng(0), &mut Vec::new());
+        fuse_individual(&mut bytes, 3, Hits::log_miss(stay_out), &mut rng(0), &mut Vec::new());
         // A 10 keeps its health only if it stays out (0.2) or meets another 10 (≈ 0.4 of 0.8).
-        let tens = units.iter().filter(|&&u| u == 10).count() as f64 / 10_000.0;
+        let tens = bytes.iter().filter(|&&u| u == 10).count() as f64 / 10_000.0;
         assert!((tens - (0.2 + 0.8 * 0.5)).abs() < 0.02, "{tens}");
     }
 }

@@ -3,8 +3,8 @@
 //! Comput Biol 9:e1003108) and a PINK1 tag. One mitochondrial sub-step runs, in this order:
 //!
 //! 1. [`damage`]: ROS-driven loss of health;
-//! 2. [`fusion`]: selective fusion–fission among polarised units;
-//! 3. [`pink1_parkin`]: PINK1 tagging of depolarised units, Parkin-dependent removal;
+//! 2. [`fusion`]: selective fusion–fission among polarised mitochondria;
+//! 3. [`pink1_parkin`]: PINK1 tagging of depolarised mitochondria, Parkin-dependent removal;
 //! 4. [`receptor_mitophagy`]: BNIP3/NIX/FUNDC1 removal, weakly selective;
 //! 5. [`biogenesis`]: PGC-1β-driven renewal towards a ROS-dependent target count;
 //! 6. [`readout`]: the cell's ATP, depolarised fraction and ROS, which the next sub-step and the
@@ -13,8 +13,8 @@
 //! The sub-step length is `dt_days / ceil(24·dt_days / mito_dt_hours)`, so mitochondria never
 //! step longer than `mito_dt_hours` and a whole number of sub-steps fills each cell step.
 //!
-//! Each rule file holds its rule as maths and a function over one cell's units, in both
-//! representations of [`Mitochondria`]: one byte per unit (the reference) or counts per health
+//! Each rule file holds its rule as maths and a function over one cell's mitochondria, in both
+//! representations of [`Mitochondria`]: one byte per mitochondrion (the reference) or counts per health
 //! level and tag, whose transitions are binomial and hypergeometric draws with the same hazards
 //! (each file says why its draws are exact). [`step_mitochondria`] is the one system: it takes
 //! every cell that has mitochondria through all sub-steps of a cell step, cells in parallel
@@ -45,8 +45,8 @@ use rayon::prelude::*;
 use readout::Readout;
 use receptor_mitophagy::Receptors;
 
-/// A new cell's mitochondria: N0 units at full health, in the representation the parameters
-/// choose (counted from `count_mitochondria_from` units per cell).
+/// A new cell's mitochondria: N0 mitochondria at full health, in the representation the parameters
+/// choose (counted from `count_mitochondria_from` mitochondria per cell).
 pub fn fresh(params: &Params) -> Mitochondria {
     let (n, top) = (params.mitochondria_per_cell, params.health_levels);
     if n >= params.count_mitochondria_from {
@@ -104,7 +104,7 @@ pub struct Scratch {
 }
 
 /// Take one cell through the sub-steps `first_step..first_step + rules.substeps`; returns the
-/// units removed by mitophagy.
+/// mitochondria removed by mitophagy.
 pub fn step_cell(
     rules: &Rules,
     streams: &Streams,
@@ -121,24 +121,24 @@ pub fn step_cell(
     for step in first_step..first_step + u64::from(rules.substeps) {
         let p_damage = rules.damage.probability(readout.ros);
         match mito {
-            Mitochondria::Units(units) => {
-                damage::damage_units(units, ByteOdds::new(p_damage), &mut damage.at(step));
-                fusion::fuse_units(
-                    units,
+            Mitochondria::Individual(bytes) => {
+                damage::damage_individual(bytes, ByteOdds::new(p_damage), &mut damage.at(step));
+                fusion::fuse_individual(
+                    bytes,
                     rules.fusion_floor,
                     rules.log_stay_out,
                     &mut fusion.at(step),
                     &mut scratch.pool,
                 );
-                removed += pink1_parkin::tag_and_clear_units(
-                    units,
+                removed += pink1_parkin::tag_and_clear_individual(
+                    bytes,
                     &rules.parkin,
                     rules.parkin_odds,
                     &mut parkin.at(step),
                     &mut scratch.removed,
                 );
-                removed += receptor_mitophagy::clear_units(
-                    units,
+                removed += receptor_mitophagy::clear_individual(
+                    bytes,
                     &rules.receptors,
                     &mut receptors.at(step),
                     &mut scratch.candidates,
@@ -157,14 +157,14 @@ pub fn step_cell(
                 removed += receptor_mitophagy::clear_counts(bins, rules.top, &rules.receptors, &mut receptors.at(step));
             }
         }
-        let new = rules.biogenesis.new_units(mito.len(), readout.ros, &mut biogenesis.at(step));
+        let new = rules.biogenesis.new_mitochondria(mito.len(), readout.ros, &mut biogenesis.at(step));
         rules.biogenesis.add(mito, new);
         *readout = rules.readout.read(mito);
     }
     removed
 }
 
-/// Unit-sub-steps a parallel task should hold at least, so scheduling stays a small cost.
+/// Mitochondrion-sub-steps a parallel task should hold at least, so scheduling stays a small cost.
 const WORK_PER_TASK: usize = 1 << 15;
 
 /// Every cell with mitochondria, whatever else it is, through the sub-steps of one cell step. The
@@ -182,8 +182,8 @@ pub fn step_mitochondria(
     let mut batch: Vec<(u64, &mut Mitochondria, &mut MitoReadout, bool)> =
         cells.iter_mut().map(|(id, m, r, cortical)| (id.0, m.into_inner(), r.into_inner(), cortical)).collect();
     batch.sort_unstable_by_key(|cell| cell.0);
-    let units: usize = batch.iter().map(|cell| cell.1.len()).sum();
-    let min_cells = (WORK_PER_TASK * batch.len()).div_ceil(units.max(1) * rules.substeps as usize).max(1);
+    let mitochondria: usize = batch.iter().map(|cell| cell.1.len()).sum();
+    let min_cells = (WORK_PER_TASK * batch.len()).div_ceil(mitochondria.max(1) * rules.substeps as usize).max(1);
     let first = clock.mito_step;
     let removed: Vec<u64> = batch
         .par_iter_mut()

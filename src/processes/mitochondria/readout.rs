@@ -1,6 +1,6 @@
 //! What a cell's mitochondria add up to: ATP supply, depolarised share and ROS.
 //!
-//! Rule, per cell after every sub-step (p = units with h > θdep, "polarised"):
+//! Rule, per cell after every sub-step (p = mitochondria with h > θdep, "polarised"):
 //! ```text
 //! ATP  = Σ_p h / (H · N0)
 //! D    = #{h ≤ θdep} / N                                   (1 when N = 0)
@@ -8,11 +8,11 @@
 //! ros(h) = leak · (H − h) / H
 //! φ    = k_parkin · [PINK1 tagging] · D + k_receptor · hypoxia · (1 + s · Σ (H − h) / (H · N))
 //! ```
-//! φ is the cell's mitophagy flux: the expected share of its units that the two pathways
+//! φ is the cell's mitophagy flux: the expected share of its mitochondria that the two pathways
 //! (`pink1_parkin.rs`, `receptor_mitophagy.rs`) remove per day in its present state; under the
 //! review hypothesis it feeds the cell's fates (`apoptosis.rs`, `recruitment.rs`,
 //! `resorption.rs`).
-//! Damaged respiratory chains leak more electrons, so ros(h) rises as h falls; depolarised units
+//! Damaged respiratory chains leak more electrons, so ros(h) rises as h falls; depolarised mitochondria
 //! that are not cleared (PINK1 loss) keep leaking, which is how the PINK1 knock-out raises
 //! mitochondrial ROS (Jang 2023). RANKL adds NADPH-oxidase ROS (TRAF6–Rac1–Nox1, Lee et al. 2005
 //! Blood 106:852); NAC-like antioxidants divide it, and so does the cell's thiol antioxidant
@@ -21,7 +21,7 @@
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
 //! | r_basal | `ros_basal` | 0.1 | ROS units | scale choice \[U\] |
-//! | leak | `ros_leak` | 1.0 | ROS units per N0 units at h = 0 | scale choice \[U\] |
+//! | leak | `ros_leak` | 1.0 | ROS units per N0 mitochondria at h = 0 | scale choice \[U\] |
 //! | r_rankl | `ros_rankl` | 0.2 | ROS units per RANKL | Lee 2005 (direction \[V\], size \[U\]) |
 //! | antioxidant | `antioxidant` | 0 | — | Lean 2003, Lee 2005 (direction \[V\]) |
 
@@ -65,10 +65,10 @@ impl Readout {
     pub fn read(&self, mito: &Mitochondria) -> MitoReadout {
         let (mut polarised_health, mut depolarised, mut health, mut n) = (0u64, 0u64, 0u64, 0u64);
         match mito {
-            Mitochondria::Units(units) => {
-                // Eight units a word, sums in 16-bit lanes, flushed before they can overflow
+            Mitochondria::Individual(bytes) => {
+                // Eight mitochondria a word, sums in 16-bit lanes, flushed before they can overflow
                 // (256 words add at most 2·63·256 to a lane).
-                for block in units.chunks(8 * 256) {
+                for block in bytes.chunks(8 * 256) {
                     let (mut ph, mut pc, mut hs) = (0u64, 0u64, 0u64);
                     swar::read(block, |w| {
                         let h = w & swar::LOW7;
@@ -81,7 +81,7 @@ impl Readout {
                     depolarised += block.len() as u64 - swar::total_of_lanes(pc);
                     health += swar::total_of_lanes(hs);
                 }
-                n = units.len() as u64;
+                n = bytes.len() as u64;
             }
             Mitochondria::Counts(bins) => {
                 let (untagged, tagged) = bins.split_at(self.top as usize + 1);
@@ -130,10 +130,10 @@ mod tests {
             ..Params::default()
         };
         let knobs = Knobs::untreated(&p);
-        // Units 10, 6, 3 (depolarised), 0 (depolarised); H = 10, N0 = 4.
-        let units = Mitochondria::Units(vec![10, 6, 3 | Mitochondria::TAG, 0]);
-        let counted = Mitochondria::Counts(units.histogram(10));
-        for m in [&units, &counted] {
+        // Mitochondria 10, 6, 3 (depolarised), 0 (depolarised); H = 10, N0 = 4.
+        let bytes = Mitochondria::Individual(vec![10, 6, 3 | Mitochondria::TAG, 0]);
+        let counted = Mitochondria::Counts(bytes.histogram(10));
+        for m in [&bytes, &counted] {
             let r = read(m, &knobs);
             assert!((r.atp - 16.0 / 40.0).abs() < 1e-12);
             assert!((r.depolarised - 0.5).abs() < 1e-12);

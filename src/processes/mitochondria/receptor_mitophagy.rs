@@ -10,13 +10,13 @@
 //! |---|---|---|---|---|
 //! | k_receptor | `receptor_per_day` | 0.15 | /day at hypoxia 1 | no osteoclast data \[U\]; with the selectivity, the receptors carry about half of basal removal, as basal mitophagy largely proceeds without PINK1/Parkin in vivo (McWilliams 2018 Cell Metab 27:439 [V abstract]) |
 //! | hypoxia | `hypoxia` | 1 | signal | bone-marrow baseline = 1; HIF-1α induces BNIP3/NIX (Knowles 2015 \[V\] for osteoclast hypoxia; induction \[U\]) |
-//! | s | `receptor_selectivity` | 3 | — | a unit at h = 0 is removed four times as fast as a healthy one \[U\] (calibrated with k_receptor, docs/calibration.md) |
+//! | s | `receptor_selectivity` | 3 | — | a mitochondrion at h = 0 is removed four times as fast as a healthy one \[U\] (calibrated with k_receptor, docs/calibration.md) |
 //! | H | `health_levels` | 10 | levels | Patel 2013 |
 //!
-//! Sampling: removal is rare (under 1 % of units an hour), so one unit at a time, candidates are
-//! drawn at the highest per-unit probability p_max = p(0) by geometric gaps, and each is removed
-//! with p(h)/p_max (thinning): exactly the per-unit rule, with one draw per candidate instead of
-//! one per unit. Counted units: one binomial per (level, tag).
+//! Sampling: removal is rare (under 1 % of mitochondria an hour), so one mitochondrion at a time, candidates are
+//! drawn at the highest per-mitochondrion probability p_max = p(0) by geometric gaps, and each is removed
+//! with p(h)/p_max (thinning): exactly the per-mitochondrion rule, with one draw per candidate instead of
+//! one per mitochondrion. Counted mitochondria: one binomial per (level, tag).
 
 use crate::model::counts::Binomial;
 use crate::model::streams::{Hits, Stream, hazard_to_probability, threshold};
@@ -50,18 +50,18 @@ impl Receptors {
     }
 }
 
-/// Remove units at their receptor rate. `candidates` is scratch space. Returns the number removed.
-pub fn clear_units(units: &mut Vec<u8>, rule: &Receptors, rng: &mut Stream, candidates: &mut Vec<usize>) -> u64 {
+/// Remove mitochondria at their receptor rate. `candidates` is scratch space. Returns the number removed.
+pub fn clear_individual(bytes: &mut Vec<u8>, rule: &Receptors, rng: &mut Stream, candidates: &mut Vec<usize>) -> u64 {
     candidates.clear();
-    candidates.extend(Hits::with_log(rng, units.len(), rule.log_miss));
-    candidates.retain(|&i| rng.next_u64() < rule.accept[Mitochondria::health(units[i]) as usize]);
+    candidates.extend(Hits::with_log(rng, bytes.len(), rule.log_miss));
+    candidates.retain(|&i| rng.next_u64() < rule.accept[Mitochondria::health(bytes[i]) as usize]);
     for &i in candidates.iter().rev() {
-        units.swap_remove(i);
+        bytes.swap_remove(i);
     }
     candidates.len() as u64
 }
 
-/// The same rule on counted units (`bins` as in [`Counts`](crate::model::Mitochondria::Counts), top level `top`).
+/// The same rule on counted mitochondria (`bins` as in [`Counts`](crate::model::Mitochondria::Counts), top level `top`).
 pub fn clear_counts(bins: &mut [u32], top: usize, rule: &Receptors, rng: &mut Stream) -> u64 {
     let mut removed = 0;
     for half in bins.chunks_mut(top + 1) {
@@ -82,22 +82,22 @@ mod tests {
     use crate::model::{Process, Streams};
 
     #[test]
-    fn receptors_remove_damaged_units_faster_and_need_hypoxia() {
+    fn receptors_remove_damaged_mitochondria_faster_and_need_hypoxia() {
         let survivors = |hypoxia: f64, counted: bool| {
             let p = Params { receptor_selectivity: 1.0, receptor_per_day: 6.0, hypoxia, ..Params::default() };
             let rule = Receptors::new(&Knobs::untreated(&p), 1.0 / 30.0);
             let mut rng = Streams::new(42, 0).stream(Process::Receptor, 1, 0);
-            let mut units = vec![10u8; 5000];
-            units.extend(vec![0u8; 5000]);
-            let mut m = Mitochondria::Units(units);
+            let mut bytes = vec![10u8; 5000];
+            bytes.extend(vec![0u8; 5000]);
+            let mut m = Mitochondria::Individual(bytes);
             let removed = if counted {
                 let mut bins = m.histogram(10);
                 let r = clear_counts(&mut bins, 10, &rule, &mut rng);
                 m = Mitochondria::Counts(bins);
                 r
             } else {
-                let Mitochondria::Units(u) = &mut m else { unreachable!() };
-                clear_units(u, &rule, &mut rng, &mut Vec::new())
+                let Mitochondria::Individual(u) = &mut m else { unreachable!() };
+                clear_individual(u, &rule, &mut rng, &mut Vec::new())
             };
             let h = m.histogram(10);
             assert_eq!(removed, 10_000 - u64::from(h[10] + h[0]));

@@ -1,5 +1,5 @@
-//! Eight units at a time: a cell's unit bytes read as little-endian `u64` words, each per-unit
-//! test done for all eight bytes by plain integer arithmetic on the word (SWAR). A unit's health
+//! Eight mitochondria at a time: a cell's mitochondrion bytes read as little-endian `u64` words, each per-mitochondrion
+//! test done for all eight bytes by plain integer arithmetic on the word (SWAR). A mitochondrion's health
 //! is at most 0x7F, so the additions below never carry from one byte into the next; every
 //! function gives the same answer as the byte-by-byte test it replaces (unit tests below).
 
@@ -31,11 +31,11 @@ pub fn first_bytes(n: usize) -> u64 {
     HIGH >> (64 - 8 * n)
 }
 
-/// Replace every word of `units` by `f(word, index of its first unit, its real bytes)`; the last
+/// Replace every word of `mitochondria` by `f(word, index of its first mitochondrion, its real bytes)`; the last
 /// word is padded with zeros and only its real bytes are written back.
 #[inline(always)]
-pub fn update(units: &mut [u8], mut f: impl FnMut(u64, usize, u64) -> u64) {
-    let mut chunks = units.chunks_exact_mut(8);
+pub fn update(bytes: &mut [u8], mut f: impl FnMut(u64, usize, u64) -> u64) {
+    let mut chunks = bytes.chunks_exact_mut(8);
     let mut start = 0;
     for chunk in &mut chunks {
         let w = u64::from_le_bytes((&*chunk).try_into().expect("eight bytes"));
@@ -49,10 +49,10 @@ pub fn update(units: &mut [u8], mut f: impl FnMut(u64, usize, u64) -> u64) {
     }
 }
 
-/// Call `f(word)` on every word of `units` (the last one padded with zeros).
+/// Call `f(word)` on every word of `mitochondria` (the last one padded with zeros).
 #[inline(always)]
-pub fn read(units: &[u8], mut f: impl FnMut(u64)) {
-    let mut chunks = units.chunks_exact(8);
+pub fn read(bytes: &[u8], mut f: impl FnMut(u64)) {
+    let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         f(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
     }
@@ -62,37 +62,37 @@ pub fn read(units: &[u8], mut f: impl FnMut(u64)) {
     }
 }
 
-/// Move the units whose byte `choose(word)` marks (bit 7) to the front of `chosen`, in order,
+/// Move the mitochondria whose byte `choose(word)` marks (bit 7) to the front of `chosen`, in order,
 /// and close the others up in place, in order; returns how many were chosen (`chosen` keeps
-/// spare room beyond them). Eight units at a time with a parallel bit extract (BMI2's `pext`
+/// spare room beyond them). Eight mitochondria at a time with a parallel bit extract (BMI2's `pext`
 /// where the CPU has it; the portable loop gives the same bytes).
-pub fn split(units: &mut Vec<u8>, chosen: &mut Vec<u8>, choose: impl Fn(u64) -> u64) -> usize {
+pub fn split(bytes: &mut Vec<u8>, chosen: &mut Vec<u8>, choose: impl Fn(u64) -> u64) -> usize {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("bmi2") && std::arch::is_x86_feature_detected!("popcnt") {
         // SAFETY: the CPU has BMI2 and POPCNT, checked just above.
-        return unsafe { split_bmi2(units, chosen, choose) };
+        return unsafe { split_bmi2(bytes, chosen, choose) };
     }
-    split_with::<false>(units, chosen, choose)
+    split_with::<false>(bytes, chosen, choose)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "bmi2,popcnt")]
-unsafe fn split_bmi2(units: &mut Vec<u8>, chosen: &mut Vec<u8>, choose: impl Fn(u64) -> u64) -> usize {
-    split_with::<true>(units, chosen, choose)
+unsafe fn split_bmi2(bytes: &mut Vec<u8>, chosen: &mut Vec<u8>, choose: impl Fn(u64) -> u64) -> usize {
+    split_with::<true>(bytes, chosen, choose)
 }
 
 #[inline(always)]
-fn split_with<const PEXT: bool>(units: &mut Vec<u8>, chosen: &mut Vec<u8>, choose: impl Fn(u64) -> u64) -> usize {
-    let n = units.len();
+fn split_with<const PEXT: bool>(bytes: &mut Vec<u8>, chosen: &mut Vec<u8>, choose: impl Fn(u64) -> u64) -> usize {
+    let n = bytes.len();
     if chosen.len() < n + 8 {
         chosen.resize(n + 8, 0);
     }
     let (mut kept, mut taken, mut start) = (0, 0, 0);
     while start < n {
         let (w, real) = if start + 8 <= n {
-            (u64::from_le_bytes(units[start..start + 8].try_into().expect("eight bytes")), HIGH)
+            (u64::from_le_bytes(bytes[start..start + 8].try_into().expect("eight bytes")), HIGH)
         } else {
-            (load(&units[start..], 0), first_bytes(n - start))
+            (load(&bytes[start..], 0), first_bytes(n - start))
         };
         let pick = choose(w) & real;
         let stay = !pick & real;
@@ -100,15 +100,15 @@ fn split_with<const PEXT: bool>(units: &mut Vec<u8>, chosen: &mut Vec<u8>, choos
         chosen[taken..taken + 8].copy_from_slice(&picked.to_le_bytes());
         // kept ≤ start, so these bytes end within the word just read.
         if kept + 8 <= n {
-            units[kept..kept + 8].copy_from_slice(&stayed.to_le_bytes());
+            bytes[kept..kept + 8].copy_from_slice(&stayed.to_le_bytes());
         } else {
-            store(&mut units[kept..], stayed);
+            store(&mut bytes[kept..], stayed);
         }
         taken += pick.count_ones() as usize;
         kept += stay.count_ones() as usize;
         start += 8;
     }
-    units.truncate(kept);
+    bytes.truncate(kept);
     taken
 }
 
@@ -174,14 +174,14 @@ mod tests {
     #[test]
     fn splitting_keeps_both_parts_in_order() {
         for n in [0, 5, 8, 13, 64] {
-            let units: Vec<u8> = (0..n as u8).map(|i| i.wrapping_mul(37)).collect();
+            let bytes: Vec<u8> = (0..n as u8).map(|i| i.wrapping_mul(37)).collect();
             let choose = |w: u64| health_above(w, 40) & !w;
-            let (mut kept, mut chosen) = (units.clone(), Vec::new());
+            let (mut kept, mut chosen) = (bytes.clone(), Vec::new());
             let taken = split(&mut kept, &mut chosen, choose);
             chosen.truncate(taken);
-            let want: (Vec<u8>, Vec<u8>) = units.iter().partition(|&&u| u < 0x80 && u > 40);
+            let want: (Vec<u8>, Vec<u8>) = bytes.iter().partition(|&&u| u < 0x80 && u > 40);
             assert_eq!((chosen.clone(), kept.clone()), want, "n {n}");
-            let (mut kept2, mut chosen2) = (units.clone(), Vec::new());
+            let (mut kept2, mut chosen2) = (bytes.clone(), Vec::new());
             let taken = split_with::<false>(&mut kept2, &mut chosen2, choose);
             chosen2.truncate(taken);
             assert_eq!((chosen2, kept2), (chosen, kept), "portable and BMI2 paths agree");
