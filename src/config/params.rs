@@ -23,6 +23,8 @@ params! {
     dt_days: f64 = 0.1, Positive;
     /// Longest mitochondrial sub-step (hours); the sub-step used is dt_days split evenly.
     mito_dt_hours: f64 = 1.0, Positive;
+    /// Run mitochondria as the exact continuous-time process (no sub-step; docs/numerics.md).
+    mito_exact: bool = false, Switch;
     /// BMU activation hazard at a quiescent site (per site per year), scaled by RANKL.
     activation_per_site_per_year: f64 = 0.8, NonNegative;
     /// Start every site with an activation pulse at day 0 (single-cycle experiments).

@@ -37,6 +37,8 @@ pub enum Process {
     TeamRecruitment = 13,
     /// The working life of a BMU's osteoblast team.
     WorkingLife = 14,
+    /// One cell's mitochondria as the exact continuous-time process, one stream per cell step.
+    Mitochondria = 15,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

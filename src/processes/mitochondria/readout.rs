@@ -61,6 +61,11 @@ impl Readout {
         }
     }
 
+    /// ROS of a cell whose mitochondria lack `deficit` = Σ (H − h) health levels in all.
+    pub fn ros_of(&self, deficit: u64) -> f64 {
+        (self.other_ros + self.leak * deficit as f64 / (f64::from(self.top) * self.n0)) / self.scavenging
+    }
+
     /// ATP, depolarised fraction and ROS of one cell's mitochondria.
     pub fn read(&self, mito: &Mitochondria) -> MitoReadout {
         let (mut polarised_health, mut depolarised, mut health, mut n) = (0u64, 0u64, 0u64, 0u64);
@@ -100,9 +105,9 @@ impl Readout {
         let top = f64::from(self.top);
         let atp = polarised_health as f64 / (top * self.n0);
         let d = if n == 0 { 1.0 } else { depolarised as f64 / n as f64 };
-        let deficit = (n * u64::from(self.top) - health) as f64;
-        let ros = (self.other_ros + self.leak * deficit / (top * self.n0)) / self.scavenging;
-        let mean_deficit = if n == 0 { 0.0 } else { deficit / (n as f64 * top) };
+        let deficit = n * u64::from(self.top) - health;
+        let ros = self.ros_of(deficit);
+        let mean_deficit = if n == 0 { 0.0 } else { deficit as f64 / (n as f64 * top) };
         let mitophagy = self.parkin * d + self.receptors * (1.0 + self.selectivity * mean_deficit);
         MitoReadout { atp, depolarised: d, ros, mitophagy }
     }

@@ -1,0 +1,435 @@
+//! The mitochondrial rules as one continuous-time Markov process per cell, simulated exactly
+//! (Gillespie 1977 J Phys Chem 81:2340, direct method): no sub-step, so no result depends on one.
+//!
+//! State: n_h, the cell's mitochondria at health h ∈ {0..H}. The PINK1 tag is a function of
+//! health, `tagged(h) = pink1_tagging ∧ h ≤ θdep`: PINK1 is stabilised as soon as a mitochondrion
+//! depolarises (the sub-step scheme tags once per sub-step; here there is no lag). Eligible for fusion:
+//! e_h = n_h if h > θfus and not tagged(h), else 0; E = Σ e_h; N = Σ n_h. Transitions and their
+//! rates (per day), with ROS the cell's readout (`readout.rs`) in the present state:
+//! ```text
+//! damage        h → h − 1, one mitochondrion at h > 0     λd · (1 + a_ros · ROS) · n_h
+//! fusion        (a, b) → (⌈(a+b)/2⌉, ⌊(a+b)/2⌋)             f / (E − 1) · e_a · e_b,   a < b
+//! Parkin        remove one at h                            k_parkin · n_h · [tagged(h)]
+//! receptors     remove one at h                            k_receptor · hypoxia · w(h) · n_h
+//! biogenesis    add one at H                               k_bio · (N0 (1 + b_ros · ROS) − N)+,  N < cap
+//! ```
+//! w(h) = 1 + s · (H − h)/H. Fusion: every eligible mitochondrion meets others at rate f, each
+//! time a uniformly chosen other eligible one (E f / 2 meetings a day, f/(E − 1) per pair); the
+//! pair shares its health, total conserved. A meeting of two mitochondria one level apart or at
+//! the same level leaves the multiset as it was, so only pairs with b − a ≥ 2 are events.
+//!
+//! Exactness: the cell's state is the multiset of healths (no rule reads a mitochondrion's
+//! identity or position), so the process above is a Markov chain on the histogram n_h, and the
+//! direct method samples its law exactly: waiting time Exp(Σ rates), then a transition chosen with
+//! probability rate/Σ rates, rates recomputed after every event (ROS included). Between cell
+//! steps the knobs (RANKL, drugs) may change; the chain is memoryless, so restarting it at a cell
+//! step boundary is exact. The units are the rules' own (`damage.rs`, `fusion.rs`,
+//! `pink1_parkin.rs`, `receptor_mitophagy.rs`, `biogenesis.rs`, `readout.rs` hold the symbol
+//! tables and sources); here f = `fusion_per_hour` · 24.
+//!
+//! Cost: one event per ~100 s of a cell's life at the defaults (~850 a day: damage and fusion
+//! about 380 each, removal and biogenesis about 50 each), each O(H).
+
+use super::readout::Readout;
+use crate::model::draws::uniform;
+use crate::model::{Knobs, MitoReadout, Mitochondria, Stream};
+use rand::RngExt;
+use rand_distr::Exp1;
+
+/// The most health levels a cell can have (`health_levels` ≤ 63).
+const LEVELS: usize = 64;
+
+/// The exact process's rates, prepared once per cell step from the knobs.
+#[derive(Clone, Debug)]
+pub struct Exact {
+    top: usize,
+    damage_per_day: f64,
+    damage_ros_gain: f64,
+    fusion_per_day: f64,
+    /// Which levels fuse (h > θfus, untagged) and which carry the PINK1 tag.
+    eligible: [bool; LEVELS],
+    tagged: [bool; LEVELS],
+    parkin_per_day: f64,
+    /// k_receptor · hypoxia, and s/H: Σ_h k_receptor · hypoxia · w(h) · n_h = k (N + s/H · deficit).
+    receptor_per_day: f64,
+    receptor_slope: f64,
+    /// k_receptor · hypoxia · w(h), per level.
+    receptor_at: [f64; LEVELS],
+    biogenesis_per_day: f64,
+    biogenesis_ros_gain: f64,
+    n0: f64,
+    cap: i64,
+    readout: Readout,
+}
+
+impl Exact {
+    pub fn new(knobs: &Knobs) -> Exact {
+        let p = &knobs.params;
+        let top = p.health_levels as usize;
+        let receptor_per_day = p.receptor_per_day * p.hypoxia;
+        let receptor_slope = p.receptor_selectivity / top as f64;
+        let n0 = f64::from(p.mitochondria_per_cell);
+        let (mut eligible, mut tagged, mut receptor_at) = ([false; LEVELS], [false; LEVELS], [0.0; LEVELS]);
+        for h in 0..=top {
+            tagged[h] = p.pink1_tagging && h <= p.depolarised_threshold as usize;
+            eligible[h] = h > p.fusion_threshold as usize && !tagged[h];
+            receptor_at[h] = receptor_per_day * (1.0 + receptor_slope * (top - h) as f64);
+        }
+        Exact {
+            top,
+            damage_per_day: p.damage_per_day,
+            damage_ros_gain: p.damage_ros_gain,
+            fusion_per_day: p.fusion_per_hour * 24.0,
+            eligible,
+            tagged,
+            parkin_per_day: p.parkin_per_day,
+            receptor_per_day,
+            receptor_slope,
+            receptor_at,
+            biogenesis_per_day: p.biogenesis_per_day,
+            biogenesis_ros_gain: p.biogenesis_ros_gain,
+            n0,
+            cap: (p.max_mitochondria_factor * n0) as i64,
+            readout: Readout::new(knobs),
+        }
+    }
+
+    /// Run `mito` for `days` from its present state; returns the mitochondria removed by
+    /// mitophagy and leaves `readout` at the final state.
+    pub fn run(&self, mito: &mut Mitochondria, readout: &mut MitoReadout, days: f64, rng: &mut Stream) -> u64 {
+        let mut levels = Levels::of(mito, self);
+        let removed = self.evolve(&mut levels, days, rng);
+        levels.store(mito, self);
+        *readout = self.readout.read(mito);
+        removed
+    }
+
+    /// The direct method on `cell` for `days`.
+    fn evolve(&self, cell: &mut Levels, days: f64, rng: &mut Stream) -> u64 {
+        let top = self.top;
+        let (mut removed, mut t) = (0, 0.0);
+        loop {
+            let ros = self.readout.ros_of(cell.deficit as u64);
+            let damage = self.damage_per_day * (1.0 + self.damage_ros_gain * ros);
+            let r_damage = damage * (cell.total - i64::from(cell.n[0])) as f64;
+            let meeting = if cell.eligible >= 2 { self.fusion_per_day / (cell.eligible - 1) as f64 } else { 0.0 };
+            let r_fusion = meeting * cell.unequal_pairs();
+            let r_parkin = self.parkin_per_day * cell.tagged as f64;
+            let r_receptors = self.receptor_per_day * (cell.total as f64 + self.receptor_slope * cell.deficit as f64);
+            let target = self.n0 * (1.0 + self.biogenesis_ros_gain * ros);
+            let r_biogenesis = if cell.total < self.cap {
+                self.biogenesis_per_day * (target - cell.total as f64).max(0.0)
+            } else {
+                0.0
+            };
+            let rate = r_damage + r_fusion + r_parkin + r_receptors + r_biogenesis;
+            if rate <= 0.0 {
+                return removed;
+            }
+            t += rng.sample::<f64, _>(Exp1) / rate;
+            if t >= days {
+                return removed;
+            }
+            let x = uniform(rng) * rate;
+            let (fusion_from, parkin_from) = (r_damage, r_damage + r_fusion);
+            let (receptors_from, biogenesis_from) = (parkin_from + r_parkin, parkin_from + r_parkin + r_receptors);
+            if x < fusion_from {
+                let h = 1 + pick(&cell.n[1..=top], |_| 1.0, x / damage);
+                cell.change(h, -1, self);
+                cell.change(h - 1, 1, self);
+            } else if x < parkin_from {
+                let (a, b) = cell.unequal_pair((x - fusion_from) / meeting, self);
+                let s = a + b;
+                for (h, d) in [(a, -1), (b, -1), (s.div_ceil(2), 1), (s / 2, 1)] {
+                    cell.change(h, d, self);
+                }
+            } else if x < biogenesis_from {
+                let h = if x < receptors_from {
+                    let tagged = |h: usize| if self.tagged[h] { 1.0 } else { 0.0 };
+                    pick(&cell.n[..=top], tagged, (x - parkin_from) / self.parkin_per_day)
+                } else {
+                    pick(&cell.n[..=top], |h| self.receptor_at[h], x - receptors_from)
+                };
+                cell.change(h, -1, self);
+                removed += 1;
+            } else {
+                cell.change(top, 1, self);
+            }
+        }
+    }
+}
+
+/// The level at position `x` of the cumulative weights `weight(h) · counts[h]` (the last
+/// weighted level if rounding runs past the end).
+fn pick(counts: &[u32], weight: impl Fn(usize) -> f64, mut x: f64) -> usize {
+    let mut last = 0;
+    for (h, &c) in counts.iter().enumerate() {
+        let m = weight(h) * f64::from(c);
+        if m <= 0.0 {
+            continue;
+        }
+        if x < m {
+            return h;
+        }
+        x -= m;
+        last = h;
+    }
+    last
+}
+
+/// A cell's mitochondria as a histogram of health while the exact process runs, with the sums
+/// its rates read, kept as it changes.
+struct Levels {
+    n: [u32; LEVELS],
+    /// e_(h−1): the eligible count of each level, one place up, with empty levels on either side.
+    e: [i64; LEVELS + 2],
+    /// N, Σ (H − h) n_h, E, Σ e_h², Σ e_h e_(h+1), and the tagged count.
+    total: i64,
+    deficit: i64,
+    eligible: i64,
+    squares: i64,
+    neighbours: i64,
+    tagged: i64,
+}
+
+impl Levels {
+    fn of(mito: &Mitochondria, rule: &Exact) -> Levels {
+        let top = rule.top;
+        let mut cell = Levels {
+            n: [0; LEVELS],
+            e: [0; LEVELS + 2],
+            total: 0,
+            deficit: 0,
+            eligible: 0,
+            squares: 0,
+            neighbours: 0,
+            tagged: 0,
+        };
+        let mut n = [0u32; LEVELS];
+        match mito {
+            Mitochondria::Individual(bytes) => bytes.iter().for_each(|&b| n[Mitochondria::health(b) as usize] += 1),
+            Mitochondria::Counts(bins) => (0..=top).for_each(|h| n[h] = bins[h] + bins[top + 1 + h]),
+        }
+        let e = |h: usize| if h <= top && rule.eligible[h] { i64::from(n[h]) } else { 0 };
+        for (h, &c) in n.iter().enumerate().take(top + 1) {
+            let c = i64::from(c);
+            cell.total += c;
+            cell.deficit += c * (top - h) as i64;
+            cell.eligible += e(h);
+            cell.squares += e(h) * e(h);
+            cell.neighbours += e(h) * e(h + 1);
+            cell.tagged += if rule.tagged[h] { c } else { 0 };
+            cell.e[h + 1] = e(h);
+        }
+        cell.n = n;
+        cell
+    }
+
+    /// Add `d` (±1) mitochondria at level `h`.
+    fn change(&mut self, h: usize, d: i64, rule: &Exact) {
+        if rule.eligible[h] {
+            let e = self.e[h + 1];
+            self.squares += 2 * d * e + 1;
+            self.neighbours += d * (self.e[h] + self.e[h + 2]);
+            self.eligible += d;
+            self.e[h + 1] = e + d;
+        }
+        if rule.tagged[h] {
+            self.tagged += d;
+        }
+        self.total += d;
+        self.deficit += d * (rule.top - h) as i64;
+        self.n[h] = (i64::from(self.n[h]) + d) as u32;
+    }
+
+    /// Σ e_a e_b over a < b with b − a ≥ 2: the pairs whose meeting changes the histogram.
+    fn unequal_pairs(&self) -> f64 {
+        ((self.eligible * self.eligible - self.squares - 2 * self.neighbours) / 2) as f64
+    }
+
+    /// The unequal pair (a, b) at position `x` of the weights e_a · e_b (the last pair with
+    /// weight if rounding runs past the end).
+    fn unequal_pair(&self, mut x: f64, rule: &Exact) -> (usize, usize) {
+        let top = rule.top;
+        let e = |h: usize| self.e[h + 1];
+        // The lower partner a, weighted by e_a times the eligible two or more levels above it.
+        let (mut chosen, mut within_two) = ((0, 0), e(0) + e(1));
+        for a in 0..top.saturating_sub(1) {
+            let weight = (e(a) * (self.eligible - within_two)) as f64;
+            if weight > 0.0 {
+                chosen = (a, self.eligible - within_two);
+                if x < weight {
+                    break;
+                }
+                x -= weight;
+            }
+            within_two += e(a + 2);
+        }
+        // The upper partner b ≥ a + 2, uniformly among those eligible.
+        let (a, _) = chosen;
+        let mut y = x / e(a) as f64;
+        let mut b = a + 2;
+        for h in a + 2..=top {
+            let c = e(h) as f64;
+            if c > 0.0 {
+                b = h;
+                if y < c {
+                    break;
+                }
+                y -= c;
+            }
+        }
+        (a, b)
+    }
+
+    /// Write the histogram back in `mito`'s representation, tags as the rule sets them.
+    fn store(&self, mito: &mut Mitochondria, rule: &Exact) {
+        let top = rule.top;
+        match mito {
+            Mitochondria::Individual(bytes) => {
+                bytes.clear();
+                for h in 0..=top {
+                    let tag = if rule.tagged[h] { Mitochondria::TAG } else { 0 };
+                    bytes.extend(std::iter::repeat_n(h as u8 | tag, self.n[h] as usize));
+                }
+            }
+            Mitochondria::Counts(bins) => {
+                for h in 0..=top {
+                    let c = self.n[h];
+                    (bins[h], bins[top + 1 + h]) = if rule.tagged[h] { (0, c) } else { (c, 0) };
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Params;
+    use crate::model::{Process, Streams};
+
+    /// Only the processes the test names: no damage, fusion, removal or biogenesis otherwise.
+    fn quiet() -> Params {
+        Params {
+            damage_per_day: 0.0,
+            damage_ros_gain: 0.0,
+            fusion_per_hour: 0.0,
+            parkin_per_day: 0.0,
+            receptor_per_day: 0.0,
+            biogenesis_per_day: 0.0,
+            biogenesis_ros_gain: 0.0,
+            ..Params::default()
+        }
+    }
+
+    /// `cells` cells, each starting as `start` (one byte per mitochondrion), after `days`; returns
+    /// their histograms over health and the mitochondria removed.
+    fn after(params: &Params, start: &[u8], cells: u64, days: f64) -> (Vec<Vec<u32>>, u64) {
+        let rule = Exact::new(&Knobs::untreated(params));
+        let mut removed = 0;
+        let hist = (0..cells)
+            .map(|c| {
+                let mut m = Mitochondria::Individual(start.to_vec());
+                let mut r = MitoReadout::default();
+                removed += rule.run(&mut m, &mut r, days, &mut Streams::new(7, 0).stream(Process::Mitochondria, c, 0));
+                let h = m.histogram(params.health_levels);
+                (0..=params.health_levels as usize).map(|l| h[l] + h[l + params.health_levels as usize + 1]).collect()
+            })
+            .collect();
+        (hist, removed)
+    }
+
+    fn within(x: f64, mean: f64, sd: f64, what: &str) {
+        assert!((x - mean).abs() < 4.0 * sd, "{what}: {x} against {mean} ± {sd}");
+    }
+
+    #[test]
+    fn damage_takes_a_poisson_number_of_levels() {
+        // λd = 2 /day for one day: each of 2000 mitochondria loses K ~ Poisson(2) levels, floored at 0.
+        let p = Params { damage_per_day: 2.0, ..quiet() };
+        let (hist, _) = after(&p, &[10; 20], 100, 1.0);
+        let pk = |k: i32| (-2.0f64).exp() * 2f64.powi(k) / (1..=k).map(f64::from).product::<f64>();
+        let health = |k: i32| f64::from((10 - k).max(0));
+        let mean: f64 = (0..40).map(|k| pk(k) * health(k)).sum();
+        let var: f64 = (0..40).map(|k| pk(k) * (health(k) - mean).powi(2)).sum();
+        let got = hist.iter().flat_map(|h| h.iter().enumerate().map(|(l, &c)| l as f64 * f64::from(c))).sum::<f64>();
+        within(got / 2000.0, mean, (var / 2000.0).sqrt(), "mean health");
+    }
+
+    #[test]
+    fn each_eligible_mitochondrion_meets_another_at_the_fusion_rate() {
+        // Two eligible mitochondria (10 and 4) meet at f = 120 /day: fused by 0.01 day with
+        // probability 1 − e^(−1.2) = 0.699, health shared as (7, 7).
+        let p = Params { fusion_per_hour: 5.0, ..quiet() };
+        let (hist, _) = after(&p, &[10, 4], 2000, 0.01);
+        let fused = hist.iter().filter(|h| h[7] == 2).count() as f64 / 2000.0;
+        let q = 1.0 - (-1.2f64).exp();
+        within(fused, q, (q * (1.0 - q) / 2000.0).sqrt(), "share fused");
+        assert!(hist.iter().all(|h| h[7] == 2 || (h[10] == 1 && h[4] == 1)), "a pair fuses whole or not at all");
+    }
+
+    #[test]
+    fn fusion_conserves_health_and_leaves_the_ineligible_alone() {
+        let p = Params { fusion_per_hour: 5.0, ..quiet() };
+        let start = [10, 10, 9, 4, 4, 3, 1, 0];
+        let (hist, removed) = after(&p, &start, 50, 1.0);
+        for h in &hist {
+            assert_eq!(h.iter().enumerate().map(|(l, &c)| l as u32 * c).sum::<u32>(), 41, "total health");
+            assert_eq!((h[3], h[1], h[0]), (1, 1, 1), "at or below θfus = 3 nothing fuses");
+            assert_eq!(h[4..].iter().sum::<u32>(), 5);
+        }
+        assert_eq!(removed, 0);
+    }
+
+    #[test]
+    fn tagged_mitochondria_go_at_the_parkin_rate() {
+        // 1000 at h = 2 (tagged), k_parkin = 0.5 /day for one day: Binomial(1000, e^(−0.5)) stay.
+        let p = Params { parkin_per_day: 0.5, ..quiet() };
+        let (hist, removed) = after(&p, &[2; 1000], 1, 1.0);
+        let q = (-0.5f64).exp();
+        within(f64::from(hist[0][2]), 1000.0 * q, (1000.0 * q * (1.0 - q)).sqrt(), "left");
+        assert_eq!(u64::from(hist[0][2]) + removed, 1000, "every loss is a removal");
+        let (untouched, _) = after(&Params { pink1_tagging: false, ..p }, &[2; 1000], 1, 1.0);
+        assert_eq!(untouched[0][2], 1000, "without PINK1 nothing is tagged");
+    }
+
+    #[test]
+    fn receptors_remove_damaged_mitochondria_faster() {
+        // k = 0.5 /day, s = 3: w(0) = 4, w(10) = 1; 500 of each for one day.
+        let p = Params { receptor_per_day: 0.5, pink1_tagging: false, ..quiet() };
+        let start: Vec<u8> = [0u8; 500].into_iter().chain([10u8; 500]).collect();
+        let (hist, _) = after(&p, &start, 1, 1.0);
+        for (level, w) in [(0, 4.0), (10, 1.0)] {
+            let q = (-0.5f64 * w).exp();
+            within(f64::from(hist[0][level]), 500.0 * q, (500.0 * q * (1.0 - q)).sqrt(), "left");
+        }
+    }
+
+    #[test]
+    fn biogenesis_fills_each_missing_place_at_its_rate() {
+        // Target 100, 20 present, k_bio = 5 /day for 0.2 day: each of the 80 missing is made with
+        // probability 1 − e^(−1), so Binomial(80, e^(−1)) are still missing.
+        let p = Params { biogenesis_per_day: 5.0, ..quiet() };
+        let (hist, _) = after(&p, &[10; 20], 200, 0.2);
+        let n = hist.iter().map(|h| f64::from(h.iter().sum::<u32>())).sum::<f64>() / 200.0;
+        let q = (-1.0f64).exp();
+        within(n, 100.0 - 80.0 * q, (80.0 * q * (1.0 - q) / 200.0).sqrt(), "mean count");
+        assert!(hist.iter().all(|h| h[..10].iter().all(|&c| c == 0)), "new ones are born at H");
+    }
+
+    #[test]
+    fn both_representations_run_the_same_chain() {
+        let p = Params::default();
+        let rule = Exact::new(&Knobs::untreated(&p));
+        let start: Vec<u8> = (0..120).map(|i| (i % 11) as u8).collect();
+        let mut bytes = Mitochondria::Individual(start.clone());
+        let mut counts = Mitochondria::Counts(Mitochondria::Individual(start).histogram(10));
+        let (mut r1, mut r2) = (MitoReadout::default(), MitoReadout::default());
+        let stream = || Streams::new(3, 1).stream(Process::Mitochondria, 5, 9);
+        let a = rule.run(&mut bytes, &mut r1, 2.0, &mut stream());
+        let b = rule.run(&mut counts, &mut r2, 2.0, &mut stream());
+        assert_eq!((a, bytes.histogram(10), r1), (b, counts.histogram(10), r2));
+        assert!(a > 0, "two days of mitophagy remove some");
+    }
+}
