@@ -30,41 +30,54 @@ const STREAM_SEED: u64 = 0x5EED_57EA_D157_A7E5;
 
 /// The untreated steady state of `params` (see the module doc).
 pub fn untreated(params: &Params) -> SteadyState {
+    under(&Knobs::untreated(params), CELLS).0
+}
+
+/// The steady state of `cells` cells under `knobs` (see the module doc), and the standard errors
+/// of its D, ATP, ROS and p_diff: the spread of the cells' own window means over √cells.
+pub fn under(knobs: &Knobs, cells: u64) -> (SteadyState, [f64; 4]) {
+    let params = &knobs.params;
     let mut world = world_with_rules(params, &SteadyState::unknown(), Streams::new(STREAM_SEED, 0));
-    let knobs = Knobs::untreated(params);
-    for id in 0..CELLS {
+    world.insert_resource(knobs.clone());
+    for id in 0..cells {
         let mito = fresh(params);
-        world.spawn((CellId(id), readout::read(&mito, &knobs), mito));
+        world.spawn((CellId(id), readout::read(&mito, knobs), mito));
     }
     let mut schedule = mitochondrial_schedule();
     let burn = (BURN_IN_DAYS / params.dt_days).round() as u64;
     let window = (WINDOW_DAYS / params.dt_days).round() as u64;
-    let mut sums = [0.0f64; 6];
-    let mut cells = world.query::<(&Mitochondria, &MitoReadout)>();
+    // Per cell, in id order: the window sums of D, ATP, ROS, p_diff, N and φ.
+    let mut sums = vec![[0.0f64; 6]; cells as usize];
+    let mut query = world.query::<(&CellId, &Mitochondria, &MitoReadout)>();
     for step in 0..burn + window {
         schedule.run(&mut world);
         if step >= burn {
-            for (mito, r) in cells.iter(&world) {
+            for (id, mito, r) in query.iter(&world) {
                 let p = differentiation_probability(params, r.ros, r.atp);
-                for (s, x) in sums.iter_mut().zip([r.depolarised, r.atp, r.ros, p, mito.len() as f64, r.mitophagy]) {
-                    *s += x;
-                }
+                let x = [r.depolarised, r.atp, r.ros, p, mito.len() as f64, r.mitophagy];
+                sums[id.0 as usize].iter_mut().zip(x).for_each(|(s, x)| *s += x / window as f64);
             }
         }
     }
-    let n = (window * CELLS) as f64;
+    let n = cells as f64;
+    let mean = |k: usize| sums.iter().map(|c| c[k]).sum::<f64>() / n;
+    let se = |k: usize| {
+        let m = mean(k);
+        (sums.iter().map(|c| (c[k] - m).powi(2)).sum::<f64>() / (n - 1.0).max(1.0) / n).sqrt()
+    };
     let mut reservoir: Vec<(CellId, Mitochondria)> =
         world.query::<(&CellId, &Mitochondria)>().iter(&world).map(|(id, m)| (*id, m.clone())).collect();
     reservoir.sort_by_key(|(id, _)| *id);
-    SteadyState {
-        depolarised: sums[0] / n,
-        atp: sums[1] / n,
-        ros: sums[2] / n,
-        p_diff: (sums[3] / n).max(f64::MIN_POSITIVE),
-        mitochondria_per_cell: sums[4] / n,
-        mitophagy: sums[5] / n,
+    let state = SteadyState {
+        depolarised: mean(0),
+        atp: mean(1),
+        ros: mean(2),
+        p_diff: mean(3).max(f64::MIN_POSITIVE),
+        mitochondria_per_cell: mean(4),
+        mitophagy: mean(5),
         reservoir: Arc::new(reservoir.into_iter().map(|(_, m)| m).collect()),
-    }
+    };
+    (state, [se(0), se(1), se(2), se(3)])
 }
 
 #[cfg(test)]
