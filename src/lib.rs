@@ -6,6 +6,7 @@
 //! - [`processes`]: one file per biological rule;
 //! - [`sim`]: wires the rules into schedules and steps one run;
 //! - [`steady_state`]: the untreated mitochondrial reference state;
+//! - [`numerics`]: the convergence study of the mitochondrial integrators;
 //! - [`stress`]: the `stress` command, the model's mitochondrial rules at any size;
 //! - [`ensemble`]: replicates × scenarios in parallel, merged in fixed order, as units and shards;
 //! - [`store`]: the run-directory store: plan, units kept on disk (shards, resume), atomic
@@ -28,6 +29,7 @@ pub mod ensemble;
 pub mod estimate;
 pub mod meanfield;
 pub mod model;
+pub mod numerics;
 pub mod observe;
 pub mod output;
 pub mod processes;

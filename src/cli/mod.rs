@@ -5,6 +5,7 @@
 
 mod args;
 mod calibrate;
+mod convergence;
 mod meanfield;
 mod merge;
 mod progress;
@@ -49,6 +50,8 @@ enum Command {
     Meanfield(meanfield::MeanfieldArgs),
     /// Fit the stationary mineral fraction of a config's first scenario.
     Calibrate(calibrate::CalibrateArgs),
+    /// The convergence study of the mitochondrial integrators (docs/numerics.md).
+    Convergence(convergence::ConvergenceArgs),
     /// The parameter table: keys, defaults, accepted values, meaning.
     Params,
     /// Step many osteoclasts through the mitochondrial rules and report what this machine can do.
@@ -97,6 +100,7 @@ pub fn main(args: Vec<OsString>, out: &mut dyn Write) -> Result<(), Error> {
         Command::Validate(a) => validate::validate(a, out),
         Command::Meanfield(a) => meanfield::meanfield(a, out),
         Command::Calibrate(a) => calibrate::calibrate(a, out),
+        Command::Convergence(a) => convergence::convergence(a, out),
         Command::Params => out.write_all(Params::markdown_table().as_bytes()).map_err(stdout_error),
         Command::Stress(a) => stress::stress(a, out),
     }?;

@@ -12,6 +12,7 @@ mod directions;
 mod effects;
 mod errors;
 mod kernel;
+mod numerics;
 mod outputs;
 mod paired;
 mod plots;
