@@ -37,6 +37,9 @@ pub enum Process {
     TeamRecruitment = 13,
     /// The working life of a BMU's osteoblast team.
     WorkingLife = 14,
+    /// Proposals of an ABC-SMC fit (`inference/abc.rs`): replicate = generation, subject =
+    /// candidate index. Not a model process: it never draws inside a run.
+    Abc = 15,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

@@ -1,0 +1,61 @@
+//! Statistical inference, free of the simulator: priors, ABC-SMC calibration, and Morris and Sobol
+//! sensitivity analysis (issue 16; docs/inference.md). Every method is ask/tell: it hands out
+//! parameter points with stable ids, the caller evaluates them anywhere (threads, shards, Slurm)
+//! in any order, and hands the results back. Randomness is passed in (a seed or an `Rng`), never
+//! global, so the same seed and the same results give the same output on any number of threads.
+//!
+//! - [`prior`]: uniform and log-uniform priors and their map to the unit cube;
+
+pub mod prior;
+
+pub use prior::{Prior, Priors, Scale};
+
+use std::fmt;
+
+/// Everything an inference method can refuse, typed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InferenceError {
+    /// A prior is not a proper distribution (bounds not finite, not ordered, or not positive for
+    /// a log-uniform prior).
+    Prior { name: String, message: String },
+    /// A method's settings are out of range.
+    Settings(String),
+    /// A vector has the wrong length.
+    Dimension { what: &'static str, expected: usize, got: usize },
+}
+
+impl fmt::Display for InferenceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InferenceError::Prior { name, message } => write!(f, "prior of `{name}`: {message}"),
+            InferenceError::Settings(m) => write!(f, "{m}"),
+            InferenceError::Dimension { what, expected, got } => {
+                write!(f, "{what}: expected {expected} values, got {got}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for InferenceError {}
+
+/// The `p`-quantile (0 ≤ p ≤ 1) of `values` with weights `weights` (normalised here): the
+/// smallest value whose cumulative weight reaches p. With equal weights this is the inverse of
+/// the empirical distribution function. NaN when there are no values.
+pub fn weighted_quantile(values: &[f64], weights: &[f64], p: f64) -> f64 {
+    let mut order: Vec<usize> = (0..values.len().min(weights.len())).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let total: f64 = order.iter().map(|&i| weights[i]).sum();
+    let mut cumulative = 0.0;
+    for &i in &order {
+        cumulative += weights[i];
+        if cumulative >= p * total {
+            return values[i];
+        }
+    }
+    order.last().map_or(f64::NAN, |&i| values[i])
+}
+
+/// The `p`-quantile of equally weighted `values` (see [`weighted_quantile`]).
+pub fn quantile(values: &[f64], p: f64) -> f64 {
+    weighted_quantile(values, &vec![1.0; values.len()], p)
+}
