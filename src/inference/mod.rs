@@ -5,9 +5,13 @@
 //! global, so the same seed and the same results give the same output on any number of threads.
 //!
 //! - [`prior`]: uniform and log-uniform priors and their map to the unit cube;
+//! - [`abc`]: ABC-SMC with adaptive tolerances (Toni 2009, Beaumont 2009, Del Moral 2012), and
+//!   the standardised distance on targets;
 
+pub mod abc;
 pub mod prior;
 
+pub use abc::{Observed, Outcome, Population, Proposal, ProposalId, Sampler, Settings, Stop, distance};
 pub use prior::{Prior, Priors, Scale};
 
 use std::fmt;
@@ -22,15 +26,25 @@ pub enum InferenceError {
     Settings(String),
     /// A vector has the wrong length.
     Dimension { what: &'static str, expected: usize, got: usize },
+    /// A result names a proposal that was never handed out.
+    UnknownProposal(ProposalId),
+    /// A distance is negative.
+    Distance { id: ProposalId, value: f64 },
+    /// The perturbation kernel could not be built or could not propose inside the prior.
+    Kernel(String),
 }
 
 impl fmt::Display for InferenceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             InferenceError::Prior { name, message } => write!(f, "prior of `{name}`: {message}"),
-            InferenceError::Settings(m) => write!(f, "{m}"),
+            InferenceError::Settings(m) | InferenceError::Kernel(m) => write!(f, "{m}"),
             InferenceError::Dimension { what, expected, got } => {
                 write!(f, "{what}: expected {expected} values, got {got}")
+            }
+            InferenceError::UnknownProposal(id) => write!(f, "no proposal {id} was handed out"),
+            InferenceError::Distance { id, value } => {
+                write!(f, "proposal {id}: distance {value} is negative")
             }
         }
     }

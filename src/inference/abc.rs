@@ -1,0 +1,540 @@
+//! ABC-SMC: approximate Bayesian computation by a sequence of populations under shrinking
+//! tolerances, as an ask/tell sampler: [`Sampler::propose`] hands out parameter points with
+//! stable ids, the caller runs the model at each (anywhere, in any order) and reports distances
+//! to [`Sampler::accept`].
+//!
+//! Rule, in the unit cube u = T⁻¹(θ) where every prior is uniform (`prior.rs`):
+//! ```text
+//! generation 0:   u ~ U[0,1]^d, every finite distance accepted, w_i = 1/N
+//! generation t≥1: ε_t = max(q_α({ρ_i^(t−1)}), ε_min)
+//!                 candidate k: j ~ w^(t−1), u* = u_j + L z, z ~ N(0, I), L Lᵀ = Σ_K
+//!                              (redraw j and z while u* ∉ [0,1]^d: never evaluated)
+//!                 accepted when ρ(u*) ≤ ε_t; the first N accepted in candidate order form
+//!                 the population
+//!                 w_i ∝ π(u_i) / Σ_j w_j^(t−1) K(u_i | u_j),   π = 1 on the cube
+//! Σ_K = 2 · Σ_j w_j (u_j − ū)(u_j − ū)ᵀ + δ I       (Beaumont 2009: twice the weighted covariance)
+//! ESS = (Σ w_i)² / Σ w_i²
+//! stop: t + 1 = G_max, or ε_t = ε_min, or (ε_t − ε_{t+1}) / ε_t < c_min, or the budget is spent
+//! ```
+//! The kernel is the full multivariate normal, not a product of independent normals: fitted
+//! parameters trade off against each other (two doses that compensate, a rate and its
+//! saturation), their posterior lies along ridges, and only a kernel with the population's
+//! correlations proposes along them (Filippi et al. 2013 compare both; the full kernel accepts
+//! more). Redrawing the ancestor together with z when a proposal leaves the cube (Toni 2009)
+//! makes the proposal density Σ_j w_j K(u|u_j) restricted to the cube, up to one constant that
+//! the normalised weights do not see, so the weights above are exact.
+//!
+//! Determinism: candidate k of generation t draws from its own keyed stream (seed, t, k), and the
+//! population is the first N acceptances in candidate order, so the particles depend on the seed
+//! and the reported distances only: not on the batch size, on the order results come back in or
+//! on how many threads, shards or nodes ran them. The whole state is serde data: a fit killed at
+//! any point resumes from its last saved state by re-running [`Sampler::pending`].
+//!
+//! | symbol | meaning | setting |
+//! |---|---|---|
+//! | N | particles per population | `particles` |
+//! | α | quantile of the previous distances that sets the next tolerance | `quantile` |
+//! | ε_t, ε_min | tolerance of generation t, the tolerance to stop at | `min_tolerance` |
+//! | ρ | distance of a model run to the data ([`distance`]) | — |
+//! | G_max | generations at most | `max_generations` |
+//! | c_min | smallest relative fall of ε worth another generation | `min_tolerance_change` |
+//! | budget | model evaluations at most | `max_evaluations` |
+//! | δ | variance floor of the kernel | [`VARIANCE_FLOOR`] |
+//!
+//! Sources: Toni et al. 2009 J R Soc Interface 6:187 (ABC-SMC); Beaumont et al. 2009 Biometrika
+//! 96:983 (importance weights, kernel 2Σ); Del Moral, Doucet & Jasra 2012 Stat Comput 22:1009
+//! (tolerance as a quantile of the previous distances); Filippi et al. 2013 Stat Appl Genet Mol
+//! Biol 12:87 (multivariate kernels).
+
+use super::InferenceError;
+use super::prior::Priors;
+use super::weighted_quantile;
+use crate::model::streams::{Process, Streams};
+use rand::RngExt;
+use rand_distr::StandardNormal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Added to the kernel covariance's diagonal, in unit-cube units (an sd of 10⁻⁶ of the prior's
+/// range): a population collapsed onto one point still gives a proper kernel.
+pub const VARIANCE_FLOOR: f64 = 1e-12;
+/// The kernel covariance is this multiple of the population's (Beaumont 2009).
+const KERNEL_SCALE: f64 = 2.0;
+/// Draws for one candidate before the kernel is declared unable to propose inside the prior.
+const MAX_DRAWS: u32 = 100_000;
+
+/// How a fit runs and when it stops.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// N: particles per population.
+    pub particles: usize,
+    /// Candidates handed out by one [`Sampler::propose`].
+    pub batch: usize,
+    /// α in (0, 1): the next tolerance is this quantile of the last population's distances.
+    pub quantile: f64,
+    /// G_max ≥ 1: populations at most.
+    pub max_generations: u32,
+    /// ε_min ≥ 0: the tolerance to stop at.
+    pub min_tolerance: f64,
+    /// c_min in [0, 1): stop when the tolerance falls by less than this fraction.
+    pub min_tolerance_change: f64,
+    /// Model evaluations (candidates handed out) at most.
+    pub max_evaluations: u64,
+    /// Master seed of every proposal's stream.
+    pub seed: u64,
+}
+
+impl Settings {
+    fn check(&self) -> Result<(), InferenceError> {
+        let problems = [
+            (self.particles < 2, "particles must be at least 2"),
+            (self.batch == 0, "batch must be at least 1"),
+            (!(self.quantile > 0.0 && self.quantile < 1.0), "quantile must lie in (0, 1)"),
+            (self.max_generations == 0, "max_generations must be at least 1"),
+            (!(self.min_tolerance >= 0.0 && self.min_tolerance.is_finite()), "min_tolerance must be finite and >= 0"),
+            (!(0.0..1.0).contains(&self.min_tolerance_change), "min_tolerance_change must lie in [0, 1)"),
+        ];
+        match problems.iter().find(|(bad, _)| *bad) {
+            Some((_, message)) => Err(InferenceError::Settings((*message).into())),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A candidate's stable id: its generation and its index among that generation's candidates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ProposalId {
+    pub generation: u32,
+    pub index: u64,
+}
+
+impl fmt::Display for ProposalId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "g{}-{}", self.generation, self.index)
+    }
+}
+
+/// A parameter point to evaluate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub id: ProposalId,
+    /// θ, in the priors' order and units.
+    pub theta: Vec<f64>,
+}
+
+/// The distance of the model run at a proposal to the data. A non-finite distance (a failed
+/// run) is never accepted.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Outcome {
+    pub id: ProposalId,
+    pub distance: f64,
+}
+
+/// One accepted parameter point.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Particle {
+    pub id: ProposalId,
+    pub theta: Vec<f64>,
+    /// θ in the unit cube.
+    pub unit: Vec<f64>,
+    /// Normalised importance weight.
+    pub weight: f64,
+    pub distance: f64,
+}
+
+/// A finished generation: the weighted sample of the ABC posterior at its tolerance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Population {
+    pub generation: u32,
+    /// ε (none for generation 0, which accepts every finite distance).
+    pub tolerance: Option<f64>,
+    /// Candidates of this generation consumed to accept N (acceptance rate N / candidates).
+    pub candidates: u64,
+    pub particles: Vec<Particle>,
+}
+
+impl Population {
+    /// Effective sample size (Σw)²/Σw².
+    pub fn ess(&self) -> f64 {
+        let (s, s2) = self.particles.iter().fold((0.0, 0.0), |(s, s2), p| (s + p.weight, s2 + p.weight * p.weight));
+        s * s / s2
+    }
+
+    /// The weighted mean of parameter `i` (NaN for an unknown parameter).
+    pub fn mean(&self, i: usize) -> f64 {
+        let (s, sw) = self
+            .particles
+            .iter()
+            .fold((0.0, 0.0), |(s, sw), p| (s + p.weight * p.theta.get(i).copied().unwrap_or(f64::NAN), sw + p.weight));
+        s / sw
+    }
+
+    /// The weighted `p`-quantile of parameter `i` (NaN for an unknown parameter).
+    pub fn quantile(&self, i: usize, p: f64) -> f64 {
+        let values: Vec<f64> = self.particles.iter().map(|q| q.theta.get(i).copied().unwrap_or(f64::NAN)).collect();
+        let weights: Vec<f64> = self.particles.iter().map(|q| q.weight).collect();
+        weighted_quantile(&values, &weights, p)
+    }
+}
+
+/// Why a fit stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stop {
+    /// G_max populations are done.
+    MaxGenerations,
+    /// The last population met ε_min.
+    MinTolerance,
+    /// The tolerance fell by less than c_min.
+    ToleranceStalled,
+    /// The evaluation budget is spent (the last finished population stands).
+    Budget,
+}
+
+/// The perturbation kernel of one population: the Cholesky factor of Σ_K (row-major, lower) and
+/// the cumulative weights to draw ancestors by.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Kernel {
+    chol: Vec<Vec<f64>>,
+    cumulative: Vec<f64>,
+}
+
+/// The generation being filled.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Current {
+    generation: u32,
+    tolerance: Option<f64>,
+    /// Candidates handed out.
+    issued: u64,
+    /// Every candidate below this index has been told and judged.
+    scanned: u64,
+    /// Handed out and not yet judged: index → u.
+    pending: BTreeMap<u64, Vec<f64>>,
+    /// Told and not yet judged: index → the distance when within tolerance.
+    told: BTreeMap<u64, Option<f64>>,
+    accepted: Vec<(u64, Vec<f64>, f64)>,
+}
+
+impl Current {
+    fn new(generation: u32, tolerance: Option<f64>) -> Current {
+        Current {
+            generation,
+            tolerance,
+            issued: 0,
+            scanned: 0,
+            pending: BTreeMap::new(),
+            told: BTreeMap::new(),
+            accepted: Vec::new(),
+        }
+    }
+}
+
+/// The ABC-SMC sampler: all of its state is serde data (save it as JSON between calls to resume
+/// a killed fit).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sampler {
+    settings: Settings,
+    priors: Priors,
+    /// Finished populations, in order.
+    populations: Vec<Population>,
+    kernel: Option<Kernel>,
+    current: Current,
+    /// Candidates handed out, all generations.
+    evaluations: u64,
+    /// Kernel draws refused outside the prior, all generations.
+    outside: u64,
+    /// Results ignored: their generation was finished, or they were told twice.
+    stale: u64,
+    stop: Option<Stop>,
+}
+
+impl Sampler {
+    /// A fresh fit.
+    pub fn new(priors: Priors, settings: Settings) -> Result<Sampler, InferenceError> {
+        settings.check()?;
+        Ok(Sampler {
+            settings,
+            priors,
+            populations: Vec::new(),
+            kernel: None,
+            current: Current::new(0, None),
+            evaluations: 0,
+            outside: 0,
+            stale: 0,
+            stop: None,
+        })
+    }
+
+    /// The next batch of candidates (fewer when the budget runs out; none once stopped).
+    pub fn propose(&mut self) -> Result<Vec<Proposal>, InferenceError> {
+        let room = self.settings.max_evaluations.saturating_sub(self.evaluations);
+        let count = if self.stop.is_some() { 0 } else { room.min(self.settings.batch as u64) };
+        let mut batch = Vec::new();
+        for _ in 0..count {
+            let index = self.current.issued;
+            let unit = self.draw(index)?;
+            let id = ProposalId { generation: self.current.generation, index };
+            batch.push(Proposal { id, theta: self.priors.from_unit(&unit) });
+            self.current.pending.insert(index, unit);
+            self.current.issued += 1;
+            self.evaluations += 1;
+        }
+        self.check_budget();
+        Ok(batch)
+    }
+
+    /// Candidates handed out and not yet told, in index order: after a resume, run these again.
+    pub fn pending(&self) -> Vec<Proposal> {
+        let generation = self.current.generation;
+        let waiting = self.current.pending.iter().filter(|(k, _)| !self.current.told.contains_key(k));
+        waiting
+            .map(|(&index, u)| Proposal { id: ProposalId { generation, index }, theta: self.priors.from_unit(u) })
+            .collect()
+    }
+
+    /// Take results, in any order and in any grouping. Results of a finished generation, or told
+    /// twice, are ignored; a result for a proposal never handed out, or a negative distance,
+    /// refuses the whole call and changes nothing.
+    pub fn accept(&mut self, outcomes: &[Outcome]) -> Result<(), InferenceError> {
+        for o in outcomes {
+            let future = o.id.generation > self.current.generation
+                || (o.id.generation == self.current.generation && o.id.index >= self.current.issued);
+            if future {
+                return Err(InferenceError::UnknownProposal(o.id));
+            }
+            if o.distance < 0.0 {
+                return Err(InferenceError::Distance { id: o.id, value: o.distance });
+            }
+        }
+        for o in outcomes {
+            let current = o.id.generation == self.current.generation;
+            if !current || o.id.index < self.current.scanned || self.current.told.contains_key(&o.id.index) {
+                self.stale += 1;
+                continue;
+            }
+            let within = o.distance.is_finite() && self.current.tolerance.is_none_or(|eps| o.distance <= eps);
+            self.current.told.insert(o.id.index, within.then_some(o.distance));
+            self.scan()?;
+        }
+        self.check_budget();
+        Ok(())
+    }
+
+    /// Why the fit stopped, once it has.
+    pub fn stopped(&self) -> Option<Stop> {
+        self.stop
+    }
+
+    /// The finished populations; the last is the current posterior sample.
+    pub fn populations(&self) -> &[Population] {
+        &self.populations
+    }
+
+    pub fn priors(&self) -> &Priors {
+        &self.priors
+    }
+
+    /// Candidates handed out so far (each one model evaluation).
+    pub fn evaluations(&self) -> u64 {
+        self.evaluations
+    }
+
+    /// Kernel draws refused outside the prior without evaluation.
+    pub fn outside_prior(&self) -> u64 {
+        self.outside
+    }
+
+    /// Judge told candidates in index order; finish the generation at the N-th acceptance.
+    fn scan(&mut self) -> Result<(), InferenceError> {
+        while let Some(verdict) = self.current.told.remove(&self.current.scanned) {
+            let index = self.current.scanned;
+            let unit = self.current.pending.remove(&index).unwrap_or_default();
+            self.current.scanned += 1;
+            if let Some(d) = verdict {
+                self.current.accepted.push((index, unit, d));
+                if self.current.accepted.len() == self.settings.particles {
+                    return self.finish();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), InferenceError> {
+        let Current { generation, tolerance, scanned, ref accepted, .. } = self.current;
+        let weights = match (&self.kernel, self.populations.last()) {
+            (Some(kernel), Some(previous)) => importance_weights(accepted, previous, kernel),
+            _ => vec![1.0 / accepted.len() as f64; accepted.len()],
+        };
+        let particles = accepted
+            .iter()
+            .zip(weights)
+            .map(|((index, unit, distance), weight)| Particle {
+                id: ProposalId { generation, index: *index },
+                theta: self.priors.from_unit(unit),
+                unit: unit.clone(),
+                weight,
+                distance: *distance,
+            })
+            .collect();
+        let population = Population { generation, tolerance, candidates: scanned, particles };
+        let distances: Vec<f64> = population.particles.iter().map(|p| p.distance).collect();
+        let next = super::quantile(&distances, self.settings.quantile).max(self.settings.min_tolerance);
+        self.kernel = Some(kernel(&population)?);
+        self.populations.push(population);
+        let stalled = tolerance.is_some_and(|eps| (eps - next) < self.settings.min_tolerance_change * eps);
+        self.stop = if generation + 1 >= self.settings.max_generations {
+            Some(Stop::MaxGenerations)
+        } else if tolerance.is_some_and(|eps| eps <= self.settings.min_tolerance) {
+            Some(Stop::MinTolerance)
+        } else if stalled {
+            Some(Stop::ToleranceStalled)
+        } else {
+            None
+        };
+        self.current = Current::new(generation + 1, Some(next));
+        Ok(())
+    }
+
+    fn check_budget(&mut self) {
+        if self.stop.is_none() && self.evaluations >= self.settings.max_evaluations && self.current.pending.is_empty() {
+            self.stop = Some(Stop::Budget);
+        }
+    }
+
+    /// Candidate `index` of the current generation, in the unit cube.
+    fn draw(&mut self, index: u64) -> Result<Vec<f64>, InferenceError> {
+        let d = self.priors.dim();
+        let mut rng = Streams::new(self.settings.seed, self.current.generation).stream(Process::Abc, index, 0);
+        let (Some(kernel), Some(previous)) = (&self.kernel, self.populations.last()) else {
+            return Ok((0..d).map(|_| rng.random::<f64>()).collect());
+        };
+        for _ in 0..MAX_DRAWS {
+            let u = rng.random::<f64>();
+            let j = kernel.cumulative.partition_point(|&c| c <= u).min(previous.particles.len() - 1);
+            let z: Vec<f64> = (0..d).map(|_| rng.sample::<f64, _>(StandardNormal)).collect();
+            let candidate: Vec<f64> = (0..d)
+                .map(|r| previous.particles[j].unit[r] + (0..=r).map(|c| kernel.chol[r][c] * z[c]).sum::<f64>())
+                .collect();
+            if candidate.iter().all(|x| (0.0..=1.0).contains(x)) {
+                return Ok(candidate);
+            }
+            self.outside += 1;
+        }
+        Err(InferenceError::Kernel(format!("no draw of {MAX_DRAWS} fell inside the prior")))
+    }
+}
+
+/// w_i ∝ 1 / Σ_j w_j K(u_i | u_j), normalised; in logs, so that no term underflows alone.
+fn importance_weights(accepted: &[(u64, Vec<f64>, f64)], previous: &Population, kernel: &Kernel) -> Vec<f64> {
+    let log_denominators: Vec<f64> = accepted
+        .iter()
+        .map(|(_, u, _)| {
+            let terms: Vec<f64> = previous
+                .particles
+                .iter()
+                .map(|p| p.weight.ln() - 0.5 * mahalanobis2(&kernel.chol, u, &p.unit))
+                .collect();
+            let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            top + terms.iter().map(|t| (t - top).exp()).sum::<f64>().ln()
+        })
+        .collect();
+    let least = log_denominators.iter().copied().fold(f64::INFINITY, f64::min);
+    let raw: Vec<f64> = log_denominators.iter().map(|l| (least - l).exp()).collect();
+    let total: f64 = raw.iter().sum();
+    raw.iter().map(|w| w / total).collect()
+}
+
+/// |L⁻¹(a − b)|², by forward substitution.
+fn mahalanobis2(chol: &[Vec<f64>], a: &[f64], b: &[f64]) -> f64 {
+    let mut y = vec![0.0; a.len()];
+    for r in 0..a.len() {
+        let partial: f64 = (0..r).map(|c| chol[r][c] * y[c]).sum();
+        y[r] = (a[r] - b[r] - partial) / chol[r][r];
+    }
+    y.iter().map(|v| v * v).sum()
+}
+
+/// The kernel of `population`: Σ_K = 2 Σ_w + δ I, factorised.
+fn kernel(population: &Population) -> Result<Kernel, InferenceError> {
+    let particles = &population.particles;
+    let d = particles.first().map_or(0, |p| p.unit.len());
+    let mean: Vec<f64> = (0..d).map(|r| particles.iter().map(|p| p.weight * p.unit[r]).sum()).collect();
+    let mut cov = vec![vec![0.0; d]; d];
+    for (r, row) in cov.iter_mut().enumerate() {
+        for (c, cell) in row.iter_mut().enumerate() {
+            let s: f64 = particles.iter().map(|p| p.weight * (p.unit[r] - mean[r]) * (p.unit[c] - mean[c])).sum();
+            *cell = KERNEL_SCALE * s + if r == c { VARIANCE_FLOOR } else { 0.0 };
+        }
+    }
+    let chol = cholesky(&cov).ok_or_else(|| {
+        InferenceError::Kernel(format!("generation {}: covariance not positive definite", population.generation))
+    })?;
+    let mut acc = 0.0;
+    let cumulative = particles
+        .iter()
+        .map(|p| {
+            acc += p.weight;
+            acc
+        })
+        .collect();
+    Ok(Kernel { chol, cumulative })
+}
+
+/// The lower Cholesky factor of a symmetric positive-definite matrix (None otherwise).
+fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+    let n = a.len();
+    let mut l = vec![vec![0.0; n]; n];
+    for r in 0..n {
+        for c in 0..=r {
+            let s = a[r][c] - (0..c).map(|k| l[r][k] * l[c][k]).sum::<f64>();
+            if r == c {
+                if !(s > 0.0 && s.is_finite()) {
+                    return None;
+                }
+                l[r][c] = s.sqrt();
+            } else {
+                l[r][c] = s / l[c][c];
+            }
+        }
+    }
+    Some(l)
+}
+
+/// One target: the data's value and its standard error (the trial's, combined in quadrature
+/// with the model's own spread where that is to count).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Observed {
+    pub value: f64,
+    pub se: f64,
+}
+
+/// ρ = √( (1/m) Σ_k ((y_k − x_k) / s_k)² ): the root mean square of the targets' z-scores.
+/// A non-finite model output (a failed run) is infinitely far.
+pub fn distance(observed: &[Observed], simulated: &[f64]) -> Result<f64, InferenceError> {
+    if observed.is_empty() {
+        return Err(InferenceError::Settings("a distance needs at least one target".into()));
+    }
+    if observed.len() != simulated.len() {
+        return Err(InferenceError::Dimension {
+            what: "model outputs per target",
+            expected: observed.len(),
+            got: simulated.len(),
+        });
+    }
+    if let Some((k, o)) =
+        observed.iter().enumerate().find(|(_, o)| !(o.se > 0.0 && o.se.is_finite() && o.value.is_finite()))
+    {
+        return Err(InferenceError::Settings(format!(
+            "target {k}: value {} ± {} needs a finite value and se > 0",
+            o.value, o.se
+        )));
+    }
+    let sum: f64 = observed.iter().zip(simulated).map(|(o, x)| ((x - o.value) / o.se).powi(2)).sum();
+    let rho = (sum / observed.len() as f64).sqrt();
+    Ok(if rho.is_finite() { rho } else { f64::INFINITY })
+}
+
+#[cfg(test)]
+#[path = "abc_tests.rs"]
+mod tests;

@@ -1,0 +1,220 @@
+use super::*;
+use crate::inference::prior::{Prior, Scale};
+
+/// The toy model: n observations of N(μ, σ²) summarised by their mean, the sufficient statistic,
+/// so x̄ ~ N(μ, σ²/n) is drawn directly. Its noise is keyed by the proposal's id, as a simulator
+/// unit's would be, so a result does not depend on when or where it was computed.
+const SIGMA: f64 = 1.0;
+const N_OBS: usize = 20;
+const TRUE_MEAN: f64 = 1.3;
+/// The prior U[−50, 50] is flat where the likelihood lives (x̄ ± 10 se spans ±2.3).
+const PRIOR_HALF_WIDTH: f64 = 50.0;
+const DATA_SEED: u64 = 2024;
+const NOISE_SEED: u64 = 77;
+
+fn se() -> f64 {
+    SIGMA / (N_OBS as f64).sqrt()
+}
+
+fn observed_mean() -> f64 {
+    let mut rng = Streams::new(DATA_SEED, 0).stream(Process::Abc, 0, 0);
+    (0..N_OBS).map(|_| TRUE_MEAN + SIGMA * rng.sample::<f64, _>(StandardNormal)).sum::<f64>() / N_OBS as f64
+}
+
+fn simulate(p: &Proposal, xbar: f64) -> Outcome {
+    let mut rng = Streams::new(NOISE_SEED, p.id.generation).stream(Process::Abc, p.id.index, 1);
+    let sim = p.theta[0] + se() * rng.sample::<f64, _>(StandardNormal);
+    let distance = distance(&[Observed { value: xbar, se: se() }], &[sim]).unwrap();
+    Outcome { id: p.id, distance }
+}
+
+fn priors() -> Priors {
+    Priors::new(vec![Prior::new("mu", Scale::Uniform, -PRIOR_HALF_WIDTH, PRIOR_HALF_WIDTH).unwrap()]).unwrap()
+}
+
+fn settings(particles: usize, batch: usize) -> Settings {
+    Settings {
+        particles,
+        batch,
+        quantile: 0.5,
+        max_generations: 40,
+        min_tolerance: 0.1,
+        min_tolerance_change: 0.0,
+        max_evaluations: 10_000_000,
+        seed: 9,
+    }
+}
+
+/// Propose, evaluate and tell until the sampler stops; every proposal handed out, in order.
+fn run(sampler: &mut Sampler) -> Vec<Proposal> {
+    let xbar = observed_mean();
+    let mut all = Vec::new();
+    while sampler.stopped().is_none() {
+        let batch = sampler.propose().unwrap();
+        let outcomes: Vec<Outcome> = batch.iter().map(|p| simulate(p, xbar)).collect();
+        sampler.accept(&outcomes).unwrap();
+        all.extend(batch);
+    }
+    all
+}
+
+fn json<T: Serialize>(x: &T) -> String {
+    serde_json::to_string(x).unwrap()
+}
+
+/// Under a flat prior the posterior of μ is N(x̄, σ²/n). ABC with the uniform acceptance kernel
+/// at tolerance ε (in se units) accepts x̄_sim − x̄ uniform on [−ε se, ε se], so its posterior is
+/// x̄ + se·(W − Z): the same mean, variance se²(1 + ε²/3). Allowed: that known bias, plus four
+/// Monte Carlo standard errors at the population's effective sample size (sd/√ESS for the mean,
+/// √(p(1−p)/ESS)/φ(z_p)·sd for a quantile, sd/√(2 ESS) for the sd).
+#[test]
+fn normal_mean_matches_the_analytic_posterior() {
+    let mut sampler = Sampler::new(priors(), settings(4000, 1000)).unwrap();
+    run(&mut sampler);
+    assert_eq!(sampler.stopped(), Some(Stop::MinTolerance));
+    let last = sampler.populations().last().unwrap();
+    let eps = last.tolerance.unwrap();
+    assert_eq!(eps, 0.1);
+    let ess = last.ess();
+    let (xbar, se) = (observed_mean(), se());
+    let inflation = (1.0 + eps * eps / 3.0).sqrt();
+    let mean = last.mean(0);
+    assert!((mean - xbar).abs() < 4.0 * se / ess.sqrt(), "mean {mean} vs {xbar} (ESS {ess})");
+    let var: f64 = last.particles.iter().map(|p| p.weight * (p.theta[0] - mean).powi(2)).sum();
+    let sd = var.sqrt() / se;
+    assert!((sd - 1.0).abs() < inflation - 1.0 + 4.0 / (2.0 * ess).sqrt(), "sd {sd} se (ESS {ess})");
+    let (z, p) = (1.959_963_984_540_054, 0.025);
+    let density = (-z * z / 2.0f64).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let allowed = z * (inflation - 1.0) + 4.0 * (p * (1.0 - p) / ess).sqrt() / density;
+    for (q, exact) in [(p, xbar - z * se), (1.0 - p, xbar + z * se)] {
+        let abc = last.quantile(0, q);
+        assert!((abc - exact).abs() < allowed * se, "{q}-quantile {abc} vs {exact}: {} se", (abc - exact) / se);
+    }
+    eprintln!(
+        "normal mean: {} generations, {} evaluations, ESS {ess:.0}, mean {:+.4} se, sd {sd:.4} se, \
+         2.5 % {:+.4} se, 97.5 % {:+.4} se (allowed {allowed:.3} se)",
+        sampler.populations().len(),
+        sampler.evaluations(),
+        (mean - xbar) / se,
+        (last.quantile(0, p) - xbar + z * se) / se,
+        (last.quantile(0, 1.0 - p) - xbar - z * se) / se,
+    );
+}
+
+/// Same seed and results, same proposals; the batch size changes when candidates are handed out,
+/// not which, so the populations are identical too. Another seed proposes otherwise.
+#[test]
+fn proposals_depend_on_the_seed_and_the_results_only() {
+    let mut a = Sampler::new(priors(), settings(300, 64)).unwrap();
+    let mut b = Sampler::new(priors(), settings(300, 64)).unwrap();
+    let (pa, pb) = (run(&mut a), run(&mut b));
+    assert_eq!(json(&pa), json(&pb));
+    assert!(pa.iter().all(|p| priors().density(&p.theta) > 0.0), "a proposal outside the prior");
+    let mut c = Sampler::new(priors(), settings(300, 7)).unwrap();
+    run(&mut c);
+    assert_eq!(json(&a.populations()), json(&c.populations()));
+    let mut other = settings(300, 64);
+    other.seed += 1;
+    let mut d = Sampler::new(priors(), other).unwrap();
+    assert_ne!(json(&d.propose().unwrap()), json(&pa[..64].to_vec()));
+}
+
+/// A killed fit resumes: results told in two halves in reverse order, and a sampler saved as
+/// JSON mid-generation and restored (its outstanding proposals run again), give byte-identical
+/// populations to an uninterrupted fit.
+#[test]
+fn resumed_fits_are_byte_identical() {
+    let xbar = observed_mean();
+    let mut whole = Sampler::new(priors(), settings(200, 150)).unwrap();
+    run(&mut whole);
+
+    let mut halves = Sampler::new(priors(), settings(200, 150)).unwrap();
+    while halves.stopped().is_none() {
+        let outcomes: Vec<Outcome> = halves.propose().unwrap().iter().map(|p| simulate(p, xbar)).collect();
+        let (first, second) = outcomes.split_at(outcomes.len() / 2);
+        halves.accept(second).unwrap();
+        halves.accept(first).unwrap();
+    }
+    assert_eq!(json(&whole.populations()), json(&halves.populations()));
+
+    let mut killed = Sampler::new(priors(), settings(200, 150)).unwrap();
+    let mut resumed = 0;
+    while killed.stopped().is_none() {
+        let batch = killed.propose().unwrap();
+        let outcomes: Vec<Outcome> = batch.iter().map(|p| simulate(p, xbar)).collect();
+        let (told, lost) = outcomes.split_at(outcomes.len() / 3);
+        killed.accept(told).unwrap();
+        // Killed here: the state on disk, two thirds of the batch lost with the workers.
+        let saved = json(&killed);
+        killed = serde_json::from_str(&saved).unwrap();
+        assert_eq!(json(&killed), saved);
+        let redo: Vec<Outcome> = killed.pending().iter().map(|p| simulate(p, xbar)).collect();
+        // Unless the told third finished the generation, exactly the lost results are asked for.
+        if !redo.is_empty() {
+            assert_eq!(redo, lost);
+            resumed += 1;
+        }
+        killed.accept(&redo).unwrap();
+    }
+    assert!(resumed > 10, "{resumed}");
+    assert_eq!(json(&whole.populations()), json(&killed.populations()));
+    assert_eq!(whole.evaluations(), killed.evaluations());
+}
+
+#[test]
+fn bad_input_is_refused_and_changes_nothing() {
+    let mut s = Sampler::new(priors(), settings(10, 5)).unwrap();
+    let batch = s.propose().unwrap();
+    let before = json(&s);
+    let unknown = Outcome { id: ProposalId { generation: 0, index: 5 }, distance: 1.0 };
+    let good = Outcome { id: batch[0].id, distance: 1.0 };
+    assert_eq!(s.accept(&[good, unknown]), Err(InferenceError::UnknownProposal(unknown.id)));
+    let negative = Outcome { id: batch[1].id, distance: -1.0 };
+    assert!(matches!(s.accept(&[good, negative]), Err(InferenceError::Distance { .. })));
+    assert_eq!(json(&s), before);
+    // Failed runs are never accepted, even in generation 0.
+    let failed: Vec<Outcome> = batch.iter().map(|p| Outcome { id: p.id, distance: f64::NAN }).collect();
+    s.accept(&failed).unwrap();
+    assert!(s.populations().is_empty());
+    for bad in [
+        Settings { particles: 1, ..settings(10, 5) },
+        Settings { batch: 0, ..settings(10, 5) },
+        Settings { quantile: 1.0, ..settings(10, 5) },
+        Settings { max_generations: 0, ..settings(10, 5) },
+        Settings { min_tolerance: f64::NAN, ..settings(10, 5) },
+        Settings { min_tolerance_change: 1.0, ..settings(10, 5) },
+    ] {
+        assert!(matches!(Sampler::new(priors(), bad), Err(InferenceError::Settings(_))));
+    }
+    let o = [Observed { value: 1.0, se: 0.0 }];
+    assert!(distance(&o, &[1.0]).is_err());
+    assert!(distance(&[Observed { value: 1.0, se: 2.0 }], &[1.0, 2.0]).is_err());
+    assert!(distance(&[], &[]).is_err());
+    let two = [Observed { value: 0.0, se: 1.0 }, Observed { value: 10.0, se: 2.0 }];
+    assert_eq!(distance(&two, &[3.0, 6.0]).unwrap(), (6.5f64).sqrt());
+    assert_eq!(distance(&two, &[f64::NAN, 6.0]).unwrap(), f64::INFINITY);
+}
+
+/// The budget stops a fit, the last finished population standing; so does a tolerance that
+/// stops falling.
+#[test]
+fn stopping_rules() {
+    let budget = Settings { max_evaluations: 1500, ..settings(200, 100) };
+    let mut s = Sampler::new(priors(), budget).unwrap();
+    run(&mut s);
+    assert_eq!(s.stopped(), Some(Stop::Budget));
+    assert_eq!(s.evaluations(), 1500);
+    assert!(!s.populations().is_empty());
+    let generations = Settings { max_generations: 3, ..settings(200, 100) };
+    let mut s = Sampler::new(priors(), generations).unwrap();
+    run(&mut s);
+    assert_eq!((s.stopped(), s.populations().len()), (Some(Stop::MaxGenerations), 3));
+    // With every distance 0.5, the second tolerance is 0.5 again: no progress.
+    let mut s = Sampler::new(priors(), Settings { min_tolerance_change: 0.05, ..settings(20, 50) }).unwrap();
+    while s.stopped().is_none() {
+        let flat: Vec<Outcome> = s.propose().unwrap().iter().map(|p| Outcome { id: p.id, distance: 0.5 }).collect();
+        s.accept(&flat).unwrap();
+    }
+    assert_eq!((s.stopped(), s.populations().len()), (Some(Stop::ToleranceStalled), 2));
+    assert!(s.propose().unwrap().is_empty());
+}
