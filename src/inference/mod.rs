@@ -7,11 +7,14 @@
 //! - [`prior`]: uniform and log-uniform priors and their map to the unit cube;
 //! - [`abc`]: ABC-SMC with adaptive tolerances (Toni 2009, Beaumont 2009, Del Moral 2012), and
 //!   the standardised distance on targets;
+//! - [`morris`]: elementary effects μ, μ*, σ (Morris 1991, Campolongo 2007);
 
 pub mod abc;
+pub mod morris;
 pub mod prior;
 
 pub use abc::{Observed, Outcome, Population, Proposal, ProposalId, Sampler, Settings, Stop, distance};
+pub use morris::{MorrisDesign, MorrisIndex};
 pub use prior::{Prior, Priors, Scale};
 
 use std::fmt;
@@ -30,6 +33,8 @@ pub enum InferenceError {
     UnknownProposal(ProposalId),
     /// A distance is negative.
     Distance { id: ProposalId, value: f64 },
+    /// A model output is not a finite number.
+    Output { index: usize, value: f64 },
     /// The perturbation kernel could not be built or could not propose inside the prior.
     Kernel(String),
 }
@@ -46,6 +51,7 @@ impl fmt::Display for InferenceError {
             InferenceError::Distance { id, value } => {
                 write!(f, "proposal {id}: distance {value} is negative")
             }
+            InferenceError::Output { index, value } => write!(f, "output {index} is {value}, not a finite number"),
         }
     }
 }
