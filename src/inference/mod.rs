@@ -8,14 +8,18 @@
 //! - [`abc`]: ABC-SMC with adaptive tolerances (Toni 2009, Beaumont 2009, Del Moral 2012), and
 //!   the standardised distance on targets;
 //! - [`morris`]: elementary effects μ, μ*, σ (Morris 1991, Campolongo 2007);
+//! - [`sobol`]: first-order and total Sobol indices (Saltelli 2010, Jansen 1999) with bootstrap
+//!   intervals.
 
 pub mod abc;
 pub mod morris;
 pub mod prior;
+pub mod sobol;
 
 pub use abc::{Observed, Outcome, Population, Proposal, ProposalId, Sampler, Settings, Stop, distance};
 pub use morris::{MorrisDesign, MorrisIndex};
 pub use prior::{Prior, Priors, Scale};
+pub use sobol::{SobolDesign, SobolIndex};
 
 use std::fmt;
 
@@ -35,6 +39,8 @@ pub enum InferenceError {
     Distance { id: ProposalId, value: f64 },
     /// A model output is not a finite number.
     Output { index: usize, value: f64 },
+    /// The outputs cannot give the asked quantity (they do not vary).
+    Degenerate(String),
     /// The perturbation kernel could not be built or could not propose inside the prior.
     Kernel(String),
 }
@@ -43,7 +49,7 @@ impl fmt::Display for InferenceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             InferenceError::Prior { name, message } => write!(f, "prior of `{name}`: {message}"),
-            InferenceError::Settings(m) | InferenceError::Kernel(m) => write!(f, "{m}"),
+            InferenceError::Settings(m) | InferenceError::Degenerate(m) | InferenceError::Kernel(m) => write!(f, "{m}"),
             InferenceError::Dimension { what, expected, got } => {
                 write!(f, "{what}: expected {expected} values, got {got}")
             }
