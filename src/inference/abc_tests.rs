@@ -99,6 +99,10 @@ fn normal_mean_matches_the_analytic_posterior() {
         (last.quantile(0, p) - xbar + z * se) / se,
         (last.quantile(0, 1.0 - p) - xbar - z * se) / se,
     );
+    for g in sampler.populations() {
+        let eps = g.tolerance.map_or("none".into(), |e| format!("{e:.3}"));
+        eprintln!("  generation {}: tolerance {eps}, {} candidates, ESS {:.0}", g.generation, g.candidates, g.ess());
+    }
 }
 
 /// Same seed and results, same proposals; the batch size changes when candidates are handed out,
