@@ -18,7 +18,7 @@
 //! `estimate` with either `se` (its standard error) or `ci95 = [lo, hi]` (its 95 % interval, which
 //! must hold the estimate). [low, high] is then that interval (estimate ± 1.96·se from `se`), so a
 //! target is met, as a band is, when the model's mean effect lies in it; the estimate and its
-//! error are kept for fits that weigh each target by its error (`inference::abc::distance`). A
+//! error are kept for fits that weigh each target by its error (`inference::distance`). A
 //! target is either a band or an estimate: mixing the two, or giving both `se` and `ci95`, is
 //! refused, as is an `estimate` without its error or an error without its estimate.
 //!

@@ -35,11 +35,11 @@
 //! | N | particles per population | `particles` |
 //! | α | quantile of the previous distances that sets the next tolerance | `quantile` |
 //! | ε_t, ε_min | tolerance of generation t, the tolerance to stop at | `min_tolerance` |
-//! | ρ | distance of a model run to the data ([`distance`]) | — |
+//! | ρ | distance of a model run to the data (`distance.rs`) | — |
 //! | G_max | generations at most | `max_generations` |
 //! | c_min | smallest relative fall of ε worth another generation | `min_tolerance_change` |
 //! | budget | model evaluations at most | `max_evaluations` |
-//! | δ | variance floor of the kernel | [`VARIANCE_FLOOR`] |
+//! | δ | variance floor of the kernel | `VARIANCE_FLOOR` (`kernel.rs`) |
 //!
 //! Sources: Toni et al. 2009 J R Soc Interface 6:187 (ABC-SMC); Beaumont et al. 2009 Biometrika
 //! 96:983 (importance weights, kernel 2Σ); Del Moral, Doucet & Jasra 2012 Stat Comput 22:1009
@@ -47,20 +47,15 @@
 //! Biol 12:87 (multivariate kernels).
 
 use super::InferenceError;
+use super::kernel::Kernel;
 use super::prior::Priors;
 use super::weighted_quantile;
 use crate::model::streams::{Process, Streams};
 use rand::RngExt;
-use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// Added to the kernel covariance's diagonal, in unit-cube units (an sd of 10⁻⁶ of the prior's
-/// range): a population collapsed onto one point still gives a proper kernel.
-pub const VARIANCE_FLOOR: f64 = 1e-12;
-/// The kernel covariance is this multiple of the population's (Beaumont 2009).
-const KERNEL_SCALE: f64 = 2.0;
 /// Draws for one candidate before the kernel is declared unable to propose inside the prior.
 const MAX_DRAWS: u32 = 100_000;
 
@@ -191,14 +186,6 @@ pub enum Stop {
     Budget,
 }
 
-/// The perturbation kernel of one population: the Cholesky factor of Σ_K (row-major, lower) and
-/// the cumulative weights to draw ancestors by.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct Kernel {
-    chol: Vec<Vec<f64>>,
-    cumulative: Vec<f64>,
-}
-
 /// The generation being filled.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct Current {
@@ -243,8 +230,6 @@ pub struct Sampler {
     evaluations: u64,
     /// Kernel draws refused outside the prior, all generations.
     outside: u64,
-    /// Results ignored: their generation was finished, or they were told twice.
-    stale: u64,
     stop: Option<Stop>,
 }
 
@@ -260,7 +245,6 @@ impl Sampler {
             current: Current::new(0, None),
             evaluations: 0,
             outside: 0,
-            stale: 0,
             stop: None,
         })
     }
@@ -309,7 +293,6 @@ impl Sampler {
         for o in outcomes {
             let current = o.id.generation == self.current.generation;
             if !current || o.id.index < self.current.scanned || self.current.told.contains_key(&o.id.index) {
-                self.stale += 1;
                 continue;
             }
             let within = o.distance.is_finite() && self.current.tolerance.is_none_or(|eps| o.distance <= eps);
@@ -363,7 +346,9 @@ impl Sampler {
     fn finish(&mut self) -> Result<(), InferenceError> {
         let Current { generation, tolerance, scanned, ref accepted, .. } = self.current;
         let weights = match (&self.kernel, self.populations.last()) {
-            (Some(kernel), Some(previous)) => importance_weights(accepted, previous, kernel),
+            (Some(kernel), Some(previous)) => {
+                kernel.weights(&previous.particles, accepted.iter().map(|a| a.1.as_slice()))
+            }
             _ => vec![1.0 / accepted.len() as f64; accepted.len()],
         };
         let particles = accepted
@@ -380,7 +365,10 @@ impl Sampler {
         let population = Population { generation, tolerance, candidates: scanned, particles };
         let distances: Vec<f64> = population.particles.iter().map(|p| p.distance).collect();
         let next = super::quantile(&distances, self.settings.quantile).max(self.settings.min_tolerance);
-        self.kernel = Some(kernel(&population)?);
+        let kernel = Kernel::new(&population.particles).ok_or_else(|| {
+            InferenceError::Kernel(format!("generation {generation}: covariance not positive definite"))
+        })?;
+        self.kernel = Some(kernel);
         self.populations.push(population);
         let stalled = tolerance.is_some_and(|eps| (eps - next) < self.settings.min_tolerance_change * eps);
         self.stop = if generation + 1 >= self.settings.max_generations {
@@ -410,12 +398,7 @@ impl Sampler {
             return Ok((0..d).map(|_| rng.random::<f64>()).collect());
         };
         for _ in 0..MAX_DRAWS {
-            let u = rng.random::<f64>();
-            let j = kernel.cumulative.partition_point(|&c| c <= u).min(previous.particles.len() - 1);
-            let z: Vec<f64> = (0..d).map(|_| rng.sample::<f64, _>(StandardNormal)).collect();
-            let candidate: Vec<f64> = (0..d)
-                .map(|r| previous.particles[j].unit[r] + (0..=r).map(|c| kernel.chol[r][c] * z[c]).sum::<f64>())
-                .collect();
+            let candidate = kernel.perturb(&previous.particles, &mut rng);
             if candidate.iter().all(|x| (0.0..=1.0).contains(x)) {
                 return Ok(candidate);
             }
@@ -423,116 +406,6 @@ impl Sampler {
         }
         Err(InferenceError::Kernel(format!("no draw of {MAX_DRAWS} fell inside the prior")))
     }
-}
-
-/// w_i ∝ 1 / Σ_j w_j K(u_i | u_j), normalised; in logs, so that no term underflows alone.
-fn importance_weights(accepted: &[(u64, Vec<f64>, f64)], previous: &Population, kernel: &Kernel) -> Vec<f64> {
-    let log_denominators: Vec<f64> = accepted
-        .iter()
-        .map(|(_, u, _)| {
-            let terms: Vec<f64> = previous
-                .particles
-                .iter()
-                .map(|p| p.weight.ln() - 0.5 * mahalanobis2(&kernel.chol, u, &p.unit))
-                .collect();
-            let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            top + terms.iter().map(|t| (t - top).exp()).sum::<f64>().ln()
-        })
-        .collect();
-    let least = log_denominators.iter().copied().fold(f64::INFINITY, f64::min);
-    let raw: Vec<f64> = log_denominators.iter().map(|l| (least - l).exp()).collect();
-    let total: f64 = raw.iter().sum();
-    raw.iter().map(|w| w / total).collect()
-}
-
-/// |L⁻¹(a − b)|², by forward substitution.
-fn mahalanobis2(chol: &[Vec<f64>], a: &[f64], b: &[f64]) -> f64 {
-    let mut y = vec![0.0; a.len()];
-    for r in 0..a.len() {
-        let partial: f64 = (0..r).map(|c| chol[r][c] * y[c]).sum();
-        y[r] = (a[r] - b[r] - partial) / chol[r][r];
-    }
-    y.iter().map(|v| v * v).sum()
-}
-
-/// The kernel of `population`: Σ_K = 2 Σ_w + δ I, factorised.
-fn kernel(population: &Population) -> Result<Kernel, InferenceError> {
-    let particles = &population.particles;
-    let d = particles.first().map_or(0, |p| p.unit.len());
-    let mean: Vec<f64> = (0..d).map(|r| particles.iter().map(|p| p.weight * p.unit[r]).sum()).collect();
-    let mut cov = vec![vec![0.0; d]; d];
-    for (r, row) in cov.iter_mut().enumerate() {
-        for (c, cell) in row.iter_mut().enumerate() {
-            let s: f64 = particles.iter().map(|p| p.weight * (p.unit[r] - mean[r]) * (p.unit[c] - mean[c])).sum();
-            *cell = KERNEL_SCALE * s + if r == c { VARIANCE_FLOOR } else { 0.0 };
-        }
-    }
-    let chol = cholesky(&cov).ok_or_else(|| {
-        InferenceError::Kernel(format!("generation {}: covariance not positive definite", population.generation))
-    })?;
-    let mut acc = 0.0;
-    let cumulative = particles
-        .iter()
-        .map(|p| {
-            acc += p.weight;
-            acc
-        })
-        .collect();
-    Ok(Kernel { chol, cumulative })
-}
-
-/// The lower Cholesky factor of a symmetric positive-definite matrix (None otherwise).
-fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
-    let n = a.len();
-    let mut l = vec![vec![0.0; n]; n];
-    for r in 0..n {
-        for c in 0..=r {
-            let s = a[r][c] - (0..c).map(|k| l[r][k] * l[c][k]).sum::<f64>();
-            if r == c {
-                if !(s > 0.0 && s.is_finite()) {
-                    return None;
-                }
-                l[r][c] = s.sqrt();
-            } else {
-                l[r][c] = s / l[c][c];
-            }
-        }
-    }
-    Some(l)
-}
-
-/// One target: the data's value and its standard error (the trial's, combined in quadrature
-/// with the model's own spread where that is to count).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Observed {
-    pub value: f64,
-    pub se: f64,
-}
-
-/// ρ = √( (1/m) Σ_k ((y_k − x_k) / s_k)² ): the root mean square of the targets' z-scores.
-/// A non-finite model output (a failed run) is infinitely far.
-pub fn distance(observed: &[Observed], simulated: &[f64]) -> Result<f64, InferenceError> {
-    if observed.is_empty() {
-        return Err(InferenceError::Settings("a distance needs at least one target".into()));
-    }
-    if observed.len() != simulated.len() {
-        return Err(InferenceError::Dimension {
-            what: "model outputs per target",
-            expected: observed.len(),
-            got: simulated.len(),
-        });
-    }
-    if let Some((k, o)) =
-        observed.iter().enumerate().find(|(_, o)| !(o.se > 0.0 && o.se.is_finite() && o.value.is_finite()))
-    {
-        return Err(InferenceError::Settings(format!(
-            "target {k}: value {} ± {} needs a finite value and se > 0",
-            o.value, o.se
-        )));
-    }
-    let sum: f64 = observed.iter().zip(simulated).map(|(o, x)| ((x - o.value) / o.se).powi(2)).sum();
-    let rho = (sum / observed.len() as f64).sqrt();
-    Ok(if rho.is_finite() { rho } else { f64::INFINITY })
 }
 
 #[cfg(test)]

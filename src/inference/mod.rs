@@ -5,18 +5,21 @@
 //! global, so the same seed and the same results give the same output on any number of threads.
 //!
 //! - [`prior`]: uniform and log-uniform priors and their map to the unit cube;
-//! - [`abc`]: ABC-SMC with adaptive tolerances (Toni 2009, Beaumont 2009, Del Moral 2012), and
-//!   the standardised distance on targets;
+//! - [`abc`]: ABC-SMC with adaptive tolerances (Toni 2009, Beaumont 2009, Del Moral 2012);
+//! - [`mod@distance`]: the distance of a model run to the targets, standardised by their errors;
 //! - [`morris`]: elementary effects μ, μ*, σ (Morris 1991, Campolongo 2007);
 //! - [`sobol`]: first-order and total Sobol indices (Saltelli 2010, Jansen 1999) with bootstrap
 //!   intervals.
 
 pub mod abc;
+pub mod distance;
+mod kernel;
 pub mod morris;
 pub mod prior;
 pub mod sobol;
 
-pub use abc::{Observed, Outcome, Population, Proposal, ProposalId, Sampler, Settings, Stop, distance};
+pub use abc::{Outcome, Population, Proposal, ProposalId, Sampler, Settings, Stop};
+pub use distance::{Observed, distance};
 pub use morris::{MorrisDesign, MorrisIndex};
 pub use prior::{Prior, Priors, Scale};
 pub use sobol::{SobolDesign, SobolIndex};
