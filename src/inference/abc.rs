@@ -48,7 +48,7 @@
 
 use super::InferenceError;
 use super::kernel::Kernel;
-use super::prior::Priors;
+use super::prior::{Prior, Priors};
 use super::weighted_quantile;
 use crate::model::streams::{Process, Streams};
 use rand::RngExt;
@@ -303,6 +303,44 @@ impl Sampler {
         Ok(())
     }
 
+    /// The whole state as JSON: save it after every [`Self::accept`], and a killed fit resumes
+    /// from it ([`Self::from_json`], then [`Self::pending`]).
+    pub fn to_json(&self) -> Result<String, InferenceError> {
+        serde_json::to_string(self).map_err(|e| InferenceError::State(e.to_string()))
+    }
+
+    /// A sampler saved by [`Self::to_json`]. A state that does not parse, or whose parts do not
+    /// fit together (damaged, edited, or from another fit), is refused and never run.
+    pub fn from_json(text: &str) -> Result<Sampler, InferenceError> {
+        let sampler: Sampler = serde_json::from_str(text).map_err(|e| InferenceError::State(e.to_string()))?;
+        sampler.settings.check()?;
+        for p in sampler.priors.list() {
+            Prior::new(&p.name, p.scale, p.lo, p.hi)?;
+        }
+        Priors::new(sampler.priors.list().to_vec())?;
+        let d = sampler.priors.dim();
+        let point = |u: &[f64]| u.len() == d && u.iter().all(|x| (0.0..=1.0).contains(x));
+        let particle = |p: &Particle| point(&p.unit) && p.theta.len() == d && p.weight.is_finite() && p.weight >= 0.0;
+        let current = &sampler.current;
+        let consistent = sampler
+            .populations
+            .iter()
+            .all(|g| g.particles.len() == sampler.settings.particles && g.particles.iter().all(particle))
+            && current.generation as usize == sampler.populations.len()
+            && match (&sampler.kernel, sampler.populations.last()) {
+                (Some(kernel), Some(last)) => kernel.fits(d, last.particles.len()),
+                (None, None) => true,
+                _ => false,
+            }
+            && current.pending.values().all(|u| point(u))
+            && current.accepted.iter().all(|(_, u, _)| point(u))
+            && current.accepted.len() < sampler.settings.particles;
+        if !consistent {
+            return Err(InferenceError::State("the saved sampler's parts do not fit together".into()));
+        }
+        Ok(sampler)
+    }
+
     /// Why the fit stopped, once it has.
     pub fn stopped(&self) -> Option<Stop> {
         self.stop
@@ -313,6 +351,7 @@ impl Sampler {
         &self.populations
     }
 
+    /// The priors, in θ's order.
     pub fn priors(&self) -> &Priors {
         &self.priors
     }

@@ -152,9 +152,9 @@ fn resumed_fits_are_byte_identical() {
         let (told, lost) = outcomes.split_at(outcomes.len() / 3);
         killed.accept(told).unwrap();
         // Killed here: the state on disk, two thirds of the batch lost with the workers.
-        let saved = json(&killed);
-        killed = serde_json::from_str(&saved).unwrap();
-        assert_eq!(json(&killed), saved);
+        let saved = killed.to_json().unwrap();
+        killed = Sampler::from_json(&saved).unwrap();
+        assert_eq!(killed.to_json().unwrap(), saved);
         let redo: Vec<Outcome> = killed.pending().iter().map(|p| simulate(p, xbar)).collect();
         // Unless the told third finished the generation, exactly the lost results are asked for.
         if !redo.is_empty() {
@@ -217,4 +217,34 @@ fn stopping_rules() {
     }
     assert_eq!((s.stopped(), s.populations().len()), (Some(Stop::ToleranceStalled), 2));
     assert!(s.propose().unwrap().is_empty());
+}
+
+/// A damaged or foreign saved state is refused, never run.
+#[test]
+fn a_damaged_state_is_refused() {
+    let mut s = Sampler::new(priors(), settings(50, 80)).unwrap();
+    let xbar = observed_mean();
+    for _ in 0..3 {
+        let outcomes: Vec<Outcome> = s.propose().unwrap().iter().map(|p| simulate(p, xbar)).collect();
+        s.accept(&outcomes).unwrap();
+    }
+    assert!(s.populations().len() >= 2, "the state under test has a kernel");
+    let saved = s.to_json().unwrap();
+    assert_eq!(Sampler::from_json(&saved).unwrap(), s);
+    let edits = [
+        ("\"particles\":50", "\"particles\":1"),
+        ("\"lo\":-50.0", "\"lo\":60.0"),
+        ("\"chol\":[[", "\"chol\":[[1.0],["),
+        ("\"unit\":[", "\"unit\":[2.0,"),
+        (
+            "\"populations\":[{",
+            "\"populations\":[{\"generation\":0,\"tolerance\":null,\"candidates\":0,\"particles\":[]},{",
+        ),
+    ];
+    for (from, to) in edits {
+        assert!(saved.contains(from), "{from}");
+        let damaged = saved.replacen(from, to, 1);
+        assert!(Sampler::from_json(&damaged).is_err(), "{from} → {to} was accepted");
+    }
+    assert!(matches!(Sampler::from_json(&saved[..saved.len() / 2]), Err(InferenceError::State(_))));
 }

@@ -66,6 +66,13 @@ impl Kernel {
         Some(Kernel { chol: cholesky(&cov)?, cumulative })
     }
 
+    /// True when the kernel is one of `dim` parameters built from `particles` particles, with a
+    /// proper factor: what a restored state must show before it is used.
+    pub(super) fn fits(&self, dim: usize, particles: usize) -> bool {
+        let row = |(r, l): (usize, &Vec<f64>)| l.len() == dim && l.iter().all(|x| x.is_finite()) && l[r] > 0.0;
+        self.chol.len() == dim && self.chol.iter().enumerate().all(row) && self.cumulative.len() == particles
+    }
+
     /// One draw u* = u_j + L z, with the ancestor j drawn by weight from `particles` (the
     /// population the kernel was built from). Draws a uniform, then d normals, from `rng`.
     pub(super) fn perturb(&self, particles: &[Particle], rng: &mut Stream) -> Vec<f64> {

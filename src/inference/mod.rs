@@ -44,6 +44,8 @@ pub enum InferenceError {
     Output { index: usize, value: f64 },
     /// The outputs cannot give the asked quantity (they do not vary).
     Degenerate(String),
+    /// A saved sampler state cannot be read, or its parts do not fit together.
+    State(String),
     /// The perturbation kernel could not be built or could not propose inside the prior.
     Kernel(String),
 }
@@ -56,6 +58,7 @@ impl fmt::Display for InferenceError {
             InferenceError::Dimension { what, expected, got } => {
                 write!(f, "{what}: expected {expected} values, got {got}")
             }
+            InferenceError::State(m) => write!(f, "saved sampler: {m}"),
             InferenceError::UnknownProposal(id) => write!(f, "no proposal {id} was handed out"),
             InferenceError::Distance { id, value } => {
                 write!(f, "proposal {id}: distance {value} is negative")
