@@ -48,13 +48,12 @@
 
 use super::InferenceError;
 use super::kernel::Kernel;
+use super::population::{Outcome, Particle, Population, Proposal, ProposalId};
 use super::prior::{Prior, Priors};
-use super::weighted_quantile;
 use crate::model::streams::{Process, Streams};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// Draws for one candidate before the kernel is declared unable to propose inside the prior.
 const MAX_DRAWS: u32 = 100_000;
@@ -94,82 +93,6 @@ impl Settings {
             Some((_, message)) => Err(InferenceError::Settings((*message).into())),
             None => Ok(()),
         }
-    }
-}
-
-/// A candidate's stable id: its generation and its index among that generation's candidates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct ProposalId {
-    pub generation: u32,
-    pub index: u64,
-}
-
-impl fmt::Display for ProposalId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "g{}-{}", self.generation, self.index)
-    }
-}
-
-/// A parameter point to evaluate.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Proposal {
-    pub id: ProposalId,
-    /// θ, in the priors' order and units.
-    pub theta: Vec<f64>,
-}
-
-/// The distance of the model run at a proposal to the data. A non-finite distance (a failed
-/// run) is never accepted.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Outcome {
-    pub id: ProposalId,
-    pub distance: f64,
-}
-
-/// One accepted parameter point.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Particle {
-    pub id: ProposalId,
-    pub theta: Vec<f64>,
-    /// θ in the unit cube.
-    pub unit: Vec<f64>,
-    /// Normalised importance weight.
-    pub weight: f64,
-    pub distance: f64,
-}
-
-/// A finished generation: the weighted sample of the ABC posterior at its tolerance.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Population {
-    pub generation: u32,
-    /// ε (none for generation 0, which accepts every finite distance).
-    pub tolerance: Option<f64>,
-    /// Candidates of this generation consumed to accept N (acceptance rate N / candidates).
-    pub candidates: u64,
-    pub particles: Vec<Particle>,
-}
-
-impl Population {
-    /// Effective sample size (Σw)²/Σw².
-    pub fn ess(&self) -> f64 {
-        let (s, s2) = self.particles.iter().fold((0.0, 0.0), |(s, s2), p| (s + p.weight, s2 + p.weight * p.weight));
-        s * s / s2
-    }
-
-    /// The weighted mean of parameter `i` (NaN for an unknown parameter).
-    pub fn mean(&self, i: usize) -> f64 {
-        let (s, sw) = self
-            .particles
-            .iter()
-            .fold((0.0, 0.0), |(s, sw), p| (s + p.weight * p.theta.get(i).copied().unwrap_or(f64::NAN), sw + p.weight));
-        s / sw
-    }
-
-    /// The weighted `p`-quantile of parameter `i` (NaN for an unknown parameter).
-    pub fn quantile(&self, i: usize, p: f64) -> f64 {
-        let values: Vec<f64> = self.particles.iter().map(|q| q.theta.get(i).copied().unwrap_or(f64::NAN)).collect();
-        let weights: Vec<f64> = self.particles.iter().map(|q| q.weight).collect();
-        weighted_quantile(&values, &weights, p)
     }
 }
 

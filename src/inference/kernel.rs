@@ -23,7 +23,7 @@
 //! Source: Beaumont, Cornuet, Marin & Robert 2009 Biometrika 96:983 (Σ_K = 2Σ_w and the weights);
 //! Filippi et al. 2013 Stat Appl Genet Mol Biol 12:87 (the multivariate kernel).
 
-use super::abc::Particle;
+use super::population::Particle;
 use crate::model::streams::Stream;
 use rand::RngExt;
 use rand_distr::StandardNormal;
@@ -133,7 +133,7 @@ fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inference::abc::ProposalId;
+    use crate::inference::population::ProposalId;
     use crate::model::Streams;
     use crate::model::streams::Process;
 

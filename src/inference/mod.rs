@@ -6,6 +6,7 @@
 //!
 //! - [`prior`]: uniform and log-uniform priors and their map to the unit cube;
 //! - [`abc`]: ABC-SMC with adaptive tolerances (Toni 2009, Beaumont 2009, Del Moral 2012);
+//! - [`population`]: proposals, outcomes and weighted populations (ESS, mean, quantiles);
 //! - [`mod@distance`]: the distance of a model run to the targets, standardised by their errors;
 //! - [`morris`]: elementary effects μ, μ*, σ (Morris 1991, Campolongo 2007);
 //! - [`sobol`]: first-order and total Sobol indices (Saltelli 2010, Jansen 1999) with bootstrap
@@ -15,12 +16,14 @@ pub mod abc;
 pub mod distance;
 mod kernel;
 pub mod morris;
+pub mod population;
 pub mod prior;
 pub mod sobol;
 
-pub use abc::{Outcome, Population, Proposal, ProposalId, Sampler, Settings, Stop};
+pub use abc::{Sampler, Settings, Stop};
 pub use distance::{Observed, distance};
 pub use morris::{MorrisDesign, MorrisIndex};
+pub use population::{Outcome, Particle, Population, Proposal, ProposalId};
 pub use prior::{Prior, Priors, Scale};
 pub use sobol::{SobolDesign, SobolIndex};
 
