@@ -143,16 +143,6 @@ impl Priors {
     pub fn from_unit(&self, u: &[f64]) -> Vec<f64> {
         self.0.iter().zip(u).map(|(p, &x)| p.from_unit(x)).collect()
     }
-
-    /// u = T⁻¹(θ), component by component.
-    pub fn to_unit(&self, theta: &[f64]) -> Vec<f64> {
-        self.0.iter().zip(theta).map(|(p, &t)| p.to_unit(t)).collect()
-    }
-
-    /// One draw of θ from the joint prior.
-    pub fn sample(&self, rng: &mut impl Rng) -> Vec<f64> {
-        self.0.iter().map(|p| p.sample(rng)).collect()
-    }
 }
 
 #[cfg(test)]
