@@ -94,3 +94,22 @@ pub fn weighted_quantile(values: &[f64], weights: &[f64], p: f64) -> f64 {
 pub fn quantile(values: &[f64], p: f64) -> f64 {
     weighted_quantile(values, &vec![1.0; values.len()], p)
 }
+
+/// A design's unit-cube points in θ, once the priors are checked to be one per parameter.
+fn design_points(priors: &Priors, parameters: usize, units: Vec<Vec<f64>>) -> Result<Vec<Vec<f64>>, InferenceError> {
+    if priors.dim() != parameters {
+        return Err(InferenceError::Dimension { what: "priors", expected: parameters, got: priors.dim() });
+    }
+    Ok(units.iter().map(|u| priors.from_unit(u)).collect())
+}
+
+/// A design's outputs: one finite number per point.
+fn check_outputs(outputs: &[f64], points: usize) -> Result<(), InferenceError> {
+    if outputs.len() != points {
+        return Err(InferenceError::Dimension { what: "outputs", expected: points, got: outputs.len() });
+    }
+    match outputs.iter().enumerate().find(|(_, y)| !y.is_finite()) {
+        Some((index, &value)) => Err(InferenceError::Output { index, value }),
+        None => Ok(()),
+    }
+}

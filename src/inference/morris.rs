@@ -111,24 +111,12 @@ impl MorrisDesign {
 
     /// Every point in θ, in evaluation order.
     pub fn points(&self, priors: &Priors) -> Result<Vec<Vec<f64>>, InferenceError> {
-        if priors.dim() != self.parameters {
-            return Err(InferenceError::Dimension { what: "priors", expected: self.parameters, got: priors.dim() });
-        }
-        Ok(self.unit_points().iter().map(|u| priors.from_unit(u)).collect())
+        super::design_points(priors, self.parameters, self.unit_points())
     }
 
     /// μ, μ*, σ of every parameter from the outputs at [`Self::unit_points`], in order.
     pub fn indices(&self, outputs: &[f64]) -> Result<Vec<MorrisIndex>, InferenceError> {
-        if outputs.len() != self.evaluations() {
-            return Err(InferenceError::Dimension {
-                what: "outputs",
-                expected: self.evaluations(),
-                got: outputs.len(),
-            });
-        }
-        if let Some((index, &value)) = outputs.iter().enumerate().find(|(_, y)| !y.is_finite()) {
-            return Err(InferenceError::Output { index, value });
-        }
+        super::check_outputs(outputs, self.evaluations())?;
         let mut effects = vec![Vec::with_capacity(self.trajectories.len()); self.parameters];
         let points: Vec<Vec<usize>> = self.walk().collect();
         let stride = self.parameters + 1;

@@ -98,10 +98,7 @@ impl SobolDesign {
 
     /// Every point in θ, in evaluation order.
     pub fn points(&self, priors: &Priors) -> Result<Vec<Vec<f64>>, InferenceError> {
-        if priors.dim() != self.parameters {
-            return Err(InferenceError::Dimension { what: "priors", expected: self.parameters, got: priors.dim() });
-        }
-        Ok(self.unit_points().iter().map(|u| priors.from_unit(u)).collect())
+        super::design_points(priors, self.parameters, self.unit_points())
     }
 
     /// The indices of every parameter from the outputs at [`Self::unit_points`], in order, with
@@ -112,16 +109,7 @@ impl SobolDesign {
         resamples: usize,
         rng: &mut impl Rng,
     ) -> Result<Vec<SobolIndex>, InferenceError> {
-        if outputs.len() != self.evaluations() {
-            return Err(InferenceError::Dimension {
-                what: "outputs",
-                expected: self.evaluations(),
-                got: outputs.len(),
-            });
-        }
-        if let Some((index, &value)) = outputs.iter().enumerate().find(|(_, y)| !y.is_finite()) {
-            return Err(InferenceError::Output { index, value });
-        }
+        super::check_outputs(outputs, self.evaluations())?;
         let all: Vec<usize> = (0..self.rows).collect();
         let estimate = self.estimate(outputs, &all)?;
         let mut draws = vec![(Vec::with_capacity(resamples), Vec::with_capacity(resamples)); self.parameters];
