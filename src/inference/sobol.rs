@@ -102,7 +102,7 @@ impl SobolDesign {
     }
 
     /// The indices of every parameter from the outputs at [`Self::unit_points`], in order, with
-    /// intervals from `resamples` bootstrap resamples of the rows drawn with `rng`.
+    /// intervals from `resamples` bootstrap resamples of the rows drawn with `rng` (NaN with none).
     pub fn indices(
         &self,
         outputs: &[f64],
