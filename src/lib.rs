@@ -16,7 +16,7 @@
 //!   sweeps;
 //! - [`provenance`]: the config hash and when, how fast and from which commit a run was made;
 //! - [`meanfield`]: the deterministic Komarova 2003 ODE the ABM reduces to;
-//! - [`estimate`]: what a config will cost (time, memory, output) before it runs.
+//! - [`estimate`]: what a config will cost (time, memory, output) before it runs;
 //! - [`inference`]: priors, ABC-SMC calibration, Morris and Sobol sensitivity, ask/tell and
 //!   free of the simulator.
 
