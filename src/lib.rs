@@ -17,7 +17,9 @@
 //!   sweeps;
 //! - [`provenance`]: the config hash and when, how fast and from which commit a run was made;
 //! - [`meanfield`]: the deterministic Komarova 2003 ODE the ABM reduces to;
-//! - [`estimate`]: what a config will cost (time, memory, output) before it runs.
+//! - [`estimate`]: what a config will cost (time, memory, output) before it runs;
+//! - [`inference`]: priors, ABC-SMC calibration, Morris and Sobol sensitivity, ask/tell and
+//!   free of the simulator.
 
 // Systems take their resources and queries as arguments: long parameter lists and nested query
 // types are the ECS idiom, not a smell.
@@ -27,6 +29,7 @@ pub mod analysis;
 pub mod config;
 pub mod ensemble;
 pub mod estimate;
+pub mod inference;
 pub mod meanfield;
 pub mod model;
 pub mod numerics;

@@ -14,6 +14,14 @@
 //! source = "FREEDOM (Cummings 2009): lumbar spine about +9 % at 3 years"
 //! ```
 //!
+//! Instead of a band, a target may give the trial's estimate of the effect with its uncertainty,
+//! `estimate` with either `se` (its standard error) or `ci95 = [lo, hi]` (its 95 % interval, which
+//! must hold the estimate). [low, high] is then that interval (estimate ± 1.96·se from `se`), so a
+//! target is met, as a band is, when the model's mean effect lies in it; the estimate and its
+//! error are kept for fits that weigh each target by its error (`inference::distance`). A
+//! target is either a band or an estimate: mixing the two, or giving both `se` and `ci95`, is
+//! refused, as is an `estimate` without its error or an error without its estimate.
+//!
 //! A target's `day` is read at the nearest recorded day. `metric` is one of the recorded metrics
 //! (`timeseries.csv`) or a biopsy index (`histomorphometry.csv`, read for the biopsy year that
 //! holds `day`: day 1095 is year 3). `relative = true` states the range as % of the reference's
@@ -59,6 +67,105 @@ pub struct Target {
     pub high: f64,
     /// Where the range comes from (free text).
     pub source: String,
+    /// The trial's estimate and its error, when the target gives them instead of a band;
+    /// [`low`](Self::low), [`high`](Self::high) are then its 95 % interval.
+    pub trial: Option<Trial>,
+}
+
+/// The standard normal's 97.5 % quantile: a 95 % interval is estimate ± Z95·se.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// A trial's estimate of an effect with its standard error.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Trial {
+    pub estimate: f64,
+    /// The standard error: `se` as given, or (hi − lo) / (2·Z95) from `ci95`.
+    pub se: f64,
+    /// Which form the config gave (the resolved config writes it back the same way).
+    pub given: Spread,
+}
+
+/// How a trial's uncertainty was given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spread {
+    /// `se`: the interval is estimate ± Z95·se.
+    StandardError,
+    /// `ci95 = [lo, hi]`: the interval as published (it may be asymmetric).
+    Interval95,
+}
+
+/// The keys that state a target's range, with the spans of their values, as read.
+#[derive(Default)]
+struct Given {
+    low: Option<(f64, Span)>,
+    high: Option<(f64, Span)>,
+    estimate: Option<(f64, Span)>,
+    se: Option<(f64, Span)>,
+    ci95: Option<((f64, f64), Span)>,
+}
+
+type Span = std::ops::Range<usize>;
+
+impl Given {
+    /// [low, high] and the trial, or the error: located at the value that contradicts the others
+    /// or lacks its partner, under its key.
+    fn resolve(self, doc: &Doc, prefix: &str, table: &Span) -> Result<(f64, f64, Option<Trial>), ConfigError> {
+        let err = |key: &str, span: &Span, message: &str| doc.err(span, &format!("{prefix}.{key}"), message);
+        let spans = [
+            ("estimate", self.estimate.as_ref().map(|e| &e.1)),
+            ("se", self.se.as_ref().map(|e| &e.1)),
+            ("ci95", self.ci95.as_ref().map(|e| &e.1)),
+        ];
+        let Some((first, first_span)) =
+            spans.into_iter().filter_map(|(k, s)| s.map(|s| (k, s))).min_by_key(|(_, s)| s.start)
+        else {
+            return match (self.low, self.high) {
+                (Some((low, _)), Some((high, _))) if low <= high => Ok((low, high, None)),
+                _ => Err(err(
+                    "low",
+                    table,
+                    "every [[target]] needs `low` and `high` with low <= high, or `estimate` with `se` or `ci95`",
+                )),
+            };
+        };
+        if self.low.is_some() || self.high.is_some() {
+            let message =
+                "a target is a band (`low`, `high`) or a trial's estimate (`estimate` with `se` or `ci95`), not both";
+            return Err(err(first, first_span, message));
+        }
+        let Some((estimate, estimate_span)) = self.estimate else {
+            return Err(err(first, first_span, &format!("`{first}` needs the `estimate` it is the error of")));
+        };
+        match (self.se, self.ci95) {
+            (Some((_, se_span)), Some((_, ci_span))) => {
+                let (key, span) = if se_span.start > ci_span.start { ("se", se_span) } else { ("ci95", ci_span) };
+                Err(err(key, &span, "give the estimate's `se` or its `ci95`, not both"))
+            }
+            (None, None) => Err(err(
+                "estimate",
+                &estimate_span,
+                "`estimate` needs its error: `se` (standard error) or `ci95` ([lo, hi])",
+            )),
+            (Some((se, span)), None) => {
+                if se <= 0.0 {
+                    return Err(err("se", &span, "a standard error must be > 0"));
+                }
+                let trial = Trial { estimate, se, given: Spread::StandardError };
+                Ok((estimate - Z95 * se, estimate + Z95 * se, Some(trial)))
+            }
+            (None, Some(((lo, hi), span))) => {
+                if !(lo < hi && (lo..=hi).contains(&estimate)) {
+                    return Err(err(
+                        "ci95",
+                        &span,
+                        &format!("expected [lo, hi] with lo < hi holding the estimate {estimate}"),
+                    ));
+                }
+                let trial = Trial { estimate, se: (hi - lo) / (2.0 * Z95), given: Spread::Interval95 };
+                Ok((lo, hi, Some(trial)))
+            }
+        }
+    }
 }
 
 /// Read the `[[target]]` tables, checking scenario names and metrics.
@@ -80,7 +187,9 @@ pub(super) fn targets(
             low: f64::NAN,
             high: f64::NAN,
             source: String::new(),
+            trial: None,
         };
+        let mut given = Given::default();
         for (k, v) in Doc::entries(doc.table(t, &prefix)?) {
             let key = format!("{prefix}.{}", k.get_ref());
             match k.get_ref().as_ref() {
@@ -109,14 +218,22 @@ pub(super) fn targets(
                     at.insert(key.clone(), doc.err(&v.span(), &key, ""));
                 }
                 "relative" => target.relative = doc.switch(v, &key)?,
-                "low" => target.low = doc.float(v, &key, f64::MIN)?,
-                "high" => target.high = doc.float(v, &key, f64::MIN)?,
+                "low" => given.low = Some((doc.float(v, &key, f64::MIN)?, v.span())),
+                "high" => given.high = Some((doc.float(v, &key, f64::MIN)?, v.span())),
+                "estimate" => given.estimate = Some((doc.float(v, &key, f64::MIN)?, v.span())),
+                "se" => given.se = Some((doc.float(v, &key, f64::MIN)?, v.span())),
+                "ci95" => {
+                    let pair = v.get_ref().as_array().filter(|a| a.len() == 2);
+                    let pair = pair.ok_or_else(|| doc.err(&v.span(), &key, "expected [lo, hi]"))?;
+                    let (lo, hi) = (doc.float(&pair[0], &key, f64::MIN)?, doc.float(&pair[1], &key, f64::MIN)?);
+                    given.ci95 = Some(((lo, hi), v.span()));
+                }
                 "source" => target.source = doc.string(v, &key)?,
                 _ => {
                     return Err(doc.err(
                         &k.span(),
                         &key,
-                        "unknown key (expected scenario, metric, day, relative, low, high, source)",
+                        "unknown key (expected scenario, metric, day, relative, low, high, estimate, se, ci95, source)",
                     ));
                 }
             }
@@ -134,13 +251,7 @@ pub(super) fn targets(
                 ));
             }
         }
-        if target.low.is_nan() || target.high.is_nan() || target.low > target.high {
-            return Err(doc.err(
-                &t.span(),
-                &format!("{prefix}.low"),
-                "every [[target]] needs `low` and `high`, with low <= high",
-            ));
-        }
+        (target.low, target.high, target.trial) = given.resolve(doc, &prefix, &t.span())?;
         targets.push(target);
     }
     Ok(targets)
@@ -173,4 +284,81 @@ pub(super) fn check(config: &mut Config, at: &Locations) -> Result<(), ConfigErr
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    const SCENARIOS: &str = "days = 100\n[[scenario]]\nname = \"placebo\"\n[[scenario]]\nname = \"drug\"\n";
+    /// The line the target's range keys start on (after `SCENARIOS` and the target's header).
+    const RANGE_LINE: usize = 10;
+
+    fn parse(range: &str) -> Result<Config, ConfigError> {
+        let text = format!("{SCENARIOS}[[target]]\nscenario = \"drug\"\nmetric = \"bone_density\"\nday = 90\n{range}");
+        Config::parse("t.toml", &text, &Overrides::default())
+    }
+
+    fn round_trip(config: &Config) {
+        let again = Config::parse("t.toml", &config.resolved_toml(), &Overrides::default()).expect("resolved parses");
+        assert_eq!(again.comparison.targets, config.comparison.targets);
+    }
+
+    #[test]
+    fn a_band_reads_as_before() {
+        let c = parse("low = 6.0\nhigh = 12.0\n").unwrap();
+        let t = &c.comparison.targets[0];
+        assert_eq!((t.low, t.high, t.trial), (6.0, 12.0, None));
+        assert!(c.resolved_toml().contains("relative = false\nlow = 6.0\nhigh = 12.0\nsource = \"\"\n"));
+        round_trip(&c);
+    }
+
+    #[test]
+    fn an_estimate_with_its_error_gives_its_95_interval() {
+        let c = parse("estimate = 9.0\nse = 1.5\n").unwrap();
+        let t = &c.comparison.targets[0];
+        assert_eq!(t.trial, Some(Trial { estimate: 9.0, se: 1.5, given: Spread::StandardError }));
+        assert_eq!((t.low, t.high), (9.0 - Z95 * 1.5, 9.0 + Z95 * 1.5));
+        round_trip(&c);
+        // A published interval stays as published, asymmetric or not; its se is its width / 2·Z95.
+        let c = parse("estimate = 9.0\nci95 = [5, 11.0]\n").unwrap();
+        let t = &c.comparison.targets[0];
+        assert_eq!((t.low, t.high), (5.0, 11.0));
+        let trial = t.trial.unwrap();
+        assert_eq!((trial.estimate, trial.given), (9.0, Spread::Interval95));
+        assert!((trial.se - 6.0 / (2.0 * Z95)).abs() < 1e-15);
+        round_trip(&c);
+    }
+
+    /// Contradictory or incomplete ranges are refused at the offending value, under its key.
+    #[test]
+    fn contradictory_or_incomplete_ranges_are_located() {
+        let cases = [
+            ("low = 1\nhigh = 2\nestimate = 1.5\nse = 0.1\n", 2, 12, "estimate", "not both"),
+            ("se = 0.1\nlow = 1\nhigh = 2\n", 0, 6, "se", "not both"),
+            ("estimate = 1.5\nse = 0.1\nci95 = [1, 2]\n", 2, 8, "ci95", "not both"),
+            ("estimate = 1.5\nci95 = [1, 2]\nse = 0.1\n", 2, 6, "se", "not both"),
+            ("estimate = 1.5\n", 0, 12, "estimate", "needs its error"),
+            ("se = 0.5\n", 0, 6, "se", "needs the `estimate`"),
+            ("ci95 = [1, 2]\n", 0, 8, "ci95", "needs the `estimate`"),
+            ("estimate = 1.5\nse = 0\n", 1, 6, "se", "must be > 0"),
+            ("estimate = 1.5\nci95 = [2, 1]\n", 1, 8, "ci95", "lo < hi"),
+            ("estimate = 3\nci95 = [1, 2]\n", 1, 8, "ci95", "holding the estimate 3"),
+            ("estimate = 1.5\nci95 = [1, 2, 3]\n", 1, 8, "ci95", "expected [lo, hi]"),
+            ("estimate = 1.5\nci95 = [1, \"2\"]\n", 1, 12, "ci95", "expected a number"),
+        ];
+        for (range, line, column, key, message) in cases {
+            let e = parse(range).expect_err(range);
+            assert_eq!(
+                (e.file.as_str(), e.line, e.column, e.key.as_str()),
+                ("t.toml", RANGE_LINE + line, column, format!("target[0].{key}").as_str()),
+                "{range:?}: {e}"
+            );
+            assert!(e.message.contains(message), "{range:?}: {e}");
+        }
+        let e = parse("source = \"none\"\n").unwrap_err();
+        assert_eq!((e.key.as_str(), e.line), ("target[0].low", RANGE_LINE - 4));
+        assert!(e.message.contains("or `estimate` with `se` or `ci95`"), "{e}");
+    }
 }

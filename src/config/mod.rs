@@ -37,7 +37,7 @@ mod values;
 /// Days in a simulated year: `years` keys, per-year rates and yearly readouts all use it.
 pub const DAYS_PER_YEAR: f64 = 365.0;
 
-pub use comparison::{Comparison, Target};
+pub use comparison::{Comparison, Spread, Target, Trial};
 pub use hypotheses::Hypothesis;
 pub use interventions::{Change, Intervention, Kind};
 pub use located::ConfigError;

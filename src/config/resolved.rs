@@ -2,6 +2,7 @@
 //! repeated from its output directory alone (`bmu-sim run OUT/config.toml`).
 
 use super::Config;
+use super::comparison::{Spread, Trial};
 use super::interventions::Change;
 use super::params::{PARAMS, Params};
 use super::sweep::{Mode, Scale};
@@ -62,15 +63,17 @@ pub(super) fn body(c: &Config) -> String {
     }
     for t in &c.comparison.targets {
         let _ = writeln!(s, "\n[[target]]\nscenario = {}\nmetric = {}", quoted(&t.scenario), quoted(t.metric));
-        let _ = writeln!(
-            s,
-            "day = {}\nrelative = {}\nlow = {}\nhigh = {}\nsource = {}",
-            number(t.day),
-            t.relative,
-            number(t.low),
-            number(t.high),
-            quoted(&t.source)
-        );
+        let _ = writeln!(s, "day = {}\nrelative = {}", number(t.day), t.relative);
+        let _ = match t.trial {
+            None => writeln!(s, "low = {}\nhigh = {}", number(t.low), number(t.high)),
+            Some(Trial { estimate, se, given: Spread::StandardError }) => {
+                writeln!(s, "estimate = {}\nse = {}", number(estimate), number(se))
+            }
+            Some(Trial { estimate, given: Spread::Interval95, .. }) => {
+                writeln!(s, "estimate = {}\nci95 = [{}, {}]", number(estimate), number(t.low), number(t.high))
+            }
+        };
+        let _ = writeln!(s, "source = {}", quoted(&t.source));
     }
     if let Some(sweep) = &c.sweep {
         let mode = match sweep.mode {

@@ -39,6 +39,9 @@ pub enum Process {
     WorkingLife = 14,
     /// One cell's mitochondria as the exact continuous-time process, one stream per cell step.
     Mitochondria = 15,
+    /// Proposals of an ABC-SMC fit (`inference/abc.rs`): replicate = generation, subject =
+    /// candidate index. Not a model process: it never draws inside a run.
+    Abc = 16,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

@@ -232,3 +232,21 @@ fn targets_are_written_beside_the_model() {
     );
     assert_eq!(e.key.as_deref(), Some("target[0].low"), "{e:?}");
 }
+
+/// A target may give a trial's estimate and its standard error instead of a band: `targets.csv`
+/// shows its 95 % interval as low and high. Mixing the two forms is refused at the offending key.
+#[test]
+fn a_trial_estimate_is_a_target_with_its_interval() {
+    let tmp = TempDir::new("trial-target");
+    let target =
+        "[[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 40\nestimate = 0.5\nse = 0.25\n";
+    let config = tmp.write("trial.toml", format!("{TWO}{target}"));
+    let dir = run_ok(&tmp, config.to_str().unwrap(), "out", &[]);
+    let (h, rows) = csv(&dir.join("targets.csv"));
+    let (low, high) = (num(&rows[0][col(&h, "low")]), num(&rows[0][col(&h, "high")]));
+    let z = 1.959_963_984_540_054;
+    assert!((low - (0.5 - z * 0.25)).abs() < 1e-12 && (high - (0.5 + z * 0.25)).abs() < 1e-12, "{low} {high}");
+
+    let e = refused("trial-and-band", format!("{TWO}{target}low = 0\nhigh = 1\n").as_bytes());
+    assert_eq!((e.line, e.col, e.key.as_deref()), (20, 12, Some("target[0].estimate")), "{e:?}");
+}
