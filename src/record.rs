@@ -9,10 +9,17 @@ macro_rules! samples {
     ($($(#[$doc:meta])* $name:ident,)*) => {
         /// Whole-tissue readouts at one recorded day of one run.
         ///
+        /// A value is NaN when it is undefined: a mean or rate over no cells, cell-days or sites
+        /// (`observe.rs`). NaN is written as an empty field and left out of every summary, effect
+        /// and curve, so it is never read as 0.
+        ///
         /// `osteoclasts`, `precursors` and `osteoblasts` are counts divided by the number of
         /// (cancellous) sites and by the population scale Ω, so on one site they compare directly
         /// to Komarova's x1 and x2.
-        #[derive(Clone, Debug, Default, PartialEq)]
+        ///
+        /// Two samples are equal when every value is the same bits, so an undefined value equals
+        /// itself (as it reads back from a unit file) and a determinism check can compare them.
+        #[derive(Clone, Debug, Default)]
         pub struct Sample {
             pub day: f64,
             $($(#[$doc])* pub $name: f64,)*
@@ -20,6 +27,13 @@ macro_rules! samples {
 
         /// Names of the metrics in a [`Sample`], in column order; `summary.csv` uses the same.
         pub const METRICS: [&str; [$(stringify!($name)),*].len()] = [$(stringify!($name)),*];
+
+        impl PartialEq for Sample {
+            fn eq(&self, other: &Sample) -> bool {
+                self.day.to_bits() == other.day.to_bits()
+                    && self.values().map(f64::to_bits) == other.values().map(f64::to_bits)
+            }
+        }
 
         impl Sample {
             /// The metric values in [`METRICS`] order.
@@ -54,15 +68,15 @@ samples! {
     osteoblasts,
     /// Sites hosting an active BMU.
     active_bmus,
-    /// Mean resorption activity a_i of the osteoclasts (0 when there are none).
+    /// Mean resorption activity a_i of the osteoclasts (undefined when there are none).
     mean_activity,
     /// Osteoclast deaths per osteoclast-day since the previous row.
     osteoclast_apoptosis,
     /// κ, the osteoclastic drive relative to the untreated reference (`processes/coupling.rs`).
     osteoclastic_drive,
-    /// Mean cell ROS over precursors and osteoclasts (0 when there are none).
+    /// Mean cell ROS over precursors and osteoclasts (undefined when there are none).
     mean_ros,
-    /// Mean cell ATP over precursors and osteoclasts (0 when there are none).
+    /// Mean cell ATP over precursors and osteoclasts (undefined when there are none).
     mean_atp,
     /// Mean depolarised fraction over precursors and osteoclasts.
     mean_depolarised,

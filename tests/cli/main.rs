@@ -25,3 +25,4 @@ mod slurm;
 mod spine;
 mod stress;
 mod sweep;
+mod undefined;
