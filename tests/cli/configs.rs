@@ -65,7 +65,13 @@ fn every_shipped_config_runs_shortened() {
             assert!(days.contains("20"), "{stem}/{s}: no row at the last day (20): {days:?}");
             assert_eq!(days.len(), 5, "{stem}/{s}: expected days 0, 5, 10, 15, 20: {days:?}");
         }
-        assert!(rows.iter().all(|r| r[n] == "2"), "{stem}: every summary row should have n = 2 replicates");
+        // A mean over cells or quiescent sites, or a rate since the previous row, is undefined in
+        // a replicate without any (day 0 without a spin-up; komarova2003's one busy site): left
+        // out, so n counts the replicates that define it (docs/plots.md).
+        let undefinable = |m: &str| m.starts_with("mean_") || m.ends_with("_per_cell") || m.ends_with("_sd");
+        let rate = |m: &str| ["osteoclast_apoptosis", "mitophagy_events"].contains(&m);
+        let odd = rows.iter().find(|r| r[n] != "2" && !(undefinable(&r[2]) || rate(&r[2])));
+        assert!(odd.is_none(), "{stem}: every summary row should have n = 2 replicates: {odd:?}");
 
         let (h, runs) = csv(&dir.join("runs.csv"));
         assert_eq!(runs.len(), 2 * in_summary.len(), "{stem}: runs.csv should have replicates x scenarios rows");
