@@ -3,7 +3,7 @@
 //! keys, wrong types, NaN, infinities and values out of range at the culprit's position.
 
 use super::Hypothesis;
-use super::interventions::{Change, FIXED_KEYS, Intervention, Kind};
+use super::interventions::{Change, FIXED_KEYS, Intervention, Kind, Strength};
 use super::params::{PARAMS, Params, Range as ParamRange, Value, ValueError};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -168,8 +168,15 @@ impl Doc<'_> {
         Ok(())
     }
 
-    pub(super) fn intervention(&self, v: &Spanned<DeValue>, prefix: &str) -> Result<Intervention, ConfigError> {
+    /// One intervention table; records where it and each of its keys were written in `at`.
+    pub(super) fn intervention(
+        &self,
+        v: &Spanned<DeValue>,
+        prefix: &str,
+        at: &mut Locations,
+    ) -> Result<Intervention, ConfigError> {
         let t = self.table(v, prefix)?;
+        at.insert(prefix.to_string(), self.err(&v.span(), prefix, ""));
         let mut i = Intervention {
             kind: Kind::Denosumab,
             start_day: 0.0,
@@ -178,9 +185,10 @@ impl Doc<'_> {
             strength: 1.0,
             target: None,
         };
-        let (mut kind, mut key_at, mut change) = (None, None, None);
+        let (mut kind, mut key_at, mut change, mut strength_at) = (None, None, None, None);
         for (k, v) in Self::entries(t) {
             let key = format!("{prefix}.{}", k.get_ref());
+            at.insert(key.clone(), self.err(&v.span(), &key, ""));
             match k.get_ref().as_ref() {
                 "kind" => {
                     let name = self.string(v, &key)?;
@@ -193,7 +201,10 @@ impl Doc<'_> {
                 "start_day" => i.start_day = self.float(v, &key, -1e7)?,
                 "end_day" => i.end_day = self.float(v, &key, -1e7)?,
                 "ramp_days" => i.ramp_days = self.float(v, &key, 0.0)?,
-                "strength" => i.strength = self.float(v, &key, 0.0)?,
+                "strength" => {
+                    i.strength = self.float(v, &key, 0.0)?;
+                    strength_at = Some((v.span(), key));
+                }
                 "key" => key_at = Some((self.parameter_key(v, &key)?, v.span())),
                 "scale" | "set" if change.is_some() => return Err(self.err(&k.span(), &key, "give either `scale` or `set`, not both")),
                 "scale" => change = Some((Change::Scale(self.float(v, &key, 0.0)?), v.span(), key)),
@@ -204,6 +215,19 @@ impl Doc<'_> {
         i.kind = kind.ok_or_else(|| self.err(&v.span(), prefix, "missing `kind`"))?;
         if i.end_day <= i.start_day {
             return Err(self.err(&v.span(), &format!("{prefix}.end_day"), "must be after start_day"));
+        }
+        let max = i.kind.strength().max();
+        if let Some((span, key)) = strength_at.filter(|_| i.strength > max) {
+            let why = match i.kind.strength() {
+                Strength::Proportional => "ten times its standard effect",
+                Strength::Saturating => "its full effect: more does no more",
+                Strength::Switch => "a knock-out is all or nothing",
+            };
+            return Err(self.err(
+                &span,
+                &key,
+                format!("{} takes a strength from 0 to {max} ({why}), got {}", i.kind, i.strength),
+            ));
         }
         match (i.kind, key_at, change) {
             (Kind::Parameter, Some((key, _)), Some((change, span, at))) => {

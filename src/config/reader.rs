@@ -4,7 +4,7 @@
 use super::comparison::{self, Comparison};
 use super::located::{ConfigError, Doc, Locations};
 use super::params::{Params, Value, ValueError};
-use super::{BoneLaw, Config, DAYS_PER_YEAR, Hypothesis, Scenario, sweep};
+use super::{BoneLaw, Config, DAYS_PER_YEAR, Hypothesis, Intervention, Scenario, sweep};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -57,8 +57,12 @@ fn run_key(
     Ok(true)
 }
 
-/// Parse config text into a [`Config`] (overrides and cross-key checks come after).
-pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), ConfigError> {
+/// Every intervention as written, under its key (`intervention[0]`, `scenario[1].intervention[0]`).
+pub(super) type Written = Vec<(String, Intervention)>;
+
+/// Parse config text into a [`Config`] (overrides and cross-key checks come after), where each
+/// key was set, and the interventions as written.
+pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written), ConfigError> {
     let doc = Doc { file, text };
     let root = DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
@@ -117,7 +121,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
                 let list = v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), key, "expected [[intervention]] tables"))?;
                 for (j, i) in list.iter().enumerate() {
                     let at = format!("intervention[{j}]");
-                    background.push((doc.intervention(i, &at)?, (i.span(), at)));
+                    background.push((doc.intervention(i, &at, &mut locations)?, (i.span(), at)));
                 }
             }
             "target" => target_values = Some(v),
@@ -126,6 +130,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
         }
     }
     config.reference = base.clone();
+    let mut written: Written = background.iter().map(|(i, (_, at))| (at.clone(), *i)).collect();
     locations.extend(base_at.iter().map(|(k, e)| (format!("{REFERENCE}.{k}"), e.clone())));
     match scenario_values {
         None => {
@@ -169,8 +174,11 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
                                 .as_array()
                                 .ok_or_else(|| doc.err(&v.span(), &key, "expected [[scenario.intervention]] tables"))?;
                             for (j, i) in list.iter().enumerate() {
-                                scenario.interventions.push(doc.intervention(i, &format!("{key}[{j}]"))?);
-                                intervention_at.push((i.span(), format!("{key}[{j}]")));
+                                let at = format!("{key}[{j}]");
+                                let intervention = doc.intervention(i, &at, &mut locations)?;
+                                written.push((at.clone(), intervention));
+                                scenario.interventions.push(intervention);
+                                intervention_at.push((i.span(), at));
                             }
                         }
                         _ => {
@@ -228,7 +236,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
     if let Some(v) = sweep_values {
         config.sweep = Some(sweep::read(&doc, v, &config.scenarios, &mut locations)?);
     }
-    Ok((config, locations))
+    Ok((config, locations, written))
 }
 
 /// Command-line overrides, applied after the file: a run key (`seed`, `days`, …) or a parameter,

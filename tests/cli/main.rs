@@ -26,3 +26,4 @@ mod spine;
 mod stress;
 mod sweep;
 mod undefined;
+mod warnings;
