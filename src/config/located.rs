@@ -4,6 +4,7 @@
 
 use super::Hypothesis;
 use super::interventions::{Change, FIXED_KEYS, Intervention, Kind, Strength};
+use super::keys::{INTERVENTION_FIELDS, did_you_mean, kind_names, param_keys};
 use super::params::{PARAMS, Params, Range as ParamRange, Value, ValueError};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -160,7 +161,14 @@ impl Doc<'_> {
             let key = format!("{prefix}{}", k.get_ref());
             let value = self.value(v, &key)?;
             params.set(k.get_ref(), value).map_err(|e| match e {
-                ValueError::UnknownKey => self.err(&k.span(), &key, "unknown parameter (`bmu-sim params` lists them)"),
+                ValueError::UnknownKey => self.err(
+                    &k.span(),
+                    &key,
+                    format!(
+                        "unknown parameter{}; `bmu-sim params` lists them",
+                        did_you_mean(k.get_ref(), param_keys())
+                    ),
+                ),
                 ValueError::Expected(what) => self.err(&v.span(), &key, format!("expected {what}, got {value}")),
             })?;
             at.insert(k.get_ref().to_string(), self.err(&v.span(), &key, ""));
@@ -194,7 +202,12 @@ impl Doc<'_> {
                     let name = self.string(v, &key)?;
                     let names: Vec<_> = Kind::ALL.iter().map(|(_, n)| *n).collect();
                     kind = Some(Kind::from_name(&name).ok_or_else(|| {
-                        self.err(&v.span(), &key, format!("unknown intervention `{name}`; known: {}", names.join(", ")))
+                        let hint = did_you_mean(&name, kind_names());
+                        self.err(
+                            &v.span(),
+                            &key,
+                            format!("unknown intervention `{name}`{hint}; known: {}", names.join(", ")),
+                        )
                     })?);
                 }
                 // Negative days fall in the spin-up: a background that began before the record.
@@ -206,10 +219,15 @@ impl Doc<'_> {
                     strength_at = Some((v.span(), key));
                 }
                 "key" => key_at = Some((self.parameter_key(v, &key)?, v.span())),
-                "scale" | "set" if change.is_some() => return Err(self.err(&k.span(), &key, "give either `scale` or `set`, not both")),
+                "scale" | "set" if change.is_some() => {
+                    return Err(self.err(&k.span(), &key, "give either `scale` or `set`, not both"));
+                }
                 "scale" => change = Some((Change::Scale(self.float(v, &key, 0.0)?), v.span(), key)),
                 "set" => change = Some((Change::Set(self.float(v, &key, f64::MIN)?), v.span(), key)),
-                _ => return Err(self.err(&k.span(), &key, "unknown key (expected kind, start_day, end_day, ramp_days, strength; key with scale or set for kind = \"parameter\")")),
+                other => {
+                    let hint = did_you_mean(other, INTERVENTION_FIELDS.iter().map(|f| f.key));
+                    return Err(self.err(&k.span(), &key, format!("unknown key{hint}; expected kind, start_day, end_day, ramp_days, strength, and key with scale or set for kind = \"parameter\"")));
+                }
             }
         }
         i.kind = kind.ok_or_else(|| self.err(&v.span(), prefix, "missing `kind`"))?;
@@ -264,7 +282,8 @@ impl Doc<'_> {
         let name = self.string(v, key)?;
         let names: Vec<_> = Hypothesis::ALL.iter().map(|(_, n)| *n).collect();
         Hypothesis::from_name(&name).ok_or_else(|| {
-            self.err(&v.span(), key, format!("unknown hypothesis `{name}`; known: {}", names.join(", ")))
+            let hint = did_you_mean(&name, names.iter().copied());
+            self.err(&v.span(), key, format!("unknown hypothesis `{name}`{hint}; known: {}", names.join(", ")))
         })
     }
 
@@ -272,7 +291,8 @@ impl Doc<'_> {
     fn parameter_key(&self, v: &Spanned<DeValue>, key: &str) -> Result<&'static str, ConfigError> {
         let name = self.string(v, key)?;
         let spec = PARAMS.iter().find(|p| p.key == name).ok_or_else(|| {
-            self.err(&v.span(), key, format!("unknown parameter `{name}` (`bmu-sim params` lists them)"))
+            let hint = did_you_mean(&name, param_keys());
+            self.err(&v.span(), key, format!("unknown parameter `{name}`{hint}; `bmu-sim params` lists them"))
         })?;
         let number = !matches!(spec.range, ParamRange::Count | ParamRange::Integer | ParamRange::Switch);
         if !number || FIXED_KEYS.contains(&spec.key) {

@@ -27,6 +27,7 @@
 pub mod comparison;
 pub mod hypotheses;
 pub mod interventions;
+pub mod keys;
 mod located;
 pub mod params;
 mod reader;

@@ -2,6 +2,7 @@
 //! then `--set` overrides and the cross-key checks, each refusal located by [`Doc`].
 
 use super::comparison::{self, Comparison};
+use super::keys::{RUN_KEYS, did_you_mean, param_keys, top_level_keys};
 use super::located::{ConfigError, Doc, Locations};
 use super::params::{Params, Value, ValueError};
 use super::{BoneLaw, Config, DAYS_PER_YEAR, Hypothesis, Intervention, Scenario, sweep};
@@ -42,7 +43,8 @@ fn run_key(
             let name = doc.string(v, key)?;
             let names: Vec<_> = BoneLaw::ALL.iter().map(|(_, n)| *n).collect();
             config.bone_law = BoneLaw::from_name(&name).ok_or_else(|| {
-                doc.err(&v.span(), key, format!("unknown bone law `{name}`; known: {}", names.join(", ")))
+                let hint = did_you_mean(&name, names.iter().copied());
+                doc.err(&v.span(), key, format!("unknown bone law `{name}`{hint}; known: {}", names.join(", ")))
             })?;
         }
         "reference" => config.comparison.reference_scenario = doc.string(v, key)?,
@@ -118,7 +120,10 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written
                 config.hypothesis.apply(&mut base);
             }
             "intervention" => {
-                let list = v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), key, "expected [[intervention]] tables"))?;
+                let list = v
+                    .get_ref()
+                    .as_array()
+                    .ok_or_else(|| doc.err(&v.span(), key, "expected [[intervention]] tables"))?;
                 for (j, i) in list.iter().enumerate() {
                     let at = format!("intervention[{j}]");
                     background.push((doc.intervention(i, &at, &mut locations)?, (i.span(), at)));
@@ -126,7 +131,13 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written
             }
             "target" => target_values = Some(v),
             "sweep" => sweep_values = Some(v),
-            _ => return Err(doc.err(&k.span(), key, "unknown key (expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, bone_law, hypothesis, reference, common_random_numbers, plots, [params], [[intervention]], [[scenario]], [[target]], [sweep])")),
+            _ if param_keys().any(|p| p == key) => {
+                return Err(doc.err(&k.span(), key, "a parameter, not a run key: set it in [params] (or --set)"));
+            }
+            _ => {
+                let hint = did_you_mean(key, RUN_KEYS.iter().map(|k| k.key));
+                return Err(doc.err(&k.span(), key, format!("unknown key{hint}; expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, bone_law, hypothesis, reference, common_random_numbers, plots, [params], [[intervention]], [[scenario]], [[target]], [sweep]")));
+            }
         }
     }
     config.reference = base.clone();
@@ -181,11 +192,13 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written
                                 intervention_at.push((i.span(), at));
                             }
                         }
-                        _ => {
+                        other => {
+                            let fields = ["name", "description", "hypothesis", "params", "intervention"];
+                            let hint = did_you_mean(other, fields);
                             return Err(doc.err(
                                 &k.span(),
                                 &key,
-                                "unknown key (expected name, description, hypothesis, params, intervention)",
+                                format!("unknown key{hint}; expected {}", fields.join(", ")),
                             ));
                         }
                     }
@@ -286,7 +299,12 @@ impl Overrides {
             let value = doc.value(v, key)?;
             let refused = |e| match e {
                 ValueError::UnknownKey => {
-                    doc.err(&k.span(), key, "unknown key (a run key or a parameter; `bmu-sim params` lists them)")
+                    let hint = did_you_mean(key, top_level_keys());
+                    doc.err(
+                        &k.span(),
+                        key,
+                        format!("unknown key{hint}; a run key or a parameter, as `bmu-sim params` lists them"),
+                    )
                 }
                 ValueError::Expected(what) => doc.err(&v.span(), key, format!("expected {what}, got {value}")),
             };
