@@ -7,6 +7,7 @@ mod args;
 mod calibrate;
 mod meanfield;
 mod merge;
+mod params;
 mod progress;
 mod run;
 mod signals;
@@ -15,7 +16,6 @@ mod stress;
 mod validate;
 
 use bmu_sim::Error;
-use bmu_sim::config::Params;
 use bmu_sim::store::OutputError;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, Subcommand};
@@ -49,8 +49,8 @@ enum Command {
     Meanfield(meanfield::MeanfieldArgs),
     /// Fit the stationary mineral fraction of a config's first scenario.
     Calibrate(calibrate::CalibrateArgs),
-    /// The parameter table: keys, defaults, accepted values, meaning.
-    Params,
+    /// Every parameter, run-level key, intervention field and kind: default, accepted values, meaning.
+    Params(params::ParamsArgs),
     /// Step many osteoclasts through the mitochondrial rules and report what this machine can do.
     Stress(stress::StressArgs),
 }
@@ -97,7 +97,7 @@ pub fn main(args: Vec<OsString>, out: &mut dyn Write) -> Result<(), Error> {
         Command::Validate(a) => validate::validate(a, out),
         Command::Meanfield(a) => meanfield::meanfield(a, out),
         Command::Calibrate(a) => calibrate::calibrate(a, out),
-        Command::Params => out.write_all(Params::markdown_table().as_bytes()).map_err(stdout_error),
+        Command::Params(a) => params::params(a, out),
         Command::Stress(a) => stress::stress(a, out),
     }?;
     out.flush().map_err(stdout_error)

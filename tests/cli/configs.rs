@@ -104,7 +104,7 @@ fn help_and_params_succeed() {
     assert!(r.stdout.contains("damage_per_day"), "{}", r.stdout);
     // Every parameter the table lists is accepted by --set with its own default.
     let mut defaults = Vec::new();
-    for line in r.stdout.lines().skip(2) {
+    for line in r.stdout.lines().skip(2).take_while(|l| !l.is_empty()) {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
         assert!(cells.len() >= 4, "not a table row: {line}");
         defaults.push(format!("{}={}", cells[1].trim_matches('`'), cells[2]));
@@ -117,6 +117,34 @@ fn help_and_params_succeed() {
     bmu(tmp.path(), &args).ok();
     let r = bmu(tmp.path(), &["--version"]).ok();
     assert!(r.stdout.starts_with("bmu-sim "), "{}", r.stdout);
+}
+
+#[test]
+fn params_finds_keys_kinds_and_fields_by_pattern_in_markdown_and_json() {
+    let tmp = TempDir::new("params_pattern");
+    let all = bmu(tmp.path(), &["params"]).ok().stdout;
+    for section in ["## Run-level keys", "## Intervention fields", "## Intervention kinds"] {
+        assert!(all.contains(section), "no {section} in:\n{all}");
+    }
+    assert!(all.contains("| `record_every_days` |") && all.contains("| `ramp_days` |"), "{all}");
+    let r = bmu(tmp.path(), &["params", "Denosumab"]).ok().stdout;
+    assert!(
+        r.contains("| `denosumab_rankl_block` | 0.85 |") && r.contains("| `denosumab` | proportional up to"),
+        "{r}"
+    );
+    assert!(!r.contains("damage_per_day") && !r.contains("## Run-level"), "only what matches: {r}");
+    let r = bmu(tmp.path(), &["params", "damage", "--json"]).ok().stdout;
+    let v: serde_json::Value = serde_json::from_str(&r).expect("params --json is JSON");
+    let keys: Vec<&str> =
+        v["parameters"].as_array().expect("parameters").iter().map(|p| p["key"].as_str().unwrap()).collect();
+    assert!(keys.contains(&"damage_per_day") && keys.iter().all(|k| k.contains("damage")), "{keys:?}");
+    assert!(v["parameters"][0]["default"].as_f64().is_some(), "defaults are JSON numbers: {r}");
+    let kinds = bmu(tmp.path(), &["params", "knockout", "--json"]).ok().stdout;
+    let v: serde_json::Value = serde_json::from_str(&kinds).expect("JSON");
+    let pink1 = v["intervention_kinds"].as_array().expect("kinds").iter().find(|k| k["kind"] == "pink1_knockout");
+    assert_eq!(pink1.expect("pink1_knockout")["max_strength"], 1.0, "{kinds}");
+    let e = bmu(tmp.path(), &["params", "damge_per_day"]).code(2);
+    assert!(e.stderr.contains("did you mean `damage_per_day`?"), "{}", e.stderr);
 }
 
 #[test]
