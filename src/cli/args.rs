@@ -2,11 +2,16 @@
 
 use super::progress::Reporter;
 use bmu_sim::Error;
-use bmu_sim::config::{Config, Overrides};
+use bmu_sim::config::{Config, ConfigError, Overrides};
 use clap::Args;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::num::NonZeroUsize;
 use std::path::Path;
+
+/// The config path that means standard input.
+pub const STDIN: &str = "-";
+/// What errors and the manifest call a config read from standard input.
+const STDIN_NAME: &str = "<stdin>";
 
 /// Overrides of a config's keys, applied after the file (`--seed` and `--replicates` after the
 /// `--set`s).
@@ -44,7 +49,8 @@ impl ConfigOverrides {
         args
     }
 
-    /// Read and validate `path` (the embedded baseline when `None`) with these overrides. Its
+    /// Read and validate `path` (the embedded baseline when `None`, standard input for `-`) with
+    /// these overrides. Its
     /// warnings (what the run cannot honour) go to standard error, whatever `--quiet` says; with
     /// `--strict` the first is the error, and nothing runs.
     pub fn load(&self, path: Option<&Path>) -> Result<Config, Error> {
@@ -58,6 +64,17 @@ impl ConfigOverrides {
             }
         }
         let (config, warnings) = match path {
+            Some(p) if p == Path::new(STDIN) => {
+                let mut bytes = Vec::new();
+                std::io::stdin().read_to_end(&mut bytes).map_err(|e| ConfigError {
+                    file: STDIN_NAME.into(),
+                    line: 0,
+                    column: 0,
+                    key: String::new(),
+                    message: format!("cannot read the config from standard input: {e}"),
+                })?;
+                Config::from_bytes_checked(STDIN_NAME, bytes, &overrides)?
+            }
             Some(p) => Config::load_checked(p, &overrides)?,
             None => Config::baseline_checked(&overrides)?,
         };

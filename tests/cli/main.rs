@@ -21,6 +21,7 @@ mod resume;
 mod safety;
 mod scenarios;
 mod shards;
+mod shell;
 mod slurm;
 mod spine;
 mod stress;
