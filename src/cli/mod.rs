@@ -53,6 +53,16 @@ enum Command {
     Params(params::ParamsArgs),
     /// Step many osteoclasts through the mitochondrial rules and report what this machine can do.
     Stress(stress::StressArgs),
+    /// A shell completion script for bmu-sim on standard output (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// A manual page (roff) on standard output: `bmu-sim man > bmu-sim.1`, `bmu-sim man run > bmu-sim-run.1`.
+    Man {
+        /// The command whose page (bmu-sim-COMMAND(1)) to write [default: bmu-sim(1)]
+        command: Option<String>,
+    },
 }
 
 /// A failed write to standard output.
@@ -99,8 +109,40 @@ pub fn main(args: Vec<OsString>, out: &mut dyn Write) -> Result<(), Error> {
         Command::Calibrate(a) => calibrate::calibrate(a, out),
         Command::Params(a) => params::params(a, out),
         Command::Stress(a) => stress::stress(a, out),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "bmu-sim", &mut buf);
+            out.write_all(&buf).map_err(stdout_error)
+        }
+        Command::Man { command } => man(command.as_deref(), out),
     }?;
     out.flush().map_err(stdout_error)
+}
+
+/// The manual page of bmu-sim, or of one of its commands (`bmu-sim-run(1)`, as the main page's
+/// SUBCOMMANDS section names them).
+fn man(command: Option<&str>, out: &mut dyn Write) -> Result<(), Error> {
+    let mut cli = Cli::command();
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => {
+            let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+            let Some(sub) = cli.find_subcommand(name) else {
+                let hint = bmu_sim::config::keys::did_you_mean(name, names.iter().copied());
+                return Err(Error::Usage(format!("no command `{name}`{hint}; known: {}", names.join(", "))));
+            };
+            // clap names are `&'static str` here (no `string` feature); one page per process.
+            let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+            sub.clone()
+                .name(leak(format!("bmu-sim-{name}")))
+                .bin_name(leak(format!("bmu-sim {name}")))
+                .version(env!("CARGO_PKG_VERSION"))
+        }
+    };
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(page).render(&mut buf).map_err(stdout_error)?;
+    out.write_all(&buf).map_err(stdout_error)
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The command in a shell: a config from standard input (`run -`, `validate -`).
+//! The command in a shell: a config from standard input (`run -`, `validate -`), completion
+//! scripts and manual pages.
 
 use crate::common::*;
 use std::io::Write;
@@ -44,4 +45,23 @@ fn a_config_on_standard_input_runs_as_from_a_file() {
     assert!(e.stderr.starts_with("bmu-sim: error: <stdin>:1:8: key `days`"), "{}", e.stderr);
     let e = bmu(tmp.path(), &["slurm", "-", "--out", "s", "--shards", "2"]).code(2);
     assert!(e.stderr.contains("not `-`"), "{}", e.stderr);
+}
+
+#[test]
+fn completions_and_manual_pages_come_from_the_parser() {
+    let tmp = TempDir::new("shell");
+    for (shell, mark) in
+        [("bash", "complete -F _bmu__sim"), ("zsh", "#compdef bmu-sim"), ("fish", "complete -c bmu-sim")]
+    {
+        let r = bmu(tmp.path(), &["completions", shell]).ok();
+        assert!(r.stdout.contains(mark), "{shell}: no `{mark}`");
+        assert!(r.stdout.contains("validate") && r.stdout.contains("strict"), "{shell}: commands and flags");
+    }
+    bmu(tmp.path(), &["completions", "tcsh"]).code(2);
+    let page = bmu(tmp.path(), &["man"]).ok().stdout;
+    assert!(page.contains(".TH bmu-sim 1") && page.contains("bmu\\-sim\\-run(1)"), "{page}");
+    let run = bmu(tmp.path(), &["man", "run"]).ok().stdout;
+    assert!(run.contains(".TH bmu-sim-run 1") && run.contains("\\-\\-resume"), "{run}");
+    let e = bmu(tmp.path(), &["man", "valdate"]).code(2);
+    assert!(e.stderr.contains("did you mean `validate`?"), "{}", e.stderr);
 }
