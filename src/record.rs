@@ -97,6 +97,21 @@ samples! {
     spine_bmd,
 }
 
+/// `x` rounded to the decimal places of `unit` as written (`0.1`: one), so a day that is a whole
+/// number of steps of `unit` is written as it is meant (`0.3`, not `0.30000000000000004`, the
+/// sum of three 0.1s); `x` itself when `unit` has no short decimal form.
+pub fn at_precision_of(x: f64, unit: f64) -> f64 {
+    let text = format!("{unit}");
+    let decimals = match text.split_once('.') {
+        None if !text.contains('e') => 0,
+        Some((_, d)) if d.len() <= 12 && !d.contains('e') => d.len() as i32,
+        _ => return x,
+    };
+    let scale = 10f64.powi(decimals);
+    let rounded = (x * scale).round() / scale;
+    if rounded.is_finite() && (rounded - x).abs() <= 1e-9 * unit.abs() { rounded } else { x }
+}
+
 /// Which [`METRICS`] can never be negative, in the same order: their confidence intervals are
 /// clamped at 0 in `summary.csv` and in the plots (a Student-t interval around a small mean of a
 /// count or rate can reach below 0; the quantity cannot). Every metric today is a mass, fraction,
@@ -222,4 +237,22 @@ pub struct RunRecord {
     pub osteoclasts_died: u64,
     /// Wall-clock seconds the run took. Not written to any byte-compared file.
     pub wall_seconds: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_number_of_steps_is_written_as_meant() {
+        assert_eq!(0.1 + 0.2, 0.30000000000000004);
+        assert_eq!(at_precision_of(0.1 + 0.2, 0.1), 0.3);
+        assert_eq!(at_precision_of(3.0 * 0.1, 0.1), 0.3);
+        assert_eq!(at_precision_of(1234.0 * 0.25, 0.25), 308.5);
+        assert_eq!(at_precision_of(7.000000000000001, 1.0), 7.0);
+        // Not a whole number of steps: left as it is; nor a unit without a short decimal form.
+        assert_eq!(at_precision_of(0.123, 0.1), 0.123);
+        assert_eq!(at_precision_of(0.1 + 0.2, 1.0 / 3.0), 0.1 + 0.2);
+        assert_eq!(at_precision_of(2e-20 * 3.0, 1e-20), 2e-20 * 3.0);
+    }
 }

@@ -142,7 +142,7 @@ impl Observer {
     /// A sample of the World now; resets the mitophagy count.
     pub fn observe(&mut self, world: &mut World) -> Sample {
         let p = world.resource::<Regimen>().params.clone();
-        let day = world.resource::<Clock>().day;
+        let day = crate::record::at_precision_of(world.resource::<Clock>().day, p.dt_days);
         let scale = p.sites as f64 * p.population_scale;
         let (mut mineral, mut matrix, mut resorbed, mut formed) = (0.0, 0.0, 0.0, 0.0);
         let (mut osteoblasts, mut active, mut space) = (0u64, 0u64, 0.0);
