@@ -119,7 +119,7 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
         config.replicates,
         config.source
     ));
-    let stop = signals::stop_flag(&reporter);
+    let stop = signals::stop_flag(&reporter, study.dir(), resume_hint(command, study.dir(), shard.is_some()));
     let progress =
         reporter.watch(ensemble::steps_of(config, &todo), |steps| study.run(&todo, threads, steps, &stop))?;
     if progress.stopped {
