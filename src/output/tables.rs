@@ -82,7 +82,10 @@ pub fn write_summary<W: Write>(runs: &[RunRecord], w: W) -> io::Result<()> {
 /// Writes `runs.csv`: header `scenario,replicate,seed,bmus_started,bmus_completed,`
 /// `osteoclasts_formed,osteoclasts_died,final_bone_density`, then one row per run.
 ///
-/// `final_bone_density` is the last sample's `bone_density` (empty if the run has no samples).
+/// Counts are of the cancellous sites over the recorded period: `osteoclasts_formed` counts
+/// fusions of precursors only, not the osteoclasts a BMU opens with, while `osteoclasts_died`
+/// counts every death, so died can exceed formed. `final_bone_density` is the last sample's
+/// `bone_density` (empty if the run has no samples).
 /// `wall_seconds` is deliberately not written, so the file is identical across machines.
 pub fn write_runs<W: Write>(runs: &[RunRecord], w: W) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
