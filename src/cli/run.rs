@@ -109,6 +109,8 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
     };
     let config = study.config();
     let (todo, done) = study.pending()?;
+    // Resumed: the time and memory of the units left, not of the whole share.
+    let estimate = if done > 0 { Estimate::of_runs(config, threads, todo.len() as u64) } else { estimate };
     let of = match shard {
         Some((s, from)) => format!("shard {s} (from {from}): {share} of {} units", ensemble::unit_count(config)),
         None => format!("{share} units"),
