@@ -1,4 +1,4 @@
-//! `index.html`: one self-contained page per run directory (no script or style from elsewhere;
+//! `index.html`: one page per run directory that needs nothing outside it (no script or style from elsewhere;
 //! images by relative links into `plots/`): the end-of-run table, the calibration targets beside
 //! the model, the plots, the final-day effects on the main metrics, and links to every file.
 //!
