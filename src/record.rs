@@ -112,6 +112,12 @@ pub fn at_precision_of(x: f64, unit: f64) -> f64 {
     if rounded.is_finite() && (rounded - x).abs() <= 1e-9 * unit.abs() { rounded } else { x }
 }
 
+/// `x` to 12 significant digits: what a sum of many small increments means, without the float
+/// noise of the summing (`25.875`, not `25.874999999999886`). Non-finite values are left alone.
+pub fn meant(x: f64) -> f64 {
+    if x.is_finite() { format!("{x:.11e}").parse().unwrap_or(x) } else { x }
+}
+
 /// Which [`METRICS`] can never be negative, in the same order: their confidence intervals are
 /// clamped at 0 in `summary.csv` and in the plots (a Student-t interval around a small mean of a
 /// count or rate can reach below 0; the quantity cannot). Every metric today is a mass, fraction,
@@ -254,5 +260,14 @@ mod tests {
         assert_eq!(at_precision_of(0.123, 0.1), 0.123);
         assert_eq!(at_precision_of(0.1 + 0.2, 1.0 / 3.0), 0.1 + 0.2);
         assert_eq!(at_precision_of(2e-20 * 3.0, 1e-20), 2e-20 * 3.0);
+    }
+
+    #[test]
+    fn sums_of_increments_are_written_without_their_noise() {
+        assert_eq!(meant(25.874999999999886), 25.875);
+        assert_eq!(meant(16.200000000000152), 16.2);
+        assert_eq!(meant(-0.7288025210761759), -0.728802521076);
+        assert_eq!(meant(0.0), 0.0);
+        assert!(meant(f64::NAN).is_nan());
     }
 }
