@@ -24,8 +24,8 @@ pub struct Summary {
 /// interval `mean ± t_{0.975, n−1} · sd / √n`.
 ///
 /// With one value the sd is 0 and the interval collapses to `[mean, mean]`; with no values the
-/// mean, sd and interval are NaN (written as empty fields). Non-finite inputs propagate into the result;
-/// they never panic. Sums run in the given order, so the result is reproducible bit for bit.
+/// mean, sd and interval are NaN (written as empty fields). Non-finite inputs propagate into the
+/// result; they never panic. Sums run in the given order, so the result is reproducible bit for bit.
 pub fn summarize(values: &[f64]) -> Summary {
     let n = values.len();
     if n == 0 {

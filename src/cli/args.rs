@@ -50,9 +50,8 @@ impl ConfigOverrides {
     }
 
     /// Read and validate `path` (the embedded baseline when `None`, standard input for `-`) with
-    /// these overrides. Its
-    /// warnings (what the run cannot honour) go to standard error, whatever `--quiet` says; with
-    /// `--strict` the first is the error, and nothing runs.
+    /// these overrides. Its warnings (what the run cannot honour) go to standard error, whatever
+    /// `--quiet` says; with `--strict` the first is the error, and nothing runs.
     pub fn load(&self, path: Option<&Path>) -> Result<Config, Error> {
         let mut overrides = Overrides::default();
         for pair in &self.set {

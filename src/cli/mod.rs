@@ -25,7 +25,8 @@ use std::io::{self, Write};
 const EXIT_CODES: &str = "\
 Exit codes: 0 success (also when a reader closes the pipe early), 1 run-time failure,
 2 usage error, 3 config or model error (or a warning under --strict), 4 output error,
-5 refused by the resource estimate, 6 incomplete (stopped by a signal, or units missing when merging; finished units are kept).";
+5 refused by the resource estimate, 6 incomplete (stopped by a signal, or units missing when
+merging; finished units are kept).";
 
 /// Stochastic agent-based simulation of the bone multicellular unit.
 #[derive(Parser, Debug)]

@@ -226,7 +226,9 @@ impl Doc<'_> {
                 "set" => change = Some((Change::Set(self.float(v, &key, f64::MIN)?), v.span(), key)),
                 other => {
                     let hint = did_you_mean(other, INTERVENTION_FIELDS.iter().map(|f| f.key));
-                    return Err(self.err(&k.span(), &key, format!("unknown key{hint}; expected kind, start_day, end_day, ramp_days, strength, and key with scale or set for kind = \"parameter\"")));
+                    let known: Vec<&str> = INTERVENTION_FIELDS.iter().map(|f| f.key).collect();
+                    let message = format!("unknown key{hint}; expected {}", known.join(", "));
+                    return Err(self.err(&k.span(), &key, message));
                 }
             }
         }

@@ -136,7 +136,8 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written
             }
             _ => {
                 let hint = did_you_mean(key, RUN_KEYS.iter().map(|k| k.key));
-                return Err(doc.err(&k.span(), key, format!("unknown key{hint}; expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, bone_law, hypothesis, reference, common_random_numbers, plots, [params], [[intervention]], [[scenario]], [[target]], [sweep]")));
+                let known: Vec<&str> = RUN_KEYS.iter().map(|k| k.key).collect();
+                return Err(doc.err(&k.span(), key, format!("unknown key{hint}; expected {}", known.join(", "))));
             }
         }
     }

@@ -82,7 +82,8 @@ fn intervention(i: &Intervention, end: f64, spinup: f64) -> impl Iterator<Item =
         found.push((
             "ramp_days",
             format!(
-                "ramps up and down over {} days each, longer together than its {window}-day window: its level peaks at {} of its strength",
+                "ramps up and down over {} days each, longer together than its {window}-day window: \
+                 its level peaks at {} of its strength",
                 i.ramp_days,
                 round(peak)
             ),

@@ -26,9 +26,10 @@
 //! Cell means (ROS, ATP, …) are over precursors and osteoclasts: circulating precursors are not
 //! in them. A mean or rate over nothing (no cells, no osteoclast-days, no quiescent site) is
 //! undefined: NaN in the [`Sample`], an empty field in `timeseries.csv`, left out of every
-//! summary and effect, a gap in the plots. The virtual biopsy ([`Biopsy`]) is tracked every step. Cortical sites and cells carry
-//! [`Cortical`] and are filtered out by it, which also keeps the cancellous ones iterated, and so
-//! summed, in the order they would be without cortical sites.
+//! summary and effect, a gap in the plots. The virtual biopsy ([`Biopsy`]) is tracked every
+//! step. Cortical sites and cells carry [`Cortical`] and are filtered out by it, which also keeps
+//! the cancellous ones iterated, and so summed, in the order they would be without cortical
+//! sites.
 
 mod biopsy;
 
