@@ -1,6 +1,7 @@
-//! `index.html`: one page per run directory that needs nothing outside it (no script or style from elsewhere;
-//! images by relative links into `plots/`): the end-of-run table, the calibration targets beside
-//! the model, the plots, the final-day effects on the main metrics, and links to every file.
+//! `index.html`: one page per run directory that needs nothing outside it (no script or style
+//! from elsewhere; images by relative links into `plots/`): the end-of-run table, the calibration
+//! targets beside the model, the plots, the final-day effects on the main metrics, and links to
+//! every file.
 //!
 //! A short inline script counts the plots that loaded and rendered (`naturalWidth > 0`) into
 //! `data-plots-rendered` on `<body>`, beside `data-plots` (how many there are), so a headless

@@ -197,7 +197,7 @@ fn segments(len: usize, ok: impl Fn(usize) -> bool) -> Vec<Vec<usize>> {
     let mut runs: Vec<Vec<usize>> = Vec::new();
     for i in (0..len).filter(|&i| ok(i)) {
         match runs.last_mut() {
-            Some(run) if run.last() == Some(&(i - 1)) => run.push(i),
+            Some(run) if run.last().is_some_and(|&last| last + 1 == i) => run.push(i),
             _ => runs.push(vec![i]),
         }
     }
