@@ -97,6 +97,50 @@ samples! {
     spine_bmd,
 }
 
+/// The unit of each of [`METRICS`], in the same order (`targets.csv` names it beside an absolute
+/// target; an effect is a difference in it). No unit holds a comma, so CSV fields stay unquoted.
+pub const UNITS: [&str; METRICS.len()] = [
+    "% of day 0",         // bone_density
+    "% of day 0",         // bone_mass
+    "% of site bone",     // site_bone_sd
+    "fraction",           // mineral_fraction
+    "cells per site / Ω", // osteoclasts
+    "cells per site / Ω", // precursors
+    "cells per site / Ω", // osteoblasts
+    "sites",              // active_bmus
+    "relative activity",  // mean_activity
+    "per osteoclast-day", // osteoclast_apoptosis
+    "relative drive",     // osteoclastic_drive
+    "model units",        // mean_ros
+    "fraction of full",   // mean_atp
+    "fraction",           // mean_depolarised
+    "mitochondria",       // mitochondria_per_cell
+    "per cell-day",       // mitophagy_events
+    "% of site bone",     // resorbed
+    "% of site bone",     // formed
+    "% of site bone",     // remodelling_space
+    "% of day 0",         // spine_bmd
+];
+
+/// The unit of each of [`BIOPSY`], in the same order.
+pub const BIOPSY_UNITS: [&str; BIOPSY.len()] = [
+    "per site per year",
+    "days",
+    "days",
+    "days",
+    "% of site bone",
+    "% of site bone",
+    "% of site bone",
+    "% of bone",
+    "% per year",
+];
+
+/// The unit of a metric or biopsy index by name (empty for an unknown name).
+pub fn unit(metric: &str) -> &'static str {
+    let of = |names: &[&str], units: &[&'static str]| names.iter().position(|m| *m == metric).map(|i| units[i]);
+    of(&METRICS, &UNITS).or_else(|| of(&BIOPSY, &BIOPSY_UNITS)).unwrap_or("")
+}
+
 /// `x` rounded to the decimal places of `unit` as written (`0.1`: one), so a day that is a whole
 /// number of steps of `unit` is written as it is meant (`0.3`, not `0.30000000000000004`, the
 /// sum of three 0.1s); `x` itself when `unit` has no short decimal form.
@@ -260,6 +304,14 @@ mod tests {
         assert_eq!(at_precision_of(0.123, 0.1), 0.123);
         assert_eq!(at_precision_of(0.1 + 0.2, 1.0 / 3.0), 0.1 + 0.2);
         assert_eq!(at_precision_of(2e-20 * 3.0, 1e-20), 2e-20 * 3.0);
+    }
+
+    #[test]
+    fn every_metric_and_index_has_a_unit_without_a_comma() {
+        for name in METRICS.iter().chain(&BIOPSY) {
+            assert!(!unit(name).is_empty() && !unit(name).contains(','), "{name}");
+        }
+        assert_eq!((unit("spine_bmd"), unit("resorption_days"), unit("nothing")), ("% of day 0", "days", ""));
     }
 
     #[test]

@@ -184,15 +184,18 @@ fn targets_are_written_beside_the_model() {
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("scenario,metric,day,unit,low,high,effect,ci_lo,ci_hi,met,source"));
     let first = lines.next().expect("first target");
-    assert!(first.starts_with("knockout,mitophagy_events,40,,-100,0,-"), "read at the nearest recorded day: {first}");
+    assert!(
+        first.starts_with("knockout,mitophagy_events,40,per cell-day,-100,0,-"),
+        "read at the nearest recorded day, in the metric's unit: {first}"
+    );
     assert!(first.ends_with(",true,\"Smith, 2020: \"\"fewer\"\"\""), "met, and the source quoted as CSV: {first}");
     let second = lines.next().expect("second target");
     assert!(
-        second.starts_with("knockout,bone_density,40,,50,60,") && second.ends_with(",false,impossible"),
+        second.starts_with("knockout,bone_density,40,% of day 0,50,60,") && second.ends_with(",false,impossible"),
         "{second}"
     );
     // A target past the recorded period (a shortened run) has no effect and is not met.
-    assert_eq!(lines.next(), Some("knockout,bone_density,41,,0,100,,,,false,later"));
+    assert_eq!(lines.next(), Some("knockout,bone_density,41,% of day 0,0,100,,,,false,later"));
     // A biopsy index is read for the biopsy year holding the day (year 1 here), and a relative
     // target gives the paired effect in % of the reference's mean.
     let fourth: Vec<String> = lines.next().expect("fourth target").split(',').map(String::from).collect();
