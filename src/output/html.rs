@@ -129,7 +129,12 @@ fn effects_table(h: &mut String, config: &Config, runs: &[RunRecord]) {
         let cells: Vec<String> = MAIN_METRICS
             .iter()
             .filter_map(|m| effect(config, &groups, v, i, metric_index(m)))
-            .map(|e| with_interval(&e.diff, 3))
+            .map(|e| {
+                // Fewer pairs than replicates: the metric was undefined (no cells) in the others.
+                let fewer = (2..config.replicates as usize).contains(&e.diff.n);
+                let of = if fewer { format!(" (n = {} of {})", e.diff.n, config.replicates) } else { String::new() };
+                with_interval(&e.diff, 3) + &of
+            })
             .collect();
         if cells.is_empty() {
             continue;

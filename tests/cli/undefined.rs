@@ -82,4 +82,12 @@ fn a_tissue_without_cells_has_undefined_means_never_zero() {
     }
     let page = read(&dir.join("index.html"));
     assert!(!page.contains("NaN"), "the page never prints NaN");
+    let last = effects.iter().rfind(|r| r[3] == "mean_atp").expect("the last day's ATP effect");
+    let shown = match last[4].as_str() {
+        "0" => "undefined (n = 0)".to_string(),
+        "1" => "(n = 1: no interval)".to_string(),
+        "5" => String::new(),
+        n => format!("(n = {n} of 5)"),
+    };
+    assert!(page.contains(&shown), "the page says how many pairs the ATP effect used: {last:?}");
 }
