@@ -15,9 +15,15 @@
 //! wall    = max(Σ cpu / (min(threads, runs) · PARALLEL_EFFICIENCY), the costliest run)
 //! world   = all · SITE_BYTES + cells · (CELL_BYTES + m · MITO_BYTES)
 //! peak    = BASE_BYTES + min(threads, runs) · largest world + runs · samples · SAMPLE_BYTES
-//! output  = runs · samples · TIMESERIES_ROW_BYTES + scenarios · samples · metrics · SUMMARY_ROW_BYTES
-//!         + runs · RUNS_ROW_BYTES + FIXED_OUTPUT_BYTES
+//! output  = all_runs · samples · TIMESERIES_ROW_BYTES + scenarios · samples · metrics · SUMMARY_ROW_BYTES
+//!         + (scenarios − references) · samples · metrics · EFFECT_ROW_BYTES
+//!         + all_runs · RUNS_ROW_BYTES + FIXED_OUTPUT_BYTES
+//!         + with plots: PLOT_BYTES + scenarios · samples · panels · PLOT_POINT_BYTES
 //! ```
+//!
+//! The output is the run directory as published, whatever share of the runs (a shard, what is
+//! left to resume) the time and memory are estimated for: the shard or resumed run that finishes
+//! last publishes all of it.
 //!
 //! `samples` is the rows each run records (every `record_every_days`, plus day 0 and the last day);
 //! `subs_per_day` the mitochondrial sub-steps per day (`mito_dt_hours`, see `Params::mito_substeps`);
@@ -83,8 +89,15 @@ pub const TIMESERIES_ROW_BYTES: f64 = 250.0;
 pub const SUMMARY_ROW_BYTES: f64 = 90.0;
 /// Bytes per row of `runs.csv`.
 pub const RUNS_ROW_BYTES: f64 = 64.0;
-/// Bytes of the manifest, the resolved config and the tables' headers.
-pub const FIXED_OUTPUT_BYTES: f64 = 8e3;
+/// Bytes per row of `effects.csv` (measured 85).
+pub const EFFECT_ROW_BYTES: f64 = 90.0;
+/// Bytes of the manifest, the resolved config, the page and the tables' headers.
+pub const FIXED_OUTPUT_BYTES: f64 = 15e3;
+/// Bytes of the three figures (`bone_density`, `cells`, `biopsy`) as SVG and PNG, whatever the
+/// run (measured 370–440 kB on configs/smoke.toml variants, 2026-12-06).
+pub const PLOT_BYTES: f64 = 400e3;
+/// SVG bytes per scenario, recorded day and time panel (its mean and band; measured 23–25).
+pub const PLOT_POINT_BYTES: f64 = 24.0;
 /// `run` refuses a config estimated to take longer than this (a week).
 pub const MAX_WALL_SECONDS: f64 = 7.0 * 86_400.0;
 
@@ -143,10 +156,17 @@ impl Estimate {
         }
         let parallel = if threads > 1 { threads as f64 * PARALLEL_EFFICIENCY } else { 1.0 };
         let per_run_rows = rows * replicates;
-        let output = per_run_rows * TIMESERIES_ROW_BYTES
+        let scenarios = config.scenarios.len().max(1) as f64;
+        let compared = rows * (scenarios - config.points() as f64).max(0.0) / scenarios;
+        let cortical = config.scenarios.iter().any(|s| s.params.cortical_sites > 0);
+        let panels = if cortical { 6.0 } else { 5.0 };
+        let plots = if config.plots { PLOT_BYTES + rows * panels * PLOT_POINT_BYTES } else { 0.0 };
+        let output = rows * f64::from(config.replicates) * TIMESERIES_ROW_BYTES
             + rows * METRICS.len() as f64 * SUMMARY_ROW_BYTES
-            + runs as f64 * RUNS_ROW_BYTES
-            + FIXED_OUTPUT_BYTES;
+            + compared * METRICS.len() as f64 * EFFECT_ROW_BYTES
+            + all as f64 * RUNS_ROW_BYTES
+            + FIXED_OUTPUT_BYTES
+            + plots;
         Estimate {
             runs,
             threads,
@@ -271,13 +291,35 @@ mod tests {
             (Estimate::of(&config(&["cortical_sites=100"]), 1), Estimate::of(&config(&["sites=200"]), 1));
         assert!(cortical.cpu_seconds < 0.5 * (base.cpu_seconds + cancellous.cpu_seconds), "{cortical}");
         let finer = Estimate::of(&config(&["record_every_days=0.5"]), 1);
-        assert!(finer.output_bytes > 10.0 * base.output_bytes, "{finer} vs {base}");
+        assert!(finer.output_bytes > 2.0 * base.output_bytes, "{finer} vs {base}");
         let threads = Estimate::of(&config(&[]), 64);
         assert_eq!(threads.threads, 4, "no more threads than runs");
         let share = Estimate::of_runs(&config(&[]), 1, 1);
         assert_eq!(share.runs, 1);
-        assert!(share.cpu_seconds < base.cpu_seconds && share.output_bytes < base.output_bytes, "{share}");
+        assert!(share.cpu_seconds < base.cpu_seconds, "{share}");
+        assert_eq!(share.output_bytes, base.output_bytes, "a share publishes the whole run's output");
         assert!(threads.peak_bytes > base.peak_bytes);
+    }
+
+    #[test]
+    fn the_output_estimate_counts_effects_and_plots() {
+        // Measured on 2026-12-06: configs/smoke.toml writes 541 kB; with a row a day for 480 days
+        // on 10 sites, 3.65 MB (effects.csv 0.82 MB, plots 0.51 MB).
+        let smoke = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/smoke.toml");
+        let load = |sets: &[&str]| {
+            let mut o = Overrides::default();
+            sets.iter().for_each(|s| o.push(s));
+            Config::load(std::path::Path::new(smoke), &o).expect("smoke")
+        };
+        let within = |got: f64, measured: f64| (0.75..1.33).contains(&(got / measured));
+        let small = Estimate::of(&load(&[]), 2).output_bytes;
+        assert!(within(small, 541e3), "{small}");
+        let daily = load(&["record_every_days=1", "sites=10", "spinup_days=0", "days=480"]);
+        let big = Estimate::of(&daily, 2).output_bytes;
+        assert!(within(big, 3.65e6), "{big}");
+        let mut no_plots = daily.clone();
+        no_plots.plots = false;
+        assert!(big - Estimate::of(&no_plots, 2).output_bytes > 0.4e6, "plots are counted");
     }
 
     #[test]

@@ -186,8 +186,8 @@ impl Grid {
 
 /// Rows (day, state) from `start` to `grid.days` with classic RK4 at step `grid.dt`, one row
 /// every `grid.every` days (day 0 and the last day included). Steps per row = `every/dt` rounded
-/// (≥ 1), step = `every/steps`; row days are exactly `i·every`, plus a shorter last row at `days`
-/// if `days` is not a multiple of `every`.
+/// (≥ 1), step = `every/steps`; row days are `i·every` at the precision of `every` (0.3, not
+/// 0.30000000000000004), plus a shorter last row at `days` if `days` is not a multiple of `every`.
 pub fn solve(kernel: &Kernel, start: State, grid: &Grid) -> Vec<(f64, State)> {
     let Grid { days, dt, every } = *grid;
     let h = every / (every / dt).round().max(1.0);
@@ -200,7 +200,7 @@ pub fn solve(kernel: &Kernel, start: State, grid: &Grid) -> Vec<(f64, State)> {
         }
         let full = remaining >= every - tol;
         let seg = if full { every } else { remaining };
-        let day = if full { i as f64 * every } else { days };
+        let day = if full { crate::record::at_precision_of(i as f64 * every, every) } else { days };
         let n = (seg / h).round().max(1.0);
         for _ in 0..n as u64 {
             s = kernel.rk4_step(s, seg / n, bar);
@@ -244,6 +244,15 @@ mod tests {
         }
         let e = Grid::new(1e9, 0.001, 0.1).expect_err("too many steps");
         assert!(e.contains("1.0e12 steps") && e.contains("1e8"), "{e}");
+    }
+
+    #[test]
+    fn row_days_are_written_at_the_precision_of_the_row_spacing() {
+        let k = Kernel::komarova2003();
+        let rows = solve(&k, pulse_start(&k, 10.0), &grid(2.0, 0.01, 0.1));
+        let days: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
+        assert_eq!(days[3], "0.3", "not 0.30000000000000004");
+        assert!(days.iter().all(|d| d.len() <= 3), "{days:?}");
     }
 
     /// One remodelling cycle, rows every 0.01 day for 200 days.

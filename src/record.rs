@@ -9,10 +9,17 @@ macro_rules! samples {
     ($($(#[$doc:meta])* $name:ident,)*) => {
         /// Whole-tissue readouts at one recorded day of one run.
         ///
+        /// A value is NaN when it is undefined: a mean or rate over no cells, cell-days or sites
+        /// (`observe.rs`). NaN is written as an empty field and left out of every summary, effect
+        /// and curve, so it is never read as 0.
+        ///
         /// `osteoclasts`, `precursors` and `osteoblasts` are counts divided by the number of
         /// (cancellous) sites and by the population scale Ω, so on one site they compare directly
         /// to Komarova's x1 and x2.
-        #[derive(Clone, Debug, Default, PartialEq)]
+        ///
+        /// Two samples are equal when every value is the same bits, so an undefined value equals
+        /// itself (as it reads back from a unit file) and a determinism check can compare them.
+        #[derive(Clone, Debug, Default)]
         pub struct Sample {
             pub day: f64,
             $($(#[$doc])* pub $name: f64,)*
@@ -20,6 +27,13 @@ macro_rules! samples {
 
         /// Names of the metrics in a [`Sample`], in column order; `summary.csv` uses the same.
         pub const METRICS: [&str; [$(stringify!($name)),*].len()] = [$(stringify!($name)),*];
+
+        impl PartialEq for Sample {
+            fn eq(&self, other: &Sample) -> bool {
+                self.day.to_bits() == other.day.to_bits()
+                    && self.values().map(f64::to_bits) == other.values().map(f64::to_bits)
+            }
+        }
 
         impl Sample {
             /// The metric values in [`METRICS`] order.
@@ -54,15 +68,15 @@ samples! {
     osteoblasts,
     /// Sites hosting an active BMU.
     active_bmus,
-    /// Mean resorption activity a_i of the osteoclasts (0 when there are none).
+    /// Mean resorption activity a_i of the osteoclasts (undefined when there are none).
     mean_activity,
     /// Osteoclast deaths per osteoclast-day since the previous row.
     osteoclast_apoptosis,
     /// κ, the osteoclastic drive relative to the untreated reference (`processes/coupling.rs`).
     osteoclastic_drive,
-    /// Mean cell ROS over precursors and osteoclasts (0 when there are none).
+    /// Mean cell ROS over precursors and osteoclasts (undefined when there are none).
     mean_ros,
-    /// Mean cell ATP over precursors and osteoclasts (0 when there are none).
+    /// Mean cell ATP over precursors and osteoclasts (undefined when there are none).
     mean_atp,
     /// Mean depolarised fraction over precursors and osteoclasts.
     mean_depolarised,
@@ -81,6 +95,71 @@ samples! {
     /// density (the cortical sites' mineral mass, % of its day-0 value), w =
     /// `spine_cancellous_share`; exactly `bone_density` without cortical sites.
     spine_bmd,
+}
+
+/// The unit of each of [`METRICS`], in the same order (`targets.csv` names it beside an absolute
+/// target; an effect is a difference in it). No unit holds a comma, so CSV fields stay unquoted.
+pub const UNITS: [&str; METRICS.len()] = [
+    "% of day 0",         // bone_density
+    "% of day 0",         // bone_mass
+    "% of site bone",     // site_bone_sd
+    "fraction",           // mineral_fraction
+    "cells per site / Ω", // osteoclasts
+    "cells per site / Ω", // precursors
+    "cells per site / Ω", // osteoblasts
+    "sites",              // active_bmus
+    "relative activity",  // mean_activity
+    "per osteoclast-day", // osteoclast_apoptosis
+    "relative drive",     // osteoclastic_drive
+    "model units",        // mean_ros
+    "fraction of full",   // mean_atp
+    "fraction",           // mean_depolarised
+    "mitochondria",       // mitochondria_per_cell
+    "per cell-day",       // mitophagy_events
+    "% of site bone",     // resorbed
+    "% of site bone",     // formed
+    "% of site bone",     // remodelling_space
+    "% of day 0",         // spine_bmd
+];
+
+/// The unit of each of [`BIOPSY`], in the same order.
+pub const BIOPSY_UNITS: [&str; BIOPSY.len()] = [
+    "per site per year",
+    "days",
+    "days",
+    "days",
+    "% of site bone",
+    "% of site bone",
+    "% of site bone",
+    "% of bone",
+    "% per year",
+];
+
+/// The unit of a metric or biopsy index by name (empty for an unknown name).
+pub fn unit(metric: &str) -> &'static str {
+    let of = |names: &[&str], units: &[&'static str]| names.iter().position(|m| *m == metric).map(|i| units[i]);
+    of(&METRICS, &UNITS).or_else(|| of(&BIOPSY, &BIOPSY_UNITS)).unwrap_or("")
+}
+
+/// `x` rounded to the decimal places of `unit` as written (`0.1`: one), so a day that is a whole
+/// number of steps of `unit` is written as it is meant (`0.3`, not `0.30000000000000004`, the
+/// sum of three 0.1s); `x` itself when `unit` has no short decimal form.
+pub fn at_precision_of(x: f64, unit: f64) -> f64 {
+    let text = format!("{unit}");
+    let decimals = match text.split_once('.') {
+        None if !text.contains('e') => 0,
+        Some((_, d)) if d.len() <= 12 && !d.contains('e') => d.len() as i32,
+        _ => return x,
+    };
+    let scale = 10f64.powi(decimals);
+    let rounded = (x * scale).round() / scale;
+    if rounded.is_finite() && (rounded - x).abs() <= 1e-9 * unit.abs() { rounded } else { x }
+}
+
+/// `x` to 12 significant digits: what a sum of many small increments means, without the float
+/// noise of the summing (`25.875`, not `25.874999999999886`). Non-finite values are left alone.
+pub fn meant(x: f64) -> f64 {
+    if x.is_finite() { format!("{x:.11e}").parse().unwrap_or(x) } else { x }
 }
 
 /// Which [`METRICS`] can never be negative, in the same order: their confidence intervals are
@@ -208,4 +287,39 @@ pub struct RunRecord {
     pub osteoclasts_died: u64,
     /// Wall-clock seconds the run took. Not written to any byte-compared file.
     pub wall_seconds: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_number_of_steps_is_written_as_meant() {
+        assert_eq!(0.1 + 0.2, 0.30000000000000004);
+        assert_eq!(at_precision_of(0.1 + 0.2, 0.1), 0.3);
+        assert_eq!(at_precision_of(3.0 * 0.1, 0.1), 0.3);
+        assert_eq!(at_precision_of(1234.0 * 0.25, 0.25), 308.5);
+        assert_eq!(at_precision_of(7.000000000000001, 1.0), 7.0);
+        // Not a whole number of steps: left as it is; nor a unit without a short decimal form.
+        assert_eq!(at_precision_of(0.123, 0.1), 0.123);
+        assert_eq!(at_precision_of(0.1 + 0.2, 1.0 / 3.0), 0.1 + 0.2);
+        assert_eq!(at_precision_of(2e-20 * 3.0, 1e-20), 2e-20 * 3.0);
+    }
+
+    #[test]
+    fn every_metric_and_index_has_a_unit_without_a_comma() {
+        for name in METRICS.iter().chain(&BIOPSY) {
+            assert!(!unit(name).is_empty() && !unit(name).contains(','), "{name}");
+        }
+        assert_eq!((unit("spine_bmd"), unit("resorption_days"), unit("nothing")), ("% of day 0", "days", ""));
+    }
+
+    #[test]
+    fn sums_of_increments_are_written_without_their_noise() {
+        assert_eq!(meant(25.874999999999886), 25.875);
+        assert_eq!(meant(16.200000000000152), 16.2);
+        assert_eq!(meant(-0.7288025210761759), -0.728802521076);
+        assert_eq!(meant(0.0), 0.0);
+        assert!(meant(f64::NAN).is_nan());
+    }
 }

@@ -6,36 +6,41 @@
 //! `common_random_numbers = false` the scenarios are independent samples and the interval is
 //! Welch's for a difference of means ([`welch`]), with the t quantile at the Welch–Satterthwaite
 //! degrees of freedom rounded down (slightly conservative). With one replicate there is no
-//! interval (NaN bounds, written as empty fields). Under a sweep a scenario is compared with the
-//! reference at the same sweep point. Differences are never clamped.
+//! interval (NaN bounds, written as empty fields). An undefined value (NaN: a mean over no cells)
+//! is left out: paired effects use the replicate pairs in which both are defined, Welch's the
+//! defined values of each side, and `n` says how many were used. Under a sweep a scenario is
+//! compared with the reference at the same sweep point. Differences are never clamped.
 
 use super::series::Groups;
-use crate::analysis::stats::{summarize, t_quantile_975};
+use crate::analysis::stats::{defined, defined_pairs, summarize, t_quantile_975};
 use crate::config::Config;
 use crate::record::{METRICS, RunRecord};
 
 /// A difference of means with its 95 % interval (NaN bounds when there is none).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Difference {
-    /// Replicates per scenario (pairs, under common random numbers).
+    /// Replicates used per scenario (pairs, under common random numbers): those where the value
+    /// is defined.
     pub n: usize,
     pub mean: f64,
     pub ci_lo: f64,
     pub ci_hi: f64,
 }
 
-/// The mean of `a[i] − b[i]` with its Student-t interval; pairs are taken in order, as many as
-/// the shorter side has.
+/// The mean of `a[i] − b[i]` with its Student-t interval, over the pairs in which both are
+/// defined; pairs are taken in order, as many as the shorter side has.
 pub fn paired(a: &[f64], b: &[f64]) -> Difference {
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let (a, b) = defined_pairs(a, b);
+    let d: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
     let s = summarize(&d);
     let (lo, hi) = if s.n < 2 { (f64::NAN, f64::NAN) } else { (s.ci_lo, s.ci_hi) };
     Difference { n: s.n, mean: s.mean, ci_lo: lo, ci_hi: hi }
 }
 
-/// mean(a) − mean(b) with Welch's interval; `n` is the smaller sample.
+/// mean(a) − mean(b) over the defined values of each, with Welch's interval; `n` is the smaller
+/// sample.
 pub fn welch(a: &[f64], b: &[f64]) -> Difference {
-    let (sa, sb) = (summarize(a), summarize(b));
+    let (sa, sb) = (summarize(&defined(a)), summarize(&defined(b)));
     let n = sa.n.min(sb.n);
     let mean = sa.mean - sb.mean;
     if n < 2 {
@@ -128,5 +133,19 @@ mod tests {
         let constant = welch(&[1.0, 1.0], &[0.5, 0.5]);
         assert_eq!((constant.ci_lo, constant.ci_hi), (0.5, 0.5));
         assert!(welch(&[1.0], &[0.0, 2.0]).ci_lo.is_nan());
+    }
+
+    #[test]
+    fn undefined_values_are_left_out_never_read_as_zero() {
+        let nan = f64::NAN;
+        // Pairs 2 and 3 have an undefined side: the effect is over pairs 0, 1 and 4 alone.
+        let d = paired(&[11.0, 22.0, nan, 40.0, 33.0], &[10.0, 20.0, 30.0, nan, 30.0]);
+        assert_eq!(d, paired(&[11.0, 22.0, 33.0], &[10.0, 20.0, 30.0]));
+        assert_eq!(d.n, 3);
+        let none = paired(&[nan, 1.0], &[1.0, nan]);
+        assert_eq!(none.n, 0);
+        assert!(none.mean.is_nan() && none.ci_lo.is_nan());
+        let w = welch(&[1.0, nan, 2.0, 3.0], &[nan, 2.0, 4.0, 6.0, 8.0]);
+        assert_eq!(w, welch(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0, 8.0]));
     }
 }

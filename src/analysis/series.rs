@@ -1,7 +1,7 @@
 //! Runs grouped by scenario, and what the plots and tables read from them: per-day means with
 //! their 95 % interval, per-year biopsy means, the sweep response.
 
-use crate::analysis::stats::{Summary, summarize};
+use crate::analysis::stats::{Summary, defined, summarize};
 use crate::config::Config;
 use crate::config::sweep::Sweep;
 use crate::record::{BIOPSY_NON_NEGATIVE, METRICS, NON_NEGATIVE, RunRecord};
@@ -45,10 +45,10 @@ impl<'a> Groups<'a> {
     }
 }
 
-/// Summary of metric `m` across replicates, its interval clamped at 0 for a metric that cannot be
-/// negative ([`NON_NEGATIVE`]).
+/// Summary of metric `m` over the replicates where it is defined (`n` counts those), its interval
+/// clamped at 0 for a metric that cannot be negative ([`NON_NEGATIVE`]).
 pub fn summary(values: &[f64], m: usize) -> Summary {
-    let mut s = summarize(values);
+    let mut s = summarize(&defined(values));
     if NON_NEGATIVE[m] && s.ci_lo < 0.0 {
         s.ci_lo = 0.0;
     }
@@ -93,8 +93,8 @@ pub fn biopsy_band(groups: &Groups, v: usize, b: usize) -> Band {
             .iter()
             .filter_map(|r| r.biopsy.iter().find(|row| row.year == year))
             .map(|row| row.values()[b])
-            .filter(|x| x.is_finite())
             .collect();
+        let xs = defined(&xs);
         if !xs.is_empty() {
             let mut s = summarize(&xs);
             if BIOPSY_NON_NEGATIVE[b] {

@@ -12,7 +12,7 @@ pub struct Summary {
     pub n: usize,
     /// Sample mean (NaN when `n == 0`).
     pub mean: f64,
-    /// Sample standard deviation with the n − 1 denominator; 0 when `n < 2`.
+    /// Sample standard deviation with the n − 1 denominator; 0 when `n == 1`, NaN when `n == 0`.
     pub sd: f64,
     /// Lower end of the two-sided 95 % confidence interval of the mean (`mean` when `n < 2`).
     pub ci_lo: f64,
@@ -23,13 +23,13 @@ pub struct Summary {
 /// Summarises `values`: sample mean, sample sd (n − 1 denominator) and the 95 % confidence
 /// interval `mean ± t_{0.975, n−1} · sd / √n`.
 ///
-/// With fewer than two values the sd is 0 and the interval collapses to `[mean, mean]`; with no
-/// values the mean (and so the interval) is NaN. Non-finite inputs propagate into the result;
-/// they never panic. Sums run in the given order, so the result is reproducible bit for bit.
+/// With one value the sd is 0 and the interval collapses to `[mean, mean]`; with no values the
+/// mean, sd and interval are NaN (written as empty fields). Non-finite inputs propagate into the
+/// result; they never panic. Sums run in the given order, so the result is reproducible bit for bit.
 pub fn summarize(values: &[f64]) -> Summary {
     let n = values.len();
     if n == 0 {
-        return Summary { n, mean: f64::NAN, sd: 0.0, ci_lo: f64::NAN, ci_hi: f64::NAN };
+        return Summary { n, mean: f64::NAN, sd: f64::NAN, ci_lo: f64::NAN, ci_hi: f64::NAN };
     }
     let mean = values.iter().fold(0.0, |acc, &x| acc + x) / n as f64;
     if n < 2 {
@@ -42,6 +42,17 @@ pub fn summarize(values: &[f64]) -> Summary {
     let sd = (ss / (n - 1) as f64).sqrt();
     let half = t_quantile_975(n - 1) * sd / (n as f64).sqrt();
     Summary { n, mean, sd, ci_lo: mean - half, ci_hi: mean + half }
+}
+
+/// The defined (finite) values of `values`, in order: what every mean, interval and effect is
+/// taken over, so an undefined readout (NaN) is left out, never counted as 0.
+pub fn defined(values: &[f64]) -> Vec<f64> {
+    values.iter().copied().filter(|x| x.is_finite()).collect()
+}
+
+/// The pairs `(a[i], b[i])` in which both are defined, in order (as many as the shorter side has).
+pub fn defined_pairs(a: &[f64], b: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    a.iter().zip(b).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(x, y)| (*x, *y)).unzip()
 }
 
 /// Exact `t_{0.975, df}` for df = 1..=30 (computed to 17 significant digits).
@@ -188,8 +199,7 @@ mod tests {
         assert_eq!(one, Summary { n: 1, mean: 3.5, sd: 0.0, ci_lo: 3.5, ci_hi: 3.5 });
         let none = summarize(&[]);
         assert_eq!(none.n, 0);
-        assert!(none.mean.is_nan() && none.ci_lo.is_nan() && none.ci_hi.is_nan());
-        assert_eq!(none.sd, 0.0);
+        assert!(none.mean.is_nan() && none.sd.is_nan() && none.ci_lo.is_nan() && none.ci_hi.is_nan());
     }
 
     #[test]

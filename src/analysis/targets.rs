@@ -70,6 +70,7 @@ fn difference(config: &Config, target: &Target, a: &[f64], b: &[f64]) -> Differe
     if !target.relative {
         return d;
     }
+    let b = crate::analysis::stats::defined(b);
     let scale = 100.0 / (b.iter().sum::<f64>() / b.len() as f64);
     Difference { n: d.n, mean: d.mean * scale, ci_lo: d.ci_lo * scale, ci_hi: d.ci_hi * scale }
 }

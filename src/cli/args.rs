@@ -2,10 +2,16 @@
 
 use super::progress::Reporter;
 use bmu_sim::Error;
-use bmu_sim::config::{Config, Overrides};
+use bmu_sim::config::{Config, ConfigError, Overrides};
 use clap::Args;
+use std::io::{Read, Write};
 use std::num::NonZeroUsize;
 use std::path::Path;
+
+/// The config path that means standard input.
+pub const STDIN: &str = "-";
+/// What errors and the manifest call a config read from standard input.
+const STDIN_NAME: &str = "<stdin>";
 
 /// Overrides of a config's keys, applied after the file (`--seed` and `--replicates` after the
 /// `--set`s).
@@ -20,6 +26,9 @@ pub struct ConfigOverrides {
     /// Set a run key or a parameter (`bmu-sim params`) in every scenario; repeatable
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    /// Refuse a config that draws a warning (exit 3), instead of printing the warning
+    #[arg(long)]
+    strict: bool,
 }
 
 impl ConfigOverrides {
@@ -34,10 +43,15 @@ impl ConfigOverrides {
                 args.extend([flag.to_string(), v.clone()]);
             }
         }
+        if self.strict {
+            args.push("--strict".into());
+        }
         args
     }
 
-    /// Read and validate `path` (the embedded baseline when `None`) with these overrides.
+    /// Read and validate `path` (the embedded baseline when `None`, standard input for `-`) with
+    /// these overrides. Its warnings (what the run cannot honour) go to standard error, whatever
+    /// `--quiet` says; with `--strict` the first is the error, and nothing runs.
     pub fn load(&self, path: Option<&Path>) -> Result<Config, Error> {
         let mut overrides = Overrides::default();
         for pair in &self.set {
@@ -48,10 +62,30 @@ impl ConfigOverrides {
                 overrides.push_flag(flag, key, v);
             }
         }
-        Ok(match path {
-            Some(p) => Config::load(p, &overrides)?,
-            None => Config::baseline(&overrides)?,
-        })
+        let (config, warnings) = match path {
+            Some(p) if p == Path::new(STDIN) => {
+                let mut bytes = Vec::new();
+                std::io::stdin().read_to_end(&mut bytes).map_err(|e| ConfigError {
+                    file: STDIN_NAME.into(),
+                    line: 0,
+                    column: 0,
+                    key: String::new(),
+                    message: format!("cannot read the config from standard input: {e}"),
+                })?;
+                Config::from_bytes_checked(STDIN_NAME, bytes, &overrides)?
+            }
+            Some(p) => Config::load_checked(p, &overrides)?,
+            None => Config::baseline_checked(&overrides)?,
+        };
+        if let Some(first) = warnings.first().filter(|_| self.strict) {
+            let mut e = first.clone();
+            e.message += " (--strict: a warning is an error)";
+            return Err(Error::Config(e));
+        }
+        for w in &warnings {
+            let _ = writeln!(std::io::stderr(), "bmu-sim: warning: {w}");
+        }
+        Ok(config)
     }
 }
 

@@ -8,6 +8,7 @@ mod calibrate;
 mod convergence;
 mod meanfield;
 mod merge;
+mod params;
 mod progress;
 mod run;
 mod signals;
@@ -16,7 +17,6 @@ mod stress;
 mod validate;
 
 use bmu_sim::Error;
-use bmu_sim::config::Params;
 use bmu_sim::store::OutputError;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, Subcommand};
@@ -25,8 +25,9 @@ use std::io::{self, Write};
 
 const EXIT_CODES: &str = "\
 Exit codes: 0 success (also when a reader closes the pipe early), 1 run-time failure,
-2 usage error, 3 config or model error, 4 output error, 5 refused by the resource estimate,
-6 incomplete (stopped by a signal, or units missing when merging; finished units are kept).";
+2 usage error, 3 config or model error (or a warning under --strict), 4 output error,
+5 refused by the resource estimate, 6 incomplete (stopped by a signal, or units missing when
+merging; finished units are kept).";
 
 /// Stochastic agent-based simulation of the bone multicellular unit.
 #[derive(Parser, Debug)]
@@ -52,10 +53,20 @@ enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// The convergence study of the mitochondrial integrators (docs/numerics.md).
     Convergence(convergence::ConvergenceArgs),
-    /// The parameter table: keys, defaults, accepted values, meaning.
-    Params,
+    /// Every parameter, run-level key, intervention field and kind: default, accepted values, meaning.
+    Params(params::ParamsArgs),
     /// Step many osteoclasts through the mitochondrial rules and report what this machine can do.
     Stress(stress::StressArgs),
+    /// A shell completion script for bmu-sim on standard output (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// A manual page (roff) on standard output: `bmu-sim man > bmu-sim.1`, `bmu-sim man run > bmu-sim-run.1`.
+    Man {
+        /// The command whose page (bmu-sim-COMMAND(1)) to write [default: bmu-sim(1)]
+        command: Option<String>,
+    },
 }
 
 /// A failed write to standard output.
@@ -101,10 +112,42 @@ pub fn main(args: Vec<OsString>, out: &mut dyn Write) -> Result<(), Error> {
         Command::Meanfield(a) => meanfield::meanfield(a, out),
         Command::Calibrate(a) => calibrate::calibrate(a, out),
         Command::Convergence(a) => convergence::convergence(a, out),
-        Command::Params => out.write_all(Params::markdown_table().as_bytes()).map_err(stdout_error),
+        Command::Params(a) => params::params(a, out),
         Command::Stress(a) => stress::stress(a, out),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "bmu-sim", &mut buf);
+            out.write_all(&buf).map_err(stdout_error)
+        }
+        Command::Man { command } => man(command.as_deref(), out),
     }?;
     out.flush().map_err(stdout_error)
+}
+
+/// The manual page of bmu-sim, or of one of its commands (`bmu-sim-run(1)`, as the main page's
+/// SUBCOMMANDS section names them).
+fn man(command: Option<&str>, out: &mut dyn Write) -> Result<(), Error> {
+    let mut cli = Cli::command();
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => {
+            let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+            let Some(sub) = cli.find_subcommand(name) else {
+                let hint = bmu_sim::config::keys::did_you_mean(name, names.iter().copied());
+                return Err(Error::Usage(format!("no command `{name}`{hint}; known: {}", names.join(", "))));
+            };
+            // clap names are `&'static str` here (no `string` feature); one page per process.
+            let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+            sub.clone()
+                .name(leak(format!("bmu-sim-{name}")))
+                .bin_name(leak(format!("bmu-sim {name}")))
+                .version(env!("CARGO_PKG_VERSION"))
+        }
+    };
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(page).render(&mut buf).map_err(stdout_error)?;
+    out.write_all(&buf).map_err(stdout_error)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! not done yet (all of them, or one shard's) writing each to the directory as it finishes, then
 //! (unsharded) publish the results and print the final bone density per scenario.
 
-use super::args::{ConfigOverrides, Threads};
+use super::args::{ConfigOverrides, STDIN, Threads};
 use super::progress::Reporter;
 use super::{signals, stdout_error};
 use bmu_sim::Error;
@@ -20,7 +20,7 @@ const DEFAULT_PARENT: &str = "out";
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// The config [default: the embedded baseline, configs/baseline.toml]
+    /// The config, `-` for standard input [default: the embedded baseline, configs/baseline.toml]
     config: Option<PathBuf>,
     /// Output directory, in an existing parent [default: out/<config name>, -2, -3… if taken]
     #[arg(long, value_name = "DIR")]
@@ -92,7 +92,10 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
         (false, true) => Claim::Continue,
         (false, false) => Claim::New,
     };
-    let stem = args.config.as_deref().and_then(Path::file_stem).map_or("baseline".into(), |s| s.to_string_lossy());
+    let stem = match args.config.as_deref() {
+        Some(p) if p == Path::new(STDIN) => "stdin".into(),
+        p => p.and_then(Path::file_stem).map_or("baseline".into(), |s| s.to_string_lossy()),
+    };
     let place = match &args.out {
         Some(dir) => Place::Dir(dir),
         None => Place::Default { parent: Path::new(DEFAULT_PARENT), stem: &stem },
@@ -106,6 +109,8 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
     };
     let config = study.config();
     let (todo, done) = study.pending()?;
+    // Resumed: the time and memory of the units left, not of the whole share.
+    let estimate = if done > 0 { Estimate::of_runs(config, threads, todo.len() as u64) } else { estimate };
     let of = match shard {
         Some((s, from)) => format!("shard {s} (from {from}): {share} of {} units", ensemble::unit_count(config)),
         None => format!("{share} units"),
@@ -116,7 +121,7 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
         config.replicates,
         config.source
     ));
-    let stop = signals::stop_flag(&reporter);
+    let stop = signals::stop_flag(&reporter, study.dir(), resume_hint(command, study.dir(), shard.is_some()));
     let progress =
         reporter.watch(ensemble::steps_of(config, &todo), |steps| study.run(&todo, threads, steps, &stop))?;
     if progress.stopped {
@@ -167,8 +172,10 @@ fn resume_hint(command: &[String], dir: &Path, sharded: bool) -> String {
     if !sharded {
         words.push("--resume".into());
     }
+    let stdin = command.iter().any(|a| a == STDIN);
     let words: Vec<String> = words.iter().map(|w| super::slurm::shell_word(w)).collect();
-    format!("run it again to finish: {}", words.join(" "))
+    let again = if stdin { " (with the same config on standard input)" } else { "" };
+    format!("run it again to finish: {}{again}", words.join(" "))
 }
 
 /// Final bone density per scenario and its effect vs the reference, as a table.

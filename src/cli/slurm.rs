@@ -2,7 +2,7 @@
 //! a Slurm array job running them (one array task per shard) and a merge job to run after it, in
 //! `DIR-slurm/`; print how to submit them, or submit them (`--submit`).
 
-use super::args::ConfigOverrides;
+use super::args::{ConfigOverrides, STDIN};
 use super::progress::Reporter;
 use super::stdout_error;
 use bmu_sim::Error;
@@ -65,6 +65,9 @@ fn absolute(path: &Path) -> Result<String, Error> {
 
 pub fn slurm(args: SlurmArgs, out: &mut dyn Write) -> Result<(), Error> {
     let reporter = Reporter::new(false);
+    if args.config.as_deref() == Some(Path::new(STDIN)) {
+        return Err(Error::Usage("slurm needs a config file, not `-`: every shard reads it again".into()));
+    }
     let config = args.overrides.load(args.config.as_deref())?;
     ensemble::untreated_state(&config)?;
     let units = ensemble::unit_count(&config);

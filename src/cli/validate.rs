@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct ValidateArgs {
-    /// The config to check
+    /// The config to check, `-` for standard input
     config: PathBuf,
     #[command(flatten)]
     overrides: ConfigOverrides,

@@ -28,6 +28,7 @@
 //! mean (activation frequency −36 % rather than −0.29 per site-year). Under a `[sweep]` every
 //! target is evaluated at every sweep point.
 
+use super::keys::did_you_mean;
 use super::located::{Doc, Locations};
 use super::{Config, ConfigError, Scenario};
 use crate::record::{BIOPSY, METRICS};
@@ -200,7 +201,11 @@ pub(super) fn targets(
                         return Err(doc.err(
                             &v.span(),
                             &key,
-                            format!("unknown scenario `{name}`; the config has {}", known.join(", ")),
+                            format!(
+                                "unknown scenario `{name}`{}; the config has {}",
+                                did_you_mean(&name, known.iter().copied()),
+                                known.join(", ")
+                            ),
                         ));
                     }
                     target.scenario = name;
@@ -210,7 +215,8 @@ pub(super) fn targets(
                     let name = doc.string(v, &key)?;
                     target.metric = METRICS.iter().chain(&BIOPSY).find(|m| **m == name).ok_or_else(|| {
                         let known = format!("{}, {}", METRICS.join(", "), BIOPSY.join(", "));
-                        doc.err(&v.span(), &key, format!("unknown metric `{name}`; known: {known}"))
+                        let hint = did_you_mean(&name, METRICS.iter().chain(&BIOPSY).copied());
+                        doc.err(&v.span(), &key, format!("unknown metric `{name}`{hint}; known: {known}"))
                     })?;
                 }
                 "day" => {
@@ -229,12 +235,11 @@ pub(super) fn targets(
                     given.ci95 = Some(((lo, hi), v.span()));
                 }
                 "source" => target.source = doc.string(v, &key)?,
-                _ => {
-                    return Err(doc.err(
-                        &k.span(),
-                        &key,
-                        "unknown key (expected scenario, metric, day, relative, low, high, estimate, se, ci95, source)",
-                    ));
+                other => {
+                    let fields =
+                        ["scenario", "metric", "day", "relative", "low", "high", "estimate", "se", "ci95", "source"];
+                    let hint = did_you_mean(other, fields);
+                    return Err(doc.err(&k.span(), &key, format!("unknown key{hint}; expected {}", fields.join(", "))));
                 }
             }
         }
@@ -272,8 +277,9 @@ pub(super) fn check(config: &mut Config, at: &Locations) -> Result<(), ConfigErr
     if config.comparison.reference_scenario.is_empty() {
         config.comparison.reference_scenario = names[0].to_string();
     } else if !names.contains(&config.comparison.reference_scenario.as_str()) {
-        let message =
-            format!("unknown scenario `{}`; the config has {}", config.comparison.reference_scenario, names.join(", "));
+        let name = &config.comparison.reference_scenario;
+        let hint = did_you_mean(name, names.iter().copied());
+        let message = format!("unknown scenario `{name}`{hint}; the config has {}", names.join(", "));
         return Err(located("reference", message));
     }
     for (n, t) in config.comparison.targets.iter().enumerate() {

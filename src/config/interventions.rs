@@ -8,7 +8,8 @@
 //! ```
 //!
 //! (`ramp_days = 0` is a step). What each kind does to the model is in
-//! `processes/interventions.rs`; here it is only data.
+//! `processes/interventions.rs`; here it is only data, and what `strength` means per kind
+//! ([`Strength`]): the range a config may give, refused outside it.
 //!
 //! `kind = "parameter"` scales or sets one parameter key on the window, so any rate of the
 //! model can be perturbed from a given day (`key = "beta1_per_day"`, and `scale = 0.5` or
@@ -61,6 +62,56 @@ impl Kind {
 
     pub fn name(self) -> &'static str {
         Kind::ALL.iter().find(|(k, _)| *k == self).map(|(_, n)| *n).unwrap_or("?")
+    }
+}
+
+/// The largest `strength` a proportional kind accepts: ten times its standard effect. Beyond
+/// that it is no longer a dose of the same intervention, and factors below 1 have long reached 0.
+pub const MAX_STRENGTH: f64 = 10.0;
+
+/// The level from which an all-or-nothing kind ([`Strength::Switch`]) acts, fully.
+pub const SWITCH_LEVEL: f64 = 0.5;
+
+/// What `strength` (the level at full effect) means for a kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strength {
+    /// Proportional up to its standard effect at 1 and no further (a blockade or knock-down
+    /// cannot exceed complete): 0.5 is half of it; strength 0 to 1.
+    Saturating,
+    /// All or nothing (a knock-out): no effect below level [`SWITCH_LEVEL`], the whole effect
+    /// from it; strength 0 to 1, and anything but 1 (or 0) is worth a warning.
+    Switch,
+    /// Proportional, extrapolated beyond the standard effect: 2 is twice it; strength 0 to
+    /// [`MAX_STRENGTH`].
+    Proportional,
+}
+
+impl Strength {
+    /// The largest strength the kind accepts.
+    pub fn max(self) -> f64 {
+        match self {
+            Strength::Saturating | Strength::Switch => 1.0,
+            Strength::Proportional => MAX_STRENGTH,
+        }
+    }
+}
+
+impl Kind {
+    /// What `strength` means for this kind (`processes/interventions/` acts accordingly; a
+    /// test there checks each kind against it).
+    pub fn strength(self) -> Strength {
+        match self {
+            Kind::Denosumab | Kind::Bnip3Knockdown | Kind::Mdivi1 | Kind::Pgc1bLoss => Strength::Saturating,
+            Kind::Pink1Knockout => Strength::Switch,
+            Kind::EstrogenLoss
+            | Kind::Bisphosphonate
+            | Kind::Teriparatide
+            | Kind::Antioxidant
+            | Kind::ParkinOverexpression
+            | Kind::MitophagyInducer
+            | Kind::Hypoxia
+            | Kind::Parameter => Strength::Proportional,
+        }
     }
 }
 

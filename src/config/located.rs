@@ -3,7 +3,8 @@
 //! keys, wrong types, NaN, infinities and values out of range at the culprit's position.
 
 use super::Hypothesis;
-use super::interventions::{Change, FIXED_KEYS, Intervention, Kind};
+use super::interventions::{Change, FIXED_KEYS, Intervention, Kind, Strength};
+use super::keys::{INTERVENTION_FIELDS, did_you_mean, kind_names, param_keys};
 use super::params::{PARAMS, Params, Range as ParamRange, Value, ValueError};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -160,7 +161,14 @@ impl Doc<'_> {
             let key = format!("{prefix}{}", k.get_ref());
             let value = self.value(v, &key)?;
             params.set(k.get_ref(), value).map_err(|e| match e {
-                ValueError::UnknownKey => self.err(&k.span(), &key, "unknown parameter (`bmu-sim params` lists them)"),
+                ValueError::UnknownKey => self.err(
+                    &k.span(),
+                    &key,
+                    format!(
+                        "unknown parameter{}; `bmu-sim params` lists them",
+                        did_you_mean(k.get_ref(), param_keys())
+                    ),
+                ),
                 ValueError::Expected(what) => self.err(&v.span(), &key, format!("expected {what}, got {value}")),
             })?;
             at.insert(k.get_ref().to_string(), self.err(&v.span(), &key, ""));
@@ -168,8 +176,15 @@ impl Doc<'_> {
         Ok(())
     }
 
-    pub(super) fn intervention(&self, v: &Spanned<DeValue>, prefix: &str) -> Result<Intervention, ConfigError> {
+    /// One intervention table; records where it and each of its keys were written in `at`.
+    pub(super) fn intervention(
+        &self,
+        v: &Spanned<DeValue>,
+        prefix: &str,
+        at: &mut Locations,
+    ) -> Result<Intervention, ConfigError> {
         let t = self.table(v, prefix)?;
+        at.insert(prefix.to_string(), self.err(&v.span(), prefix, ""));
         let mut i = Intervention {
             kind: Kind::Denosumab,
             start_day: 0.0,
@@ -178,32 +193,61 @@ impl Doc<'_> {
             strength: 1.0,
             target: None,
         };
-        let (mut kind, mut key_at, mut change) = (None, None, None);
+        let (mut kind, mut key_at, mut change, mut strength_at) = (None, None, None, None);
         for (k, v) in Self::entries(t) {
             let key = format!("{prefix}.{}", k.get_ref());
+            at.insert(key.clone(), self.err(&v.span(), &key, ""));
             match k.get_ref().as_ref() {
                 "kind" => {
                     let name = self.string(v, &key)?;
                     let names: Vec<_> = Kind::ALL.iter().map(|(_, n)| *n).collect();
                     kind = Some(Kind::from_name(&name).ok_or_else(|| {
-                        self.err(&v.span(), &key, format!("unknown intervention `{name}`; known: {}", names.join(", ")))
+                        let hint = did_you_mean(&name, kind_names());
+                        self.err(
+                            &v.span(),
+                            &key,
+                            format!("unknown intervention `{name}`{hint}; known: {}", names.join(", ")),
+                        )
                     })?);
                 }
                 // Negative days fall in the spin-up: a background that began before the record.
                 "start_day" => i.start_day = self.float(v, &key, -1e7)?,
                 "end_day" => i.end_day = self.float(v, &key, -1e7)?,
                 "ramp_days" => i.ramp_days = self.float(v, &key, 0.0)?,
-                "strength" => i.strength = self.float(v, &key, 0.0)?,
+                "strength" => {
+                    i.strength = self.float(v, &key, 0.0)?;
+                    strength_at = Some((v.span(), key));
+                }
                 "key" => key_at = Some((self.parameter_key(v, &key)?, v.span())),
-                "scale" | "set" if change.is_some() => return Err(self.err(&k.span(), &key, "give either `scale` or `set`, not both")),
+                "scale" | "set" if change.is_some() => {
+                    return Err(self.err(&k.span(), &key, "give either `scale` or `set`, not both"));
+                }
                 "scale" => change = Some((Change::Scale(self.float(v, &key, 0.0)?), v.span(), key)),
                 "set" => change = Some((Change::Set(self.float(v, &key, f64::MIN)?), v.span(), key)),
-                _ => return Err(self.err(&k.span(), &key, "unknown key (expected kind, start_day, end_day, ramp_days, strength; key with scale or set for kind = \"parameter\")")),
+                other => {
+                    let hint = did_you_mean(other, INTERVENTION_FIELDS.iter().map(|f| f.key));
+                    let known: Vec<&str> = INTERVENTION_FIELDS.iter().map(|f| f.key).collect();
+                    let message = format!("unknown key{hint}; expected {}", known.join(", "));
+                    return Err(self.err(&k.span(), &key, message));
+                }
             }
         }
         i.kind = kind.ok_or_else(|| self.err(&v.span(), prefix, "missing `kind`"))?;
         if i.end_day <= i.start_day {
             return Err(self.err(&v.span(), &format!("{prefix}.end_day"), "must be after start_day"));
+        }
+        let max = i.kind.strength().max();
+        if let Some((span, key)) = strength_at.filter(|_| i.strength > max) {
+            let why = match i.kind.strength() {
+                Strength::Proportional => "ten times its standard effect",
+                Strength::Saturating => "its full effect: more does no more",
+                Strength::Switch => "a knock-out is all or nothing",
+            };
+            return Err(self.err(
+                &span,
+                &key,
+                format!("{} takes a strength from 0 to {max} ({why}), got {}", i.kind, i.strength),
+            ));
         }
         match (i.kind, key_at, change) {
             (Kind::Parameter, Some((key, _)), Some((change, span, at))) => {
@@ -240,7 +284,8 @@ impl Doc<'_> {
         let name = self.string(v, key)?;
         let names: Vec<_> = Hypothesis::ALL.iter().map(|(_, n)| *n).collect();
         Hypothesis::from_name(&name).ok_or_else(|| {
-            self.err(&v.span(), key, format!("unknown hypothesis `{name}`; known: {}", names.join(", ")))
+            let hint = did_you_mean(&name, names.iter().copied());
+            self.err(&v.span(), key, format!("unknown hypothesis `{name}`{hint}; known: {}", names.join(", ")))
         })
     }
 
@@ -248,7 +293,8 @@ impl Doc<'_> {
     fn parameter_key(&self, v: &Spanned<DeValue>, key: &str) -> Result<&'static str, ConfigError> {
         let name = self.string(v, key)?;
         let spec = PARAMS.iter().find(|p| p.key == name).ok_or_else(|| {
-            self.err(&v.span(), key, format!("unknown parameter `{name}` (`bmu-sim params` lists them)"))
+            let hint = did_you_mean(&name, param_keys());
+            self.err(&v.span(), key, format!("unknown parameter `{name}`{hint}; `bmu-sim params` lists them"))
         })?;
         let number = !matches!(spec.range, ParamRange::Count | ParamRange::Integer | ParamRange::Switch);
         if !number || FIXED_KEYS.contains(&spec.key) {

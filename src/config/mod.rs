@@ -27,12 +27,14 @@
 pub mod comparison;
 pub mod hypotheses;
 pub mod interventions;
+pub mod keys;
 mod located;
 pub mod params;
 mod reader;
 mod resolved;
 pub mod sweep;
 mod values;
+pub mod warnings;
 
 /// Days in a simulated year: `years` keys, per-year rates and yearly readouts all use it.
 pub const DAYS_PER_YEAR: f64 = 365.0;
@@ -44,6 +46,7 @@ pub use located::ConfigError;
 pub use params::{PARAMS, ParamSpec, Params, Range, Value};
 pub use reader::Overrides;
 pub use sweep::Sweep;
+pub use warnings::Warning;
 
 use std::path::Path;
 
@@ -120,30 +123,59 @@ pub struct Config {
 impl Config {
     /// Read and validate a config file.
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
+        Config::load_checked(path, overrides).map(|(config, _)| config)
+    }
+
+    /// [`load`](Self::load), with the [`warnings`] about what its run cannot honour.
+    pub fn load_checked(path: &Path, overrides: &Overrides) -> Result<(Config, Vec<Warning>), ConfigError> {
         let name = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| ConfigError::io(&name, &e))?;
-        Config::from_bytes(&name, bytes, overrides)
+        Config::from_bytes_checked(&name, bytes, overrides)
     }
 
     /// Validate config bytes as a file holds them (UTF-8, no NUL); `source` names them in errors.
     pub fn from_bytes(source: &str, bytes: Vec<u8>, overrides: &Overrides) -> Result<Config, ConfigError> {
+        Config::from_bytes_checked(source, bytes, overrides).map(|(config, _)| config)
+    }
+
+    /// [`from_bytes`](Self::from_bytes), with the [`warnings`].
+    pub fn from_bytes_checked(
+        source: &str,
+        bytes: Vec<u8>,
+        overrides: &Overrides,
+    ) -> Result<(Config, Vec<Warning>), ConfigError> {
         let text = located::decode(source, bytes)?;
-        Config::parse(source, &text, overrides)
+        Config::parse_checked(source, &text, overrides)
+    }
+
+    /// The embedded baseline with overrides applied, with the [`warnings`].
+    pub fn baseline_checked(overrides: &Overrides) -> Result<(Config, Vec<Warning>), ConfigError> {
+        Config::parse_checked(BASELINE_NAME, BASELINE_TOML, overrides)
     }
 
     /// The embedded baseline with overrides applied.
     pub fn baseline(overrides: &Overrides) -> Result<Config, ConfigError> {
-        Config::parse(BASELINE_NAME, BASELINE_TOML, overrides)
+        Config::baseline_checked(overrides).map(|(config, _)| config)
     }
 
     /// Validate config text; `source` names it in errors.
     pub fn parse(source: &str, text: &str, overrides: &Overrides) -> Result<Config, ConfigError> {
-        let (mut config, mut locations) = reader::read(source, text)?;
+        Config::parse_checked(source, text, overrides).map(|(config, _)| config)
+    }
+
+    /// [`parse`](Self::parse), with the [`warnings`] about what its run cannot honour.
+    pub fn parse_checked(
+        source: &str,
+        text: &str,
+        overrides: &Overrides,
+    ) -> Result<(Config, Vec<Warning>), ConfigError> {
+        let (mut config, mut locations, written) = reader::read(source, text)?;
         overrides.apply(&mut config, &mut locations)?;
         sweep::expand(&mut config, &mut locations)?;
         reader::check(&config, &locations)?;
         comparison::check(&mut config, &locations)?;
-        Ok(config)
+        let warnings = warnings::find(&config, &written, &locations);
+        Ok((config, warnings))
     }
 
     /// The scenarios as written (before a sweep sets its keys).

@@ -1,7 +1,7 @@
 //! Every model parameter, declared once: name (with its unit), type, default, allowed range and
 //! meaning. The table generates the validated [`Params`] struct, its defaults, the key lookup the
-//! config reader uses, and the parameter reference in `docs/parameters.md`
-//! (`bmu-sim params` prints it).
+//! config reader uses, and the parameter reference in `docs/parameters.md` (`bmu-sim params`
+//! prints it, after it the run-level keys and intervention kinds of [`keys`](super::keys)).
 //!
 //! Defaults are the untreated adult (docs/model.md §1.4): run on them, a tissue stays steady. The
 //! cell kernel is the published Komarova 2003 one (Bone 33:206), the coupled remodelling cycle is
@@ -305,17 +305,6 @@ impl Params {
     pub fn mito_substeps(&self) -> (u32, f64) {
         let n = (self.dt_days * 24.0 / self.mito_dt_hours).ceil().clamp(1.0, 1e6) as u32;
         (n, self.dt_days / n as f64)
-    }
-
-    /// The table as Markdown, for `docs/parameters.md`.
-    pub fn markdown_table() -> String {
-        let defaults = Params::default();
-        let mut s = String::from("| key | default | accepts | meaning |\n|---|---|---|---|\n");
-        for p in PARAMS {
-            let d = defaults.get(p.key).map(|v| v.to_string()).unwrap_or_default();
-            s += &format!("| `{}` | {} | {} | {} |\n", p.key, d, p.range.describe(), p.doc.trim());
-        }
-        s
     }
 }
 

@@ -2,9 +2,10 @@
 //! then `--set` overrides and the cross-key checks, each refusal located by [`Doc`].
 
 use super::comparison::{self, Comparison};
+use super::keys::{RUN_KEYS, did_you_mean, param_keys, top_level_keys};
 use super::located::{ConfigError, Doc, Locations};
 use super::params::{Params, Value, ValueError};
-use super::{BoneLaw, Config, DAYS_PER_YEAR, Hypothesis, Scenario, sweep};
+use super::{BoneLaw, Config, DAYS_PER_YEAR, Hypothesis, Intervention, Scenario, sweep};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -42,7 +43,8 @@ fn run_key(
             let name = doc.string(v, key)?;
             let names: Vec<_> = BoneLaw::ALL.iter().map(|(_, n)| *n).collect();
             config.bone_law = BoneLaw::from_name(&name).ok_or_else(|| {
-                doc.err(&v.span(), key, format!("unknown bone law `{name}`; known: {}", names.join(", ")))
+                let hint = did_you_mean(&name, names.iter().copied());
+                doc.err(&v.span(), key, format!("unknown bone law `{name}`{hint}; known: {}", names.join(", ")))
             })?;
         }
         "reference" => config.comparison.reference_scenario = doc.string(v, key)?,
@@ -57,8 +59,12 @@ fn run_key(
     Ok(true)
 }
 
-/// Parse config text into a [`Config`] (overrides and cross-key checks come after).
-pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), ConfigError> {
+/// Every intervention as written, under its key (`intervention[0]`, `scenario[1].intervention[0]`).
+pub(super) type Written = Vec<(String, Intervention)>;
+
+/// Parse config text into a [`Config`] (overrides and cross-key checks come after), where each
+/// key was set, and the interventions as written.
+pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written), ConfigError> {
     let doc = Doc { file, text };
     let root = DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
@@ -114,18 +120,29 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
                 config.hypothesis.apply(&mut base);
             }
             "intervention" => {
-                let list = v.get_ref().as_array().ok_or_else(|| doc.err(&v.span(), key, "expected [[intervention]] tables"))?;
+                let list = v
+                    .get_ref()
+                    .as_array()
+                    .ok_or_else(|| doc.err(&v.span(), key, "expected [[intervention]] tables"))?;
                 for (j, i) in list.iter().enumerate() {
                     let at = format!("intervention[{j}]");
-                    background.push((doc.intervention(i, &at)?, (i.span(), at)));
+                    background.push((doc.intervention(i, &at, &mut locations)?, (i.span(), at)));
                 }
             }
             "target" => target_values = Some(v),
             "sweep" => sweep_values = Some(v),
-            _ => return Err(doc.err(&k.span(), key, "unknown key (expected seed, replicates, days or years, spinup_days or spinup_years, record_every_days, bone_law, hypothesis, reference, common_random_numbers, plots, [params], [[intervention]], [[scenario]], [[target]], [sweep])")),
+            _ if param_keys().any(|p| p == key) => {
+                return Err(doc.err(&k.span(), key, "a parameter, not a run key: set it in [params] (or --set)"));
+            }
+            _ => {
+                let hint = did_you_mean(key, RUN_KEYS.iter().map(|k| k.key));
+                let known: Vec<&str> = RUN_KEYS.iter().map(|k| k.key).collect();
+                return Err(doc.err(&k.span(), key, format!("unknown key{hint}; expected {}", known.join(", "))));
+            }
         }
     }
     config.reference = base.clone();
+    let mut written: Written = background.iter().map(|(i, (_, at))| (at.clone(), *i)).collect();
     locations.extend(base_at.iter().map(|(k, e)| (format!("{REFERENCE}.{k}"), e.clone())));
     match scenario_values {
         None => {
@@ -169,15 +186,20 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
                                 .as_array()
                                 .ok_or_else(|| doc.err(&v.span(), &key, "expected [[scenario.intervention]] tables"))?;
                             for (j, i) in list.iter().enumerate() {
-                                scenario.interventions.push(doc.intervention(i, &format!("{key}[{j}]"))?);
-                                intervention_at.push((i.span(), format!("{key}[{j}]")));
+                                let at = format!("{key}[{j}]");
+                                let intervention = doc.intervention(i, &at, &mut locations)?;
+                                written.push((at.clone(), intervention));
+                                scenario.interventions.push(intervention);
+                                intervention_at.push((i.span(), at));
                             }
                         }
-                        _ => {
+                        other => {
+                            let fields = ["name", "description", "hypothesis", "params", "intervention"];
+                            let hint = did_you_mean(other, fields);
                             return Err(doc.err(
                                 &k.span(),
                                 &key,
-                                "unknown key (expected name, description, hypothesis, params, intervention)",
+                                format!("unknown key{hint}; expected {}", fields.join(", ")),
                             ));
                         }
                     }
@@ -228,7 +250,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations), Config
     if let Some(v) = sweep_values {
         config.sweep = Some(sweep::read(&doc, v, &config.scenarios, &mut locations)?);
     }
-    Ok((config, locations))
+    Ok((config, locations, written))
 }
 
 /// Command-line overrides, applied after the file: a run key (`seed`, `days`, …) or a parameter,
@@ -278,7 +300,12 @@ impl Overrides {
             let value = doc.value(v, key)?;
             let refused = |e| match e {
                 ValueError::UnknownKey => {
-                    doc.err(&k.span(), key, "unknown key (a run key or a parameter; `bmu-sim params` lists them)")
+                    let hint = did_you_mean(key, top_level_keys());
+                    doc.err(
+                        &k.span(),
+                        key,
+                        format!("unknown key{hint}; a run key or a parameter, as `bmu-sim params` lists them"),
+                    )
                 }
                 ValueError::Expected(what) => doc.err(&v.span(), key, format!("expected {what}, got {value}")),
             };

@@ -268,10 +268,14 @@ pub(super) fn read(
             }
             name => {
                 let spec = PARAMS.iter().find(|p| p.key == name).ok_or_else(|| {
+                    let hint =
+                        super::keys::did_you_mean(name, ["mode", "day"].into_iter().chain(super::keys::param_keys()));
                     doc.err(
                         &k.span(),
                         &key,
-                        "unknown key (expected mode, day, or a parameter: `bmu-sim params` lists them)",
+                        format!(
+                            "unknown key{hint}; expected mode, day, or a parameter, as `bmu-sim params` lists them"
+                        ),
                     )
                 })?;
                 if spec.range == ParamRange::Switch {

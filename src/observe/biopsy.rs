@@ -25,7 +25,7 @@ use super::Sites;
 use crate::config::DAYS_PER_YEAR;
 use crate::model::{Bmu, Clock, CompletedBmus, Counters};
 use crate::processes::interventions::Regimen;
-use crate::record::BiopsyRow;
+use crate::record::{BiopsyRow, meant};
 use bevy_ecs::prelude::World;
 
 /// Running sums of one recorded year.
@@ -95,7 +95,8 @@ impl Biopsy {
         (self.last_started, self.last_formed) = (started, formed);
     }
 
-    /// One row per recorded year, for `sites` sites.
+    /// One row per recorded year, for `sites` sites; each index to 12 significant digits
+    /// ([`meant`]: the sums behind them carry float noise beyond that).
     pub fn rows(&self, sites: u32) -> Vec<BiopsyRow> {
         let per_bmu = |sum: f64, y: &Year| if y.completed > 0 { sum / y.completed as f64 } else { f64::NAN };
         self.years
@@ -117,6 +118,7 @@ impl Biopsy {
                     turnover_pct_per_year: 100.0 * y.bone_formed / mean_bone / years,
                 }
             })
+            .map(|row| BiopsyRow::from_values(row.year, row.values().map(meant)))
             .collect()
     }
 }

@@ -24,9 +24,12 @@
 //! | — | `cortical_sites` | 0 | sites | cortical bone beside the `sites` cancellous ones (`processes/activation.rs`); 0: spine_bmd = bone_density |
 //!
 //! Cell means (ROS, ATP, …) are over precursors and osteoclasts: circulating precursors are not
-//! in them. The virtual biopsy ([`Biopsy`]) is tracked every step. Cortical sites and cells carry
-//! [`Cortical`] and are filtered out by it, which also keeps the cancellous ones iterated, and so
-//! summed, in the order they would be without cortical sites.
+//! in them. A mean or rate over nothing (no cells, no osteoclast-days, no quiescent site) is
+//! undefined: NaN in the [`Sample`], an empty field in `timeseries.csv`, left out of every
+//! summary and effect, a gap in the plots. The virtual biopsy ([`Biopsy`]) is tracked every
+//! step. Cortical sites and cells carry [`Cortical`] and are filtered out by it, which also keeps
+//! the cancellous ones iterated, and so summed, in the order they would be without cortical
+//! sites.
 
 mod biopsy;
 
@@ -107,8 +110,10 @@ pub struct Observer {
     last_osteoclast_days: f64,
 }
 
+/// `a / b`, or undefined (NaN, written as an empty field and left out of every mean) when `b` is
+/// 0: a mean over no cells, sites or cell-days is missing, never 0.
 fn ratio(a: f64, b: f64) -> f64 {
-    if b != 0.0 { a / b } else { 0.0 }
+    if b != 0.0 { a / b } else { f64::NAN }
 }
 
 impl Observer {
@@ -138,7 +143,7 @@ impl Observer {
     /// A sample of the World now; resets the mitophagy count.
     pub fn observe(&mut self, world: &mut World) -> Sample {
         let p = world.resource::<Regimen>().params.clone();
-        let day = world.resource::<Clock>().day;
+        let day = crate::record::at_precision_of(world.resource::<Clock>().day, p.dt_days);
         let scale = p.sites as f64 * p.population_scale;
         let (mut mineral, mut matrix, mut resorbed, mut formed) = (0.0, 0.0, 0.0, 0.0);
         let (mut osteoblasts, mut active, mut space) = (0u64, 0u64, 0.0);
@@ -284,7 +289,14 @@ mod tests {
         assert_eq!(observer.observe(&mut world), want);
         assert_eq!(*world.resource::<MitophagyCount>(), MitophagyCount::default(), "the count is reset");
         let again = observer.observe(&mut world);
-        assert_eq!((again.mitophagy_events, again.osteoclast_apoptosis), (0.0, 0.0), "rates since the previous sample");
+        assert!(
+            again.mitophagy_events.is_nan() && again.osteoclast_apoptosis.is_nan(),
+            "no cell-days since: undefined"
+        );
+        *world.resource_mut::<MitophagyCount>() = MitophagyCount { removed: 0, cell_days: 4.0 };
+        world.resource_mut::<Counters>().osteoclast_days = 16.0;
+        let third = observer.observe(&mut world);
+        assert_eq!((third.mitophagy_events, third.osteoclast_apoptosis), (0.0, 0.0), "rates since the previous sample");
     }
 
     #[test]
@@ -327,7 +339,10 @@ mod tests {
         assert!((s.bone_density - 120.0).abs() < 1e-12, "{}", s.bone_density);
         assert!((s.spine_bmd - 106.5).abs() < 1e-12, "{}", s.spine_bmd);
         assert_eq!((s.osteoclasts, s.precursors, s.osteoblasts, s.active_bmus), (0.0, 0.0, 0.0, 0.0));
-        assert_eq!((s.mean_ros, s.mean_activity, s.mitochondria_per_cell, s.remodelling_space), (0.0, 0.0, 0.0, 0.0));
+        // No cancellous cells: their means are undefined, not 0.
+        let undefined = [s.mean_ros, s.mean_atp, s.mean_depolarised, s.mean_activity, s.mitochondria_per_cell];
+        assert!(undefined.iter().all(|x| x.is_nan()), "{s:?}");
+        assert_eq!(s.remodelling_space, 0.0);
         assert_eq!((s.bone_mass, s.site_bone_sd), (100.0, 0.0));
         // w = 1: the spine is the cancellous density; w = 0: the cortical one.
         for (w, want) in [(1.0, 120.0), (0.0, 102.0)] {

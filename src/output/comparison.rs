@@ -39,7 +39,8 @@ pub fn write_effects<W: Write>(effects: &[Effect], w: W) -> io::Result<()> {
 /// Writes `targets.csv`: `scenario,metric,day,unit,low,high,effect,ci_lo,ci_hi,met,source`, one row per
 /// target and sweep point; `scenario` is the scenario run (with its sweep point), `day` the
 /// recorded day the effect was read at, `unit` is `%` for a relative target (range and effect in %
-/// of the reference's mean) and empty otherwise, `met` is `true` or `false`.
+/// of the reference's mean) and otherwise the metric's unit ([`unit`](crate::record::unit): the
+/// range and effect are differences in it), `met` is `true` or `false`.
 pub fn write_targets<W: Write>(results: &[TargetResult], w: W) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(["scenario", "metric", "day", "unit", "low", "high", "effect", "ci_lo", "ci_hi", "met", "source"])
@@ -51,7 +52,7 @@ pub fn write_targets<W: Write>(results: &[TargetResult], w: W) -> io::Result<()>
         field(&mut out, &r.scenario)?;
         field(&mut out, t.metric)?;
         write_f64(&mut out, &mut buf, r.day)?;
-        field(&mut out, if t.relative { "%" } else { "" })?;
+        field(&mut out, if t.relative { "%" } else { crate::record::unit(t.metric) })?;
         for x in [t.low, t.high] {
             write_f64(&mut out, &mut buf, x)?;
         }

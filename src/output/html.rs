@@ -1,6 +1,7 @@
-//! `index.html`: one self-contained page per run directory (no script or style from elsewhere;
-//! images by relative links into `plots/`): the end-of-run table, the calibration targets beside
-//! the model, the plots, the final-day effects on the main metrics, and links to every file.
+//! `index.html`: one page per run directory that needs nothing outside it (no script or style
+//! from elsewhere; images by relative links into `plots/`): the end-of-run table, the calibration
+//! targets beside the model, the plots, the final-day effects on the main metrics, and links to
+//! every file.
 //!
 //! A short inline script counts the plots that loaded and rendered (`naturalWidth > 0`) into
 //! `data-plots-rendered` on `<body>`, beside `data-plots` (how many there are), so a headless
@@ -128,7 +129,12 @@ fn effects_table(h: &mut String, config: &Config, runs: &[RunRecord]) {
         let cells: Vec<String> = MAIN_METRICS
             .iter()
             .filter_map(|m| effect(config, &groups, v, i, metric_index(m)))
-            .map(|e| with_interval(&e.diff, 3))
+            .map(|e| {
+                // Fewer pairs than replicates: the metric was undefined (no cells) in the others.
+                let fewer = (2..config.replicates as usize).contains(&e.diff.n);
+                let of = if fewer { format!(" (n = {} of {})", e.diff.n, config.replicates) } else { String::new() };
+                with_interval(&e.diff, 3) + &of
+            })
             .collect();
         if cells.is_empty() {
             continue;

@@ -34,9 +34,12 @@ pub fn final_rows(config: &Config, runs: &[RunRecord]) -> Vec<Row> {
     rows
 }
 
-/// `mean [lo, hi]` to `digits` decimals, or `mean (n = 1: no interval)`.
+/// `mean [lo, hi]` to `digits` decimals, `mean (n = 1: no interval)`, or `undefined (n = 0)`
+/// when no replicate defines it.
 pub fn with_interval(d: &Difference, digits: usize) -> String {
-    if d.ci_lo.is_finite() && d.ci_hi.is_finite() {
+    if !d.mean.is_finite() {
+        format!("undefined (n = {})", d.n)
+    } else if d.ci_lo.is_finite() && d.ci_hi.is_finite() {
         format!("{:.digits$} [{:.digits$}, {:.digits$}]", d.mean, d.ci_lo, d.ci_hi)
     } else if d.n == 1 {
         format!("{:.digits$} (n = 1: no interval)", d.mean)

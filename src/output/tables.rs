@@ -38,8 +38,10 @@ pub fn write_timeseries<W: Write>(runs: &[RunRecord], w: W) -> io::Result<()> {
 
 /// Writes `summary.csv`: header `scenario,day,metric,n,mean,sd,ci_lo,ci_hi`, then for each
 /// scenario (in the order first seen in `runs`), for each recorded day, for each metric in
-/// [`METRICS`] order, the [`summarize`](crate::analysis::stats::summarize) of that metric across the scenario's replicates; `ci_lo`
-/// is clamped at 0 for a metric that cannot be negative ([`NON_NEGATIVE`](crate::record::NON_NEGATIVE)).
+/// [`METRICS`] order, the [`summary`] of that metric across the scenario's replicates where it is
+/// defined (`n` of them; an undefined value, a mean over no cells, is left out, and with none the
+/// row's statistics are empty); `ci_lo` is clamped at 0 for a metric that cannot be negative
+/// ([`NON_NEGATIVE`](crate::record::NON_NEGATIVE)).
 ///
 /// Returns an [`io::ErrorKind::InvalidData`] error (before writing anything) if two runs of one
 /// scenario do not record the same list of days.
@@ -80,7 +82,10 @@ pub fn write_summary<W: Write>(runs: &[RunRecord], w: W) -> io::Result<()> {
 /// Writes `runs.csv`: header `scenario,replicate,seed,bmus_started,bmus_completed,`
 /// `osteoclasts_formed,osteoclasts_died,final_bone_density`, then one row per run.
 ///
-/// `final_bone_density` is the last sample's `bone_density` (empty if the run has no samples).
+/// Counts are of the cancellous sites over the recorded period: `osteoclasts_formed` counts
+/// fusions of precursors only, not the osteoclasts a BMU opens with, while `osteoclasts_died`
+/// counts every death, so died can exceed formed. `final_bone_density` is the last sample's
+/// `bone_density` (empty if the run has no samples).
 /// `wall_seconds` is deliberately not written, so the file is identical across machines.
 pub fn write_runs<W: Write>(runs: &[RunRecord], w: W) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
@@ -259,10 +264,21 @@ mod tests {
         assert_eq!(lines[1 + METRICS.len()], want);
         // Constant metric: sd 0, interval collapses.
         assert_eq!(lines[2], "baseline,0,bone_mass,2,100,0,100,100");
-        // Single replicate with a NaN: empty fields, never "NaN".
+        // A single replicate, undefined: n = 0 and empty fields, never "NaN" or 0.
         let last_density = lines.iter().find(|l| l.starts_with("ovx,1,bone_density,")).expect("row");
-        assert_eq!(*last_density, "ovx,1,bone_density,1,,0,,");
+        assert_eq!(*last_density, "ovx,1,bone_density,0,,,,");
         assert!(!t.contains("NaN"));
+    }
+
+    #[test]
+    fn summary_leaves_undefined_values_out_and_counts_the_rest() {
+        let mut rs = runs();
+        rs.push(run("baseline", 2, &[100.0, f64::NAN, 90.0]));
+        let t = text(|w| write_summary(&rs, w));
+        let row = t.lines().find(|l| l.starts_with("baseline,0.5,bone_density,")).expect("row");
+        let t1 = 12.706204736174705;
+        assert_eq!(row, format!("baseline,0.5,bone_density,2,98,{},{},{}", 2f64.sqrt(), 98.0 - t1, 98.0 + t1));
+        assert!(t.lines().any(|l| l.starts_with("baseline,1,bone_density,3,")));
     }
 
     #[test]

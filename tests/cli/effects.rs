@@ -17,13 +17,17 @@ fn num(s: &str) -> f64 {
     s.parse().unwrap_or_else(|_| panic!("`{s}` is not a number"))
 }
 
-/// (scenario, day) → per-replicate values of `metric`, replicates in order.
+/// (scenario, day) → per-replicate values of `metric`, replicates in order (NaN if undefined).
 fn by_scenario_day(dir: &Path, metric: &str) -> BTreeMap<(String, String), Vec<f64>> {
     let (h, rows) = csv(&dir.join("timeseries.csv"));
     let (sc, day, m) = (col(&h, "scenario"), col(&h, "day"), col(&h, metric));
     let mut out: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
     for r in rows {
-        out.entry((r[sc].clone(), r[day].clone())).or_default().push(num(&r[m]));
+        out.entry((r[sc].clone(), r[day].clone())).or_default().push(if r[m].is_empty() {
+            f64::NAN
+        } else {
+            num(&r[m])
+        });
     }
     out
 }
@@ -44,7 +48,8 @@ fn effects_are_the_paired_differences_of_the_timeseries() {
     assert!(rows.iter().all(|r| r[0] == "knockout" && r[1] == "control"), "the reference is the first scenario");
     for metric in ["bone_density", "osteoclasts", "mitophagy_events"] {
         let values = by_scenario_day(&dir, metric);
-        for r in rows.iter().filter(|r| r[3] == metric) {
+        // Day 0 has no mitophagy flux since a previous row: undefined (tests/cli/undefined.rs).
+        for r in rows.iter().filter(|r| r[3] == metric && !r[5].is_empty()) {
             let (a, b) = (&values[&("knockout".into(), r[2].clone())], &values[&("control".into(), r[2].clone())]);
             let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
             let mean = d.iter().sum::<f64>() / 3.0;
@@ -111,8 +116,9 @@ fn one_replicate_has_no_interval() {
     .ok();
     let (_, rows) = csv(&dir.join("effects.csv"));
     assert!(
-        rows.iter().all(|r| r[4] == "1" && !r[5].is_empty() && r[6].is_empty() && r[7].is_empty()),
-        "n = 1 rows need an empty interval"
+        rows.iter().all(|r| matches!((r[4].as_str(), r[5].is_empty()), ("1", false) | ("0", true))
+            && r[6..].iter().all(String::is_empty)),
+        "n = 1 rows need an empty interval (n = 0, an undefined mean, is empty throughout)"
     );
     assert_eq!(
         r.stdout.matches("n = 1: no interval").count(),
@@ -178,15 +184,18 @@ fn targets_are_written_beside_the_model() {
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("scenario,metric,day,unit,low,high,effect,ci_lo,ci_hi,met,source"));
     let first = lines.next().expect("first target");
-    assert!(first.starts_with("knockout,mitophagy_events,40,,-100,0,-"), "read at the nearest recorded day: {first}");
+    assert!(
+        first.starts_with("knockout,mitophagy_events,40,per cell-day,-100,0,-"),
+        "read at the nearest recorded day, in the metric's unit: {first}"
+    );
     assert!(first.ends_with(",true,\"Smith, 2020: \"\"fewer\"\"\""), "met, and the source quoted as CSV: {first}");
     let second = lines.next().expect("second target");
     assert!(
-        second.starts_with("knockout,bone_density,40,,50,60,") && second.ends_with(",false,impossible"),
+        second.starts_with("knockout,bone_density,40,% of day 0,50,60,") && second.ends_with(",false,impossible"),
         "{second}"
     );
     // A target past the recorded period (a shortened run) has no effect and is not met.
-    assert_eq!(lines.next(), Some("knockout,bone_density,41,,0,100,,,,false,later"));
+    assert_eq!(lines.next(), Some("knockout,bone_density,41,% of day 0,0,100,,,,false,later"));
     // A biopsy index is read for the biopsy year holding the day (year 1 here), and a relative
     // target gives the paired effect in % of the reference's mean.
     let fourth: Vec<String> = lines.next().expect("fourth target").split(',').map(String::from).collect();

@@ -93,6 +93,36 @@ fn unknown_keys_are_located_at_the_key() {
 }
 
 #[test]
+fn a_mistyped_name_gets_a_did_you_mean() {
+    let hint =
+        |e: Located| e.message.split("(did you mean `").nth(1).and_then(|r| r.split('`').next()).map(str::to_string);
+    let cases: [(&str, &str, &str); 7] = [
+        ("param", "[params]\n§damage_per_dya = 1\n", "damage_per_day"),
+        ("run-key", "§replicate = 2\n", "replicates"),
+        ("kind-synonym", "[[intervention]]\nkind = §\"alendronate\"\n", "bisphosphonate"),
+        ("kind-typo", "[[intervention]]\nkind = §\"pink1_knokout\"\n", "pink1_knockout"),
+        ("field", "[[intervention]]\nkind = \"denosumab\"\n§start = 3\n", "start_day"),
+        (
+            "metric",
+            "[[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"b\"\n[[target]]\nscenario = \"b\"\nmetric = §\"spine_bmb\"\nday = 1\nlow = 0\nhigh = 1\n",
+            "spine_bmd",
+        ),
+        (
+            "reference",
+            "reference = §\"placbo\"\n[[scenario]]\nname = \"placebo\"\n[[scenario]]\nname = \"b\"\n",
+            "placebo",
+        ),
+    ];
+    for (name, marked, want) in cases {
+        assert_eq!(hint(refused_at(name, marked, None)).as_deref(), Some(want), "{name}");
+    }
+    let e = refused_with("set-key", b"days = 3\n", &["--set", "damage_per_dy=2"], Some("--set damage_per_dy=2"));
+    assert_eq!(hint(e).as_deref(), Some("damage_per_day"));
+    let e = refused("misplaced", b"damage_per_day = 2\n");
+    assert!(e.message.contains("a parameter, not a run key: set it in [params]"), "{e:?}");
+}
+
+#[test]
 fn unknown_intervention_kind_lists_the_known_ones() {
     let text = "[[scenario]]\nname = \"a\"\n[[scenario.intervention]]\nkind = §\"magic\"\nstart_day = 0\n";
     let e = refused_at("kind", text, Some("kind"));

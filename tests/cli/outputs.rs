@@ -17,6 +17,19 @@ const METRICS: [&str; 9] = [
     "mitophagy_events",
 ];
 
+/// The metrics that are a mean or rate over cells, cell-days or quiescent sites: undefined in a
+/// replicate that has none.
+const UNDEFINABLE: [&str; 8] = [
+    "site_bone_sd",
+    "mean_activity",
+    "osteoclast_apoptosis",
+    "mean_ros",
+    "mean_atp",
+    "mean_depolarised",
+    "mitochondria_per_cell",
+    "mitophagy_events",
+];
+
 fn num(s: &str, what: &str) -> f64 {
     s.parse().unwrap_or_else(|_| panic!("{what}: `{s}` is not a number"))
 }
@@ -75,7 +88,16 @@ fn a_run_writes_consistent_tables_and_manifest() {
     for r in &rows {
         let what = r.join(",");
         assert!(seen.insert((r[0].clone(), r[1].clone(), r[2].clone())), "duplicate summary row {what}");
-        assert_eq!(num(&r[3], &what) as u64, replicates, "n is not the replicate count: {what}");
+        let n = num(&r[3], &what) as u64;
+        assert!(n <= replicates, "n is more than the replicate count: {what}");
+        if n < replicates {
+            // Only a mean over cells or cell-days can be undefined in a replicate (no cells).
+            assert!(UNDEFINABLE.contains(&r[2].as_str()), "{what}");
+        }
+        if n == 0 {
+            assert!(r[4..].iter().all(String::is_empty), "no defined value, no statistics: {what}");
+            continue;
+        }
         let (mean, sd, lo, hi) = (num(&r[4], &what), num(&r[5], &what), num(&r[6], &what), num(&r[7], &what));
         assert!(lo <= mean && mean <= hi, "CI does not contain the mean: {what}");
         assert!(sd >= 0.0, "negative sd: {what}");

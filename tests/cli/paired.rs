@@ -77,7 +77,11 @@ impl Paired {
     fn pairs(&self, file: &str, by: &str, scenario: &str, metric: &str) -> BTreeMap<i64, Vec<(f64, f64)>> {
         let (h, rows) = csv(&self.dir.join(file));
         let (sc, rep, at, m) = (col(&h, "scenario"), col(&h, "replicate"), col(&h, by), col(&h, metric));
-        let value = |r: &Vec<String>| r[m].parse::<f64>().unwrap_or_else(|_| panic!("{metric} `{}`", r[m]));
+        // An empty field is an undefined value (a rate at day 0, a mean over no cells): NaN.
+        let value = |r: &Vec<String>| match r[m].as_str() {
+            "" => f64::NAN,
+            x => x.parse::<f64>().unwrap_or_else(|_| panic!("{metric} `{x}`")),
+        };
         let key = |r: &Vec<String>| r[at].parse::<f64>().expect(by).round() as i64;
         let reference: BTreeMap<(String, i64), f64> =
             rows.iter().filter(|r| r[sc] == self.reference).map(|r| ((r[rep].clone(), key(r)), value(r))).collect();

@@ -65,7 +65,10 @@ fn every_figure_is_a_valid_svg_and_png_linked_from_the_page() {
         page.contains("pink1_knockout") && page.contains("effects.csv") && page.contains("effect vs untreated"),
         "{page}"
     );
-    assert!(!page.contains("http://") && !page.contains("https://"), "index.html must be self-contained");
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "index.html must need nothing outside the run directory"
+    );
 }
 
 #[test]

@@ -151,3 +151,23 @@ fn every_readme_picture_is_in_the_repository() {
         assert!(bytes.starts_with(b"\x89PNG"), "{p} is not a PNG");
     }
 }
+
+#[test]
+fn the_readme_describes_the_smoke_config_as_it_is() {
+    let smoke: toml::Table = toml::from_str(&read(Path::new(SMOKE))).expect("smoke.toml parses");
+    let int = |t: &toml::Table, k: &str| t[k].as_integer().unwrap_or_else(|| panic!("smoke.toml: no {k}"));
+    let params = smoke["params"].as_table().expect("[params]");
+    let words = ["zero", "one", "two", "three", "four", "five"];
+    let said = README.split("**Run something small.**").nth(1).expect("the smoke paragraph");
+    let said = said.split("```").next().unwrap_or_default().replace('\n', " ");
+    let scenarios = smoke["scenario"].as_array().expect("scenarios").len();
+    for want in [
+        format!("has {} scenarios", words[scenarios]),
+        format!("{} replicates each", words[int(&smoke, "replicates") as usize]),
+        format!("{} days after a year's spin-up", int(&smoke, "days")),
+        format!("on {} sites ({} mitochondria per cell)", int(params, "sites"), int(params, "mitochondria_per_cell")),
+    ] {
+        assert!(said.contains(&want), "the README's smoke paragraph should say `{want}`: {said}");
+    }
+    assert_eq!(int(&smoke, "spinup_days"), 365, "a year's spin-up");
+}

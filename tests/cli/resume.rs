@@ -117,6 +117,21 @@ fn sigterm_and_sigint_stop_after_the_running_units_and_say_how_to_resume() {
 }
 
 #[test]
+fn a_second_signal_stops_at_once_and_still_says_how_to_resume() {
+    let tmp = TempDir::new("two-signals");
+    let child = start_until(&tmp, &[], |out| units_done(out) >= 1);
+    let pid = child.id().to_string();
+    let sent = Command::new("sh").args(["-c", &format!("kill -INT {pid}; kill -INT {pid}")]).status();
+    assert!(sent.expect("kill").success());
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("run it again to finish:") && stderr.contains("--resume"), "{stderr}");
+    resume(&tmp).ok();
+    assert_eq!(entries(&tmp.join("out")), RUN_FILES, "resumed to the end");
+}
+
+#[test]
 fn an_unfinished_run_needs_resume_and_refuses_a_changed_config() {
     let tmp = TempDir::new("unfinished");
     let mut child = start_until(&tmp, &[], |out| units_done(out) >= 1);

@@ -23,7 +23,7 @@ use crate::record::{BIOPSY, RunRecord};
 pub const MAX_BANDS: usize = 4;
 
 /// One curve of a panel.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Series {
     pub x: Vec<f64>,
     pub mean: Vec<f64>,
@@ -37,7 +37,7 @@ pub struct Series {
 }
 
 /// One chart.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Panel {
     pub title: String,
     pub x_label: String,
@@ -49,7 +49,7 @@ pub struct Panel {
 }
 
 /// One image: a title, a subtitle, panels on a grid and a shared legend.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Figure {
     /// File name without extension, under `plots/`.
     pub stem: &'static str,

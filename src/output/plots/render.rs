@@ -152,40 +152,56 @@ where
     let bands = panel.series.len() <= super::MAX_BANDS;
     for s in &panel.series {
         let c = colour(s.colour);
-        let finite = |i: &usize| s.x[*i].is_finite() && s.mean[*i].is_finite();
-        let idx: Vec<usize> = (0..s.x.len()).filter(finite).collect();
+        let defined = |i: usize| s.x[i].is_finite() && s.mean[i].is_finite();
+        let bounded = |i: usize| defined(i) && s.lo[i].is_finite() && s.hi[i].is_finite();
         if bands && !s.points {
-            let ok: Vec<usize> = idx.iter().copied().filter(|&i| s.lo[i].is_finite() && s.hi[i].is_finite()).collect();
-            let upper = ok.iter().map(|&i| (s.x[i], s.hi[i]));
-            let lower = ok.iter().rev().map(|&i| (s.x[i], s.lo[i]));
-            if ok.len() > 1 {
+            for run in segments(s.x.len(), bounded).into_iter().filter(|r| r.len() > 1) {
+                let upper = run.iter().map(|&i| (s.x[i], s.hi[i]));
+                let lower = run.iter().rev().map(|&i| (s.x[i], s.lo[i]));
                 chart
                     .draw_series(std::iter::once(Polygon::new(upper.chain(lower).collect::<Vec<_>>(), c.mix(0.16))))
                     .map_err(err)?;
             }
         }
-        let line = idx.iter().map(|&i| (s.x[i], s.mean[i]));
-        if s.dashed {
-            chart.draw_series(DashedLineSeries::new(line, 8, 6, c.stroke_width(2))).map_err(err)?;
-        } else {
-            chart.draw_series(LineSeries::new(line, c.stroke_width(2))).map_err(err)?;
+        for run in segments(s.x.len(), defined) {
+            let line = run.iter().map(|&i| (s.x[i], s.mean[i]));
+            if run.len() == 1 && !s.points {
+                // A defined point between undefined ones: a dot, since a line needs two.
+                chart.draw_series(line.map(|p| Circle::new(p, 2, c.filled()))).map_err(err)?;
+            } else if s.dashed {
+                chart.draw_series(DashedLineSeries::new(line, 8, 6, c.stroke_width(2))).map_err(err)?;
+            } else {
+                chart.draw_series(LineSeries::new(line, c.stroke_width(2))).map_err(err)?;
+            }
         }
         if s.points {
-            for &i in &idx {
-                if s.lo[i].is_finite() && s.hi[i].is_finite() {
-                    chart
-                        .draw_series(std::iter::once(PathElement::new(
-                            vec![(s.x[i], s.lo[i]), (s.x[i], s.hi[i])],
-                            c.stroke_width(2),
-                        )))
-                        .map_err(err)?;
-                }
+            let idx: Vec<usize> = (0..s.x.len()).filter(|&i| defined(i)).collect();
+            for &i in idx.iter().filter(|&&i| bounded(i)) {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(s.x[i], s.lo[i]), (s.x[i], s.hi[i])],
+                        c.stroke_width(2),
+                    )))
+                    .map_err(err)?;
             }
             let marker = if s.dashed { c.stroke_width(2) } else { c.filled() };
             chart.draw_series(idx.iter().map(|&i| Circle::new((s.x[i], s.mean[i]), 5, marker))).map_err(err)?;
         }
     }
     Ok(())
+}
+
+/// The runs of consecutive indices below `len` at which `ok` holds: a curve is drawn run by run,
+/// so an undefined point (a mean over no cells) is a gap, never joined across.
+fn segments(len: usize, ok: impl Fn(usize) -> bool) -> Vec<Vec<usize>> {
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    for i in (0..len).filter(|&i| ok(i)) {
+        match runs.last_mut() {
+            Some(run) if run.last().is_some_and(|&last| last + 1 == i) => run.push(i),
+            _ => runs.push(vec![i]),
+        }
+    }
+    runs
 }
 
 /// A tick label: whole numbers only on an integer axis, otherwise the shortest of a few digits.
@@ -220,4 +236,39 @@ pub fn png(figure: &Figure) -> Result<Vec<u8>, String> {
     writer.write_image_data(&pixels).map_err(err)?;
     writer.finish().map_err(err)?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Figure, Panel, Series};
+    use super::*;
+
+    #[test]
+    fn an_undefined_point_splits_a_curve() {
+        let ok = |i: usize| ![0, 3, 4].contains(&i);
+        assert_eq!(segments(8, ok), [vec![1, 2], vec![5, 6, 7]]);
+        assert_eq!(segments(3, |_| false), Vec::<Vec<usize>>::new());
+        assert_eq!(segments(3, |i| i != 1), [vec![0], vec![2]]);
+    }
+
+    #[test]
+    fn no_line_is_drawn_to_or_from_an_undefined_day() {
+        let nan = f64::NAN;
+        // Day 0 undefined, then two defined runs around a gap.
+        let mean = vec![nan, 1.0, 2.0, nan, 3.0, 4.0];
+        let series = Series {
+            x: (0..6).map(f64::from).collect(),
+            lo: mean.clone(),
+            hi: mean.clone(),
+            mean,
+            ..Series::default()
+        };
+        let panel = Panel { series: vec![series], ..Panel::default() };
+        let figure = Figure { stem: "t", panels: vec![panel], columns: 1, size: (400, 300), ..Figure::default() };
+        let text = svg(&figure).expect("svg");
+        let blue = format!("#{:02X}{:02X}{:02X}", PALETTE[0].0, PALETTE[0].1, PALETTE[0].2);
+        let lines: Vec<&str> = text.lines().filter(|l| l.contains("<polyline") && l.contains(&blue)).collect();
+        assert_eq!(lines.len(), 2, "one line per defined run: {lines:#?}");
+        assert!(lines.iter().all(|l| l.matches(',').count() == 2), "two points each: {lines:#?}");
+    }
 }

@@ -171,6 +171,32 @@ mod tests {
         }
     }
 
+    #[test]
+    fn each_kind_acts_on_strength_as_its_config_says() {
+        use crate::config::interventions::{SWITCH_LEVEL, Strength};
+        let p = Params::default();
+        let at = |m: &dyn Mechanism, level: f64| {
+            let mut k = Knobs::untreated(&p);
+            m.apply(level, &p, &mut k);
+            k
+        };
+        for (kind, name) in Kind::ALL {
+            let Some(m) = mechanism(kind) else { continue };
+            let (half, full, more) = (at(m, 0.5), at(m, 1.0), at(m, 1.5));
+            match kind.strength() {
+                Strength::Saturating => {
+                    assert!(half != full && half != Knobs::untreated(&p), "{name}: graded below 1");
+                    assert_eq!(more, full, "{name} saturates at 1");
+                }
+                Strength::Switch => {
+                    assert_eq!(at(m, SWITCH_LEVEL - 1e-9), Knobs::untreated(&p), "{name}: nothing below the switch");
+                    assert_eq!(at(m, SWITCH_LEVEL), full, "{name}: all from the switch");
+                }
+                Strength::Proportional => assert!(half != full && more != full, "{name}: proportional beyond 1"),
+            }
+        }
+    }
+
     fn regimen(params: Params, interventions: Vec<Intervention>) -> Regimen {
         Regimen { params, interventions }
     }

@@ -2,10 +2,11 @@
 //!
 //! | acts on, with toward(f) = 1 + ℓ·(f − 1) | source |
 //! |---|---|
-//! | PINK1 tagging off when ℓ ≥ 0.5 | Jang 2023 \[V\] |
+//! | PINK1 tagging off when ℓ ≥ 0.5 (`SWITCH_LEVEL`: all or nothing) | Jang 2023 \[V\] |
 
 use super::Mechanism;
 use crate::config::Params;
+use crate::config::interventions::SWITCH_LEVEL;
 use crate::model::Knobs;
 
 /// `kind = "pink1_knockout"`.
@@ -17,6 +18,6 @@ impl Mechanism for Pink1Knockout {
     }
 
     fn apply(&self, level: f64, _: &Params, knobs: &mut Knobs) {
-        knobs.params.pink1_tagging &= level < 0.5;
+        knobs.params.pink1_tagging &= level < SWITCH_LEVEL;
     }
 }
