@@ -54,6 +54,15 @@ impl Default for Comparison {
     }
 }
 
+impl Comparison {
+    /// The readout a run's table, page and first figure lead with: the time-series metric of the
+    /// first target that has one (what the trials the config is calibrated to measured, such as
+    /// `spine_bmd`), else `bone_density`.
+    pub fn headline(&self) -> &'static str {
+        self.targets.iter().map(|t| t.metric).find(|m| METRICS.contains(m)).unwrap_or("bone_density")
+    }
+}
+
 /// "The effect of `scenario` vs the reference on `metric` at `day` should lie in [low, high]."
 #[derive(Clone, Debug, PartialEq)]
 pub struct Target {

@@ -8,16 +8,24 @@
 //! browser can check the page.
 
 use super::plots::{Figure, Labels};
-use super::report::{final_rows, heading, pairing, with_interval};
+use super::report::{final_rows, heading, pairing, readable, with_interval};
 use crate::analysis::series::{Groups, metric_index};
 use crate::analysis::{TargetResult, effects::effect};
 use crate::config::Config;
-use crate::record::RunRecord;
+use crate::record::{RunRecord, unit};
 use std::fmt::Write;
 
 /// The metrics of the page's effects table (every metric is in `effects.csv`).
-const MAIN_METRICS: [&str; 7] =
-    ["bone_density", "bone_mass", "osteoclasts", "mean_ros", "mean_atp", "mitophagy_events", "remodelling_space"];
+const MAIN_METRICS: [&str; 8] = [
+    "spine_bmd",
+    "bone_density",
+    "bone_mass",
+    "osteoclasts",
+    "mean_ros",
+    "mean_atp",
+    "mitophagy_events",
+    "remodelling_space",
+];
 
 /// `s` with HTML's special characters escaped.
 pub fn escape(s: &str) -> String {
@@ -51,10 +59,15 @@ pub fn index_html(
     let _ = writeln!(h, "<body data-plots=\"{}\" data-plots-rendered=\"0\">", figures.len());
     let _ = writeln!(h, "<h1>{title}</h1>\n<p class=\"sub\">{}</p>", escape(&labels.subtitle));
     let rows = final_rows(config, runs);
-    let _ = writeln!(h, "<h2>Bone density</h2>\n<p>{}</p>", escape(&heading(config, &rows)));
+    let headline = config.comparison.headline();
+    let name = readable(headline);
+    let title = name[..1].to_uppercase() + &name[1..];
+    let _ = writeln!(h, "<h2>{}</h2>\n<p>{}</p>", escape(&title), escape(&heading(config, &rows)));
     let _ = writeln!(
         h,
-        "<table>\n<tr><th>scenario</th><th>bone density (% of day 0)</th><th>effect vs {}</th></tr>",
+        "<table>\n<tr><th>scenario</th><th>{} ({})</th><th>effect vs {}</th></tr>",
+        escape(&name),
+        escape(unit(headline)),
         escape(&config.comparison.reference_scenario)
     );
     for r in &rows {
@@ -63,7 +76,7 @@ pub fn index_html(
             h,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             escape(&r.scenario),
-            with_interval(&r.density, 2),
+            with_interval(&r.value, 2),
             escape(&effect)
         );
     }

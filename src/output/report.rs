@@ -1,11 +1,12 @@
-//! The end-of-run table: each scenario's final bone density with its 95 % interval and its effect
-//! against the reference scenario with its interval, as printed on stdout and shown at the top of
-//! `index.html`.
+//! The end-of-run table: each scenario's final headline readout (`Comparison::headline`: the
+//! metric the config's targets use, such as `spine_bmd`, else `bone_density`) with its 95 %
+//! interval and its effect against the reference scenario with its interval, as printed on stdout
+//! and shown at the top of `index.html`.
 
 use crate::analysis::series::{Groups, metric_index, summary};
 use crate::analysis::{Difference, effects::effect};
 use crate::config::Config;
-use crate::record::RunRecord;
+use crate::record::{RunRecord, unit};
 use std::io::{self, Write};
 
 /// One scenario's line of the table.
@@ -13,7 +14,8 @@ use std::io::{self, Write};
 pub struct Row {
     pub scenario: String,
     pub day: f64,
-    pub density: Difference,
+    /// The headline readout.
+    pub value: Difference,
     /// `None` for the reference itself.
     pub effect: Option<Difference>,
 }
@@ -21,15 +23,15 @@ pub struct Row {
 /// The table's rows, in config order.
 pub fn final_rows(config: &Config, runs: &[RunRecord]) -> Vec<Row> {
     let groups = Groups::new(config, runs);
-    let m = metric_index("bone_density");
+    let m = metric_index(config.comparison.headline());
     let mut rows = Vec::new();
     for (v, s) in config.scenarios.iter().enumerate() {
         let Some(i) = groups.nearest(v, None) else { continue };
         let d = summary(&groups.values(v, i, m), m);
         let (lo, hi) = if d.n < 2 { (f64::NAN, f64::NAN) } else { (d.ci_lo, d.ci_hi) };
-        let density = Difference { n: d.n, mean: d.mean, ci_lo: lo, ci_hi: hi };
+        let value = Difference { n: d.n, mean: d.mean, ci_lo: lo, ci_hi: hi };
         let effect = effect(config, &groups, v, i, m).map(|e| e.diff);
-        rows.push(Row { scenario: s.name.clone(), day: groups.days(v)[i], density, effect });
+        rows.push(Row { scenario: s.name.clone(), day: groups.days(v)[i], value, effect });
     }
     rows
 }
@@ -57,11 +59,19 @@ pub fn pairing(config: &Config) -> &'static str {
     }
 }
 
+/// A metric's name for people: `spine_bmd` is "spine BMD", `bone_density` "bone density".
+pub fn readable(metric: &str) -> String {
+    metric.replace('_', " ").replace("bmd", "BMD")
+}
+
 /// The heading line of the table.
 pub fn heading(config: &Config, rows: &[Row]) -> String {
     let day = rows.first().map_or(0.0, |r| r.day);
+    let metric = config.comparison.headline();
     format!(
-        "bone density at day {day} (% of day 0): mean and 95 % interval over {} replicate(s); effect vs `{}`, {}",
+        "{} at day {day} ({}): mean and 95 % interval over {} replicate(s); effect vs `{}`, {}",
+        readable(metric),
+        unit(metric),
         config.replicates,
         config.comparison.reference_scenario,
         pairing(config)
@@ -75,18 +85,18 @@ pub fn write_final_table(config: &Config, runs: &[RunRecord], out: &mut dyn Writ
     let width = rows.iter().map(|r| r.scenario.chars().count()).max().unwrap_or(8).max(8);
     let cells: Vec<(String, String)> = rows
         .iter()
-        .map(|r| {
-            (with_interval(&r.density, 3), r.effect.as_ref().map_or("(reference)".into(), |e| with_interval(e, 3)))
-        })
+        .map(|r| (with_interval(&r.value, 3), r.effect.as_ref().map_or("(reference)".into(), |e| with_interval(e, 3))))
         .collect();
     let middle = cells.iter().map(|c| c.0.chars().count()).max().unwrap_or(12).max(12);
     writeln!(
         out,
         "{:width$}  {:middle$}  effect vs {}",
-        "scenario", "bone density", config.comparison.reference_scenario
+        "scenario",
+        readable(config.comparison.headline()),
+        config.comparison.reference_scenario
     )?;
-    for (r, (density, effect)) in rows.iter().zip(cells) {
-        writeln!(out, "{:width$}  {density:middle$}  {effect}", r.scenario)?;
+    for (r, (value, effect)) in rows.iter().zip(cells) {
+        writeln!(out, "{:width$}  {value:middle$}  {effect}", r.scenario)?;
     }
     Ok(())
 }

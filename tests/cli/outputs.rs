@@ -201,3 +201,23 @@ fn meanfield_reaches_the_komarova_minimum() {
     assert!((zmin - 89.79).abs() <= 0.02, "minimum bone mass {zmin}, expected 89.79 ± 0.02");
     assert!((rows[0][3] - 100.0).abs() < 1e-9, "z starts at 100");
 }
+
+#[test]
+fn the_table_and_page_lead_with_the_readout_the_targets_use() {
+    let tmp = TempDir::new("headline");
+    let treatments = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/treatments.toml");
+    let args = ["--set", "sites=6", "--set", "cortical_sites=6", "--set", "years=0.2", "--set", "spinup_years=0"];
+    let mut run = vec!["run", treatments, "--out", "t", "--replicates", "2"];
+    run.extend(args);
+    let r = bmu(tmp.path(), &run).ok();
+    assert!(
+        r.stdout.starts_with("spine BMD at day 73 (% of day 0)"),
+        "treatments' targets are on spine_bmd:\n{}",
+        r.stdout
+    );
+    let page = std::fs::read_to_string(tmp.path().join("t/index.html")).expect("index.html");
+    assert!(page.contains("<h2>Spine BMD</h2>"), "the page leads with spine BMD");
+    assert!(page.contains("<th>spine_bmd</th>"), "the effects table has spine_bmd");
+    let smoke = bmu(tmp.path(), &["run", SMOKE, "--out", "s", "--replicates", "1", "--set", "years=0.1"]).ok();
+    assert!(smoke.stdout.starts_with("bone density at day"), "no targets: bone density leads:\n{}", smoke.stdout);
+}

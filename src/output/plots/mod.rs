@@ -1,7 +1,8 @@
 //! The plots of a run directory (`plots/*.svg` and `.png`), drawn from the in-memory results:
 //!
 //! - `bone_density`: ensemble mean per scenario over time (years) with its 95 % band, and beside
-//!   it the lumbar-spine DXA readout `spine_bmd` when the config has cortical sites;
+//!   it the lumbar-spine DXA readout `spine_bmd` when the config has cortical sites (first when
+//!   the config's targets use it: `Comparison::headline`);
 //! - `cells`: osteoclasts, mean ROS, mean ATP and mitophagy flux over time, with bands;
 //! - `biopsy`: the virtual biopsy per year: activation frequency, eroded and formed bone per BMU,
 //!   remodelling space, turnover (mean and 95 % interval);
@@ -171,6 +172,10 @@ pub fn figures(config: &Config, runs: &[RunRecord], labels: &Labels) -> Vec<Figu
     if spine {
         let title = "Lumbar-spine DXA (spine_bmd): cancellous and cortical";
         panels.push(time_panel(config, &groups, "spine_bmd", title, "spine BMD (% of day 0)"));
+        // The readout the config's targets use leads.
+        if config.comparison.headline() == "spine_bmd" {
+            panels.reverse();
+        }
     }
     let mut out = vec![figure("bone_density", "Bone density", labels, panels, legend(config))];
     let cells = vec![
