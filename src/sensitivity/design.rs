@@ -1,0 +1,95 @@
+//! A design as ordinary ensemble units: the config whose scenarios are every output scenario at
+//! every design point, and the outputs read back from its runs.
+//!
+//! Design point p of scenario s is the scenario `<s>-p<p>`, with every design key set to the
+//! point's value, in point-major order (`scenarios[p · k + j]` for the j-th of the k scenarios the
+//! outputs name). Unit `(p · k + j) · replicates + r` is therefore stable for a given file, and a
+//! study of this config runs on threads and resumes like any run. Common random numbers are
+//! switched on, so replicate r draws the same streams at every point: a parameter the outputs do
+//! not depend on gives bit-identical runs, and its Morris effects are exactly 0. As under a
+//! `[sweep]`, the design sets scenario parameters and never the untreated `[params]` reference.
+//!
+//! Why not a `[sweep]`: a sweep's zip mode refuses a key that repeats a value, and a Morris
+//! trajectory repeats the grid's values by construction; sweep names carry values, design names
+//! carry the point's index (the values are in `points.csv`).
+
+use super::file::{Output, Spec};
+use crate::Error;
+use crate::analysis::Groups;
+use crate::analysis::stats::summarize;
+use crate::config::{Config, Overrides, Value};
+use crate::record::{METRICS, RunRecord};
+
+/// The scenarios (indices into the spec's config) the outputs need, in first-use order.
+pub fn needed(spec: &Spec) -> Vec<usize> {
+    let mut used: Vec<usize> = Vec::new();
+    for o in &spec.outputs {
+        for s in std::iter::once(o.scenario).chain(o.effect_vs) {
+            if !used.contains(&s) {
+                used.push(s);
+            }
+        }
+    }
+    used
+}
+
+/// The config that runs every design point, checked as any config is (it reads back from its
+/// resolved text, as a resumed run reads it from its plan).
+pub fn config(spec: &Spec, points: &[Vec<f64>]) -> Result<Config, Error> {
+    let base = &spec.config;
+    let mut design = base.clone();
+    design.source.clone_from(&spec.source);
+    design.sweep = None;
+    design.comparison.common_random_numbers = true;
+    design.comparison.targets.clear();
+    design.plots = false;
+    design.scenarios = Vec::with_capacity(points.len() * needed(spec).len());
+    for (p, theta) in points.iter().enumerate() {
+        for &s in &needed(spec) {
+            let mut scenario = base.scenarios[s].clone();
+            scenario.name = format!("{}-p{p}", scenario.name);
+            for (prior, &x) in spec.priors.list().iter().zip(theta) {
+                // Every value lies inside a range checked against every needed scenario.
+                let _ = scenario.params.set(&prior.name, Value::Float(x));
+            }
+            design.scenarios.push(scenario);
+        }
+    }
+    design.comparison.reference_scenario = design.scenarios.first().map(|s| s.name.clone()).unwrap_or_default();
+    Ok(Config::parse(&spec.source, &design.resolved_toml(), &Overrides::default())?)
+}
+
+/// An output's label in the tables: `metric:scenario[-reference]@day`, with the day read.
+pub fn label(spec: &Spec, output: &Output, day: f64) -> String {
+    let name = |s: usize| spec.config.scenarios[s].name.as_str();
+    let versus = output.effect_vs.map_or(String::new(), |r| format!("-{}", name(r)));
+    format!("{}:{}{versus}@{}", output.metric, name(output.scenario), crate::config::sweep::number(day))
+}
+
+/// Each output at each point (outputs[o][p]): the mean over replicates of the metric at the
+/// recorded day nearest the asked one, minus the reference scenario's mean for an effect. Also
+/// the day each output was read at.
+pub fn outputs(spec: &Spec, design: &Config, runs: &[RunRecord], points: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
+    let groups = Groups::new(design, runs);
+    let used = needed(spec);
+    let k = used.len();
+    let at = |s: usize| used.iter().position(|&u| u == s).unwrap_or(0);
+    let mut days = Vec::new();
+    let values = spec
+        .outputs
+        .iter()
+        .map(|o| {
+            let m = METRICS.iter().position(|n| *n == o.metric).unwrap_or(0);
+            let sample = groups.nearest(at(o.scenario), o.day).unwrap_or(0);
+            days.push(groups.days(at(o.scenario)).get(sample).copied().unwrap_or(f64::NAN));
+            let mean = |v: usize| summarize(&groups.values(v, sample, m)).mean;
+            (0..points)
+                .map(|p| {
+                    let y = mean(p * k + at(o.scenario));
+                    o.effect_vs.map_or(y, |r| y - mean(p * k + at(r)))
+                })
+                .collect()
+        })
+        .collect();
+    (values, days)
+}
