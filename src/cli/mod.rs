@@ -10,6 +10,7 @@ mod meanfield;
 mod merge;
 mod progress;
 mod run;
+mod sensitivity;
 mod signals;
 mod slurm;
 mod stress;
@@ -54,6 +55,8 @@ enum Command {
     Convergence(convergence::ConvergenceArgs),
     /// The parameter table: keys, defaults, accepted values, meaning.
     Params,
+    /// Morris or Sobol sensitivity of chosen outputs to chosen parameter ranges (a sensitivity file).
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Step many osteoclasts through the mitochondrial rules and report what this machine can do.
     Stress(stress::StressArgs),
 }
@@ -102,6 +105,7 @@ pub fn main(args: Vec<OsString>, out: &mut dyn Write) -> Result<(), Error> {
         Command::Calibrate(a) => calibrate::calibrate(a, out),
         Command::Convergence(a) => convergence::convergence(a, out),
         Command::Params => out.write_all(Params::markdown_table().as_bytes()).map_err(stdout_error),
+        Command::Sensitivity(a) => sensitivity::sensitivity(a, &command, out),
         Command::Stress(a) => stress::stress(a, out),
     }?;
     out.flush().map_err(stdout_error)
