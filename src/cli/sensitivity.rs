@@ -71,7 +71,7 @@ pub fn sensitivity(args: SensitivityArgs, command: &[String], out: &mut dyn Writ
         "{} {} points × {} scenario(s) × {} replicate(s) = {units} units, {done} done already; estimated {estimate}",
         analysis.points.len(),
         analysis.spec.method.name(),
-        analysis.config.scenarios.len() / analysis.points.len().max(1),
+        bmu_sim::sensitivity::design::needed(&analysis.spec).len(),
         analysis.config.replicates,
     ));
     let stop = signals::stop_flag(&reporter);

@@ -17,7 +17,7 @@ use super::file::{Output, Spec};
 use crate::Error;
 use crate::analysis::Groups;
 use crate::analysis::stats::summarize;
-use crate::config::{Config, Overrides, Value};
+use crate::config::{Config, ConfigError, Overrides, Value};
 use crate::record::{METRICS, RunRecord};
 
 /// The scenarios (indices into the spec's config) the outputs need, in first-use order.
@@ -56,7 +56,11 @@ pub fn config(spec: &Spec, points: &[Vec<f64>]) -> Result<Config, Error> {
         }
     }
     design.comparison.reference_scenario = design.scenarios.first().map(|s| s.name.clone()).unwrap_or_default();
-    Ok(Config::parse(&spec.source, &design.resolved_toml(), &Overrides::default())?)
+    // The text is generated: its lines mean nothing to the user, the scenario and key do.
+    Config::parse(&spec.source, &design.resolved_toml(), &Overrides::default()).map_err(|e| {
+        let message = format!("the design makes a config that cannot run: {}", e.message);
+        Error::Config(ConfigError { line: 0, column: 0, message, ..e })
+    })
 }
 
 /// An output's label in the tables: `metric:scenario[-reference]@day`, with the day read.

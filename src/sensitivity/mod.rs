@@ -89,33 +89,28 @@ impl Analysis {
         let (outputs, days) = design::outputs(spec, &self.config, &ensemble.runs, self.points.len());
         let labels: Vec<String> = spec.outputs.iter().zip(&days).map(|(o, &d)| design::label(spec, o, d)).collect();
         let indices = report::indices(spec, &outputs, &labels)?;
-        let write = |name: &str, bytes: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
-            let mut buffer = Vec::new();
+        let put = |name: &str, bytes: &[u8]| {
             let path = dir.join(name);
-            bytes(&mut buffer)
-                .and_then(|()| std::fs::write(&path, &buffer))
-                .map_err(|source| OutputError::Io { path, source })
+            std::fs::write(&path, bytes).map_err(|source| OutputError::Io { path, source })
         };
-        write(SENSITIVITY_CSV, &|b| report::write_indices(spec, &labels, &indices, b))?;
-        write(POINTS_CSV, &|b| report::write_points(spec, &self.points, &labels, &outputs, b))?;
-        write(SENSITIVITY_TOML, &|b| {
-            b.extend_from_slice(spec.text.as_bytes());
-            Ok(())
-        })?;
-        write(CONFIG_TOML, &|b| {
-            b.extend_from_slice(spec.config.resolved_toml().as_bytes());
-            Ok(())
-        })?;
+        let table = |name: &str, bytes: std::io::Result<Vec<u8>>| {
+            let path = dir.join(name);
+            bytes.map_err(|source| OutputError::Io { path, source }).and_then(|b| put(name, &b))
+        };
+        let mut csv = Vec::new();
+        table(SENSITIVITY_CSV, report::write_indices(spec, &labels, &indices, &mut csv).map(|()| csv))?;
+        let mut csv = Vec::new();
+        table(POINTS_CSV, report::write_points(spec, &self.points, &labels, &outputs, &mut csv).map(|()| csv))?;
+        put(SENSITIVITY_TOML, spec.text.as_bytes())?;
+        put(CONFIG_TOML, spec.config.resolved_toml().as_bytes())?;
         let svg = bars::svg(&self.title(), &self.panels(&labels, &indices))
             .map_err(|e| Error::Runtime(format!("cannot draw {PLOTS_DIR}/{PLOT_STEM}.svg: {e}")))?;
         let plots = dir.join(PLOTS_DIR);
         std::fs::create_dir(&plots).map_err(|source| OutputError::Io { path: plots.clone(), source })?;
-        write(&format!("{PLOTS_DIR}/{PLOT_STEM}.svg"), &|b| {
-            b.extend_from_slice(svg.as_bytes());
-            Ok(())
-        })?;
+        put(&format!("{PLOTS_DIR}/{PLOT_STEM}.svg"), svg.as_bytes())?;
         let manifest = crate::output::bundle::manifest(&self.config, ensemble, command, provenance);
-        write(MANIFEST_JSON, &|b| crate::output::write_manifest(&manifest, b))?;
+        let mut json = Vec::new();
+        table(MANIFEST_JSON, crate::output::write_manifest(&manifest, &mut json).map(|()| json))?;
         let params = spec.priors.list().iter().map(|p| p.name.clone());
         Ok(labels
             .into_iter()
