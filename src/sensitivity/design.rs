@@ -70,7 +70,7 @@ pub fn label(spec: &Spec, output: &Output, day: f64) -> String {
     format!("{}:{}{versus}@{}", output.metric, name(output.scenario), crate::config::sweep::number(day))
 }
 
-/// Each output at each point (outputs[o][p]): the mean over replicates of the metric at the
+/// Each output at each point (`outputs[o][p]`): the mean over replicates of the metric at the
 /// recorded day nearest the asked one, minus the reference scenario's mean for an effect. Also
 /// the day each output was read at.
 pub fn outputs(spec: &Spec, design: &Config, runs: &[RunRecord], points: usize) -> (Vec<Vec<f64>>, Vec<f64>) {

@@ -18,7 +18,7 @@
 //! day = 3650                     # optional: read at the nearest recorded day (default: the last)
 //! ```
 //!
-//! - [`file`]: the file → a validated [`Spec`];
+//! - [`file`](mod@file): the file → a validated [`Spec`];
 //! - [`design`]: the design's points as the scenarios of one config, and the outputs read back;
 //! - [`report`]: the indices, `sensitivity.csv` and `points.csv`.
 //!
