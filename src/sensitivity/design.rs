@@ -97,3 +97,32 @@ pub fn outputs(spec: &Spec, design: &Config, runs: &[RunRecord], points: usize) 
         .collect();
     (values, days)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sensitivity::Analysis;
+    use std::path::Path;
+
+    #[test]
+    fn every_point_is_each_needed_scenario_with_its_values_under_common_random_numbers() {
+        let text = "config = \"smoke.toml\"\nmethod = \"morris\"\ntrajectories = 2\n\
+                    [[parameter]]\nkey = \"damage_per_day\"\nlow = 1.0\nhigh = 3.0\n\
+                    [[output]]\nmetric = \"mean_ros\"\nscenario = \"pink1_knockout\"\neffect_vs = \"untreated\"\n";
+        let configs = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs");
+        let spec = Spec::parse("s.toml", text.into(), &configs).expect("valid");
+        let analysis = Analysis::new(spec).expect("runs");
+        let (c, points) = (&analysis.config, &analysis.points);
+        assert_eq!(points.len(), 2 * 2);
+        assert_eq!(c.scenarios.len(), points.len() * 2);
+        assert!(c.comparison.common_random_numbers && c.sweep.is_none() && c.comparison.targets.is_empty());
+        assert_eq!(c.reference, analysis.spec.config.reference, "the design never moves the reference");
+        for (p, theta) in points.iter().enumerate() {
+            for (j, name) in ["pink1_knockout", "untreated"].iter().enumerate() {
+                let s = &c.scenarios[p * 2 + j];
+                assert_eq!(s.name, format!("{name}-p{p}"));
+                assert_eq!(s.params.get("damage_per_day"), Some(Value::Float(theta[0])));
+            }
+        }
+    }
+}
