@@ -38,6 +38,7 @@ pub mod output;
 pub mod processes;
 pub mod provenance;
 pub mod record;
+pub mod sensitivity;
 pub mod sim;
 pub mod stationary_mineral;
 pub mod steady_state;

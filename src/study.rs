@@ -29,6 +29,7 @@ use crate::config::Config;
 use crate::ensemble::{self, Ensemble, Progress, Shard, Unit};
 use crate::model::SteadyState;
 use crate::output;
+use crate::provenance::Provenance;
 use crate::store::{Claim, Opened, Plan, RunDir, units};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64};
@@ -143,10 +144,22 @@ impl Study {
     /// Gather every unit in canonical order (or fail with [`Error::Incomplete`], listing what is
     /// missing) and publish the results, recording `command` in the manifest.
     pub fn publish(self, command: &[String]) -> Result<Published, Error> {
+        self.publish_with(|staging, config, ensemble, provenance| {
+            output::bundle::write_results(staging, config, ensemble, command, provenance)
+        })
+    }
+
+    /// Gather every unit in canonical order (or fail with [`Error::Incomplete`]) and publish what
+    /// `write` makes of them: it fills an empty staging directory (a `manifest.json` among its
+    /// files marks the results finished) that is then moved into place as [`Study::publish`]'s is.
+    pub fn publish_with(
+        self,
+        write: impl FnOnce(&Path, &Config, &Ensemble, Provenance) -> Result<(), Error>,
+    ) -> Result<Published, Error> {
         let ensemble =
             Ensemble { runs: units::gather(&self.dir, &self.config)?, untreated_state: self.untreated_state };
         let provenance = self.dir.plan().provenance(SystemTime::now());
-        let dir = output::publish(self.dir, &self.config, &ensemble, command, provenance)?;
+        let dir = self.dir.publish(|staging| write(staging, &self.config, &ensemble, provenance))?;
         Ok(Published { dir, config: self.config, ensemble })
     }
 }

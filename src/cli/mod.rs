@@ -11,6 +11,7 @@ mod merge;
 mod params;
 mod progress;
 mod run;
+mod sensitivity;
 mod signals;
 mod slurm;
 mod stress;
@@ -55,6 +56,8 @@ enum Command {
     Convergence(convergence::ConvergenceArgs),
     /// Every parameter, run-level key, intervention field and kind: default, accepted values, meaning.
     Params(params::ParamsArgs),
+    /// Morris or Sobol sensitivity of chosen outputs to chosen parameter ranges (a sensitivity file).
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Step many osteoclasts through the mitochondrial rules and report what this machine can do.
     Stress(stress::StressArgs),
     /// A shell completion script for bmu-sim on standard output (bash, zsh, fish, elvish, powershell).
@@ -113,6 +116,7 @@ pub fn main(args: Vec<OsString>, out: &mut dyn Write) -> Result<(), Error> {
         Command::Calibrate(a) => calibrate::calibrate(a, out),
         Command::Convergence(a) => convergence::convergence(a, out),
         Command::Params(a) => params::params(a, out),
+        Command::Sensitivity(a) => sensitivity::sensitivity(a, &command, out),
         Command::Stress(a) => stress::stress(a, out),
         Command::Completions { shell } => {
             let mut buf = Vec::new();

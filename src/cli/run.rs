@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Where the default output directories go.
-const DEFAULT_PARENT: &str = "out";
+pub(super) const DEFAULT_PARENT: &str = "out";
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -49,7 +49,7 @@ pub struct RunArgs {
 }
 
 /// Refuse an estimate this machine cannot meet, unless `no_limits`.
-pub fn check_limits(estimate: &Estimate, no_limits: bool) -> Result<(), Error> {
+pub(super) fn check_limits(estimate: &Estimate, no_limits: bool) -> Result<(), Error> {
     match estimate.exceeds(estimate::available_memory()) {
         Some(why) if !no_limits => Err(Error::Limits(format!(
             "{why}\n(estimate: {estimate})\nshorten it (fewer sites, days, replicates or scenarios), split it into shards (--shard) or pass --no-limits to start it anyway"
@@ -155,7 +155,7 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
 
 /// How to go on after a stop: the same command, into the same directory, with `--resume` (a
 /// shard goes on by itself).
-fn resume_hint(command: &[String], dir: &Path, sharded: bool) -> String {
+pub(super) fn resume_hint(command: &[String], dir: &Path, sharded: bool) -> String {
     let mut words = vec!["bmu-sim".to_string()];
     let mut args = command.iter();
     while let Some(a) = args.next() {

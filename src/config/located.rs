@@ -40,7 +40,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl ConfigError {
-    pub(super) fn io(file: &str, e: &std::io::Error) -> ConfigError {
+    pub(crate) fn io(file: &str, e: &std::io::Error) -> ConfigError {
         ConfigError {
             file: file.into(),
             line: 0,
@@ -50,7 +50,14 @@ impl ConfigError {
         }
     }
 
-    fn at(file: &str, text: &str, span: &Range<usize>, key: &str, message: impl Into<String>) -> ConfigError {
+    /// The problem `message` with `key`, located at the start of `span` in `text`.
+    pub(crate) fn at(
+        file: &str,
+        text: &str,
+        span: &Range<usize>,
+        key: &str,
+        message: impl Into<String>,
+    ) -> ConfigError {
         let (line, column) = line_col(text, span.start);
         ConfigError { file: file.into(), line, column, key: key.into(), message: message.into() }
     }

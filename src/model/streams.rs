@@ -42,6 +42,9 @@ pub enum Process {
     /// Proposals of an ABC-SMC fit (`inference/abc.rs`): replicate = generation, subject =
     /// candidate index. Not a model process: it never draws inside a run.
     Abc = 16,
+    /// A sensitivity analysis's design and bootstrap (`sensitivity/`): subject = what is drawn.
+    /// Not a model process: it never draws inside a run.
+    Sensitivity = 17,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

@@ -9,12 +9,12 @@ use crate::ensemble::Ensemble;
 use crate::provenance::Provenance;
 use crate::store::{
     CONFIG_TOML, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, OutputError, PLOTS_DIR, RUNS_CSV,
-    RunDir, SUMMARY_CSV, SWEEP_CSV, TARGETS_CSV, TIMESERIES_CSV,
+    SUMMARY_CSV, SWEEP_CSV, TARGETS_CSV, TIMESERIES_CSV,
 };
 use crate::{Error, output};
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The manifest of an ensemble run.
 pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String], provenance: Provenance) -> Manifest {
@@ -77,21 +77,9 @@ pub fn labels(config: &Config) -> Labels {
     Labels { config: name, subtitle }
 }
 
-/// Publish the results of `ensemble` (every unit, in canonical order) into the run directory and
-/// retire its units; returns the directory as the user named it.
-pub fn publish(
-    dir: RunDir,
-    config: &Config,
-    ensemble: &Ensemble,
-    command: &[String],
-    provenance: Provenance,
-) -> Result<PathBuf, Error> {
-    dir.publish(|staging| write_results(staging, config, ensemble, command, provenance))
-}
-
 /// Writes every result of `ensemble` into the empty directory `dir`: timeseries, summary, runs,
 /// biopsy, manifest, resolved config, effects, targets and sweep tables, plots and `index.html`.
-/// [`publish`] puts them in place.
+/// [`Study::publish`](crate::study::Study::publish) puts them in place.
 pub fn write_results(
     dir: &Path,
     config: &Config,

@@ -26,7 +26,7 @@
 //! thread count and split into shards (no NaN, shortest round-trip numbers). While a run works
 //! the directory holds its finished units (the run-directory store, [`crate::store`]); the results
 //! are written into a hidden directory and renamed into place, so no result file is ever
-//! half-written ([`publish`]). The file names are [`crate::store`]'s (`TIMESERIES_CSV`, …).
+//! half-written ([`Study::publish`](crate::study::Study::publish)). The file names are [`crate::store`]'s (`TIMESERIES_CSV`, …).
 //!
 //! - [`tables`]: the CSV writers.
 //! - [`manifest`]: writes `manifest.json`.
@@ -42,7 +42,6 @@ pub mod plots;
 pub mod report;
 pub mod tables;
 
-pub use bundle::publish;
 pub use comparison::{write_effects, write_sweep, write_targets};
 pub use manifest::{Manifest, SteadyStateRecord, write_manifest};
 pub use tables::{write_histomorphometry, write_runs, write_summary, write_timeseries};

@@ -3,7 +3,7 @@
 //! or a shard of an array, loses nothing it finished. [`pending`] tells which units of a shard are
 //! still to run (a unit whose file is complete and valid is skipped), [`run`] runs them, and once
 //! every unit is in, [`gather`] reads them back in canonical order and
-//! [`output::publish`](crate::output::publish) writes the
+//! [`Study::publish`](crate::study::Study::publish) writes the
 //! results with the same writer as ever. A run in one piece and a merge of any number of shards
 //! therefore write byte-identical results.
 

@@ -21,6 +21,7 @@ mod representations;
 mod resume;
 mod safety;
 mod scenarios;
+mod sensitivity;
 mod shards;
 mod shell;
 mod slurm;

@@ -90,6 +90,7 @@ fn every_readme_command_runs() {
     }
     assert!(tmp.join("out/study-slurm/array.sbatch").is_file(), "the README's slurm command wrote no array job");
     assert!(tmp.join("out/komarova-ode.csv").is_file());
+    assert!(tmp.join("out/smoke_morris/sensitivity.csv").is_file(), "the README's sensitivity wrote nothing");
 }
 
 /// Run `parallel BIN ARGS` for a README line `parallel cargo run --release -- ARGS`: GNU parallel

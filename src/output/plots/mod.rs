@@ -12,6 +12,7 @@
 //! Bands are drawn for up to [`MAX_BANDS`] scenarios; beyond that only the means, so the lines
 //! stay readable. [`render`] draws a [`Figure`]; here the figures are built.
 
+pub mod bars;
 pub mod render;
 
 use crate::analysis::Groups;

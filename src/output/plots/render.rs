@@ -37,7 +37,7 @@ pub fn colour(i: usize) -> RGBColor {
     RGBColor(r, g, b)
 }
 
-fn register_font() {
+pub(super) fn register_font() {
     static ONCE: Once = Once::new();
     // The font is compiled in and valid; a failure would only lose the text, never panic.
     ONCE.call_once(|| _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT));

@@ -1,0 +1,264 @@
+//! The sensitivity file: TOML text → a validated [`Spec`], once, with errors that name the file,
+//! line, column and key. Everything is checked against the config it names before any run.
+
+use crate::config::sweep::{MAX_POINTS, MAX_RUNS};
+use crate::config::{Config, ConfigError, Overrides, PARAMS, Range as ParamRange, Value};
+use crate::inference::{MorrisDesign, Prior, Priors, Scale, SobolDesign, sobol};
+use crate::model::{Process, Streams};
+use crate::record::METRICS;
+use serde::Deserialize;
+use std::ops::Range;
+use std::path::Path;
+use toml::Spanned;
+
+/// Grid levels of a Morris design when the file gives none (Saltelli 2008 §3.3 advises 4).
+pub const DEFAULT_LEVELS: usize = 4;
+/// Bootstrap resamples of a Sobol design when the file gives none.
+pub const DEFAULT_RESAMPLES: usize = 1000;
+/// Most bootstrap resamples a file may ask for.
+pub const MAX_RESAMPLES: usize = 100_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    config: Spanned<String>,
+    method: Spanned<String>,
+    trajectories: Option<Spanned<usize>>,
+    levels: Option<Spanned<usize>>,
+    rows: Option<Spanned<usize>>,
+    resamples: Option<Spanned<usize>>,
+    #[serde(default)]
+    parameter: Vec<RawParameter>,
+    #[serde(default)]
+    output: Vec<RawOutput>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParameter {
+    key: Spanned<String>,
+    low: Spanned<f64>,
+    high: Spanned<f64>,
+    scale: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutput {
+    metric: Spanned<String>,
+    scenario: Spanned<String>,
+    effect_vs: Option<Spanned<String>>,
+    day: Option<Spanned<f64>>,
+}
+
+/// The design a file asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Method {
+    Morris(MorrisDesign),
+    Sobol { design: SobolDesign, resamples: usize },
+}
+
+impl Method {
+    /// Its name in the file and in `sensitivity.csv`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::Morris(_) => "morris",
+            Method::Sobol { .. } => "sobol",
+        }
+    }
+
+    /// Model evaluations (design points).
+    pub fn evaluations(&self) -> usize {
+        match self {
+            Method::Morris(d) => d.evaluations(),
+            Method::Sobol { design, .. } => design.evaluations(),
+        }
+    }
+
+    /// Every design point in θ, in evaluation order.
+    pub fn points(&self, priors: &Priors) -> Vec<Vec<f64>> {
+        // The priors were built with one entry per parameter, as the design was.
+        match self {
+            Method::Morris(d) => d.points(priors),
+            Method::Sobol { design, .. } => design.points(priors),
+        }
+        .unwrap_or_default()
+    }
+}
+
+/// One output: a metric of a scenario (or its difference from another) at a day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Output {
+    pub metric: &'static str,
+    /// Index into the config's scenarios.
+    pub scenario: usize,
+    /// The scenario it is taken against, if it is an effect.
+    pub effect_vs: Option<usize>,
+    /// The day asked for (read at the nearest recorded day); `None`: the last recorded day.
+    pub day: Option<f64>,
+}
+
+/// A validated sensitivity file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spec {
+    /// The file, as named.
+    pub source: String,
+    /// Its text, copied next to the results.
+    pub text: String,
+    /// The config the design perturbs, as read.
+    pub config: Config,
+    pub method: Method,
+    /// One prior per parameter, named by its key.
+    pub priors: Priors,
+    pub outputs: Vec<Output>,
+}
+
+impl Spec {
+    /// Read and validate the file at `path`; its `config` is relative to the file's directory.
+    pub fn load(path: &Path) -> Result<Spec, ConfigError> {
+        let source = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(&source, &e))?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        Spec::parse(&source, text, base)
+    }
+
+    /// Validate sensitivity text; `source` names it in errors, `base` is where `config` is found.
+    pub fn parse(source: &str, text: String, base: &Path) -> Result<Spec, ConfigError> {
+        let err = |span: &Range<usize>, key: &str, message: String| ConfigError::at(source, &text, span, key, message);
+        let raw: RawFile = toml::from_str(&text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let word = text.get(span.clone()).unwrap_or("").trim_matches('"');
+            let key = if word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') { word } else { "" };
+            err(&span, key, e.message().trim().to_string())
+        })?;
+        let config = Config::load(&base.join(raw.config.get_ref()), &Overrides::default())
+            .map_err(|e| err(&raw.config.span(), "config", format!("the config does not load: {e}")))?;
+        if config.sweep.is_some() {
+            let why = "the config has a [sweep]: a sensitivity design sets its own parameter points".to_string();
+            return Err(err(&raw.config.span(), "config", why));
+        }
+        let names: Vec<&str> = config.scenarios.iter().map(|s| s.name.as_str()).collect();
+        let mut outputs = Vec::new();
+        for (n, o) in raw.output.iter().enumerate() {
+            let at = |k: &str| format!("output[{n}].{k}");
+            let metric = METRICS.iter().find(|m| **m == o.metric.get_ref()).ok_or_else(|| {
+                let why = format!("unknown metric; the recorded ones are {}", METRICS.join(", "));
+                err(&o.metric.span(), &at("metric"), why)
+            })?;
+            let scenario = |s: &Spanned<String>, k: &str| {
+                names.iter().position(|n| n == s.get_ref()).ok_or_else(|| {
+                    err(&s.span(), &at(k), format!("unknown scenario; the config has {}", names.join(", ")))
+                })
+            };
+            let index = scenario(&o.scenario, "scenario")?;
+            let effect_vs = o.effect_vs.as_ref().map(|s| scenario(s, "effect_vs")).transpose()?;
+            if effect_vs == Some(index) {
+                return Err(err(&o.scenario.span(), &at("effect_vs"), "an effect against itself is 0".into()));
+            }
+            if let Some(day) = &o.day
+                && !(0.0..=config.days).contains(day.get_ref())
+            {
+                let why = format!("expected a day from 0 to the config's {} recorded days", config.days);
+                return Err(err(&day.span(), &at("day"), why));
+            }
+            outputs.push(Output { metric, scenario: index, effect_vs, day: o.day.as_ref().map(|d| *d.get_ref()) });
+        }
+        if outputs.is_empty() {
+            return Err(err(&(0..0), "output", "give at least one [[output]]".into()));
+        }
+        let used: Vec<usize> = outputs.iter().flat_map(|o| std::iter::once(o.scenario).chain(o.effect_vs)).collect();
+        let mut priors = Vec::new();
+        for (n, p) in raw.parameter.iter().enumerate() {
+            let at = |k: &str| format!("parameter[{n}].{k}");
+            let key = p.key.get_ref();
+            let spec = PARAMS.iter().find(|s| s.key == key).ok_or_else(|| {
+                err(&p.key.span(), &at("key"), "unknown parameter (`bmu-sim params` lists them)".into())
+            })?;
+            if matches!(spec.range, ParamRange::Switch | ParamRange::Count | ParamRange::Integer) {
+                let why = format!("`{key}` takes {}: only real-valued parameters have ranges", spec.range.describe());
+                return Err(err(&p.key.span(), &at("key"), why));
+            }
+            if priors.iter().any(|q: &Prior| q.name == *key) {
+                return Err(err(&p.key.span(), &at("key"), format!("`{key}` is given twice")));
+            }
+            for (which, bound) in [("low", &p.low), ("high", &p.high)] {
+                let x = *bound.get_ref();
+                if used.iter().any(|&s| config.scenarios[s].params.clone().set(spec.key, Value::Float(x)).is_err()) {
+                    let why = format!("`{key}` accepts {}, not {x}", spec.range.describe());
+                    return Err(err(&bound.span(), &at(which), why));
+                }
+            }
+            let scale = match p.scale.as_ref().map(|s| s.get_ref().as_str()) {
+                None | Some("uniform") => Scale::Uniform,
+                Some("log") => Scale::LogUniform,
+                Some(other) => {
+                    let why = format!("unknown scale `{other}`; expected \"uniform\" or \"log\"");
+                    return Err(err(&p.scale.as_ref().map_or(0..0, Spanned::span), &at("scale"), why));
+                }
+            };
+            let prior = Prior::new(spec.key, scale, *p.low.get_ref(), *p.high.get_ref())
+                .map_err(|e| err(&p.low.span(), &at("low"), e.to_string()))?;
+            priors.push(prior);
+        }
+        let d = priors.len();
+        let priors = Priors::new(priors).map_err(|e| err(&(0..0), "parameter", e.to_string()))?;
+        if d == 0 {
+            return Err(err(&(0..0), "parameter", "give at least one [[parameter]]".into()));
+        }
+        let method = method(&raw, d, config.seed).map_err(|(span, key, why)| err(&span, key, why))?;
+        let points = method.evaluations();
+        let runs = (points as u64).saturating_mul(used.len() as u64).saturating_mul(u64::from(config.replicates));
+        if points > MAX_POINTS || runs > MAX_RUNS {
+            let why = format!("the design makes {points} points and {runs} runs; at most {MAX_POINTS} and {MAX_RUNS}");
+            return Err(err(&raw.method.span(), "method", why));
+        }
+        Ok(Spec { source: source.to_string(), text, config, method, priors, outputs })
+    }
+}
+
+type Located = (Range<usize>, &'static str, String);
+
+/// The method and its size, drawn from the config's seed.
+fn method(raw: &RawFile, d: usize, seed: u64) -> Result<Method, Located> {
+    let given = |v: &Option<Spanned<usize>>| v.as_ref().map(|v| *v.get_ref());
+    let stray = |keys: [(&'static str, &Option<Spanned<usize>>); 2]| -> Result<(), Located> {
+        match keys.into_iter().find_map(|(k, v)| v.as_ref().map(|v| (k, v.span()))) {
+            Some((k, span)) => Err((span, k, format!("`{k}` is not a setting of method `{}`", raw.method.get_ref()))),
+            None => Ok(()),
+        }
+    };
+    let settings = |e: crate::inference::InferenceError| (raw.method.span(), "method", e.to_string());
+    match raw.method.get_ref().as_str() {
+        "morris" => {
+            stray([("rows", &raw.rows), ("resamples", &raw.resamples)])?;
+            let r = given(&raw.trajectories).ok_or_else(|| {
+                (raw.method.span(), "trajectories", "method = \"morris\" needs `trajectories`".into())
+            })?;
+            let mut rng = Streams::new(seed, 0).stream(Process::Sensitivity, 0, 0);
+            let levels = given(&raw.levels).unwrap_or(DEFAULT_LEVELS);
+            // Refused here, with the file's position, before the design's size is drawn.
+            if r > MAX_POINTS || levels > MAX_POINTS {
+                return Err((raw.method.span(), "method", format!("at most {MAX_POINTS} trajectories and levels")));
+            }
+            MorrisDesign::new(d, r, levels, &mut rng).map(Method::Morris).map_err(settings)
+        }
+        "sobol" => {
+            stray([("trajectories", &raw.trajectories), ("levels", &raw.levels)])?;
+            let rows = given(&raw.rows)
+                .ok_or_else(|| (raw.method.span(), "rows", "method = \"sobol\" needs `rows`".into()))?;
+            let resamples = given(&raw.resamples).unwrap_or(DEFAULT_RESAMPLES);
+            if resamples > MAX_RESAMPLES {
+                return Err((raw.method.span(), "resamples", format!("at most {MAX_RESAMPLES} resamples")));
+            }
+            if d > sobol::MAX_PARAMETERS {
+                return Err((raw.method.span(), "method", format!("at most {} parameters", sobol::MAX_PARAMETERS)));
+            }
+            let scramble = (crate::model::streams::mix(seed) >> 32) as u32;
+            let design = SobolDesign::new(d, rows, scramble).map_err(settings)?;
+            Ok(Method::Sobol { design, resamples })
+        }
+        other => {
+            Err((raw.method.span(), "method", format!("unknown method `{other}`; expected \"morris\" or \"sobol\"")))
+        }
+    }
+}
