@@ -17,8 +17,11 @@ fn per_replicate(dir: &Path) -> Vec<(String, [f64; 6])> {
     keys.into_iter()
         .map(|(s, r)| {
             let mine: Vec<&Vec<String>> = rows.iter().filter(|x| x[sc] == s && x[rep] == r).collect();
+            // Over the recorded days where the readout is defined (an empty field: no cells).
             let mean = |c: usize| {
-                mine[1..].iter().map(|x| x[c].parse::<f64>().expect("number")).sum::<f64>() / (mine.len() - 1) as f64
+                let v: Vec<f64> =
+                    mine[1..].iter().filter(|x| !x[c].is_empty()).map(|x| x[c].parse().expect("number")).collect();
+                v.iter().sum::<f64>() / v.len() as f64
             };
             let last = mine.last().expect("rows")[density].parse().expect("number");
             (s, [last, mean(metrics[0]), mean(metrics[1]), mean(metrics[2]), mean(metrics[3]), mean(metrics[4])])
