@@ -23,9 +23,20 @@
 //! direct method samples its law exactly: waiting time Exp(Σ rates), then a transition chosen with
 //! probability rate/Σ rates, rates recomputed after every event (ROS included). Between cell
 //! steps the knobs (RANKL, drugs) may change; the chain is memoryless, so restarting it at a cell
-//! step boundary is exact. The units are the rules' own (`damage.rs`, `fusion.rs`,
-//! `pink1_parkin.rs`, `receptor_mitophagy.rs`, `biogenesis.rs`, `readout.rs` hold the symbol
-//! tables and sources); here f = `fusion_per_hour` · 24.
+//! step boundary is exact.
+//!
+//! | symbol | key | default | unit | source |
+//! |---|---|---|---|---|
+//! | λd, a_ros | `damage_per_day`, `damage_ros_gain` | 2.0, 1.0 | levels /day, per ROS unit | `damage.rs` |
+//! | f | `fusion_per_hour` | 5 | meetings /h per eligible mitochondrion (× 24 here) | `fusion.rs` |
+//! | θfus, θdep | `fusion_threshold`, `depolarised_threshold` | 3, 3 | health level | `fusion.rs`, `pink1_parkin.rs` |
+//! | k_parkin | `parkin_per_day` | 0.5 | /day | `pink1_parkin.rs` |
+//! | k_receptor, s | `receptor_per_day`, `receptor_selectivity` | 0.15, 3 | /day, — | `receptor_mitophagy.rs` |
+//! | k_bio, b_ros | `biogenesis_per_day`, `biogenesis_ros_gain` | 5, 0.2 | /day per missing mitochondrion, per ROS unit | `biogenesis.rs` |
+//! | N0 | `mitochondria_per_cell` | 100 | mitochondria | `biogenesis.rs` |
+//!
+//! The sources and evidence grades are in the files named; the exact process changes how the
+//! rules are integrated, not what they are.
 //!
 //! Cost: one event per ~100 s of a cell's life at the defaults (~850 a day: damage and fusion
 //! about 380 each, removal and biogenesis about 50 each), each O(H).
