@@ -85,7 +85,6 @@ pub fn activate_every_site(
     quiescent: Query<(Entity, &Site, Has<Cortical>), Without<Bmu>>,
     mut commands: Commands,
 ) {
-    let _params = &knobs.params;
     for (entity, site, cortical) in &quiescent {
         open_bmu(&mut commands, &mut counters, (entity, site, cortical), (&knobs, &circulation, &streams));
     }

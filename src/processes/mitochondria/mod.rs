@@ -191,7 +191,6 @@ pub fn step_mitochondria(
     mut mitophagy: ResMut<MitophagyCount>,
     mut cells: Query<(&CellId, &mut Mitochondria, &mut MitoReadout, Has<Cortical>)>,
 ) {
-    let _params = &knobs.params;
     let rules = Rules::new(&knobs);
     let mut batch: Vec<(u64, &mut Mitochondria, &mut MitoReadout, bool)> =
         cells.iter_mut().map(|(id, m, r, cortical)| (id.0, m.into_inner(), r.into_inner(), cortical)).collect();

@@ -113,9 +113,8 @@ impl Readout {
     }
 }
 
-/// The readout of `mito` under `params` and the knobs `env`.
+/// The readout of `mito` under `knobs`.
 pub fn read(mito: &Mitochondria, knobs: &Knobs) -> MitoReadout {
-    let _params = &knobs.params;
     Readout::new(knobs).read(mito)
 }
 
