@@ -38,7 +38,11 @@ pub const RUN_KEYS: [Key; 17] = [
     key("params", "", "table: parameters for every scenario, and the untreated reference"),
     key("intervention", "", "array of tables: every scenario's background interventions"),
     key("scenario", "", "array of tables: name, description, hypothesis, params, intervention"),
-    key("target", "", "array of tables: scenario, metric, day, relative, low, high, source"),
+    key(
+        "target",
+        "",
+        "array of tables: scenario, metric, day, relative, low and high or estimate with se or ci95, source",
+    ),
     key("sweep", "", "table: mode, day and the parameters to sweep"),
 ];
 
