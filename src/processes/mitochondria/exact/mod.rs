@@ -41,34 +41,38 @@
 //! Cost: one event per ~100 s of a cell's life at the defaults (~850 a day: damage and fusion
 //! about 380 each, removal and biogenesis about 50 each), each O(H).
 
+mod levels;
+
 use super::readout::Readout;
 use crate::model::draws::uniform;
 use crate::model::{Knobs, MitoReadout, Mitochondria, Stream};
+use levels::{Bands, Levels};
 use rand::RngExt;
 use rand_distr::Exp1;
 
 /// The most health levels a cell can have (`health_levels` ≤ 63).
 const LEVELS: usize = 64;
 
-/// The exact process's rates, prepared once per cell step from the knobs.
+/// The exact process's rates, prepared once per cell step from the knobs. The rates that read
+/// ROS are affine in the health deficit D = Σ (H − h) n_h (ROS is, `readout.rs`), so each is kept
+/// as its two coefficients: a rate per mitochondrion `x + y · D`.
 #[derive(Clone, Debug)]
 pub struct Exact {
-    top: usize,
-    damage_per_day: f64,
-    damage_ros_gain: f64,
+    bands: Bands,
+    /// λd (1 + a_ros · ROS(D)) = damage_base + damage_slope · D, per damageable mitochondrion.
+    damage_base: f64,
+    damage_slope: f64,
     fusion_per_day: f64,
-    /// Which levels fuse (h > θfus, untagged) and which carry the PINK1 tag.
-    eligible: [bool; LEVELS],
-    tagged: [bool; LEVELS],
     parkin_per_day: f64,
-    /// k_receptor · hypoxia, and s/H: Σ_h k_receptor · hypoxia · w(h) · n_h = k (N + s/H · deficit).
+    /// k_receptor · hypoxia, and s/H: Σ_h k_receptor · hypoxia · w(h) · n_h = k (N + s/H · D).
     receptor_per_day: f64,
     receptor_slope: f64,
     /// k_receptor · hypoxia · w(h), per level.
     receptor_at: [f64; LEVELS],
     biogenesis_per_day: f64,
-    biogenesis_ros_gain: f64,
-    n0: f64,
+    /// The target count N0 (1 + b_ros · ROS(D)) = target_base + target_slope · D.
+    target_base: f64,
+    target_slope: f64,
     cap: i64,
     readout: Readout,
 }
@@ -77,63 +81,69 @@ impl Exact {
     pub fn new(knobs: &Knobs) -> Exact {
         let p = &knobs.params;
         let top = p.health_levels as usize;
+        let tagged_end = if p.pink1_tagging { p.depolarised_threshold as usize + 1 } else { 0 };
+        let lo = (p.fusion_threshold as usize + 1).max(tagged_end);
         let receptor_per_day = p.receptor_per_day * p.hypoxia;
         let receptor_slope = p.receptor_selectivity / top as f64;
-        let n0 = f64::from(p.mitochondria_per_cell);
-        let (mut eligible, mut tagged, mut receptor_at) = ([false; LEVELS], [false; LEVELS], [0.0; LEVELS]);
-        for h in 0..=top {
-            tagged[h] = p.pink1_tagging && h <= p.depolarised_threshold as usize;
-            eligible[h] = h > p.fusion_threshold as usize && !tagged[h];
-            receptor_at[h] = receptor_per_day * (1.0 + receptor_slope * (top - h) as f64);
+        let mut receptor_at = [0.0; LEVELS];
+        for (h, rate) in receptor_at.iter_mut().enumerate().take(top + 1) {
+            *rate = receptor_per_day * (1.0 + receptor_slope * (top - h) as f64);
         }
+        let readout = Readout::new(knobs);
+        let (ros0, ros_slope) = (readout.ros_of(0), readout.ros_of(1) - readout.ros_of(0));
+        let n0 = f64::from(p.mitochondria_per_cell);
         Exact {
-            top,
-            damage_per_day: p.damage_per_day,
-            damage_ros_gain: p.damage_ros_gain,
+            bands: Bands { top, lo, tagged_end },
+            damage_base: p.damage_per_day * (1.0 + p.damage_ros_gain * ros0),
+            damage_slope: p.damage_per_day * p.damage_ros_gain * ros_slope,
             fusion_per_day: p.fusion_per_hour * 24.0,
-            eligible,
-            tagged,
             parkin_per_day: p.parkin_per_day,
             receptor_per_day,
             receptor_slope,
             receptor_at,
             biogenesis_per_day: p.biogenesis_per_day,
-            biogenesis_ros_gain: p.biogenesis_ros_gain,
-            n0,
+            target_base: n0 * (1.0 + p.biogenesis_ros_gain * ros0),
+            target_slope: n0 * p.biogenesis_ros_gain * ros_slope,
             cap: (p.max_mitochondria_factor * n0) as i64,
-            readout: Readout::new(knobs),
+            readout,
         }
     }
 
     /// Run `mito` for `days` from its present state; returns the mitochondria removed by
     /// mitophagy and leaves `readout` at the final state.
     pub fn run(&self, mito: &mut Mitochondria, readout: &mut MitoReadout, days: f64, rng: &mut Stream) -> u64 {
-        let mut levels = Levels::of(mito, self);
+        let mut levels = Levels::of(mito, self.bands);
         let removed = self.evolve(&mut levels, days, rng);
-        levels.store(mito, self);
+        levels.store(mito, self.bands);
         *readout = self.readout.read(mito);
         removed
     }
 
-    /// The direct method on `cell` for `days`.
+    /// The direct method on `cell` for `days`: one exponential waiting time and one uniform
+    /// choice per event; the uniform's position within the chosen transition's rate picks the
+    /// mitochondria it moves.
     fn evolve(&self, cell: &mut Levels, days: f64, rng: &mut Stream) -> u64 {
-        let top = self.top;
+        let bands = self.bands;
         let (mut removed, mut t) = (0, 0.0);
         loop {
-            let ros = self.readout.ros_of(cell.deficit as u64);
-            let damage = self.damage_per_day * (1.0 + self.damage_ros_gain * ros);
-            let r_damage = damage * (cell.total - i64::from(cell.n[0])) as f64;
+            let deficit = cell.deficit as f64;
+            let damage = self.damage_base + self.damage_slope * deficit;
+            let r_damage = damage * cell.damageable as f64;
             let meeting = if cell.eligible >= 2 { self.fusion_per_day / (cell.eligible - 1) as f64 } else { 0.0 };
-            let r_fusion = meeting * cell.unequal_pairs();
+            let r_fusion = meeting * cell.unequal_pairs as f64;
             let r_parkin = self.parkin_per_day * cell.tagged as f64;
-            let r_receptors = self.receptor_per_day * (cell.total as f64 + self.receptor_slope * cell.deficit as f64);
-            let target = self.n0 * (1.0 + self.biogenesis_ros_gain * ros);
+            let r_receptors = self.receptor_per_day * (cell.total as f64 + self.receptor_slope * deficit);
             let r_biogenesis = if cell.total < self.cap {
+                let target = self.target_base + self.target_slope * deficit;
                 self.biogenesis_per_day * (target - cell.total as f64).max(0.0)
             } else {
                 0.0
             };
-            let rate = r_damage + r_fusion + r_parkin + r_receptors + r_biogenesis;
+            let fusion_from = r_damage;
+            let parkin_from = fusion_from + r_fusion;
+            let receptors_from = parkin_from + r_parkin;
+            let biogenesis_from = receptors_from + r_receptors;
+            let rate = biogenesis_from + r_biogenesis;
             if rate <= 0.0 {
                 return removed;
             }
@@ -142,176 +152,39 @@ impl Exact {
                 return removed;
             }
             let x = uniform(rng) * rate;
-            let (fusion_from, parkin_from) = (r_damage, r_damage + r_fusion);
-            let (receptors_from, biogenesis_from) = (parkin_from + r_parkin, parkin_from + r_parkin + r_receptors);
             if x < fusion_from {
-                let h = 1 + pick(&cell.n[1..=top], |_| 1.0, x / damage);
-                cell.change(h, -1, self);
-                cell.change(h - 1, 1, self);
-            } else if x < parkin_from {
-                let (a, b) = cell.unequal_pair((x - fusion_from) / meeting, self);
-                let s = a + b;
-                for (h, d) in [(a, -1), (b, -1), (s.div_ceil(2), 1), (s / 2, 1)] {
-                    cell.change(h, d, self);
+                let h = cell.damageable_at(nth(x / damage, cell.damageable), bands.top);
+                if h > bands.lo {
+                    cell.move_eligible(h, h - 1);
+                } else {
+                    cell.change(h, -1, bands);
+                    cell.change(h - 1, 1, bands);
                 }
+            } else if x < parkin_from {
+                let (a, b) = cell.unequal_pair_at(nth((x - fusion_from) / meeting, cell.unequal_pairs), bands);
+                let s = a + b;
+                cell.move_eligible(a, s / 2);
+                cell.move_eligible(b, s.div_ceil(2));
             } else if x < biogenesis_from {
                 let h = if x < receptors_from {
-                    let tagged = |h: usize| if self.tagged[h] { 1.0 } else { 0.0 };
-                    pick(&cell.n[..=top], tagged, (x - parkin_from) / self.parkin_per_day)
+                    cell.tagged_at(nth((x - parkin_from) / self.parkin_per_day, cell.tagged), bands)
                 } else {
-                    pick(&cell.n[..=top], |h| self.receptor_at[h], x - receptors_from)
+                    cell.weighted_at(&self.receptor_at, bands.top, x - receptors_from)
                 };
-                cell.change(h, -1, self);
+                cell.change(h, -1, bands);
                 removed += 1;
             } else {
-                cell.change(top, 1, self);
+                cell.change(bands.top, 1, bands);
             }
         }
     }
 }
 
-/// The level at position `x` of the cumulative weights `weight(h) · counts[h]` (the last
-/// weighted level if rounding runs past the end).
-fn pick(counts: &[u32], weight: impl Fn(usize) -> f64, mut x: f64) -> usize {
-    let mut last = 0;
-    for (h, &c) in counts.iter().enumerate() {
-        let m = weight(h) * f64::from(c);
-        if m <= 0.0 {
-            continue;
-        }
-        if x < m {
-            return h;
-        }
-        x -= m;
-        last = h;
-    }
-    last
-}
-
-/// A cell's mitochondria as a histogram of health while the exact process runs, with the sums
-/// its rates read, kept as it changes.
-struct Levels {
-    n: [u32; LEVELS],
-    /// e_(h−1): the eligible count of each level, one place up, with empty levels on either side.
-    e: [i64; LEVELS + 2],
-    /// N, Σ (H − h) n_h, E, Σ e_h², Σ e_h e_(h+1), and the tagged count.
-    total: i64,
-    deficit: i64,
-    eligible: i64,
-    squares: i64,
-    neighbours: i64,
-    tagged: i64,
-}
-
-impl Levels {
-    fn of(mito: &Mitochondria, rule: &Exact) -> Levels {
-        let top = rule.top;
-        let mut cell = Levels {
-            n: [0; LEVELS],
-            e: [0; LEVELS + 2],
-            total: 0,
-            deficit: 0,
-            eligible: 0,
-            squares: 0,
-            neighbours: 0,
-            tagged: 0,
-        };
-        let mut n = [0u32; LEVELS];
-        match mito {
-            Mitochondria::Individual(bytes) => bytes.iter().for_each(|&b| n[Mitochondria::health(b) as usize] += 1),
-            Mitochondria::Counts(bins) => (0..=top).for_each(|h| n[h] = bins[h] + bins[top + 1 + h]),
-        }
-        let e = |h: usize| if h <= top && rule.eligible[h] { i64::from(n[h]) } else { 0 };
-        for (h, &c) in n.iter().enumerate().take(top + 1) {
-            let c = i64::from(c);
-            cell.total += c;
-            cell.deficit += c * (top - h) as i64;
-            cell.eligible += e(h);
-            cell.squares += e(h) * e(h);
-            cell.neighbours += e(h) * e(h + 1);
-            cell.tagged += if rule.tagged[h] { c } else { 0 };
-            cell.e[h + 1] = e(h);
-        }
-        cell.n = n;
-        cell
-    }
-
-    /// Add `d` (±1) mitochondria at level `h`.
-    fn change(&mut self, h: usize, d: i64, rule: &Exact) {
-        if rule.eligible[h] {
-            let e = self.e[h + 1];
-            self.squares += 2 * d * e + 1;
-            self.neighbours += d * (self.e[h] + self.e[h + 2]);
-            self.eligible += d;
-            self.e[h + 1] = e + d;
-        }
-        if rule.tagged[h] {
-            self.tagged += d;
-        }
-        self.total += d;
-        self.deficit += d * (rule.top - h) as i64;
-        self.n[h] = (i64::from(self.n[h]) + d) as u32;
-    }
-
-    /// Σ e_a e_b over a < b with b − a ≥ 2: the pairs whose meeting changes the histogram.
-    fn unequal_pairs(&self) -> f64 {
-        ((self.eligible * self.eligible - self.squares - 2 * self.neighbours) / 2) as f64
-    }
-
-    /// The unequal pair (a, b) at position `x` of the weights e_a · e_b (the last pair with
-    /// weight if rounding runs past the end).
-    fn unequal_pair(&self, mut x: f64, rule: &Exact) -> (usize, usize) {
-        let top = rule.top;
-        let e = |h: usize| self.e[h + 1];
-        // The lower partner a, weighted by e_a times the eligible two or more levels above it.
-        let (mut chosen, mut within_two) = ((0, 0), e(0) + e(1));
-        for a in 0..top.saturating_sub(1) {
-            let weight = (e(a) * (self.eligible - within_two)) as f64;
-            if weight > 0.0 {
-                chosen = (a, self.eligible - within_two);
-                if x < weight {
-                    break;
-                }
-                x -= weight;
-            }
-            within_two += e(a + 2);
-        }
-        // The upper partner b ≥ a + 2, uniformly among those eligible.
-        let (a, _) = chosen;
-        let mut y = x / e(a) as f64;
-        let mut b = a + 2;
-        for h in a + 2..=top {
-            let c = e(h) as f64;
-            if c > 0.0 {
-                b = h;
-                if y < c {
-                    break;
-                }
-                y -= c;
-            }
-        }
-        (a, b)
-    }
-
-    /// Write the histogram back in `mito`'s representation, tags as the rule sets them.
-    fn store(&self, mito: &mut Mitochondria, rule: &Exact) {
-        let top = rule.top;
-        match mito {
-            Mitochondria::Individual(bytes) => {
-                bytes.clear();
-                for h in 0..=top {
-                    let tag = if rule.tagged[h] { Mitochondria::TAG } else { 0 };
-                    bytes.extend(std::iter::repeat_n(h as u8 | tag, self.n[h] as usize));
-                }
-            }
-            Mitochondria::Counts(bins) => {
-                for h in 0..=top {
-                    let c = self.n[h];
-                    (bins[h], bins[top + 1 + h]) = if rule.tagged[h] { (0, c) } else { (c, 0) };
-                }
-            }
-        }
-    }
+/// The index ⌊position⌋ among `count` equally weighted items, kept below `count` where
+/// rounding would carry it past the last.
+#[inline]
+fn nth(position: f64, count: i64) -> u64 {
+    (position as u64).min(count.max(1) as u64 - 1)
 }
 
 #[cfg(test)]

@@ -1,0 +1,260 @@
+//! A cell's mitochondria as a histogram of health while the exact process runs, with the sums
+//! its rates read kept as it changes, and the picks that choose which mitochondria an event moves.
+//!
+//! Eligible for fusion are the levels `lo..=H` (h > θfus and untagged; tagged levels are
+//! `0..=θdep`, so the eligible ones are one upper range). With e_h = n_h on eligible levels and
+//! 0 elsewhere, E = Σ e_h, the pairs whose meeting changes the histogram number
+//! ```text
+//! U = Σ_{a < b, b − a ≥ 2} e_a · e_b,   and adding d = ±1 at level h changes it by
+//! ΔU = d · (E − e_(h−1) − e_h − e_(h+1))   (counts before the change)
+//! ```
+//! since the added or removed mitochondrion pairs with every eligible one two or more levels
+//! away; from scratch, U = (E² − Σ e_h² − 2 Σ e_h e_(h+1)) / 2. Every sum is an integer, so nothing drifts however many events a cell sees.
+
+use super::LEVELS;
+use crate::model::Mitochondria;
+
+/// The histogram and its running sums: N, the health deficit Σ (H − h) n_h, N − n_0, E, U and
+/// the tagged count.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Levels {
+    pub n: [u32; LEVELS],
+    /// e_(h−1): the eligible count of each level, one place up, with empty levels on either side.
+    e: [i64; LEVELS + 2],
+    pub total: i64,
+    pub deficit: i64,
+    pub damageable: i64,
+    pub eligible: i64,
+    pub unequal_pairs: i64,
+    pub tagged: i64,
+}
+
+/// Which levels are eligible for fusion and which carry the PINK1 tag.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Bands {
+    pub top: usize,
+    /// The lowest eligible level (`top + 1` if none is).
+    pub lo: usize,
+    /// One past the highest tagged level (0 if none is).
+    pub tagged_end: usize,
+}
+
+impl Levels {
+    pub fn of(mito: &Mitochondria, bands: Bands) -> Levels {
+        let top = bands.top;
+        let mut n = [0u32; LEVELS];
+        match mito {
+            Mitochondria::Individual(bytes) => bytes.iter().for_each(|&b| n[Mitochondria::health(b) as usize] += 1),
+            Mitochondria::Counts(bins) => (0..=top).for_each(|h| n[h] = bins[h] + bins[top + 1 + h]),
+        }
+        let e = |h: usize| if (bands.lo..=top).contains(&h) { i64::from(n[h]) } else { 0 };
+        let mut cell = Levels {
+            n,
+            e: [0; LEVELS + 2],
+            total: 0,
+            deficit: 0,
+            damageable: 0,
+            eligible: 0,
+            unequal_pairs: 0,
+            tagged: 0,
+        };
+        let (mut squares, mut neighbours) = (0, 0);
+        for (h, &c) in n.iter().enumerate().take(top + 1) {
+            let c = i64::from(c);
+            cell.total += c;
+            cell.deficit += c * (top - h) as i64;
+            cell.tagged += if h < bands.tagged_end { c } else { 0 };
+            cell.eligible += e(h);
+            cell.e[h + 1] = e(h);
+            squares += e(h) * e(h);
+            neighbours += e(h) * e(h + 1);
+        }
+        cell.damageable = cell.total - i64::from(n[0]);
+        cell.unequal_pairs = (cell.eligible * cell.eligible - squares - 2 * neighbours) / 2;
+        cell
+    }
+
+    /// Add `d` (±1) mitochondria at level `h`.
+    #[inline]
+    pub fn change(&mut self, h: usize, d: i64, bands: Bands) {
+        if h >= bands.lo {
+            self.shift_eligible(h, d);
+        } else if h < bands.tagged_end {
+            self.tagged += d;
+        }
+        self.total += d;
+        self.deficit += d * (bands.top - h) as i64;
+        if h > 0 {
+            self.damageable += d;
+        }
+        self.n[h] = (i64::from(self.n[h]) + d) as u32;
+    }
+
+    /// Move one eligible mitochondrion from `from` to `to` (both eligible): N, E and the tagged
+    /// count unchanged.
+    #[inline]
+    pub fn move_eligible(&mut self, from: usize, to: usize) {
+        self.shift_eligible(from, -1);
+        self.shift_eligible(to, 1);
+        self.deficit += from as i64 - to as i64;
+        self.n[from] -= 1;
+        self.n[to] += 1;
+    }
+
+    #[inline]
+    fn shift_eligible(&mut self, h: usize, d: i64) {
+        let (below, at, above) = (self.e[h], self.e[h + 1], self.e[h + 2]);
+        self.unequal_pairs += d * (self.eligible - below - at - above);
+        self.eligible += d;
+        self.e[h + 1] = at + d;
+    }
+
+    /// The level of the `k`-th damageable mitochondrion (h ≥ 1), counting from the top.
+    #[inline]
+    pub fn damageable_at(&self, mut k: u64, top: usize) -> usize {
+        for h in (2..=top).rev() {
+            let c = u64::from(self.n[h]);
+            if k < c {
+                return h;
+            }
+            k -= c;
+        }
+        1
+    }
+
+    /// The level of the `k`-th tagged mitochondrion.
+    #[inline]
+    pub fn tagged_at(&self, mut k: u64, bands: Bands) -> usize {
+        for h in 0..bands.tagged_end.saturating_sub(1) {
+            let c = u64::from(self.n[h]);
+            if k < c {
+                return h;
+            }
+            k -= c;
+        }
+        bands.tagged_end.saturating_sub(1)
+    }
+
+    /// The level at position `x` of the cumulative weights `weight[h] · n_h` (the last weighted
+    /// level if rounding runs past the end).
+    pub fn weighted_at(&self, weight: &[f64; LEVELS], top: usize, mut x: f64) -> usize {
+        let mut last = 0;
+        for (h, (&w, &c)) in weight.iter().zip(&self.n).enumerate().take(top + 1) {
+            let m = w * f64::from(c);
+            if m <= 0.0 {
+                continue;
+            }
+            if x < m {
+                return h;
+            }
+            x -= m;
+            last = h;
+        }
+        last
+    }
+
+    /// The `k`-th of the U unequal pairs (a, b), in the order of a, then of the upper partner
+    /// b ≥ a + 2 among the eligible.
+    pub fn unequal_pair_at(&self, mut k: u64, bands: Bands) -> (usize, usize) {
+        let e = |h: usize| self.e[h + 1] as u64;
+        let mut below_two = e(bands.lo) + e(bands.lo + 1);
+        let mut a = bands.lo;
+        while a + 2 <= bands.top {
+            let above = self.eligible as u64 - below_two;
+            let weight = e(a) * above;
+            if k < weight {
+                // Within a's block the upper partner is uniform among the `above` others.
+                let mut j = k / e(a);
+                for b in a + 2..=bands.top {
+                    if j < e(b) {
+                        return (a, b);
+                    }
+                    j -= e(b);
+                }
+                break;
+            }
+            k -= weight;
+            below_two += e(a + 2);
+            a += 1;
+        }
+        unreachable_pair(bands)
+    }
+
+    /// Write the histogram back in `mito`'s representation, tags as the rule sets them.
+    pub fn store(&self, mito: &mut Mitochondria, bands: Bands) {
+        let top = bands.top;
+        match mito {
+            Mitochondria::Individual(bytes) => {
+                bytes.clear();
+                for h in 0..=top {
+                    let tag = if h < bands.tagged_end { Mitochondria::TAG } else { 0 };
+                    bytes.extend(std::iter::repeat_n(h as u8 | tag, self.n[h] as usize));
+                }
+            }
+            Mitochondria::Counts(bins) => {
+                for h in 0..=top {
+                    let c = self.n[h];
+                    (bins[h], bins[top + 1 + h]) = if h < bands.tagged_end { (0, c) } else { (c, 0) };
+                }
+            }
+        }
+    }
+}
+
+/// Only reached if `k ≥ U`, which the caller's draw rules out; the widest pair keeps the state
+/// valid rather than panicking.
+#[cold]
+fn unreachable_pair(bands: Bands) -> (usize, usize) {
+    debug_assert!(false, "unequal pair index out of range");
+    (bands.lo, bands.top)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BANDS: Bands = Bands { top: 10, lo: 4, tagged_end: 4 };
+
+    fn levels(healths: &[u8]) -> Levels {
+        Levels::of(&Mitochondria::Individual(healths.to_vec()), BANDS)
+    }
+
+    #[test]
+    fn running_sums_match_a_recount_after_any_changes() {
+        let mut cell = levels(&[10, 10, 9, 7, 5, 4, 4, 3, 1, 0]);
+        for (h, d) in [(4, -1), (8, 1), (10, -1), (2, 1), (6, 1), (0, -1), (9, -1)] {
+            cell.change(h, d, BANDS);
+        }
+        cell.move_eligible(8, 5);
+        let healths: Vec<u8> = (0..=10u8).flat_map(|h| std::iter::repeat_n(h, cell.n[h as usize] as usize)).collect();
+        assert_eq!(cell, levels(&healths));
+        let e: Vec<i64> = (0..=10).map(|h| if h >= 4 { i64::from(cell.n[h]) } else { 0 }).collect();
+        let pairs: i64 = (0..=10).flat_map(|a| (a + 2..=10).map(move |b| (a, b))).map(|(a, b)| e[a] * e[b]).sum();
+        assert_eq!(cell.unequal_pairs, pairs);
+        assert_eq!(cell.tagged, (0..4).map(|h| i64::from(cell.n[h])).sum::<i64>());
+    }
+
+    #[test]
+    fn every_unequal_pair_is_reached_once() {
+        let cell = levels(&[10, 10, 9, 7, 6, 4, 4]);
+        let u = cell.unequal_pairs as u64;
+        let mut seen = std::collections::BTreeMap::new();
+        for k in 0..u {
+            let (a, b) = cell.unequal_pair_at(k, BANDS);
+            assert!(b >= a + 2, "{a}, {b}");
+            *seen.entry((a, b)).or_insert(0) += 1;
+        }
+        let weight = |a: usize, b: usize| cell.n[a] * cell.n[b];
+        assert!(seen.iter().all(|(&(a, b), &c)| c == weight(a, b)), "{seen:?}");
+        assert_eq!(seen.values().sum::<u32>() as u64, u);
+    }
+
+    #[test]
+    fn picks_walk_their_levels() {
+        let cell = levels(&[10, 10, 7, 3, 2, 2, 0, 0]);
+        let damageable: Vec<usize> = (0..6).map(|k| cell.damageable_at(k, 10)).collect();
+        assert_eq!(damageable, [10, 10, 7, 3, 2, 2]);
+        let tagged: Vec<usize> = (0..5).map(|k| cell.tagged_at(k, BANDS)).collect();
+        assert_eq!(tagged, [0, 0, 2, 2, 3]);
+    }
+}
