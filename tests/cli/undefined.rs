@@ -48,7 +48,11 @@ fn a_tissue_without_cells_has_undefined_means_never_zero() {
     for metric in CELL_MEANS {
         let m = col(&h, metric);
         assert!(empty.iter().all(|r| r[m].is_empty()), "{metric} of a row without cells must be empty");
-        assert!(rows.iter().all(|r| r[m] != "0"), "{metric} is never a zero artefact");
+        // A depolarised share of exactly 0 is a true value (a few cells, none depolarised, as
+        // the exact process tags at once); the other means cannot be 0 while a cell exists.
+        if metric != "mean_depolarised" {
+            assert!(rows.iter().all(|r| r[m] != "0"), "{metric} is never a zero artefact");
+        }
     }
 
     // Each effect is the paired mean over the replicates where both sides are defined.
