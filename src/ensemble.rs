@@ -13,7 +13,7 @@
 //! having it normalised away.
 
 use crate::Error;
-use crate::config::{Config, Scenario};
+use crate::config::{Config, Intervention, Scenario};
 use crate::model::streams::mix;
 use crate::model::{SteadyState, Streams};
 use crate::record::RunRecord;
@@ -62,13 +62,50 @@ pub fn stream_seed(config: &Config, scenario: usize) -> u64 {
 
 /// Cell steps one run of `scenario` takes, spin-up included (as [`Simulation::run`] counts them).
 pub fn steps_per_run(config: &Config, scenario: &Scenario) -> u64 {
-    let dt = scenario.params.dt_days;
-    (config.spinup_days / dt).round() as u64 + (config.days / dt).round() as u64
+    spinup_steps(config, scenario) + (config.days / scenario.params.dt_days).round() as u64
+}
+
+fn spinup_steps(config: &Config, scenario: &Scenario) -> u64 {
+    (config.spinup_days / scenario.params.dt_days).round() as u64
 }
 
 /// Cell steps the whole ensemble takes: what `steps_done` of [`run`] counts up to.
 pub fn total_steps(config: &Config) -> u64 {
-    config.scenarios.iter().map(|s| steps_per_run(config, s) * u64::from(config.replicates)).sum()
+    steps_of(config, &units(config).collect::<Vec<_>>())
+}
+
+/// The scenario whose spin-up `config.scenarios[s]` shares: the first scenario whose spin-up is
+/// identical to its own under common random numbers (the same parameters and the same
+/// interventions before day 0, none of its others starting before day 0), or `s` itself.
+/// Scenarios of one group start from one [`DayZero`] per replicate.
+pub fn spinup_group(config: &Config, s: usize) -> usize {
+    let before_day_zero = |i: usize| {
+        let scenario = &config.scenarios[i];
+        let early: Vec<&Intervention> = scenario.interventions.iter().filter(|v| v.start_day < 0.0).collect();
+        (&scenario.params, early)
+    };
+    if !config.comparison.common_random_numbers {
+        return s;
+    }
+    let own = before_day_zero(s);
+    (0..s).find(|&i| before_day_zero(i) == own).unwrap_or(s)
+}
+
+/// Units that start from one day 0: `units` (in canonical order) grouped by spin-up group and
+/// replicate, each group in the order of its first unit.
+fn tasks(config: &Config, units: &[Unit]) -> Vec<Vec<Unit>> {
+    let groups: Vec<usize> = (0..config.scenarios.len()).map(|s| spinup_group(config, s)).collect();
+    let mut tasks: Vec<Vec<Unit>> = Vec::new();
+    let mut at = std::collections::HashMap::new();
+    for u in units {
+        let key = (groups[u.scenario], u.replicate);
+        let i = *at.entry(key).or_insert_with(|| {
+            tasks.push(Vec::new());
+            tasks.len() - 1
+        });
+        tasks[i].push(*u);
+    }
+    tasks
 }
 
 /// Run one replicate of `config.scenarios[s]`, adding its steps to `steps_done` as it goes.
@@ -79,19 +116,56 @@ pub fn run_one(
     replicate: u32,
     steps_done: &AtomicU64,
 ) -> RunRecord {
+    let unit = Unit { index: 0, scenario: s, replicate };
+    let mut record = None;
+    run_task(config, reference, &[unit], steps_done, &AtomicBool::new(false), |_, r| {
+        record = Some(r);
+        Ok(())
+    })
+    .expect("hands over");
+    record.expect("one run")
+}
+
+/// Spin up the group of `task`'s units once at their replicate, then run each unit's scenario
+/// from that day 0, handing each record to `done`; once `stop` is raised no further unit starts.
+fn run_task(
+    config: &Config,
+    reference: &SteadyState,
+    task: &[Unit],
+    steps_done: &AtomicU64,
+    stop: &AtomicBool,
+    mut done: impl FnMut(&Unit, RunRecord) -> Result<(), Error>,
+) -> Result<u64, Error> {
+    let Some(first) = task.first() else { return Ok(0) };
     let start = Instant::now();
-    let scenario = &config.scenarios[s];
-    let streams = Streams::new(stream_seed(config, s), replicate);
     let setup = Setup { law: config.bone_law, reference: &config.reference, steady: reference };
-    let sim = Simulation::new(setup, scenario, streams, config.spinup_days);
-    let record = sim.run(config.days, config.record_every_days, steps_done);
-    RunRecord {
-        scenario: scenario.name.clone(),
-        replicate,
-        seed: streams.seed(),
-        wall_seconds: start.elapsed().as_secs_f64(),
-        ..record
+    let group = spinup_group(config, first.scenario);
+    let streams = Streams::new(stream_seed(config, group), first.replicate);
+    let mut spun = Simulation::new(setup, &config.scenarios[group], streams, config.spinup_days);
+    spun.spin_up(steps_done);
+    let day_zero = spun.day_zero();
+    let spinup_share = start.elapsed().as_secs_f64() / task.len() as f64;
+    let mut finished = 0;
+    for u in task {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let start = Instant::now();
+        let scenario = &config.scenarios[u.scenario];
+        let streams = Streams::new(stream_seed(config, u.scenario), u.replicate);
+        let sim = Simulation::from_day_zero(setup, scenario, streams, &day_zero);
+        let record = sim.record(config.days, config.record_every_days, steps_done);
+        let record = RunRecord {
+            scenario: scenario.name.clone(),
+            replicate: u.replicate,
+            seed: streams.seed(),
+            wall_seconds: spinup_share + start.elapsed().as_secs_f64(),
+            ..record
+        };
+        done(u, record)?;
+        finished += 1;
     }
+    Ok(finished)
 }
 
 /// One unit of work: scenario `scenario` of `config.scenarios` (a base scenario at one sweep
@@ -173,9 +247,16 @@ impl fmt::Display for Shard {
     }
 }
 
-/// Cell steps the given units take in all: what `steps_done` of [`run_units`] counts up to.
+/// Cell steps the given units take in all, each group's spin-up counted once per replicate:
+/// what `steps_done` of [`run_units`] counts up to.
 pub fn steps_of(config: &Config, units: &[Unit]) -> u64 {
-    units.iter().map(|u| steps_per_run(config, &config.scenarios[u.scenario])).sum()
+    let recorded = |u: &Unit| {
+        steps_per_run(config, &config.scenarios[u.scenario]) - spinup_steps(config, &config.scenarios[u.scenario])
+    };
+    tasks(config, units)
+        .iter()
+        .map(|task| spinup_steps(config, &config.scenarios[task[0].scenario]) + task.iter().map(recorded).sum::<u64>())
+        .sum()
 }
 
 /// A pool of `threads` worker threads.
@@ -190,12 +271,15 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
 /// cell steps to `steps_done` as it goes, up to [`total_steps`] in all: watch it from another
 /// thread for progress reports.
 pub fn run(config: &Config, threads: usize, steps_done: &AtomicU64) -> Result<Ensemble, Error> {
-    pool(threads)?.install(|| {
-        let reference = untreated_state(config)?;
-        let all: Vec<Unit> = units(config).collect();
-        let runs = all.par_iter().map(|u| run_one(config, u.scenario, &reference, u.replicate, steps_done)).collect();
-        Ok(Ensemble { runs, untreated_state: reference })
-    })
+    let reference = untreated_state(config)?;
+    let all: Vec<Unit> = units(config).collect();
+    let runs = std::sync::Mutex::new(vec![None; all.len()]);
+    run_units(config, &reference, &all, threads, steps_done, &AtomicBool::new(false), |u, r| {
+        runs.lock().map_err(|_| Error::Runtime("a worker thread failed".into()))?[u.index as usize] = Some(r);
+        Ok(())
+    })?;
+    let runs = runs.into_inner().map_err(|_| Error::Runtime("a worker thread failed".into()))?;
+    Ok(Ensemble { runs: runs.into_iter().flatten().collect(), untreated_state: reference })
 }
 
 /// How far [`run_units`] got.
@@ -220,13 +304,14 @@ pub fn run_units(
     done: impl Fn(&Unit, RunRecord) -> Result<(), Error> + Sync,
 ) -> Result<Progress, Error> {
     let finished = AtomicU64::new(0);
+    let tasks = tasks(config, units);
     pool(threads)?.install(|| {
-        units.par_iter().with_max_len(1).try_for_each(|u| -> Result<(), Error> {
+        tasks.par_iter().with_max_len(1).try_for_each(|task| -> Result<(), Error> {
             if stop.load(Ordering::SeqCst) {
                 return Ok(());
             }
-            done(u, run_one(config, u.scenario, reference, u.replicate, steps_done))?;
-            finished.fetch_add(1, Ordering::Relaxed);
+            let n = run_task(config, reference, task, steps_done, stop, &done)?;
+            finished.fetch_add(n, Ordering::Relaxed);
             Ok(())
         })
     })?;
@@ -300,5 +385,32 @@ mod tests {
         let (index, alone) = got.into_inner().expect("lock").pop().expect("one");
         assert_eq!(index, 1);
         assert_eq!(alone.samples, whole.runs[1].samples, "a unit run alone differs from the same unit in the ensemble");
+    }
+
+    #[test]
+    fn a_run_from_a_shared_day_zero_is_the_run_with_its_own_spin_up() {
+        // Two scenarios sharing their spin-up, each run as a unit of the ensemble (from the
+        // group's day 0) and alone with its own spin-up straight through, replicate by replicate.
+        let c = config(
+            "replicates = 4\ndays = 60\nspinup_days = 90\nrecord_every_days = 30\n[params]\nsites = 30\n\
+             precursor_pool_cells = 6\n[[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"b\"\n\
+             [[scenario.intervention]]\nkind = \"estrogen_loss\"\nstart_day = 0\n",
+        );
+        assert_eq!(spinup_group(&c, 1), 0);
+        let steps = AtomicU64::new(0);
+        let shared = run(&c, 2, &steps).expect("runs");
+        assert_eq!(steps.load(Ordering::Relaxed), total_steps(&c), "each spin-up counted once");
+        assert_eq!(total_steps(&c), 4 * (900 + 2 * 600));
+        let reference = untreated_state(&c).expect("untreated state");
+        let setup = Setup { law: c.bone_law, reference: &c.reference, steady: &reference };
+        for u in units(&c) {
+            let streams = Streams::new(stream_seed(&c, u.scenario), u.replicate);
+            let alone =
+                Simulation::new(setup, &c.scenarios[u.scenario], streams, c.spinup_days).run(c.days, 30.0, &steps);
+            let from_day_zero = &shared.runs[u.index as usize];
+            // Debug prints every float exactly (and NaN as NaN, which == would not match).
+            let run = |r: &RunRecord| format!("{:?} {:?}", r.samples, r.biopsy);
+            assert_eq!(run(from_day_zero), run(&alone), "unit {}", u.index);
+        }
     }
 }

@@ -10,6 +10,10 @@
 //! Every system of both schedules is ordered, and ambiguity detection is an error, so two
 //! systems can never touch the same data in an unspecified order.
 
+mod day_zero;
+
+pub use day_zero::DayZero;
+
 use crate::config::{BoneLaw, Params, Scenario};
 use crate::model::{
     Bone, Clock, CompletedBmus, Cortical, Counters, Knobs, MitophagyCount, PrecursorPool, Site, SteadyState, Streams,
@@ -142,6 +146,29 @@ impl Simulation {
         }
     }
 
+    /// `scenario` from a tissue at the end of its spin-up (see [`DayZero`]): the spin-up must
+    /// have been that of `scenario`, or one identical to it before day 0.
+    pub fn from_day_zero(setup: Setup, scenario: &Scenario, streams: Streams, start: &DayZero) -> Simulation {
+        let p = &scenario.params;
+        let regimen = Regimen { params: p.clone(), interventions: scenario.interventions.clone() };
+        let mut world = world_of(regimen, setup.reference, setup.steady, streams);
+        start.restore(&mut world);
+        let spinup_steps = world.resource::<Clock>().step;
+        Simulation {
+            world,
+            mitochondria: mitochondrial_schedule(),
+            cells: cell_schedule(setup.law),
+            spinup_steps,
+            dt_days: p.dt_days,
+            sites: p.sites,
+        }
+    }
+
+    /// The tissue as it is now, to start scenarios from (after [`Self::spin_up`]).
+    pub fn day_zero(&mut self) -> DayZero {
+        DayZero::of(&mut self.world)
+    }
+
     /// Advance one cell step.
     pub fn step(&mut self) {
         self.mitochondria.run(&mut self.world);
@@ -153,16 +180,26 @@ impl Simulation {
         self.world.clear_trackers();
     }
 
-    /// Spin up, then run `days`, sampling every `every` days (day 0 included) and tracking the
-    /// virtual biopsy every step. Returns the samples, the biopsy and the counters of the
-    /// recorded period (in a record with no scenario name yet). Adds 1 to `steps_done` after
-    /// every cell step, spin-up included, for progress reports (see `ensemble::total_steps`).
+    /// Spin up, then run `days`: [`Self::spin_up`] then [`Self::record`].
     pub fn run(mut self, days: f64, every: f64, steps_done: &AtomicU64) -> RunRecord {
-        let dt = self.dt_days;
-        for _ in 0..self.spinup_steps {
+        self.spin_up(steps_done);
+        self.record(days, every, steps_done)
+    }
+
+    /// Run the spin-up, up to day 0, adding 1 to `steps_done` after every cell step.
+    pub fn spin_up(&mut self, steps_done: &AtomicU64) {
+        while self.world.resource::<Clock>().step < self.spinup_steps {
             self.step();
             steps_done.fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    /// From day 0, run `days`, sampling every `every` days (day 0 included) and tracking the
+    /// virtual biopsy every step. Returns the samples, the biopsy and the counters of the
+    /// recorded period (in a record with no scenario name yet). Adds 1 to `steps_done` after
+    /// every cell step, for progress reports (see `ensemble::steps_of`).
+    pub fn record(mut self, days: f64, every: f64, steps_done: &AtomicU64) -> RunRecord {
+        let dt = self.dt_days;
         let counters = *self.world.resource::<Counters>();
         *self.world.resource_mut::<Counters>() = Counters {
             next_cell_id: counters.next_cell_id,

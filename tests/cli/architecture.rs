@@ -148,15 +148,16 @@ fn the_cycle_finder_finds_cycles() {
     );
 }
 
-/// sim.rs orders the phases and adds no system of the cell step itself: every process adds its
+/// sim/mod.rs orders the phases and adds no system of the cell step itself: every process adds its
 /// own (`processes::PLUGINS`). Its one `s.add_systems` is the mitochondrial schedule's.
 #[test]
 fn sim_rs_only_orders_the_phases() {
-    let sim = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim.rs")).expect("read sim.rs");
+    let sim =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim/mod.rs")).expect("read sim/mod.rs");
     let code = code(&sim);
-    assert_eq!(code.matches("s.add_systems(").count(), 1, "sim.rs adds systems itself");
+    assert_eq!(code.matches("s.add_systems(").count(), 1, "sim/mod.rs adds systems itself");
     assert!(
         code.contains("PLUGINS") && code.contains("Phase::ORDER"),
-        "sim.rs does not run the plugins in phase order"
+        "sim/mod.rs does not run the plugins in phase order"
     );
 }
