@@ -9,9 +9,10 @@
 //! all     = sites + cortical_sites                             every site, cancellous and cortical
 //! cells   = CELLS_PER_SITE · (sites + r_cort · cortical_sites) · Ω + K   osteoclasts and precursors
 //!                                                              at sites, and the K circulating ones
-//! per_sub = CELL_SUBSTEP + m · MITO_UPDATE                     one cell's mitochondrial sub-step
-//! cpu     = T/dt_days · all · SITE_STEP  +  T · subs_per_day · cells · per_sub
-//!         (+ once per scenario: STEADY_STATE_CELL_DAYS · subs_per_day · per_sub)
+//! per_day = EXACT_CELL_DAY + m · EXACT_MITO_DAY                one cell-day, exact process
+//!         = subs_per_day · (CELL_SUBSTEP + m · MITO_UPDATE)    with sub-steps (`mito_exact = false`)
+//! cpu     = T/dt_days · all · SITE_STEP  +  T · cells · per_day
+//!         (+ once per scenario: STEADY_STATE_CELL_DAYS · per_day)
 //! wall    = max(Σ cpu / (min(threads, runs) · PARALLEL_EFFICIENCY), the costliest run)
 //! world   = all · SITE_BYTES + cells · (CELL_BYTES + m · MITO_BYTES)
 //! peak    = BASE_BYTES + min(threads, runs) · largest world + runs · samples · SAMPLE_BYTES
@@ -25,7 +26,8 @@
 //! left to resume) the time and memory are estimated for: the shard or resumed run that finishes
 //! last publishes all of it.
 //!
-//! `samples` is the rows each run records (every `record_every_days`, plus day 0 and the last day);
+//! A scenario that shares another's spin-up (`ensemble::spinup_group`) counts only its recorded
+//! days in T. `samples` is the rows each run records (every `record_every_days`, plus day 0 and the last day);
 //! `subs_per_day` the mitochondrial sub-steps per day (`mito_dt_hours`, see `Params::mito_substeps`);
 //! a cortical site holds r_cort (`cortical_activation_ratio`, at most 1 counted) times a
 //! cancellous site's cells, as it starts that many BMUs; K is `precursor_pool_cells`.
@@ -40,7 +42,9 @@
 //! day at m = 10, 100, 200 (0.13, 0.47, 0.61 s: the steady-state burn-in). Earlier: 200 sites ×
 //! 1 year at Ω = 4 (4.8 s); 10⁵ and 10⁶ quiescent sites (`SITE_STEP`; 130 MB: `SITE_BYTES`);
 //! 1000 sites opening a BMU at once (11 060 cells) at m = 100 and 1000 (8.9 and 29 MB:
-//! `CELL_BYTES`, `MITO_BYTES`); the tables of those runs (row sizes). Estimates of tissues like
+//! `CELL_BYTES`, `MITO_BYTES`); the tables of those runs (row sizes). The exact process, on
+//! 2026-12-07 (user time, the machine at load 5–7): 200 sites × 1 year at m = 10, 100, 200
+//! (0.35, 1.77, 3.53 s: `EXACT_MITO_DAY`, `EXACT_CELL_DAY`). Estimates of tissues like
 //! the baseline are within a factor of two; the limits only catch what is far out of reach. Cell
 //! numbers assume the baseline tissue's turnover (2 activations per site and year): a tissue
 //! without activation is overestimated (10⁶ quiescent sites for 2 days: 7 s and 204 MB estimated,
@@ -55,7 +59,7 @@
 //! few mitochondria: `CELL_SUBSTEP`; many quiescent sites: `SITE_STEP`).
 
 use crate::config::Config;
-use crate::ensemble::steps_per_run;
+use crate::ensemble::spinup_group;
 use crate::record::METRICS;
 use std::fmt;
 
@@ -68,6 +72,10 @@ pub const SITE_STEP: f64 = 30e-9;
 pub const CELL_SUBSTEP: f64 = 400e-9;
 /// Seconds per mitochondrion per sub-step (damage, fusion, mitophagy, biogenesis).
 pub const MITO_UPDATE: f64 = 4e-9;
+/// The exact process (`mito_exact`): seconds per cell-day whatever its mitochondria (histogram,
+/// readout, schedule), and per mitochondrion-day (~8.5 events, each O(H)).
+pub const EXACT_CELL_DAY: f64 = 3e-6;
+pub const EXACT_MITO_DAY: f64 = 0.5e-6;
 /// Cell-days of the untreated steady-state burn-in, once per scenario (200 cells × 60 days, see
 /// `steady_state.rs`).
 pub const STEADY_STATE_CELL_DAYS: f64 = 12_000.0;
@@ -134,20 +142,24 @@ impl Estimate {
         let all = crate::ensemble::unit_count(config).max(1);
         let replicates = f64::from(config.replicates) * runs as f64 / all as f64;
         let threads = threads.clamp(1, runs.max(1).try_into().unwrap_or(usize::MAX));
-        let days = config.spinup_days + config.days;
         let (mut cpu, mut costliest, mut world, mut rows) = (0.0, 0.0f64, 0.0f64, 0.0);
-        for s in &config.scenarios {
+        for (i, s) in config.scenarios.iter().enumerate() {
             let p = &s.params;
             let sites = f64::from(p.sites) + f64::from(p.cortical_sites);
             let busy = f64::from(p.sites) + p.cortical_activation_ratio.min(1.0) * f64::from(p.cortical_sites);
             let m = f64::from(p.mitochondria_per_cell);
             let cells = CELLS_PER_SITE * busy * p.population_scale + f64::from(p.precursor_pool_cells);
-            let (substeps, _) = p.mito_substeps();
-            let substeps_per_day = f64::from(substeps) / p.dt_days;
-            let per_substep = CELL_SUBSTEP + m * MITO_UPDATE;
-            let steps = steps_per_run(config, s) as f64;
-            let run = steps * sites * SITE_STEP + days * substeps_per_day * cells * per_substep;
-            cpu += replicates * run + STEADY_STATE_CELL_DAYS * substeps_per_day * per_substep;
+            let per_cell_day = if p.mito_exact {
+                EXACT_CELL_DAY + m * EXACT_MITO_DAY
+            } else {
+                f64::from(p.mito_substeps().0) / p.dt_days * (CELL_SUBSTEP + m * MITO_UPDATE)
+            };
+            // A scenario that shares another's spin-up runs only its recorded days.
+            let shared = spinup_group(config, i) != i;
+            let days = config.days + if shared { 0.0 } else { config.spinup_days };
+            let steps = days / p.dt_days;
+            let run = steps * sites * SITE_STEP + days * cells * per_cell_day;
+            cpu += replicates * run + STEADY_STATE_CELL_DAYS * per_cell_day;
             if replicates > 0.0 {
                 costliest = costliest.max(run);
             }
