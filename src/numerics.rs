@@ -1,6 +1,6 @@
 //! The convergence study of the mitochondrial integrators (docs/numerics.md): the steady state
 //! (D0, A0, ROS0, p_diff0) of the sub-step scheme at each step of a ladder, beside the exact
-//! continuous-time process (`processes/mitochondria/exact.rs`), untreated, under estrogen loss
+//! continuous-time process (`processes/mitochondria/exact/`), untreated, under estrogen loss
 //! and under PINK1 loss.
 //!
 //! For three steps h, h/2, h/4 of one halving sequence with values Q(h), Q(h/2), Q(h/4):

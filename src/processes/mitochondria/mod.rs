@@ -10,11 +10,11 @@
 //! 6. [`readout`]: the cell's ATP, depolarised fraction and ROS, which the next sub-step and the
 //!    cell fates read.
 //!
-//! The sub-step length is `dt_days / ceil(24·dt_days / mito_dt_hours)`, so mitochondria never
-//! step longer than `mito_dt_hours` and a whole number of sub-steps fills each cell step. The
-//! scheme is first order in the sub-step: at 1 h the depolarised share is 8 % low and ATP 12 %
-//! high against its limit (docs/numerics.md). With `mito_exact`, [`exact`] runs the same rules
-//! as one continuous-time Markov process per cell, sampled exactly, with no sub-step at all.
+//! By default (`mito_exact = true`) [`exact`] runs these rules as one continuous-time Markov
+//! process per cell, sampled exactly, with no sub-step at all. The sub-step scheme of the rule
+//! files (`mito_exact = false`) is kept for the convergence study: its sub-step is
+//! `dt_days / ceil(24·dt_days / mito_dt_hours)`, and it is first order in it (at 1 h the
+//! depolarised share is 8 % low and ATP 12 % high against its limit; docs/numerics.md).
 //!
 //! Each rule file holds its rule as maths and a function over one cell's mitochondria, in both
 //! representations of [`Mitochondria`]: one byte per mitochondrion (the reference) or counts per health
