@@ -8,8 +8,8 @@ use crate::config::Config;
 use crate::ensemble::Ensemble;
 use crate::provenance::Provenance;
 use crate::store::{
-    CONFIG_TOML, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, OutputError, PLOTS_DIR, RUNS_CSV,
-    SUMMARY_CSV, SWEEP_CSV, TARGETS_CSV, TIMESERIES_CSV,
+    CONFIG_TOML, CONTRASTS_CSV, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, OutputError, PLOTS_DIR,
+    RUNS_CSV, SUMMARY_CSV, SWEEP_CSV, TARGETS_CSV, TIMESERIES_CSV,
 };
 use crate::{Error, output};
 use std::fs::File;
@@ -78,7 +78,7 @@ pub fn labels(config: &Config) -> Labels {
 }
 
 /// Writes every result of `ensemble` into the empty directory `dir`: timeseries, summary, runs,
-/// biopsy, manifest, resolved config, effects, targets and sweep tables, plots and `index.html`.
+/// biopsy, manifest, resolved config, effects, contrasts, targets and sweep tables, plots and `index.html`.
 /// [`Study::publish`](crate::study::Study::publish) puts them in place.
 pub fn write_results(
     dir: &Path,
@@ -106,6 +106,11 @@ pub fn write_results(
     let effects = analysis::effects(config, &ensemble.runs);
     output::write_effects(&effects, create(EFFECTS_CSV)?).map_err(io(EFFECTS_CSV))?;
     let mut files = vec![TIMESERIES_CSV, SUMMARY_CSV, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, RUNS_CSV];
+    if !config.comparison.contrasts.is_empty() {
+        let contrasts = analysis::contrasts(config, &ensemble.runs);
+        output::write_contrasts(&contrasts, create(CONTRASTS_CSV)?).map_err(io(CONTRASTS_CSV))?;
+        files.push(CONTRASTS_CSV);
+    }
     let targets = analysis::evaluate(config, &ensemble.runs);
     if !targets.is_empty() {
         output::write_targets(&targets, create(TARGETS_CSV)?).map_err(io(TARGETS_CSV))?;
