@@ -127,7 +127,7 @@ pub fn write_results(
         std::fs::create_dir(dir.join(PLOTS_DIR)).map_err(io(PLOTS_DIR))?;
         for f in &figures {
             let failed = |e: String| Error::Runtime(format!("cannot draw plots/{}: {e}", f.stem));
-            let svg = render::svg(f).map_err(failed)?;
+            let svg = render::svg_with_data(f).map_err(failed)?;
             let png = render::png(f).map_err(failed)?;
             let (svg_name, png_name) = (format!("{PLOTS_DIR}/{}.svg", f.stem), format!("{PLOTS_DIR}/{}.png", f.stem));
             std::fs::write(dir.join(&svg_name), svg).map_err(io(&svg_name))?;
