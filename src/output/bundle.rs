@@ -125,15 +125,17 @@ pub fn write_results(
         let labels = labels(config);
         let figures = figures(config, &ensemble.runs, &labels);
         std::fs::create_dir(dir.join(PLOTS_DIR)).map_err(io(PLOTS_DIR))?;
+        let mut svgs = Vec::with_capacity(figures.len());
         for f in &figures {
             let failed = |e: String| Error::Runtime(format!("cannot draw plots/{}: {e}", f.stem));
-            let svg = render::svg_with_data(f).map_err(failed)?;
+            let svg = render::svg(f).map_err(failed)?;
             let png = render::png(f).map_err(failed)?;
             let (svg_name, png_name) = (format!("{PLOTS_DIR}/{}.svg", f.stem), format!("{PLOTS_DIR}/{}.png", f.stem));
-            std::fs::write(dir.join(&svg_name), svg).map_err(io(&svg_name))?;
+            std::fs::write(dir.join(&svg_name), render::with_data(f, svg.clone())).map_err(io(&svg_name))?;
             std::fs::write(dir.join(&png_name), png).map_err(io(&png_name))?;
+            svgs.push(svg);
         }
-        let page = output::html::index_html(config, &ensemble.runs, &figures, &targets, &labels, &files);
+        let page = output::html::index_html(config, &ensemble.runs, &figures, &svgs, &targets, &labels, &files);
         let mut index = create(INDEX_HTML)?;
         index.write_all(page.as_bytes()).and_then(|_| index.flush()).map_err(io(INDEX_HTML))?;
     }

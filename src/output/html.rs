@@ -1,9 +1,9 @@
-//! `index.html`: one page per run directory that needs nothing outside it (no script or style
-//! from elsewhere; images by relative links into `plots/`): the end-of-run table, the calibration
-//! targets beside the model, the plots, the final-day effects and contrasts on the main metrics,
-//! and links to every file.
+//! `index.html`: one self-contained page per run directory (no script, style, font or image from
+//! anywhere else: the plots are inline SVG, so the page alone shows everything): the end-of-run
+//! table, the calibration targets beside the model, the plots, the final-day effects and contrasts
+//! on the main metrics, and links to every file.
 //!
-//! A short inline script counts the plots that loaded and rendered (`naturalWidth > 0`) into
+//! A short inline script counts the plots that rendered (laid out with a width) into
 //! `data-plots-rendered` on `<body>`, beside `data-plots` (how many there are), so a headless
 //! browser can check the page.
 
@@ -45,16 +45,18 @@ const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1240p
 h1{margin-bottom:.2em}.sub{color:#555;margin-top:0}table{border-collapse:collapse;margin:1em 0}\
 td,th{border-bottom:1px solid #ddd;padding:.3em .8em;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .met{color:#067d3e;font-weight:bold}.missed{color:#b3261e;font-weight:bold}figure{margin:1.5em 0}\
-img{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555}";
+svg.plot{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555}";
 
-const SCRIPT: &str = "addEventListener('load',function(){var i=document.querySelectorAll('img.plot'),n=0;\
-for(var k=0;k<i.length;k++){if(i[k].complete&&i[k].naturalWidth>0)n++}document.body.dataset.plotsRendered=n});";
+const SCRIPT: &str = "addEventListener('load',function(){var i=document.querySelectorAll('svg.plot'),n=0;\
+for(var k=0;k<i.length;k++){if(i[k].getBoundingClientRect().width>0&&i[k].childElementCount>0)n++}\
+document.body.dataset.plotsRendered=n});";
 
 /// The page.
 pub fn index_html(
     config: &Config,
     runs: &[RunRecord],
     figures: &[Figure],
+    svgs: &[String],
     targets: &[TargetResult],
     labels: &Labels,
     files: &[&str],
@@ -112,15 +114,19 @@ pub fn index_html(
         h += "</table>\n";
     }
     h += "<h2>Plots</h2>\n";
-    for f in figures {
-        let (svg, png) = (format!("plots/{}.svg", f.stem), format!("plots/{}.png", f.stem));
+    for (f, svg) in figures.iter().zip(svgs) {
+        let (file, png) = (format!("plots/{}.svg", f.stem), format!("plots/{}.png", f.stem));
+        let title = escape(&f.title);
+        // HTML needs no namespace on inline SVG, and the page then names no address at all.
+        let svg = svg.trim_start_matches(|c| c != '<').replace(" xmlns=\"http://www.w3.org/2000/svg\"", "").replacen(
+            "<svg ",
+            &format!("<svg class=\"plot\" role=\"img\" aria-label=\"{title}\" "),
+            1,
+        );
         let _ = writeln!(
             h,
-            "<figure><a href=\"{svg}\"><img class=\"plot\" src=\"{svg}\" width=\"{}\" height=\"{}\" alt=\"{}\"></a>\n<figcaption>{} (<a href=\"{svg}\">SVG</a>, <a href=\"{png}\">PNG</a>)</figcaption></figure>",
-            f.size.0,
-            f.size.1,
-            escape(&f.title),
-            escape(&f.title)
+            "<figure>\n{}\n<figcaption>{title} (<a href=\"{file}\">SVG</a>, <a href=\"{png}\">PNG</a>)</figcaption></figure>",
+            svg.trim_end()
         );
     }
     effects_table(&mut h, config, runs);

@@ -269,9 +269,13 @@ pub fn svg(figure: &Figure) -> Result<String, String> {
 /// (`panel,metric,series,faint,x,mean,lo,hi`, a row per point, an undefined value empty) and
 /// `bmu-sim-windows` (`panel,series,start,end`, a row per shaded window; x in the panel's units).
 pub fn svg_with_data(figure: &Figure) -> Result<String, String> {
-    let text = svg(figure)?;
+    Ok(with_data(figure, svg(figure)?))
+}
+
+/// [`svg`]'s `text` of `figure` with the data it is drawn from ([`svg_with_data`]).
+pub fn with_data(figure: &Figure, text: String) -> String {
     let Some(open) = text.find("<svg").and_then(|at| text[at..].find('>').map(|end| at + end + 1)) else {
-        return Ok(text);
+        return text;
     };
     let number = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };
     let mut data = String::from("\n<metadata id=\"bmu-sim-data\">\npanel,metric,series,faint,x,mean,lo,hi\n");
@@ -289,7 +293,7 @@ pub fn svg_with_data(figure: &Figure) -> Result<String, String> {
             windows += &format!("{p},{},{},{}\n", super::super::html::escape(owner), number(a), number(b));
         }
     }
-    Ok(format!("{}{data}</metadata>\n{windows}</metadata>{}", &text[..open], &text[open..]))
+    format!("{}{data}</metadata>\n{windows}</metadata>{}", &text[..open], &text[open..])
 }
 
 /// The figure as a PNG image (8-bit RGB).
