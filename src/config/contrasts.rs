@@ -16,7 +16,7 @@
 //!
 //! Each is computed per recorded day and metric, replicate by replicate under common random
 //! numbers (replicate r of every scenario shares its streams, so the shared noise cancels), with a
-//! Student-t 95 % interval ([`crate::analysis::contrasts`]), and written to `contrasts.csv`. `name`
+//! Student-t 95 % interval ([`mod@crate::analysis::contrasts`]), and written to `contrasts.csv`. `name`
 //! is optional (default: the expression, `a - b` or `(a - b) - (c - d)`); `c` and `d` come
 //! together. A contrast that is zero by construction (`a = b`, `c = d`, or `c − d` the same
 //! difference as `a − b`) is refused, as is an unknown scenario (with "did you mean") or a
