@@ -96,11 +96,16 @@ pub fn contrast_at(
         [a, b, c, d] => welch_contrast(a, b, c, d),
         _ => return None,
     };
-    let contrast_label = match &config.sweep {
+    let contrast_label = label(config, contrast, point);
+    Some(ContrastEffect { contrast: contrast_label, expression: contrast.expression(), day, metric: m, diff })
+}
+
+/// What outputs call `contrast` at sweep point `point`: its label, with `@<point>` under a sweep.
+pub fn label(config: &Config, contrast: &Contrast, point: usize) -> String {
+    match &config.sweep {
         Some(sweep) => format!("{}@{}", contrast.label(), sweep.label(point)),
         None => contrast.label(),
-    };
-    Some(ContrastEffect { contrast: contrast_label, expression: contrast.expression(), day, metric: m, diff })
+    }
 }
 
 /// Every contrast of the config (file order), at every sweep point, every recorded day and every

@@ -8,7 +8,7 @@
 //! the panels of a row compare directly.
 
 use super::{Figure, Labels, MAX_BANDS, Panel, Series, figure};
-use crate::analysis::contrasts::contrast_at;
+use crate::analysis::contrasts::{contrast_at, label};
 use crate::analysis::effects::effect;
 use crate::analysis::series::{Groups, metric_band, metric_index};
 use crate::analysis::{Band, Difference};
@@ -37,7 +37,9 @@ struct Row {
     short: String,
     y_label: String,
     curves: Vec<Curve>,
-    /// The reference curve (readouts) or the zero line (effects).
+    /// The reference curve (readouts, itself among `curves`) or the zero line (effects, with an
+    /// empty label): drawn faintly behind every small multiple, and the zero line also behind
+    /// the curves when they share a panel.
     behind: Curve,
 }
 
@@ -248,12 +250,8 @@ pub fn effects(config: &Config, groups: &Groups, metrics: &[&'static str], label
                     config.base_scenarios().iter().position(|s| s.name == c.a).unwrap_or(0) * config.points() + point;
                 let days = groups.days(a).len();
                 let points = (0..days).filter_map(|i| contrast_at(config, groups, c, point, i, m));
-                let mut label = String::new();
-                let band = difference_band(points.map(|x| {
-                    label = x.contrast;
-                    (x.day, x.diff)
-                }));
-                Curve { label, colour: config.scenarios.len() + k, band, windows: vec![] }
+                let band = difference_band(points.map(|x| (x.day, x.diff)));
+                Curve { label: label(config, c, point), colour: config.scenarios.len() + k, band, windows: vec![] }
             })
             .collect();
         if let Some(first) = contrasts.first() {
@@ -276,4 +274,48 @@ pub fn effects(config: &Config, groups: &Groups, metrics: &[&'static str], label
     let pairing = if config.comparison.common_random_numbers { "paired by replicate" } else { "Welch" };
     let what = format!("Effects over time ({pairing}, 95 % interval)");
     Some(figure("effects", &what, labels, panels, columns, legend))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn curve(label: &str, colour: usize, level: f64) -> Curve {
+        let band =
+            Band { x: vec![0.0, 365.0], mean: vec![level; 2], lo: vec![level - 1.0; 2], hi: vec![level + 1.0; 2] };
+        Curve { label: label.into(), colour, band, windows: vec![(0.0, 100.0)] }
+    }
+
+    fn row(n: usize) -> Row {
+        let curves: Vec<Curve> = (0..n).map(|i| curve(&format!("s{i}"), i, i as f64)).collect();
+        let behind = curves[0].clone();
+        Row { metric: "bone_density", title: "t".into(), short: "b".into(), y_label: "y".into(), curves, behind }
+    }
+
+    #[test]
+    fn four_curves_share_a_panel_five_become_small_multiples() {
+        let (shared, columns) = panels(vec![row(4), row(4)]);
+        assert_eq!((shared.len(), columns), (2, 2));
+        assert_eq!(shared[0].series.len(), 4, "every curve, and the reference only once");
+        assert!(shared[0].series.iter().all(|s| !s.faint));
+        assert_eq!(shared[0].windows.len(), 4, "each curve's window, in its colour");
+
+        let (small, columns) = panels(vec![row(5), row(5)]);
+        assert_eq!((small.len(), columns), (10, MAX_COLUMNS));
+        for (p, panel) in small.iter().enumerate() {
+            let own: Vec<&Series> = panel.series.iter().filter(|s| !s.faint).collect();
+            assert_eq!(own.len(), 1, "one curve per panel, with its band");
+            assert_eq!(own[0].label, format!("s{}", p % 5));
+            assert_eq!(
+                panel.series.iter().filter(|s| s.faint).count(),
+                usize::from(p % 5 != 0),
+                "the reference behind"
+            );
+            assert_eq!(panel.y_range, Some((-1.0, 5.0)), "one y range per row");
+            assert_eq!(panel.windows, [(0.0, 100.0 / DAYS_PER_YEAR, p % 5)]);
+        }
+        let (wrapped, columns) = panels(vec![row(7)]);
+        assert_eq!((wrapped.len(), columns), (10, MAX_COLUMNS), "7 panels and 3 blanks on two rows");
+        assert!(wrapped[7..].iter().all(|p| p.series.is_empty()));
+    }
 }
