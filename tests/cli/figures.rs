@@ -152,6 +152,11 @@ fn every_arm_has_its_band_its_effect_and_its_windows() {
     assert!(of("placebo").is_empty(), "the background every arm shares is not shaded");
     let shaded = density.lines().filter(|l| l.starts_with("<rect") && l.contains("opacity=\"0.07\"")).count();
     assert_eq!(shaded, 8, "four arms, two readouts, one wash each");
+    // Undefined is a gap: mitophagy flux at day 0 (no cell-days before it) is drawn from nothing.
+    let cells = points(&read(&dir.join("plots/cells.svg")));
+    let flux: Vec<&Point> = cells.iter().filter(|p| p.metric == "mitophagy_events" && !p.faint).collect();
+    assert_eq!(flux.len(), 5 * 7);
+    assert!(flux.iter().all(|p| (p.x == 0.0) == p.mean.is_none()), "undefined at day 0 only: {flux:?}");
     assert!(
         read(&dir.join("plots/cells.svg"))
             .contains("<metadata id=\"bmu-sim-windows\">\npanel,series,start,end\n1,denosumab,0,")
