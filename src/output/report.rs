@@ -117,9 +117,10 @@ pub fn write_final_table(config: &Config, runs: &[RunRecord], out: &mut dyn Writ
     if let Some(first) = contrasts.first() {
         writeln!(
             out,
-            "contrasts of {} at day {} (paired over replicates where every term is defined):",
+            "contrasts of {} at day {}, {}:",
             readable(config.comparison.headline()),
-            first.day
+            first.day,
+            pairing(config)
         )?;
         let width = contrasts.iter().map(|c| c.contrast.chars().count()).max().unwrap_or(8);
         let middle = contrasts.iter().map(|c| c.expression.chars().count()).max().unwrap_or(8);
