@@ -47,6 +47,9 @@ fn contrasts_are_paired_differences_of_the_timeseries() {
     // Printed, on the page, and drawn in the effects figure.
     assert!(r.stdout.contains("contrasts of spine BMD at day 60"), "{}", r.stdout);
     assert!(r.stdout.lines().any(|l| l.starts_with("interaction ")), "{}", r.stdout);
+    let v = bmu(tmp.path(), &["validate", config.to_str().unwrap()]).ok();
+    assert!(v.stdout.contains("contrast interaction: (teriparatide - placebo) - (denosumab - alendronate)"));
+    assert!(v.stdout.contains("contrast denosumab - placebo: denosumab - placebo"), "{}", v.stdout);
     let page = read(&dir.join("index.html"));
     assert!(page.contains("<h2>Contrasts at the last recorded day</h2>") && page.contains("contrasts.csv"));
     assert!(page.contains("<td>(teriparatide - placebo) - (denosumab - alendronate)</td>"));
@@ -79,6 +82,8 @@ fn the_headline_key_leads_the_table_page_and_figures() {
     let effects = points(&read(&dir.join("plots/effects.svg")));
     assert!(effects.iter().all(|p| ["osteoclasts", "bone_density"].contains(&p.metric.as_str())));
     assert!(read(&dir.join("config.toml")).contains("headline = [\"osteoclasts\", \"bone_density\"]"));
+    let v = bmu(tmp.path(), &["validate", config.to_str().unwrap(), "--set", set]).ok();
+    assert!(v.stdout.contains("headline readout(s): osteoclasts, bone_density"), "{}", v.stdout);
 }
 
 #[test]
