@@ -20,6 +20,7 @@
 //!         + (scenarios − references) · samples · metrics · EFFECT_ROW_BYTES
 //!         + all_runs · RUNS_ROW_BYTES + FIXED_OUTPUT_BYTES
 //!         + with plots: PLOT_BYTES + scenarios · samples · panels · PLOT_POINT_BYTES
+//!                       (+ with more than MAX_BANDS scenarios: scenarios · panels · SMALL_PANEL_BYTES)
 //! ```
 //!
 //! The output is the run directory as published, whatever share of the runs (a shard, what is
@@ -102,11 +103,16 @@ pub const RUNS_ROW_BYTES: f64 = 64.0;
 pub const EFFECT_ROW_BYTES: f64 = 90.0;
 /// Bytes of the manifest, the resolved config, the page and the tables' headers.
 pub const FIXED_OUTPUT_BYTES: f64 = 15e3;
-/// Bytes of the three figures (`bone_density`, `cells`, `biopsy`) as SVG and PNG, whatever the
-/// run (measured 370–440 kB on configs/smoke.toml variants, 2026-12-06).
-pub const PLOT_BYTES: f64 = 400e3;
-/// SVG bytes per scenario, recorded day and time panel (its mean and band; measured 23–25).
-pub const PLOT_POINT_BYTES: f64 = 24.0;
+/// Bytes of the four figures (`bone_density`, `effects`, `cells`, `biopsy`) as SVG and PNG, and
+/// of their copies inline in `index.html`, whatever the run (fitted to configs/smoke.toml and a
+/// reduced configs/treatments.toml, 2026-12-07: 0.73–4.3 MB of plots and page).
+pub const PLOT_BYTES: f64 = 715e3;
+/// Bytes per scenario, recorded day and time panel: its mean and band in the SVG, the page's copy
+/// and the SVG's data (fitted as [`PLOT_BYTES`]).
+pub const PLOT_POINT_BYTES: f64 = 130.0;
+/// Bytes per panel of small multiples (more than [`MAX_BANDS`](crate::output::plots::MAX_BANDS)
+/// scenarios: a panel per scenario and readout, each with its own axes; fitted as [`PLOT_BYTES`]).
+pub const SMALL_PANEL_BYTES: f64 = 54e3;
 /// `run` refuses a config estimated to take longer than this (a week).
 pub const MAX_WALL_SECONDS: f64 = 7.0 * 86_400.0;
 
@@ -172,8 +178,12 @@ impl Estimate {
         let scenarios = config.scenarios.len().max(1) as f64;
         let compared = rows * (scenarios - config.points() as f64).max(0.0) / scenarios;
         let cortical = config.scenarios.iter().any(|s| s.params.cortical_sites > 0);
-        let panels = if cortical { 6.0 } else { 5.0 };
-        let plots = if config.plots { PLOT_BYTES + rows * panels * PLOT_POINT_BYTES } else { 0.0 };
+        // Time panels per scenario: the density readouts, the effects, four of cells.
+        let density = if cortical { 2.0 } else { 1.0 };
+        let panels = density + 5.0;
+        let small = if config.scenarios.len() > crate::output::plots::MAX_BANDS { scenarios * panels } else { 0.0 };
+        let plots =
+            if config.plots { PLOT_BYTES + small * SMALL_PANEL_BYTES + rows * panels * PLOT_POINT_BYTES } else { 0.0 };
         let output = rows * f64::from(config.replicates) * TIMESERIES_ROW_BYTES
             + rows * METRICS.len() as f64 * SUMMARY_ROW_BYTES
             + compared * METRICS.len() as f64 * EFFECT_ROW_BYTES
@@ -304,8 +314,12 @@ mod tests {
         let (cortical, cancellous) =
             (Estimate::of(&config(&["cortical_sites=100"]), 1), Estimate::of(&config(&["sites=200"]), 1));
         assert!(cortical.cpu_seconds < 0.5 * (base.cpu_seconds + cancellous.cpu_seconds), "{cortical}");
-        let finer = Estimate::of(&config(&["record_every_days=0.5"]), 1);
-        assert!(finer.output_bytes > 2.0 * base.output_bytes, "{finer} vs {base}");
+        // The tables grow with the rows (the plots' fixed bytes aside).
+        let (tables, finer) =
+            (Estimate::of(&config(&["plots=false"]), 1), config(&["record_every_days=0.5", "plots=false"]));
+        let finer = Estimate::of(&finer, 1);
+        assert!(finer.output_bytes > 2.0 * tables.output_bytes, "{finer} vs {tables}");
+        assert!(Estimate::of(&config(&["record_every_days=0.5"]), 1).output_bytes > base.output_bytes);
         let threads = Estimate::of(&config(&[]), 64);
         assert_eq!(threads.threads, 4, "no more threads than runs");
         let share = Estimate::of_runs(&config(&[]), 1, 1);
@@ -317,8 +331,8 @@ mod tests {
 
     #[test]
     fn the_output_estimate_counts_effects_and_plots() {
-        // Measured on 2026-12-06: configs/smoke.toml writes 541 kB; with a row a day for 480 days
-        // on 10 sites, 3.65 MB (effects.csv 0.82 MB, plots 0.51 MB).
+        // Measured on 2026-12-07: configs/smoke.toml writes 852 kB; with a row a day for 480 days
+        // on 10 sites, 4.59 MB (effects.csv 0.82 MB, plots and page 1.45 MB).
         let smoke = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/smoke.toml");
         let load = |sets: &[&str]| {
             let mut o = Overrides::default();
@@ -327,10 +341,10 @@ mod tests {
         };
         let within = |got: f64, measured: f64| (0.75..1.33).contains(&(got / measured));
         let small = Estimate::of(&load(&[]), 2).output_bytes;
-        assert!(within(small, 541e3), "{small}");
+        assert!(within(small, 852e3), "{small}");
         let daily = load(&["record_every_days=1", "sites=10", "spinup_days=0", "days=480"]);
         let big = Estimate::of(&daily, 2).output_bytes;
-        assert!(within(big, 3.65e6), "{big}");
+        assert!(within(big, 4.59e6), "{big}");
         let mut no_plots = daily.clone();
         no_plots.plots = false;
         assert!(big - Estimate::of(&no_plots, 2).output_bytes > 0.4e6, "plots are counted");

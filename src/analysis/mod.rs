@@ -5,13 +5,16 @@
 //!   response;
 //! - [`effects`](mod@effects): each scenario's difference from the reference scenario (paired under common
 //!   random numbers, Welch otherwise);
+//! - [`contrasts`](mod@contrasts): `[[contrast]]`s, a − b or (a − b) − (c − d), paired the same way;
 //! - [`targets`]: calibration targets beside the model's effects.
 
+pub mod contrasts;
 pub mod effects;
 pub mod series;
 pub mod stats;
 pub mod targets;
 
+pub use contrasts::{ContrastEffect, contrasts};
 pub use effects::{Difference, Effect, effects, paired, welch};
 pub use series::{Band, Groups};
 pub use targets::{TargetResult, evaluate};

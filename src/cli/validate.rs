@@ -64,6 +64,10 @@ fn describe(config: &Config, estimate: &Estimate, out: &mut dyn Write) -> io::Re
             )?;
         }
     }
+    writeln!(out, "  headline readout(s): {}", config.comparison.headline_metrics().join(", "))?;
+    for c in &config.comparison.contrasts {
+        writeln!(out, "  contrast {}: {}", c.label(), c.expression())?;
+    }
     writeln!(out, "  {} run(s) in all", estimate.runs)?;
     writeln!(
         out,

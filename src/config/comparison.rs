@@ -46,20 +46,39 @@ pub struct Comparison {
     pub common_random_numbers: bool,
     /// Calibration targets, in file order.
     pub targets: Vec<Target>,
+    /// The `headline` key: the readouts to lead with, in order; empty for the automatic choice.
+    pub headline: Vec<&'static str>,
+    /// The `[[contrast]]` tables, in file order.
+    pub contrasts: Vec<super::contrasts::Contrast>,
 }
 
 impl Default for Comparison {
     fn default() -> Comparison {
-        Comparison { reference_scenario: String::new(), common_random_numbers: true, targets: Vec::new() }
+        Comparison {
+            reference_scenario: String::new(),
+            common_random_numbers: true,
+            targets: Vec::new(),
+            headline: Vec::new(),
+            contrasts: Vec::new(),
+        }
     }
 }
 
 impl Comparison {
-    /// The readout a run's table, page and first figure lead with: the time-series metric of the
-    /// first target that has one (what the trials the config is calibrated to measured, such as
-    /// `spine_bmd`), else `bone_density`.
+    /// The readout a run's table, page and first figure lead with: the first of the `headline`
+    /// key's, else the time-series metric of the first target that has one (what the trials the
+    /// config is calibrated to measured, such as `spine_bmd`), else `bone_density`.
     pub fn headline(&self) -> &'static str {
-        self.targets.iter().map(|t| t.metric).find(|m| METRICS.contains(m)).unwrap_or("bone_density")
+        self.headline_metrics()[0]
+    }
+
+    /// Every headline readout, in order: the `headline` key's, else [`headline`](Self::headline)'s
+    /// automatic choice alone. Never empty.
+    pub fn headline_metrics(&self) -> Vec<&'static str> {
+        if !self.headline.is_empty() {
+            return self.headline.clone();
+        }
+        vec![self.targets.iter().map(|t| t.metric).find(|m| METRICS.contains(m)).unwrap_or("bone_density")]
     }
 }
 

@@ -25,6 +25,8 @@
 //! sweeps (`[sweep]`) in [`sweep`]; `plots = false` switches the plots and `index.html` off.
 
 pub mod comparison;
+pub mod contrasts;
+mod headline;
 pub mod hypotheses;
 pub mod interventions;
 pub mod keys;

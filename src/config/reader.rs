@@ -50,6 +50,7 @@ fn run_key(
         "reference" => config.comparison.reference_scenario = doc.string(v, key)?,
         "common_random_numbers" => config.comparison.common_random_numbers = doc.switch(v, key)?,
         "plots" => config.plots = doc.switch(v, key)?,
+        "headline" => config.comparison.headline = super::headline::read(doc, v, key)?,
         _ => return Ok(false),
     }
     if !config.days.is_finite() || config.days > 1e7 || config.spinup_days > 1e7 || config.record_every_days <= 0.0 {
@@ -91,7 +92,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written
     };
     let mut base = Params::default();
     let mut base_at = Locations::new();
-    let (mut scenario_values, mut target_values, mut sweep_values) = (None, None, None);
+    let (mut scenario_values, mut target_values, mut sweep_values, mut contrast_values) = (None, None, None, None);
     // Top-level [[intervention]]s: every scenario's background, before its own.
     let mut background = Vec::new();
     let mut locations = Locations::new();
@@ -131,6 +132,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written
             }
             "target" => target_values = Some(v),
             "sweep" => sweep_values = Some(v),
+            "contrast" => contrast_values = Some(v),
             _ if param_keys().any(|p| p == key) => {
                 return Err(doc.err(&k.span(), key, "a parameter, not a run key: set it in [params] (or --set)"));
             }
@@ -246,6 +248,9 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written
     }
     if let Some(v) = target_values {
         config.comparison.targets = comparison::targets(&doc, v, &config.scenarios, &mut locations)?;
+    }
+    if let Some(v) = contrast_values {
+        config.comparison.contrasts = super::contrasts::read(&doc, v, &config.scenarios, &mut locations)?;
     }
     if let Some(v) = sweep_values {
         config.sweep = Some(sweep::read(&doc, v, &config.scenarios, &mut locations)?);

@@ -41,6 +41,10 @@ pub(super) fn body(c: &Config) -> String {
     let _ = writeln!(s, "bone_law = {}\nhypothesis = {}", quoted(c.bone_law.name()), quoted(c.hypothesis.name()));
     let _ = writeln!(s, "reference = {}", quoted(&c.comparison.reference_scenario));
     let _ = writeln!(s, "common_random_numbers = {}\nplots = {}", c.comparison.common_random_numbers, c.plots);
+    if !c.comparison.headline.is_empty() {
+        let metrics: Vec<String> = c.comparison.headline.iter().map(|m| quoted(m)).collect();
+        let _ = writeln!(s, "headline = [{}]", metrics.join(", "));
+    }
     let _ = writeln!(s, "\n# The untreated reference every scenario is measured against.\n[params]");
     write_params(&mut s, &c.reference);
     for sc in c.base_scenarios() {
@@ -74,6 +78,16 @@ pub(super) fn body(c: &Config) -> String {
             }
         };
         let _ = writeln!(s, "source = {}", quoted(&t.source));
+    }
+    for k in &c.comparison.contrasts {
+        let _ = writeln!(s, "\n[[contrast]]");
+        if let Some(name) = &k.name {
+            let _ = writeln!(s, "name = {}", quoted(name));
+        }
+        let _ = writeln!(s, "a = {}\nb = {}", quoted(&k.a), quoted(&k.b));
+        if let Some((x, y)) = &k.interaction {
+            let _ = writeln!(s, "c = {}\nd = {}", quoted(x), quoted(y));
+        }
     }
     if let Some(sweep) = &c.sweep {
         let mode = match sweep.mode {

@@ -8,8 +8,8 @@ use crate::config::Config;
 use crate::ensemble::Ensemble;
 use crate::provenance::Provenance;
 use crate::store::{
-    CONFIG_TOML, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, OutputError, PLOTS_DIR, RUNS_CSV,
-    SUMMARY_CSV, SWEEP_CSV, TARGETS_CSV, TIMESERIES_CSV,
+    CONFIG_TOML, CONTRASTS_CSV, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, OutputError, PLOTS_DIR,
+    RUNS_CSV, SUMMARY_CSV, SWEEP_CSV, TARGETS_CSV, TIMESERIES_CSV,
 };
 use crate::{Error, output};
 use std::fs::File;
@@ -78,7 +78,7 @@ pub fn labels(config: &Config) -> Labels {
 }
 
 /// Writes every result of `ensemble` into the empty directory `dir`: timeseries, summary, runs,
-/// biopsy, manifest, resolved config, effects, targets and sweep tables, plots and `index.html`.
+/// biopsy, manifest, resolved config, effects, contrasts, targets and sweep tables, plots and `index.html`.
 /// [`Study::publish`](crate::study::Study::publish) puts them in place.
 pub fn write_results(
     dir: &Path,
@@ -106,6 +106,11 @@ pub fn write_results(
     let effects = analysis::effects(config, &ensemble.runs);
     output::write_effects(&effects, create(EFFECTS_CSV)?).map_err(io(EFFECTS_CSV))?;
     let mut files = vec![TIMESERIES_CSV, SUMMARY_CSV, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, RUNS_CSV];
+    if !config.comparison.contrasts.is_empty() {
+        let contrasts = analysis::contrasts(config, &ensemble.runs);
+        output::write_contrasts(&contrasts, create(CONTRASTS_CSV)?).map_err(io(CONTRASTS_CSV))?;
+        files.push(CONTRASTS_CSV);
+    }
     let targets = analysis::evaluate(config, &ensemble.runs);
     if !targets.is_empty() {
         output::write_targets(&targets, create(TARGETS_CSV)?).map_err(io(TARGETS_CSV))?;
@@ -120,15 +125,17 @@ pub fn write_results(
         let labels = labels(config);
         let figures = figures(config, &ensemble.runs, &labels);
         std::fs::create_dir(dir.join(PLOTS_DIR)).map_err(io(PLOTS_DIR))?;
+        let mut svgs = Vec::with_capacity(figures.len());
         for f in &figures {
             let failed = |e: String| Error::Runtime(format!("cannot draw plots/{}: {e}", f.stem));
             let svg = render::svg(f).map_err(failed)?;
             let png = render::png(f).map_err(failed)?;
             let (svg_name, png_name) = (format!("{PLOTS_DIR}/{}.svg", f.stem), format!("{PLOTS_DIR}/{}.png", f.stem));
-            std::fs::write(dir.join(&svg_name), svg).map_err(io(&svg_name))?;
+            std::fs::write(dir.join(&svg_name), render::with_data(f, svg.clone())).map_err(io(&svg_name))?;
             std::fs::write(dir.join(&png_name), png).map_err(io(&png_name))?;
+            svgs.push(svg);
         }
-        let page = output::html::index_html(config, &ensemble.runs, &figures, &targets, &labels, &files);
+        let page = output::html::index_html(config, &ensemble.runs, &figures, &svgs, &targets, &labels, &files);
         let mut index = create(INDEX_HTML)?;
         index.write_all(page.as_bytes()).and_then(|_| index.flush()).map_err(io(INDEX_HTML))?;
     }

@@ -1,8 +1,9 @@
-//! CSV writers for the comparison files: `effects.csv`, `targets.csv` and `sweep.csv`.
+//! CSV writers for the comparison files: `effects.csv`, `contrasts.csv`, `targets.csv` and
+//! `sweep.csv`.
 //! Numbers as in every table (shortest round trip; a missing interval is an empty field).
 
 use super::tables::write_f64;
-use crate::analysis::{Effect, TargetResult};
+use crate::analysis::{ContrastEffect, Effect, TargetResult};
 use crate::config::Sweep;
 use crate::record::METRICS;
 use std::io::{self, Write};
@@ -29,6 +30,28 @@ pub fn write_effects<W: Write>(effects: &[Effect], w: W) -> io::Result<()> {
         field(&mut out, METRICS[e.metric])?;
         field(&mut out, &e.diff.n.to_string())?;
         for x in [e.diff.mean, e.diff.ci_lo, e.diff.ci_hi] {
+            write_f64(&mut out, &mut buf, x)?;
+        }
+        end(&mut out)?;
+    }
+    out.flush()
+}
+
+/// Writes `contrasts.csv`: `contrast,expression,day,metric,n,mean_diff,ci_lo,ci_hi`, one row per
+/// contrast (with its sweep point), day and metric in the given order; `expression` is
+/// `a - b` or `(a - b) - (c - d)`, `n` the replicates (pairs) every term defines.
+pub fn write_contrasts<W: Write>(contrasts: &[ContrastEffect], w: W) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["contrast", "expression", "day", "metric", "n", "mean_diff", "ci_lo", "ci_hi"])
+        .map_err(io::Error::from)?;
+    let mut buf = String::new();
+    for c in contrasts {
+        field(&mut out, &c.contrast)?;
+        field(&mut out, &c.expression)?;
+        write_f64(&mut out, &mut buf, c.day)?;
+        field(&mut out, METRICS[c.metric])?;
+        field(&mut out, &c.diff.n.to_string())?;
+        for x in [c.diff.mean, c.diff.ci_lo, c.diff.ci_hi] {
             write_f64(&mut out, &mut buf, x)?;
         }
         end(&mut out)?;

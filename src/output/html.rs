@@ -1,21 +1,22 @@
-//! `index.html`: one page per run directory that needs nothing outside it (no script or style
-//! from elsewhere; images by relative links into `plots/`): the end-of-run table, the calibration
-//! targets beside the model, the plots, the final-day effects on the main metrics, and links to
-//! every file.
+//! `index.html`: one self-contained page per run directory (no script, style, font or image from
+//! anywhere else: the plots are inline SVG, so the page alone shows everything): the end-of-run
+//! table, the calibration targets beside the model, the plots, the final-day effects and contrasts
+//! on the main metrics, and links to every file.
 //!
-//! A short inline script counts the plots that loaded and rendered (`naturalWidth > 0`) into
+//! A short inline script counts the plots that rendered (laid out with a width) into
 //! `data-plots-rendered` on `<body>`, beside `data-plots` (how many there are), so a headless
 //! browser can check the page.
 
 use super::plots::{Figure, Labels};
-use super::report::{final_rows, heading, pairing, readable, with_interval};
+use super::report::{final_contrasts, final_rows, heading, pairing, readable, with_interval};
 use crate::analysis::series::{Groups, metric_index};
 use crate::analysis::{TargetResult, effects::effect};
 use crate::config::Config;
 use crate::record::{RunRecord, unit};
 use std::fmt::Write;
 
-/// The metrics of the page's effects table (every metric is in `effects.csv`).
+/// The metrics of the page's effects and contrasts tables after the headline readouts (every
+/// metric is in `effects.csv` and `contrasts.csv`).
 const MAIN_METRICS: [&str; 8] = [
     "spine_bmd",
     "bone_density",
@@ -27,6 +28,14 @@ const MAIN_METRICS: [&str; 8] = [
     "remodelling_space",
 ];
 
+/// The columns of the page's effects and contrasts tables: the headline readouts, then the rest of
+/// [`MAIN_METRICS`].
+fn main_metrics(config: &Config) -> Vec<&'static str> {
+    let mut metrics = config.comparison.headline_metrics();
+    metrics.extend(MAIN_METRICS.iter().filter(|m| !metrics.contains(m)).collect::<Vec<_>>());
+    metrics
+}
+
 /// `s` with HTML's special characters escaped.
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -36,16 +45,18 @@ const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1240p
 h1{margin-bottom:.2em}.sub{color:#555;margin-top:0}table{border-collapse:collapse;margin:1em 0}\
 td,th{border-bottom:1px solid #ddd;padding:.3em .8em;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .met{color:#067d3e;font-weight:bold}.missed{color:#b3261e;font-weight:bold}figure{margin:1.5em 0}\
-img{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555}";
+svg.plot{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555}";
 
-const SCRIPT: &str = "addEventListener('load',function(){var i=document.querySelectorAll('img.plot'),n=0;\
-for(var k=0;k<i.length;k++){if(i[k].complete&&i[k].naturalWidth>0)n++}document.body.dataset.plotsRendered=n});";
+const SCRIPT: &str = "addEventListener('load',function(){var i=document.querySelectorAll('svg.plot'),n=0;\
+for(var k=0;k<i.length;k++){if(i[k].getBoundingClientRect().width>0&&i[k].childElementCount>0)n++}\
+document.body.dataset.plotsRendered=n});";
 
 /// The page.
 pub fn index_html(
     config: &Config,
     runs: &[RunRecord],
     figures: &[Figure],
+    svgs: &[String],
     targets: &[TargetResult],
     labels: &Labels,
     files: &[&str],
@@ -103,18 +114,23 @@ pub fn index_html(
         h += "</table>\n";
     }
     h += "<h2>Plots</h2>\n";
-    for f in figures {
-        let (svg, png) = (format!("plots/{}.svg", f.stem), format!("plots/{}.png", f.stem));
+    for (f, svg) in figures.iter().zip(svgs) {
+        let (file, png) = (format!("plots/{}.svg", f.stem), format!("plots/{}.png", f.stem));
+        let title = escape(&f.title);
+        // HTML needs no namespace on inline SVG, and the page then names no address at all.
+        let svg = svg.trim_start_matches(|c| c != '<').replace(" xmlns=\"http://www.w3.org/2000/svg\"", "").replacen(
+            "<svg ",
+            &format!("<svg class=\"plot\" role=\"img\" aria-label=\"{title}\" "),
+            1,
+        );
         let _ = writeln!(
             h,
-            "<figure><a href=\"{svg}\"><img class=\"plot\" src=\"{svg}\" width=\"{}\" height=\"{}\" alt=\"{}\"></a>\n<figcaption>{} (<a href=\"{svg}\">SVG</a>, <a href=\"{png}\">PNG</a>)</figcaption></figure>",
-            f.size.0,
-            f.size.1,
-            escape(&f.title),
-            escape(&f.title)
+            "<figure>\n{}\n<figcaption>{title} (<a href=\"{file}\">SVG</a>, <a href=\"{png}\">PNG</a>)</figcaption></figure>",
+            svg.trim_end()
         );
     }
     effects_table(&mut h, config, runs);
+    contrasts_table(&mut h, config, runs);
     h += "<h2>Files</h2>\n<ul>\n";
     for f in files {
         let _ = writeln!(h, "<li><a href=\"{f}\">{f}</a></li>");
@@ -123,7 +139,36 @@ pub fn index_html(
     h
 }
 
-/// The final-day effects on [`MAIN_METRICS`], one row per non-reference scenario.
+/// A difference as a table cell: `mean [lo, hi]`, and `(n = k of R)` when fewer than the R
+/// replicates define it (the metric was undefined, no cells, in the others).
+fn cell(config: &Config, d: &crate::analysis::Difference) -> String {
+    let fewer = (2..config.replicates as usize).contains(&d.n);
+    let of = if fewer { format!(" (n = {} of {})", d.n, config.replicates) } else { String::new() };
+    with_interval(d, 3) + &of
+}
+
+/// One table row: a name, optional further text cells, then numeric cells.
+fn row(h: &mut String, text: &[&str], numbers: &[String]) {
+    h.push_str("<tr>");
+    for t in text {
+        let _ = write!(h, "<td>{}</td>", escape(t));
+    }
+    for c in numbers {
+        let _ = write!(h, "<td class=\"n\">{}</td>", escape(c));
+    }
+    h.push_str("</tr>\n");
+}
+
+/// A header row over `first` text columns and `metrics`.
+fn header(h: &mut String, first: &[&str], metrics: &[&str]) {
+    h.push_str("<table>\n<tr>");
+    for c in first.iter().chain(metrics) {
+        let _ = write!(h, "<th>{c}</th>");
+    }
+    h.push_str("</tr>\n");
+}
+
+/// The final-day effects on [`main_metrics`], one row per non-reference scenario.
 fn effects_table(h: &mut String, config: &Config, runs: &[RunRecord]) {
     let groups = Groups::new(config, runs);
     let _ = writeln!(
@@ -132,31 +177,38 @@ fn effects_table(h: &mut String, config: &Config, runs: &[RunRecord]) {
         escape(&config.comparison.reference_scenario),
         pairing(config)
     );
-    h.push_str("<table>\n<tr><th>scenario</th>");
-    for m in MAIN_METRICS {
-        let _ = write!(h, "<th>{m}</th>");
-    }
-    h.push_str("</tr>\n");
+    let metrics = main_metrics(config);
+    header(h, &["scenario"], &metrics);
     for (v, s) in config.scenarios.iter().enumerate() {
         let Some(i) = groups.nearest(v, None) else { continue };
-        let cells: Vec<String> = MAIN_METRICS
+        let cells: Vec<String> = metrics
             .iter()
             .filter_map(|m| effect(config, &groups, v, i, metric_index(m)))
-            .map(|e| {
-                // Fewer pairs than replicates: the metric was undefined (no cells) in the others.
-                let fewer = (2..config.replicates as usize).contains(&e.diff.n);
-                let of = if fewer { format!(" (n = {} of {})", e.diff.n, config.replicates) } else { String::new() };
-                with_interval(&e.diff, 3) + &of
-            })
+            .map(|e| cell(config, &e.diff))
             .collect();
-        if cells.is_empty() {
-            continue;
+        if !cells.is_empty() {
+            row(h, &[&s.name], &cells);
         }
-        let _ = write!(h, "<tr><td>{}</td>", escape(&s.name));
-        for c in cells {
-            let _ = write!(h, "<td class=\"n\">{}</td>", escape(&c));
-        }
-        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+}
+
+/// The final-day contrasts on [`main_metrics`], one row per contrast (and sweep point).
+fn contrasts_table(h: &mut String, config: &Config, runs: &[RunRecord]) {
+    if config.comparison.contrasts.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<h2>Contrasts at the last recorded day</h2>\n<p>Each <code>[[contrast]]</code>: a difference of two scenarios, or a difference of differences (an interaction), {}, mean and 95 % interval; every metric and day is in <a href=\"contrasts.csv\">contrasts.csv</a>.</p>",
+        pairing(config)
+    );
+    let metrics = main_metrics(config);
+    header(h, &["contrast", "expression"], &metrics);
+    let columns: Vec<Vec<_>> = metrics.iter().map(|m| final_contrasts(config, runs, metric_index(m))).collect();
+    for (k, c) in columns.first().map_or(&[][..], |c| &c[..]).iter().enumerate() {
+        let cells: Vec<String> = columns.iter().filter_map(|col| col.get(k)).map(|x| cell(config, &x.diff)).collect();
+        row(h, &[&c.contrast, &c.expression], &cells);
     }
     h.push_str("</table>\n");
 }

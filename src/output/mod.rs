@@ -15,6 +15,9 @@
 //! - `config.toml` — the resolved config the run used;
 //! - `effects.csv` — each scenario's difference from the reference scenario per day and metric,
 //!   with its 95 % interval ([`write_effects`], statistics in [`crate::analysis::effects`](mod@crate::analysis::effects));
+//! - `contrasts.csv` — with `[[contrast]]`s: each contrast (a − b, or (a − b) − (c − d)) per day
+//!   and metric, with its paired 95 % interval ([`write_contrasts`], statistics in
+//!   [`crate::analysis::contrasts`](mod@crate::analysis::contrasts));
 //! - `targets.csv` — with `[[target]]`s: each calibration target beside the model's effect
 //!   ([`write_targets`]);
 //! - `sweep.csv` — with a `[sweep]`: every sweep point's index, values and name suffix
@@ -31,7 +34,7 @@
 //! - [`tables`]: the CSV writers.
 //! - [`manifest`]: writes `manifest.json`.
 //! - [`bundle`]: everything a finished ensemble writes, as one run directory.
-//! - [`comparison`]: `effects.csv`, `targets.csv`, `sweep.csv`; [`report`]: the end-of-run table;
+//! - [`comparison`]: `effects.csv`, `contrasts.csv`, `targets.csv`, `sweep.csv`; [`report`]: the end-of-run table;
 //!   [`plots`]: the figures; [`html`]: `index.html`.
 
 pub mod bundle;
@@ -42,6 +45,6 @@ pub mod plots;
 pub mod report;
 pub mod tables;
 
-pub use comparison::{write_effects, write_sweep, write_targets};
+pub use comparison::{write_contrasts, write_effects, write_sweep, write_targets};
 pub use manifest::{Manifest, SteadyStateRecord, write_manifest};
 pub use tables::{write_histomorphometry, write_runs, write_summary, write_timeseries};

@@ -1,8 +1,9 @@
 //! The end-of-run table: each scenario's final headline readout (`Comparison::headline`: the
 //! metric the config's targets use, such as `spine_bmd`, else `bone_density`) with its 95 %
 //! interval and its effect against the reference scenario with its interval, as printed on stdout
-//! and shown at the top of `index.html`.
+//! and shown at the top of `index.html`; then each `[[contrast]]` on the same readout.
 
+use crate::analysis::contrasts::{ContrastEffect, contrast_at};
 use crate::analysis::series::{Groups, metric_index, summary};
 use crate::analysis::{Difference, effects::effect};
 use crate::config::Config;
@@ -34,6 +35,20 @@ pub fn final_rows(config: &Config, runs: &[RunRecord]) -> Vec<Row> {
         rows.push(Row { scenario: s.name.clone(), day: groups.days(v)[i], value, effect });
     }
     rows
+}
+
+/// Every contrast (at every sweep point) on metric `m` at the last day its `a` scenario recorded.
+pub fn final_contrasts(config: &Config, runs: &[RunRecord], m: usize) -> Vec<ContrastEffect> {
+    let groups = Groups::new(config, runs);
+    let mut out = Vec::new();
+    for contrast in &config.comparison.contrasts {
+        for point in 0..config.points() {
+            let a = config.base_scenarios().iter().position(|s| s.name == contrast.a).unwrap_or(0);
+            let Some(i) = groups.nearest(a * config.points() + point, None) else { continue };
+            out.extend(contrast_at(config, &groups, contrast, point, i, m));
+        }
+    }
+    out
 }
 
 /// `mean [lo, hi]` to `digits` decimals, `mean (n = 1: no interval)`, or `undefined (n = 0)`
@@ -97,6 +112,21 @@ pub fn write_final_table(config: &Config, runs: &[RunRecord], out: &mut dyn Writ
     )?;
     for (r, (value, effect)) in rows.iter().zip(cells) {
         writeln!(out, "{:width$}  {value:middle$}  {effect}", r.scenario)?;
+    }
+    let contrasts = final_contrasts(config, runs, metric_index(config.comparison.headline()));
+    if let Some(first) = contrasts.first() {
+        writeln!(
+            out,
+            "contrasts of {} at day {}, {}:",
+            readable(config.comparison.headline()),
+            first.day,
+            pairing(config)
+        )?;
+        let width = contrasts.iter().map(|c| c.contrast.chars().count()).max().unwrap_or(8);
+        let middle = contrasts.iter().map(|c| c.expression.chars().count()).max().unwrap_or(8);
+        for c in &contrasts {
+            writeln!(out, "{:width$}  {:middle$}  {}", c.contrast, c.expression, with_interval(&c.diff, 3))?;
+        }
     }
     Ok(())
 }

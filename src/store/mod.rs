@@ -42,6 +42,8 @@ pub const CONFIG_TOML: &str = "config.toml";
 pub const EFFECTS_CSV: &str = "effects.csv";
 /// File name of the calibration targets table.
 pub const TARGETS_CSV: &str = "targets.csv";
+/// File name of the contrasts table (`[[contrast]]`).
+pub const CONTRASTS_CSV: &str = "contrasts.csv";
 /// File name of the sweep points table.
 pub const SWEEP_CSV: &str = "sweep.csv";
 /// Directory of the plots.
@@ -51,7 +53,7 @@ pub const INDEX_HTML: &str = "index.html";
 
 /// Every result a run directory may hold but its manifest: what publishing new results removes
 /// when they do not include it.
-pub const RESULT_NAMES: [&str; 10] = [
+pub const RESULT_NAMES: [&str; 11] = [
     TIMESERIES_CSV,
     SUMMARY_CSV,
     RUNS_CSV,
@@ -59,6 +61,7 @@ pub const RESULT_NAMES: [&str; 10] = [
     CONFIG_TOML,
     EFFECTS_CSV,
     TARGETS_CSV,
+    CONTRASTS_CSV,
     SWEEP_CSV,
     PLOTS_DIR,
     INDEX_HTML,

@@ -1,13 +1,14 @@
-//! Plots and `index.html`: every figure as a valid SVG and PNG, the page linking each of them,
-//! identical bytes for identical runs, `plots = false`, and (with Chromium installed) the page
-//! opened in a real headless browser with every plot loaded and rendered.
+//! Plots and `index.html`: every figure as a valid SVG and PNG, the page holding each of them
+//! inline, identical bytes for identical runs, `plots = false`, and (with Chromium installed) the
+//! page opened alone, away from its run directory, in a real headless browser with every plot
+//! rendered.
 
 use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The figures of a run without a sweep.
-const FIGURES: [&str; 3] = ["biopsy", "bone_density", "cells"];
+/// The figures of a run without a sweep, with a scenario besides the reference.
+const FIGURES: [&str; 4] = ["biopsy", "bone_density", "cells", "effects"];
 
 /// Width and height from a PNG's IHDR chunk, after checking the signature.
 fn png_size(bytes: &[u8]) -> (u32, u32) {
@@ -57,7 +58,9 @@ fn every_figure_is_a_valid_svg_and_png_linked_from_the_page() {
             svg.contains("smoke.toml") && svg.contains("untreated") && svg.contains("pink1_knockout"),
             "{f}: title or legend missing"
         );
-        assert!(page.contains(&format!("<img class=\"plot\" src=\"plots/{f}.svg\"")), "index.html does not show {f}");
+        // The drawing after the data the file carries: the page holds it, inline.
+        let drawing = &svg[svg.rfind("</metadata>").expect("the plot's data") + "</metadata>".len()..];
+        assert!(page.contains(drawing.trim_end()), "index.html does not hold {f} inline");
         assert!(page.contains(&format!("href=\"plots/{f}.png\"")), "index.html does not link {f}.png");
     }
     assert!(read(&dir.join("plots/bone_density.svg")).contains("time (years)"), "axis label with its unit");
@@ -66,9 +69,10 @@ fn every_figure_is_a_valid_svg_and_png_linked_from_the_page() {
         "{page}"
     );
     assert!(
-        !page.contains("http://") && !page.contains("https://"),
-        "index.html must need nothing outside the run directory"
+        !page.contains("http://") && !page.contains("https://") && !page.contains("<img"),
+        "index.html must need nothing outside itself"
     );
+    assert_eq!(page.matches("<svg class=\"plot\"").count(), FIGURES.len(), "every plot inline, once");
 }
 
 #[test]
@@ -138,12 +142,17 @@ fn a_real_browser_renders_every_plot_of_the_page() {
     };
     let tmp = TempDir::new("browser");
     let dir = smoke_run(&tmp, "out", &[]);
-    let page = dir.join("index.html").canonicalize().expect("absolute path");
-    let body = rendered_body(&browser, &page, &tmp, "profile-1");
-    assert!(body.contains("data-plots=\"3\""), "{body}");
-    assert!(body.contains("data-plots-rendered=\"3\""), "not every plot loaded and rendered: {body}");
-    // The check can fail: a missing image is counted out.
-    std::fs::remove_file(dir.join("plots/cells.svg")).expect("remove a plot");
-    let body = rendered_body(&browser, &page, &tmp, "profile-2");
-    assert!(body.contains("data-plots-rendered=\"2\""), "a missing plot was counted as rendered: {body}");
+    // The page alone, away from its plots/: it is self-contained.
+    let alone = tmp.join("alone");
+    std::fs::create_dir(&alone).expect("mkdir");
+    let page = read(&dir.join("index.html"));
+    std::fs::write(alone.join("index.html"), &page).expect("copy the page");
+    let body = rendered_body(&browser, &alone.join("index.html"), &tmp, "profile-1");
+    assert!(body.contains("data-plots=\"4\""), "{body}");
+    assert!(body.contains("data-plots-rendered=\"4\""), "not every plot rendered: {body}");
+    // The check can fail: a plot that is not laid out is counted out.
+    let hidden = page.replacen("<svg class=\"plot\"", "<svg class=\"plot\" style=\"display:none\"", 1);
+    std::fs::write(alone.join("index.html"), hidden).expect("write the page");
+    let body = rendered_body(&browser, &alone.join("index.html"), &tmp, "profile-2");
+    assert!(body.contains("data-plots-rendered=\"3\""), "a hidden plot was counted as rendered: {body}");
 }

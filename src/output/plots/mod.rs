@@ -1,32 +1,43 @@
 //! The plots of a run directory (`plots/*.svg` and `.png`), drawn from the in-memory results:
 //!
-//! - `bone_density`: ensemble mean per scenario over time (years) with its 95 % band, and beside
-//!   it the lumbar-spine DXA readout `spine_bmd` when the config has cortical sites (first when
-//!   the config's targets use it: `Comparison::headline`);
+//! - `bone_density`: the headline readouts (`Comparison::headline_metrics`), then cancellous bone
+//!   density and, when the config has cortical sites, the lumbar-spine DXA readout `spine_bmd`:
+//!   ensemble mean per scenario over time (years) with its 95 % band;
+//! - `effects` (with a scenario besides the reference): each scenario's paired effect against the
+//!   reference over time on the headline readouts, with its 95 % interval, and every
+//!   `[[contrast]]`;
 //! - `cells`: osteoclasts, mean ROS, mean ATP and mitophagy flux over time, with bands;
 //! - `biopsy`: the virtual biopsy per year: activation frequency, eroded and formed bone per BMU,
 //!   remodelling space, turnover (mean and 95 % interval);
 //! - `sweep` (with a `[sweep]`): bone density at the sweep day against the first swept key, per
 //!   scenario, with 95 % intervals (log axis for `scale = "log"`).
 //!
-//! Bands are drawn for up to [`MAX_BANDS`] scenarios; beyond that only the means, so the lines
-//! stay readable. [`render`] draws a [`Figure`]; here the figures are built.
+//! Every curve has its band: up to [`MAX_BANDS`] share a panel, more become small multiples
+//! ([`time`]). A scenario's own intervention windows are shaded in its colour on the panels over
+//! time. [`render`] draws a [`Figure`] (and writes the data it is drawn from into the SVG); here
+//! the figures are built.
 
 pub mod bars;
 pub mod render;
+pub mod time;
 
 use crate::analysis::Groups;
-use crate::analysis::series::{biopsy_band, metric_band, metric_index, sweep_response};
+use crate::analysis::series::{biopsy_band, metric_index, sweep_response};
+use crate::config::Config;
 use crate::config::sweep::Scale;
-use crate::config::{Config, DAYS_PER_YEAR};
 use crate::record::{BIOPSY, RunRecord};
 
-/// Most scenarios whose 95 % bands are drawn in one panel.
+/// Most curves whose 95 % bands share one panel; more are drawn as small multiples.
 pub const MAX_BANDS: usize = 4;
+
+/// Pixels of one panel of small multiples.
+const SMALL_PANEL: (u32, u32) = (300, 270);
 
 /// One curve of a panel.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Series {
+    /// What the curve is (a scenario, a contrast); empty for a zero line.
+    pub label: String,
     pub x: Vec<f64>,
     pub mean: Vec<f64>,
     pub lo: Vec<f64>,
@@ -36,6 +47,8 @@ pub struct Series {
     pub dashed: bool,
     /// Markers with interval bars instead of a band.
     pub points: bool,
+    /// Drawn in grey behind the others: the reference, or the zero line of an effect.
+    pub faint: bool,
 }
 
 /// One chart.
@@ -48,6 +61,12 @@ pub struct Panel {
     /// Tick labels on whole numbers only (years).
     pub integer_x: bool,
     pub series: Vec<Series>,
+    /// The metric drawn (a column of `timeseries.csv`), if one is.
+    pub metric: &'static str,
+    /// Shaded x intervals (start, end, colour): intervention windows.
+    pub windows: Vec<(f64, f64, usize)>,
+    /// The y range, when the panels of a row share one.
+    pub y_range: Option<(f64, f64)>,
 }
 
 /// One image: a title, a subtitle, panels on a grid and a shared legend.
@@ -87,25 +106,32 @@ pub struct Labels {
     pub subtitle: String,
 }
 
-fn band_series(band: crate::analysis::Band, colour: usize, dashed: bool, points: bool, per_year: bool) -> Series {
-    let x = if per_year { band.x.iter().map(|d| d / DAYS_PER_YEAR).collect() } else { band.x };
-    Series { x, mean: band.mean, lo: band.lo, hi: band.hi, colour, dashed, points }
+fn band_series(band: crate::analysis::Band, label: &str, colour: usize, dashed: bool) -> Series {
+    let (x, mean, lo, hi) = (band.x, band.mean, band.lo, band.hi);
+    Series { label: label.into(), x, mean, lo, hi, colour, dashed, points: true, ..Series::default() }
 }
 
 fn legend(config: &Config) -> Vec<(String, usize, bool)> {
     config.scenarios.iter().enumerate().map(|(v, s)| (s.name.clone(), v, false)).collect()
 }
 
+/// A figure of `panels` on `columns` columns: one wide panel, a two-column grid, or small
+/// multiples on more columns.
 fn figure(
     stem: &'static str,
     what: &str,
     labels: &Labels,
     panels: Vec<Panel>,
+    columns: usize,
     legend: Vec<(String, usize, bool)>,
 ) -> Figure {
-    let columns = if panels.len() > 1 { 2 } else { 1 };
+    let columns = columns.clamp(1, panels.len().max(1));
     let rows = panels.len().div_ceil(columns) as u32;
-    let (width, plots) = if columns == 1 { (1000, 480) } else { (1200, 380 * rows) };
+    let (width, plots) = match columns {
+        1 => (1000, 480 * rows),
+        2 => (1200, 380 * rows),
+        n => ((n as u32 * SMALL_PANEL.0).max(1200), SMALL_PANEL.1 * rows),
+    };
     let mut f = Figure {
         stem,
         title: format!("{what} · {}", labels.config),
@@ -119,21 +145,6 @@ fn figure(
     f
 }
 
-/// A panel of metric `name` over time for every scenario.
-fn time_panel(config: &Config, groups: &Groups, name: &str, title: &str, y_label: &str) -> Panel {
-    let m = metric_index(name);
-    let series =
-        (0..config.scenarios.len()).map(|v| band_series(metric_band(groups, v, m), v, false, false, true)).collect();
-    Panel {
-        title: title.into(),
-        x_label: "time (years)".into(),
-        y_label: y_label.into(),
-        log_x: false,
-        integer_x: false,
-        series,
-    }
-}
-
 /// A panel of biopsy indices per year for every scenario (the second one dashed, hollow), each
 /// scenario's markers dodged sideways a little so their intervals do not hide each other.
 fn biopsy_panel(config: &Config, groups: &Groups, names: &[&str], title: &str, y_label: &str) -> Panel {
@@ -142,7 +153,7 @@ fn biopsy_panel(config: &Config, groups: &Groups, names: &[&str], title: &str, y
     for v in 0..config.scenarios.len() {
         for (k, name) in names.iter().enumerate() {
             let b = BIOPSY.iter().position(|x| x == name).unwrap_or(0);
-            let mut s = band_series(biopsy_band(groups, v, b), v, k > 0, true, false);
+            let mut s = band_series(biopsy_band(groups, v, b), &config.scenarios[v].name, v, k > 0);
             let dodge = 0.5 * ((v * names.len() + k) as f64 + 0.5 - n / 2.0) / n.max(1.0);
             s.x.iter_mut().for_each(|x| *x += dodge);
             series.push(s);
@@ -152,40 +163,27 @@ fn biopsy_panel(config: &Config, groups: &Groups, names: &[&str], title: &str, y
         title: title.into(),
         x_label: "year".into(),
         y_label: y_label.into(),
-        log_x: false,
         integer_x: true,
         series,
+        ..Panel::default()
     }
 }
 
 /// Every figure of a run.
 pub fn figures(config: &Config, runs: &[RunRecord], labels: &Labels) -> Vec<Figure> {
     let groups = Groups::new(config, runs);
-    let mut density = time_panel(config, &groups, "bone_density", "", "bone density (% of day 0)");
+    let headline = config.comparison.headline_metrics();
     let spine = config.scenarios.iter().any(|s| s.params.cortical_sites > 0);
-    let what = if spine { "Cancellous bone density" } else { "Bone density" };
-    density.title = if density.series.len() <= MAX_BANDS {
-        format!("{what} (ensemble mean, 95 % band)")
-    } else {
-        format!("{what} (mean; bands for up to {MAX_BANDS} scenarios)")
-    };
-    let mut panels = vec![density];
-    if spine {
-        let title = "Lumbar-spine DXA (spine_bmd): cancellous and cortical";
-        panels.push(time_panel(config, &groups, "spine_bmd", title, "spine BMD (% of day 0)"));
-        // The readout the config's targets use leads.
-        if config.comparison.headline() == "spine_bmd" {
-            panels.reverse();
+    let mut density = headline.clone();
+    for m in ["bone_density", "spine_bmd"] {
+        if !density.contains(&m) && (m != "spine_bmd" || spine) {
+            density.push(m);
         }
     }
-    let mut out = vec![figure("bone_density", "Bone density", labels, panels, legend(config))];
-    let cells = vec![
-        time_panel(config, &groups, "osteoclasts", "Osteoclasts", "osteoclasts per site (/Ω)"),
-        time_panel(config, &groups, "mean_ros", "Mean ROS of precursors and osteoclasts", "ROS (model units)"),
-        time_panel(config, &groups, "mean_atp", "Mean ATP of precursors and osteoclasts", "ATP (fraction of full)"),
-        time_panel(config, &groups, "mitophagy_events", "Mitophagy flux", "mitochondria removed per cell-day"),
-    ];
-    out.push(figure("cells", "Cells and mitochondria", labels, cells, legend(config)));
+    let mut out = vec![time::readouts("bone_density", "Bone density", config, &groups, &density, labels)];
+    out.extend(time::effects(config, &groups, &headline, labels));
+    let cells = ["osteoclasts", "mean_ros", "mean_atp", "mitophagy_events"];
+    out.push(time::readouts("cells", "Cells and mitochondria", config, &groups, &cells, labels));
     if runs.iter().any(|r| !r.biopsy.is_empty()) {
         let biopsy = vec![
             biopsy_panel(
@@ -205,7 +203,7 @@ pub fn figures(config: &Config, runs: &[RunRecord], labels: &Labels) -> Vec<Figu
             biopsy_panel(config, &groups, &["remodelling_space_pct"], "Remodelling space", "% of bone"),
             biopsy_panel(config, &groups, &["turnover_pct_per_year"], "Turnover (BFR/BV)", "% per year"),
         ];
-        out.push(figure("biopsy", "Virtual biopsy per year", labels, biopsy, legend(config)));
+        out.push(figure("biopsy", "Virtual biopsy per year", labels, biopsy, 2, legend(config)));
     }
     if let Some(sweep) = &config.sweep {
         let (curves, day) = sweep_response(config, sweep, &groups, metric_index("bone_density"));
@@ -214,13 +212,14 @@ pub fn figures(config: &Config, runs: &[RunRecord], labels: &Labels) -> Vec<Figu
             .iter()
             .enumerate()
             .map(|(c, r)| Series {
+                label: r.label.clone(),
                 x: r.points.iter().map(|p| p.0).collect(),
                 mean: r.points.iter().map(|p| p.1.mean).collect(),
                 lo: r.points.iter().map(|p| p.1.ci_lo).collect(),
                 hi: r.points.iter().map(|p| p.1.ci_hi).collect(),
                 colour: c,
-                dashed: false,
                 points: true,
+                ..Series::default()
             })
             .collect();
         let panel = Panel {
@@ -230,9 +229,10 @@ pub fn figures(config: &Config, runs: &[RunRecord], labels: &Labels) -> Vec<Figu
             log_x: axis.scale == Scale::Log,
             integer_x: axis.integer,
             series,
+            ..Panel::default()
         };
         let legend = curves.iter().enumerate().map(|(c, r)| (r.label.clone(), c, false)).collect();
-        out.push(figure("sweep", "Parameter sweep", labels, vec![panel], legend));
+        out.push(figure("sweep", "Parameter sweep", labels, vec![panel], 1, legend));
     }
     out
 }

@@ -77,6 +77,10 @@ fn draw_figure<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure
     let (plots, legend) = body.split_vertically(body.dim_in_pixel().1 - legend_h);
     let rows = figure.panels.len().div_ceil(figure.columns);
     for (area, panel) in plots.split_evenly((rows, figure.columns)).iter().zip(&figure.panels) {
+        if panel.series.is_empty() {
+            // A blank cell of small multiples.
+            continue;
+        }
         let xs = panel.series.iter().flat_map(|s| s.x.iter().copied());
         let points = panel.series.iter().any(|s| s.points);
         let (x0, x1) = if panel.log_x { span(xs, 0.0, 0.0) } else { span(xs, if points { 0.08 } else { 0.0 }, 0.5) };
@@ -87,12 +91,16 @@ fn draw_figure<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure
             _ => (x0, x1),
         };
         // The range covers what is drawn: the means, and the intervals where they are drawn.
-        let intervals = points || panel.series.len() <= super::MAX_BANDS;
+        let intervals = points || bands(panel);
         let ys = panel.series.iter().flat_map(|s| {
             let (lo, hi) = if intervals { (&s.lo[..], &s.hi[..]) } else { (&[][..], &[][..]) };
             s.mean.iter().chain(lo).chain(hi).copied()
         });
-        let (y0, y1) = span(ys, 0.05, 1.0);
+        let ys: Vec<f64> = match panel.y_range {
+            Some((lo, hi)) => vec![lo, hi],
+            None => ys.collect(),
+        };
+        let (y0, y1) = span(ys.into_iter(), 0.05, 1.0);
         if panel.log_x {
             // A log axis is labelled at the swept values themselves, not at powers of ten.
             let mut at: Vec<f64> =
@@ -119,6 +127,22 @@ fn draw_figure<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure
     }
     root.present().map_err(err)
 }
+
+/// Whether the panel's curves get their bands: at most [`MAX_BANDS`](super::MAX_BANDS) of them
+/// besides the faint one behind (figures over time never have more).
+fn bands(panel: &Panel) -> bool {
+    panel.series.iter().filter(|s| !s.faint).count() <= super::MAX_BANDS
+}
+
+/// The grey of the curve drawn faintly behind the others.
+const FAINT: RGBColor = RGBColor(150, 150, 150);
+/// Opacity of a band, of the faint curve's band, and of a shaded window.
+const BAND_ALPHA: f64 = 0.16;
+const FAINT_BAND_ALPHA: f64 = 0.12;
+const WINDOW_ALPHA: f64 = 0.07;
+/// Height (share of the y range) and opacity of a window's stripe when several curves have some.
+const STRIPE: f64 = 0.025;
+const STRIPE_ALPHA: f64 = 0.6;
 
 fn draw_panel<DB: DrawingBackend, X>(
     area: &DrawingArea<DB, Shift>,
@@ -149,9 +173,27 @@ where
         .y_label_formatter(&|y| tick(*y, false))
         .draw()
         .map_err(err)?;
-    let bands = panel.series.len() <= super::MAX_BANDS;
+    let (x_axis, y_axis) = (chart.x_range(), chart.y_range());
+    // One curve's windows wash the panel; several curves' are stripes along its foot, one each.
+    let mut owners: Vec<usize> = panel.windows.iter().map(|w| w.2).collect();
+    owners.dedup();
+    let stripe = (y_axis.end - y_axis.start) * STRIPE;
+    for &(a, b, c) in &panel.windows {
+        let (a, b) = (a.max(x_axis.start), b.min(x_axis.end));
+        let k = owners.iter().position(|&o| o == c).unwrap_or(0) as f64;
+        let (y0, y1, alpha) = match owners.len() {
+            1 => (y_axis.start, y_axis.end, WINDOW_ALPHA),
+            _ => (y_axis.start + k * stripe, y_axis.start + (k + 1.0) * stripe, STRIPE_ALPHA),
+        };
+        if a < b {
+            let shade = Rectangle::new([(a, y0), (b, y1)], colour(c).mix(alpha).filled());
+            chart.draw_series(std::iter::once(shade)).map_err(err)?;
+        }
+    }
+    let bands = bands(panel);
     for s in &panel.series {
-        let c = colour(s.colour);
+        let c = if s.faint { FAINT } else { colour(s.colour) };
+        let alpha = if s.faint { FAINT_BAND_ALPHA } else { BAND_ALPHA };
         let defined = |i: usize| s.x[i].is_finite() && s.mean[i].is_finite();
         let bounded = |i: usize| defined(i) && s.lo[i].is_finite() && s.hi[i].is_finite();
         if bands && !s.points {
@@ -159,7 +201,7 @@ where
                 let upper = run.iter().map(|&i| (s.x[i], s.hi[i]));
                 let lower = run.iter().rev().map(|&i| (s.x[i], s.lo[i]));
                 chart
-                    .draw_series(std::iter::once(Polygon::new(upper.chain(lower).collect::<Vec<_>>(), c.mix(0.16))))
+                    .draw_series(std::iter::once(Polygon::new(upper.chain(lower).collect::<Vec<_>>(), c.mix(alpha))))
                     .map_err(err)?;
             }
         }
@@ -171,7 +213,8 @@ where
             } else if s.dashed {
                 chart.draw_series(DashedLineSeries::new(line, 8, 6, c.stroke_width(2))).map_err(err)?;
             } else {
-                chart.draw_series(LineSeries::new(line, c.stroke_width(2))).map_err(err)?;
+                let width = if s.faint { 1 } else { 2 };
+                chart.draw_series(LineSeries::new(line, c.stroke_width(width))).map_err(err)?;
             }
         }
         if s.points {
@@ -219,6 +262,38 @@ pub fn svg(figure: &Figure) -> Result<String, String> {
     let mut text = String::new();
     draw_figure(SVGBackend::with_string(&mut text, figure.size).into_drawing_area(), figure)?;
     Ok(text)
+}
+
+/// The figure as an SVG document that also holds the data it is drawn from, as CSV in two
+/// `<metadata>` elements after the opening tag: `bmu-sim-data`
+/// (`panel,metric,series,faint,x,mean,lo,hi`, a row per point, an undefined value empty) and
+/// `bmu-sim-windows` (`panel,series,start,end`, a row per shaded window; x in the panel's units).
+pub fn svg_with_data(figure: &Figure) -> Result<String, String> {
+    Ok(with_data(figure, svg(figure)?))
+}
+
+/// [`svg`]'s `text` of `figure` with the data it is drawn from ([`svg_with_data`]).
+pub fn with_data(figure: &Figure, text: String) -> String {
+    let Some(open) = text.find("<svg").and_then(|at| text[at..].find('>').map(|end| at + end + 1)) else {
+        return text;
+    };
+    let number = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };
+    let mut data = String::from("\n<metadata id=\"bmu-sim-data\">\npanel,metric,series,faint,x,mean,lo,hi\n");
+    let mut windows = String::from("<metadata id=\"bmu-sim-windows\">\npanel,series,start,end\n");
+    for (p, panel) in figure.panels.iter().enumerate() {
+        for s in &panel.series {
+            let label = super::super::html::escape(&s.label);
+            for i in 0..s.x.len() {
+                let values = [s.x[i], s.mean[i], s.lo[i], s.hi[i]].map(number).join(",");
+                data += &format!("{p},{},{label},{},{values}\n", panel.metric, s.faint);
+            }
+        }
+        for &(a, b, c) in &panel.windows {
+            let owner = panel.series.iter().find(|s| s.colour == c && !s.faint).map_or("", |s| s.label.as_str());
+            windows += &format!("{p},{},{},{}\n", super::super::html::escape(owner), number(a), number(b));
+        }
+    }
+    format!("{}{data}</metadata>\n{windows}</metadata>{}", &text[..open], &text[open..])
 }
 
 /// The figure as a PNG image (8-bit RGB).
