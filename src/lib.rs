@@ -27,6 +27,7 @@
 
 pub mod analysis;
 pub mod config;
+pub mod design_file;
 pub mod ensemble;
 pub mod estimate;
 pub mod inference;
