@@ -13,6 +13,7 @@
 //! stay readable. [`render`] draws a [`Figure`]; here the figures are built.
 
 pub mod bars;
+pub mod corner;
 pub mod render;
 
 use crate::analysis::Groups;
