@@ -30,6 +30,7 @@ pub mod config;
 pub mod design_file;
 pub mod ensemble;
 pub mod estimate;
+pub mod fit;
 pub mod inference;
 pub mod meanfield;
 pub mod model;

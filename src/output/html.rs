@@ -32,13 +32,13 @@ pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1240px;padding:0 1em;color:#222}\
+pub(crate) const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1240px;padding:0 1em;color:#222}\
 h1{margin-bottom:.2em}.sub{color:#555;margin-top:0}table{border-collapse:collapse;margin:1em 0}\
 td,th{border-bottom:1px solid #ddd;padding:.3em .8em;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .met{color:#067d3e;font-weight:bold}.missed{color:#b3261e;font-weight:bold}figure{margin:1.5em 0}\
 img{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555}";
 
-const SCRIPT: &str = "addEventListener('load',function(){var i=document.querySelectorAll('img.plot'),n=0;\
+pub(crate) const SCRIPT: &str = "addEventListener('load',function(){var i=document.querySelectorAll('img.plot'),n=0;\
 for(var k=0;k<i.length;k++){if(i[k].complete&&i[k].naturalWidth>0)n++}document.body.dataset.plotsRendered=n});";
 
 /// The page.
