@@ -11,6 +11,7 @@ mod determinism;
 mod directions;
 mod effects;
 mod errors;
+mod fit;
 mod kernel;
 mod numerics;
 mod outputs;
