@@ -259,3 +259,53 @@ fn settings(raw: &RawFile, default_seed: u64) -> Result<Settings, (Range<usize>,
         None => Ok(settings),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Value;
+    use crate::fit::evaluate;
+    use crate::inference::ProposalId;
+
+    fn shipped() -> Spec {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/fit/menopause_fit.toml");
+        Spec::load(&path).expect("the shipped fit file is valid")
+    }
+
+    /// A band target is fitted as its midpoint ± its half-width, with the file's defaults filled in.
+    #[test]
+    fn the_shipped_file_reads_with_its_band_as_midpoint_and_half_width() {
+        let spec = shipped();
+        assert_eq!(spec.priors.dim(), 2);
+        assert_eq!(spec.targets.len(), 1);
+        let t = &spec.targets[0];
+        assert_eq!((t.observed.value, t.observed.se), (-5.5, 1.5));
+        assert_eq!(t.label, "menopause:spine_bmd@730");
+        let s = &spec.settings;
+        assert_eq!((s.particles, s.batch, s.quantile, s.seed), (10, 10, DEFAULT_QUANTILE, 5));
+        assert_eq!((s.min_tolerance, s.min_acceptance), (0.0, 0.0));
+        assert_eq!(spec.narrowed_below, DEFAULT_NARROWED);
+    }
+
+    /// An evaluation's config runs only the needed scenarios, each with θ set, under its own
+    /// seed, and a different candidate gets a different seed.
+    #[test]
+    fn an_evaluation_sets_theta_in_every_needed_scenario() {
+        let spec = shipped();
+        let theta = [2.5, 0.95];
+        let id = ProposalId { generation: 1, index: 3 };
+        let seed = evaluate::seed(spec.settings.seed, id);
+        let run = evaluate::config(&spec, 0, &theta, seed).expect("runs");
+        assert_eq!(run.seed, seed);
+        assert_ne!(seed, evaluate::seed(spec.settings.seed, ProposalId { generation: 1, index: 4 }));
+        assert_ne!(seed, evaluate::seed(spec.settings.seed, ProposalId { generation: 2, index: 3 }));
+        let names: Vec<&str> = run.scenarios.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["premenopausal", "menopause"]);
+        for s in &run.scenarios {
+            assert_eq!(s.params.get("estrogen_loss_rankl"), Some(Value::Float(2.5)));
+            assert_eq!(s.params.get("estrogen_loss_osteoblast_work"), Some(Value::Float(0.95)));
+        }
+        assert_eq!(run.reference, spec.configs[0].reference, "θ never moves the untreated reference");
+        assert_eq!(run.comparison.targets.len(), 1);
+    }
+}

@@ -14,7 +14,7 @@
 
 use super::evaluate::Evaluation;
 use super::file::Spec;
-use crate::inference::{Population, Scale, weighted_quantile};
+use crate::inference::{Population, Priors, Scale, weighted_quantile};
 use std::io::{self, Write};
 
 /// The lower and upper quantiles of a 95 % interval.
@@ -51,7 +51,11 @@ pub struct Predictive {
 
 /// Each parameter's marginal in the last population.
 pub fn marginals(spec: &Spec, last: &Population) -> Vec<Marginal> {
-    spec.priors
+    marginals_of(&spec.priors, last, spec.narrowed_below)
+}
+
+fn marginals_of(priors: &Priors, last: &Population, narrowed_below: f64) -> Vec<Marginal> {
+    priors
         .list()
         .iter()
         .enumerate()
@@ -67,7 +71,7 @@ pub fn marginals(spec: &Spec, last: &Population) -> Vec<Marginal> {
                 low,
                 high,
                 width_fraction,
-                narrowed: width_fraction < spec.narrowed_below,
+                narrowed: width_fraction < narrowed_below,
             }
         })
         .collect()
@@ -132,4 +136,36 @@ pub fn write_predictive(rows: &[Predictive], out: &mut impl Write) -> io::Result
         writeln!(out, "{},{},{},{},{},{}", r.target, r.data, r.data_se, r.median, r.low, r.high)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fit::DEFAULT_NARROWED;
+    use crate::inference::{Particle, Prior, ProposalId};
+
+    /// On a log-uniform prior the width is measured in decades: a posterior spread evenly over
+    /// one decade of a four-decade prior has a width fraction of about 1/4.
+    #[test]
+    fn the_width_fraction_is_on_the_priors_scale() {
+        let prior = Prior::new("k", Scale::LogUniform, 0.01, 100.0).expect("valid");
+        let particles: Vec<Particle> = (0..=1000u32)
+            .map(|i| {
+                let u = 0.5 + 0.25 * f64::from(i) / 1000.0;
+                Particle {
+                    id: ProposalId { generation: 1, index: u64::from(i) },
+                    theta: vec![prior.from_unit(u)],
+                    unit: vec![u],
+                    weight: 1.0,
+                    distance: 0.0,
+                }
+            })
+            .collect();
+        let last = Population { generation: 1, tolerance: Some(1.0), candidates: 1001, particles };
+        let spec_priors = Priors::new(vec![prior]).expect("valid");
+        let m = &marginals_of(&spec_priors, &last, DEFAULT_NARROWED)[0];
+        assert!((m.width_fraction - 0.25 * 0.95 / PRIOR_WIDTH).abs() < 1e-3, "{}", m.width_fraction);
+        assert!(m.narrowed);
+        assert!((m.median - 1.0 * 10f64.powf(0.5)).abs() < 0.01, "{}", m.median);
+    }
 }
