@@ -13,12 +13,14 @@
 //! having it normalised away.
 
 use crate::Error;
-use crate::config::{Config, Scenario};
+use crate::config::posterior::PER_DRAW;
+use crate::config::{Config, Posterior, Scenario, Value};
 use crate::model::streams::mix;
-use crate::model::{SteadyState, Streams};
+use crate::model::{Process, SteadyState, Streams};
 use crate::record::RunRecord;
 use crate::sim::{Setup, Simulation};
 use crate::steady_state;
+use rand::RngExt;
 use rayon::prelude::*;
 use std::fmt;
 use std::str::FromStr;
@@ -80,7 +82,8 @@ pub fn run_one(
     steps_done: &AtomicU64,
 ) -> RunRecord {
     let start = Instant::now();
-    let scenario = &config.scenarios[s];
+    let drawn = config.posterior.as_ref().map(|p| posterior_draw(p, &config.scenarios[s], config.seed, replicate));
+    let scenario = drawn.as_ref().unwrap_or(&config.scenarios[s]);
     let streams = Streams::new(stream_seed(config, s), replicate);
     let setup = Setup { law: config.bone_law, reference: &config.reference, steady: reference };
     let sim = Simulation::new(setup, scenario, streams, config.spinup_days);
@@ -92,6 +95,28 @@ pub fn run_one(
         wall_seconds: start.elapsed().as_secs_f64(),
         ..record
     }
+}
+
+/// `scenario` with the θ replicate `replicate` draws from `posterior`: particle j ~ w from the
+/// stream (seed, ⌊replicate / PER_DRAW⌋, [`Process::Posterior`]), the same in every scenario
+/// (config/posterior.rs).
+pub fn posterior_draw(posterior: &Posterior, scenario: &Scenario, seed: u64, replicate: u32) -> Scenario {
+    let mut rng = Streams::new(seed, replicate / PER_DRAW).stream(Process::Posterior, 0, 0);
+    let u: f64 = rng.random();
+    let mut cumulative = 0.0;
+    let last = posterior.particles.len().saturating_sub(1);
+    let j = posterior.particles.iter().position(|(w, _)| {
+        cumulative += w;
+        u < cumulative
+    });
+    let mut s = scenario.clone();
+    if let Some((_, theta)) = posterior.particles.get(j.unwrap_or(last)) {
+        for (k, &x) in posterior.parameters.iter().zip(theta) {
+            // Every particle was checked against every scenario when the config was read.
+            let _ = s.params.set(k, Value::Float(x));
+        }
+    }
+    s
 }
 
 /// One unit of work: scenario `scenario` of `config.scenarios` (a base scenario at one sweep
@@ -239,6 +264,28 @@ mod tests {
     use super::*;
     use crate::config::Overrides;
     use std::sync::atomic::Ordering;
+
+    /// Draws follow the posterior's weights (a 1 : 3 posterior, 4000 draws: within 4 standard
+    /// errors), pairs of replicates share a draw, and the draw sets θ in the scenario.
+    #[test]
+    fn posterior_draws_follow_the_weights_in_pairs() {
+        let posterior = Posterior {
+            file: String::new(),
+            hash: String::new(),
+            parameters: vec!["estrogen_loss_rankl"],
+            particles: vec![(0.25, vec![1.25]), (0.75, vec![3.5])],
+        };
+        let scenario = config("days = 3\n[params]\nsites = 2\n").scenarios[0].clone();
+        let theta = |r: u32| match posterior_draw(&posterior, &scenario, 11, r).params.get("estrogen_loss_rankl") {
+            Some(Value::Float(x)) => x,
+            other => panic!("{other:?}"),
+        };
+        let n = 4000u32;
+        let low = (0..n).filter(|g| theta(g * PER_DRAW) == 1.25).count() as f64 / f64::from(n);
+        let se = (0.25f64 * 0.75 / f64::from(n)).sqrt();
+        assert!((low - 0.25).abs() < 4.0 * se, "{low}");
+        assert!((0..n).all(|g| theta(g * PER_DRAW) == theta(g * PER_DRAW + 1)));
+    }
 
     #[test]
     fn steps_done_counts_up_to_total_steps() {

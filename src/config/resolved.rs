@@ -41,6 +41,10 @@ pub(super) fn body(c: &Config) -> String {
     let _ = writeln!(s, "bone_law = {}\nhypothesis = {}", quoted(c.bone_law.name()), quoted(c.hypothesis.name()));
     let _ = writeln!(s, "reference = {}", quoted(&c.comparison.reference_scenario));
     let _ = writeln!(s, "common_random_numbers = {}\nplots = {}", c.comparison.common_random_numbers, c.plots);
+    if let Some(p) = &c.posterior {
+        // The hash makes the config's own hash change with the posterior's content.
+        let _ = writeln!(s, "posterior = {} # fnv1a64 {}", quoted(&p.file), p.hash);
+    }
     let _ = writeln!(s, "\n# The untreated reference every scenario is measured against.\n[params]");
     write_params(&mut s, &c.reference);
     for sc in c.base_scenarios() {
