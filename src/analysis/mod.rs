@@ -11,6 +11,7 @@ pub mod effects;
 pub mod series;
 pub mod stats;
 pub mod targets;
+pub mod uncertainty;
 
 pub use effects::{Difference, Effect, effects, paired, welch};
 pub use series::{Band, Groups};
