@@ -17,6 +17,7 @@ mod numerics;
 mod outputs;
 mod paired;
 mod plots;
+mod posterior;
 mod readme;
 mod representations;
 mod resume;
