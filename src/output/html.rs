@@ -115,6 +115,7 @@ pub fn index_html(
         );
     }
     effects_table(&mut h, config, runs);
+    uncertainty_table(&mut h, config, runs);
     h += "<h2>Files</h2>\n<ul>\n";
     for f in files {
         let _ = writeln!(h, "<li><a href=\"{f}\">{f}</a></li>");
@@ -157,6 +158,32 @@ fn effects_table(h: &mut String, config: &Config, runs: &[RunRecord]) {
             let _ = write!(h, "<td class=\"n\">{}</td>", escape(&c));
         }
         h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+}
+
+/// With `posterior = "path"`: which part of each effect's spread is the parameters' and which the
+/// model's own (`uncertainty.csv`).
+fn uncertainty_table(h: &mut String, config: &Config, runs: &[RunRecord]) {
+    let splits = crate::analysis::uncertainty::splits(config, runs);
+    if splits.is_empty() {
+        return;
+    }
+    h.push_str("<h2>Parameter and stochastic uncertainty</h2>\n<p>Each pair of replicates drew its parameters from the posterior; the spread of each effect over replicates, split into the part between draws (the parameters) and within them (the model's own) (<a href=\"uncertainty.csv\">uncertainty.csv</a>).</p>\n");
+    h.push_str("<table>\n<tr><th>scenario</th><th>metric</th><th>day</th><th>mean effect</th><th>sd, parameters</th><th>sd, stochastic</th><th>parameter share</th><th>draws</th></tr>\n");
+    for s in &splits {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.3}</td><td class=\"n\">{:.3}</td><td class=\"n\">{:.3}</td><td class=\"n\">{:.0} %</td><td class=\"n\">{}</td></tr>",
+            escape(&s.scenario),
+            s.metric,
+            s.day,
+            s.mean,
+            s.parameter_sd,
+            s.stochastic_sd,
+            100.0 * s.parameter_share,
+            s.draws
+        );
     }
     h.push_str("</table>\n");
 }

@@ -56,6 +56,7 @@ fn a_two_particle_posterior_puts_most_of_the_spread_in_the_parameters() {
     let share: f64 = rows[0][col(&header, "parameter_share")].parse().expect("a number");
     // RANKL ×1.2 against ×3 moves bone density at 60 days by about 15 %, the replicates by a few.
     assert!(share > 0.5, "parameter share {share}");
+    assert!(read(&one.join("index.html")).contains("Parameter and stochastic uncertainty"));
     let printed = bmu(tmp.path(), &["run", "c.toml", "--out", "three", "--quiet"]).ok().stdout;
     assert!(printed.contains("from the posterior's parameters"), "{printed}");
 }
