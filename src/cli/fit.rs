@@ -96,7 +96,7 @@ pub fn fit(args: FitArgs, command: &[String], out: &mut dyn Write) -> Result<(),
 /// Each parameter's median and interval, then each target's data beside its predictive.
 fn print(summary: &Summary, out: &mut dyn Write) -> std::io::Result<()> {
     for m in &summary.marginals {
-        let narrowed = if m.narrowed { "narrowed" } else { "not identified" };
+        let narrowed = if m.narrowed { "narrowed" } else { "not narrowed" };
         writeln!(
             out,
             "{}: median {:.4}, 95 % interval {:.4} to {:.4} (prior {} to {}; {:.2} of its width: {narrowed})",

@@ -53,7 +53,7 @@ pub fn index_html(
         let verdict = if m.narrowed {
             "<span class=\"met\">narrowed</span>"
         } else {
-            "<span class=\"missed\">not identified</span>"
+            "<span class=\"missed\">not narrowed</span>"
         };
         let _ = writeln!(
             h,
