@@ -27,8 +27,10 @@
 
 pub mod analysis;
 pub mod config;
+pub mod design_file;
 pub mod ensemble;
 pub mod estimate;
+pub mod fit;
 pub mod inference;
 pub mod meanfield;
 pub mod model;

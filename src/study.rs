@@ -141,6 +141,12 @@ impl Study {
         units::run(&self.dir, &self.config, &self.untreated_state, todo, threads, steps_done, stop)
     }
 
+    /// Every unit's result in canonical order, without publishing (or [`Error::Incomplete`],
+    /// listing what is missing): for a caller that keeps only what it reads from them, as `fit`.
+    pub fn gather(&self) -> Result<Vec<crate::record::RunRecord>, Error> {
+        units::gather(&self.dir, &self.config)
+    }
+
     /// Gather every unit in canonical order (or fail with [`Error::Incomplete`], listing what is
     /// missing) and publish the results, recording `command` in the manifest.
     pub fn publish(self, command: &[String]) -> Result<Published, Error> {

@@ -6,6 +6,7 @@
 mod args;
 mod calibrate;
 mod convergence;
+mod fit;
 mod meanfield;
 mod merge;
 mod params;
@@ -56,6 +57,8 @@ enum Command {
     Convergence(convergence::ConvergenceArgs),
     /// Every parameter, run-level key, intervention field and kind: default, accepted values, meaning.
     Params(params::ParamsArgs),
+    /// Calibrate parameters to the targets of one or more configs by ABC-SMC (a fit file).
+    Fit(fit::FitArgs),
     /// Morris or Sobol sensitivity of chosen outputs to chosen parameter ranges (a sensitivity file).
     Sensitivity(sensitivity::SensitivityArgs),
     /// Step many osteoclasts through the mitochondrial rules and report what this machine can do.
@@ -116,6 +119,7 @@ pub fn main(args: Vec<OsString>, out: &mut dyn Write) -> Result<(), Error> {
         Command::Calibrate(a) => calibrate::calibrate(a, out),
         Command::Convergence(a) => convergence::convergence(a, out),
         Command::Params(a) => params::params(a, out),
+        Command::Fit(a) => fit::fit(a, &command, out),
         Command::Sensitivity(a) => sensitivity::sensitivity(a, &command, out),
         Command::Stress(a) => stress::stress(a, out),
         Command::Completions { shell } => {

@@ -180,5 +180,19 @@ pub(super) fn resume_hint(command: &[String], dir: &Path, sharded: bool) -> Stri
 
 /// Final bone density per scenario and its effect vs the reference, as a table.
 fn print_summary(result: &Published, out: &mut dyn Write) -> io::Result<()> {
-    bmu_sim::output::report::write_final_table(&result.config, &result.ensemble.runs, out)
+    bmu_sim::output::report::write_final_table(&result.config, &result.ensemble.runs, out)?;
+    for s in bmu_sim::analysis::uncertainty::splits(&result.config, &result.ensemble.runs) {
+        writeln!(
+            out,
+            "{} {} effect at day {}: sd {:.3} from the posterior's parameters, {:.3} stochastic ({:.0} % parameter; {} draws)",
+            s.scenario,
+            s.metric,
+            s.day,
+            s.parameter_sd,
+            s.stochastic_sd,
+            100.0 * s.parameter_share,
+            s.draws
+        )?;
+    }
+    Ok(())
 }

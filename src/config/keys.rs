@@ -18,7 +18,7 @@ const fn key(key: &'static str, default: &'static str, meaning: &'static str) ->
 }
 
 /// The run-level keys and tables, at the top of a config (the keys also `--set KEY=VALUE`).
-pub const RUN_KEYS: [Key; 19] = [
+pub const RUN_KEYS: [Key; 20] = [
     key("seed", "0", "master seed, 0 to 2^64 - 1; replicate r uses the same streams in every scenario"),
     key("replicates", "1", "replicates per scenario, 1 to 1000000"),
     key("days", "365", "the recorded period after the spin-up, in days (at most 10^7)"),
@@ -39,6 +39,11 @@ pub const RUN_KEYS: [Key; 19] = [
         "headline",
         "the targets' metric, else bone_density",
         "list of timeseries.csv metrics the table, page and first figures lead with: [\"spine_bmd\", ...]",
+    ),
+    key(
+        "posterior",
+        "none",
+        "a fit's posterior.csv: each pair of replicates draws its parameters from its last population",
     ),
     key("params", "", "table: parameters for every scenario, and the untreated reference"),
     key("intervention", "", "array of tables: every scenario's background interventions"),

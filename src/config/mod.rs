@@ -32,6 +32,7 @@ pub mod interventions;
 pub mod keys;
 mod located;
 pub mod params;
+pub mod posterior;
 mod reader;
 mod resolved;
 pub mod sweep;
@@ -46,6 +47,7 @@ pub use hypotheses::Hypothesis;
 pub use interventions::{Change, Intervention, Kind};
 pub use located::ConfigError;
 pub use params::{PARAMS, ParamSpec, Params, Range, Value};
+pub use posterior::Posterior;
 pub use reader::Overrides;
 pub use sweep::Sweep;
 pub use warnings::Warning;
@@ -120,6 +122,8 @@ pub struct Config {
     pub plots: bool,
     /// The parameter sweep, if the config has one.
     pub sweep: Option<Sweep>,
+    /// `posterior = "path"`: each replicate's parameters drawn from a fit's posterior.
+    pub posterior: Option<Posterior>,
 }
 
 impl Config {
@@ -176,6 +180,7 @@ impl Config {
         sweep::expand(&mut config, &mut locations)?;
         reader::check(&config, &locations)?;
         comparison::check(&mut config, &locations)?;
+        posterior::check(&config, &locations)?;
         let warnings = warnings::find(&config, &written, &locations);
         Ok((config, warnings))
     }

@@ -51,6 +51,7 @@ fn run_key(
         "common_random_numbers" => config.comparison.common_random_numbers = doc.switch(v, key)?,
         "plots" => config.plots = doc.switch(v, key)?,
         "headline" => config.comparison.headline = super::headline::read(doc, v, key)?,
+        "posterior" => config.posterior = Some(super::posterior::at(doc, v, key)?),
         _ => return Ok(false),
     }
     if !config.days.is_finite() || config.days > 1e7 || config.spinup_days > 1e7 || config.record_every_days <= 0.0 {
@@ -89,6 +90,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written
         comparison: Comparison::default(),
         plots: true,
         sweep: None,
+        posterior: None,
     };
     let mut base = Params::default();
     let mut base_at = Locations::new();

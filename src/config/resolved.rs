@@ -45,6 +45,10 @@ pub(super) fn body(c: &Config) -> String {
         let metrics: Vec<String> = c.comparison.headline.iter().map(|m| quoted(m)).collect();
         let _ = writeln!(s, "headline = [{}]", metrics.join(", "));
     }
+    if let Some(p) = &c.posterior {
+        // The hash makes the config's own hash change with the posterior's content.
+        let _ = writeln!(s, "posterior = {} # fnv1a64 {}", quoted(&p.file), p.hash);
+    }
     let _ = writeln!(s, "\n# The untreated reference every scenario is measured against.\n[params]");
     write_params(&mut s, &c.reference);
     for sc in c.base_scenarios() {

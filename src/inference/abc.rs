@@ -14,7 +14,8 @@
 //!                 w_i ∝ π(u_i) / Σ_j w_j^(t−1) K(u_i | u_j),   π = 1 on the cube
 //! Σ_K = 2 · Σ_j w_j (u_j − ū)(u_j − ū)ᵀ + δ I       (Beaumont 2009: twice the weighted covariance)
 //! ESS = (Σ w_i)² / Σ w_i²
-//! stop: t + 1 = G_max, or ε_t = ε_min, or (ε_t − ε_{t+1}) / ε_t < c_min, or the budget is spent
+//! stop: t + 1 = G_max, or ε_t = ε_min, or (ε_t − ε_{t+1}) / ε_t < c_min, or N / candidates_t < a_min,
+//!       or the budget is spent
 //! ```
 //! The kernel is the full multivariate normal, not a product of independent normals: fitted
 //! parameters trade off against each other (two doses that compensate, a rate and its
@@ -39,6 +40,7 @@
 //! | G_max | generations at most | `max_generations` |
 //! | c_min | smallest relative fall of ε worth another generation | `min_tolerance_change` |
 //! | budget | model evaluations at most | `max_evaluations` |
+//! | a_min | acceptance rate N / candidates below which no further population is drawn | `min_acceptance` |
 //! | δ | variance floor of the kernel | `VARIANCE_FLOOR` (`kernel.rs`) |
 //!
 //! Sources: Toni et al. 2009 J R Soc Interface 6:187 (ABC-SMC); Beaumont et al. 2009 Biometrika
@@ -75,6 +77,10 @@ pub struct Settings {
     pub min_tolerance_change: f64,
     /// Model evaluations (candidates handed out) at most.
     pub max_evaluations: u64,
+    /// a_min in [0, 1): stop when a population's acceptance rate N / candidates falls below this
+    /// (0: never).
+    #[serde(default)]
+    pub min_acceptance: f64,
     /// Master seed of every proposal's stream.
     pub seed: u64,
 }
@@ -88,6 +94,7 @@ impl Settings {
             (self.max_generations == 0, "max_generations must be at least 1"),
             (!(self.min_tolerance >= 0.0 && self.min_tolerance.is_finite()), "min_tolerance must be finite and >= 0"),
             (!(0.0..1.0).contains(&self.min_tolerance_change), "min_tolerance_change must lie in [0, 1)"),
+            (!(0.0..1.0).contains(&self.min_acceptance), "min_acceptance must lie in [0, 1)"),
         ];
         match problems.iter().find(|(bad, _)| *bad) {
             Some((_, message)) => Err(InferenceError::Settings((*message).into())),
@@ -107,6 +114,8 @@ pub enum Stop {
     ToleranceStalled,
     /// The evaluation budget is spent (the last finished population stands).
     Budget,
+    /// The last population's acceptance rate fell below a_min.
+    AcceptanceFloor,
 }
 
 /// The generation being filled.
@@ -339,6 +348,8 @@ impl Sampler {
             Some(Stop::MinTolerance)
         } else if stalled {
             Some(Stop::ToleranceStalled)
+        } else if (self.settings.particles as f64) < self.settings.min_acceptance * scanned as f64 {
+            Some(Stop::AcceptanceFloor)
         } else {
             None
         };

@@ -43,6 +43,7 @@ fn settings(particles: usize, batch: usize) -> Settings {
         min_tolerance: 0.1,
         min_tolerance_change: 0.0,
         max_evaluations: 10_000_000,
+        min_acceptance: 0.0,
         seed: 9,
     }
 }
@@ -190,6 +191,7 @@ fn bad_input_is_refused_and_changes_nothing() {
         Settings { max_generations: 0, ..settings(10, 5) },
         Settings { min_tolerance: f64::NAN, ..settings(10, 5) },
         Settings { min_tolerance_change: 1.0, ..settings(10, 5) },
+        Settings { min_acceptance: 1.0, ..settings(10, 5) },
     ] {
         assert!(matches!(Sampler::new(priors(), bad), Err(InferenceError::Settings(_))));
     }
@@ -296,4 +298,19 @@ fn the_kernel_follows_a_correlated_posterior() {
         va.sqrt(),
         vb.sqrt()
     );
+}
+
+/// An acceptance-rate floor stops the fit after the first population that falls below it, and
+/// only then: every earlier population accepted at least that fraction.
+#[test]
+fn an_acceptance_floor_stops_the_fit() {
+    let floor = 0.2;
+    let mut sampler = Sampler::new(priors(), Settings { min_acceptance: floor, ..settings(200, 100) }).unwrap();
+    run(&mut sampler);
+    assert_eq!(sampler.stopped(), Some(Stop::AcceptanceFloor));
+    let rate = |g: &Population| g.particles.len() as f64 / g.candidates as f64;
+    let (last, earlier) = sampler.populations().split_last().unwrap();
+    assert!(rate(last) < floor, "{}", rate(last));
+    assert!(earlier.iter().all(|g| rate(g) >= floor));
+    assert!(sampler.propose().unwrap().is_empty());
 }

@@ -45,6 +45,9 @@ pub enum Process {
     /// A sensitivity analysis's design and bootstrap (`sensitivity/`): subject = what is drawn.
     /// Not a model process: it never draws inside a run.
     Sensitivity = 17,
+    /// The posterior draw of a run with `posterior = "path"` (`config/posterior.rs`): replicate =
+    /// the draw's index (a pair of replicates), subject 0.
+    Posterior = 18,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

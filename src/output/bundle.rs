@@ -9,7 +9,7 @@ use crate::ensemble::Ensemble;
 use crate::provenance::Provenance;
 use crate::store::{
     CONFIG_TOML, CONTRASTS_CSV, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, OutputError, PLOTS_DIR,
-    RUNS_CSV, SUMMARY_CSV, SWEEP_CSV, TARGETS_CSV, TIMESERIES_CSV,
+    RUNS_CSV, SUMMARY_CSV, SWEEP_CSV, TARGETS_CSV, TIMESERIES_CSV, UNCERTAINTY_CSV,
 };
 use crate::{Error, output};
 use std::fs::File;
@@ -119,6 +119,11 @@ pub fn write_results(
     if let Some(sweep) = &config.sweep {
         output::write_sweep(sweep, create(SWEEP_CSV)?).map_err(io(SWEEP_CSV))?;
         files.push(SWEEP_CSV);
+    }
+    let splits = analysis::uncertainty::splits(config, &ensemble.runs);
+    if config.posterior.is_some() {
+        analysis::uncertainty::write(&splits, create(UNCERTAINTY_CSV)?).map_err(io(UNCERTAINTY_CSV))?;
+        files.push(UNCERTAINTY_CSV);
     }
     files.extend([MANIFEST_JSON, CONFIG_TOML]);
     if config.plots {

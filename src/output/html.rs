@@ -41,15 +41,24 @@ pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1240px;padding:0 1em;color:#222}\
+pub(crate) const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1240px;padding:0 1em;color:#222}\
 h1{margin-bottom:.2em}.sub{color:#555;margin-top:0}table{border-collapse:collapse;margin:1em 0}\
 td,th{border-bottom:1px solid #ddd;padding:.3em .8em;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .met{color:#067d3e;font-weight:bold}.missed{color:#b3261e;font-weight:bold}figure{margin:1.5em 0}\
 svg.plot{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555}";
 
-const SCRIPT: &str = "addEventListener('load',function(){var i=document.querySelectorAll('svg.plot'),n=0;\
+pub(crate) const SCRIPT: &str = "addEventListener('load',function(){var i=document.querySelectorAll('svg.plot'),n=0;\
 for(var k=0;k<i.length;k++){if(i[k].getBoundingClientRect().width>0&&i[k].childElementCount>0)n++}\
 document.body.dataset.plotsRendered=n});";
+
+/// `svg` as an inline element of the page, titled `title` (escaped): HTML needs no namespace
+/// on inline SVG, and the page then names no address at all.
+pub(crate) fn inline_svg(svg: &str, title: &str) -> String {
+    let svg = svg.trim_start_matches(|c| c != '<').replace(" xmlns=\"http://www.w3.org/2000/svg\"", "");
+    svg.replacen("<svg ", &format!("<svg class=\"plot\" role=\"img\" aria-label=\"{title}\" "), 1)
+        .trim_end()
+        .to_string()
+}
 
 /// The page.
 pub fn index_html(
@@ -117,20 +126,15 @@ pub fn index_html(
     for (f, svg) in figures.iter().zip(svgs) {
         let (file, png) = (format!("plots/{}.svg", f.stem), format!("plots/{}.png", f.stem));
         let title = escape(&f.title);
-        // HTML needs no namespace on inline SVG, and the page then names no address at all.
-        let svg = svg.trim_start_matches(|c| c != '<').replace(" xmlns=\"http://www.w3.org/2000/svg\"", "").replacen(
-            "<svg ",
-            &format!("<svg class=\"plot\" role=\"img\" aria-label=\"{title}\" "),
-            1,
-        );
         let _ = writeln!(
             h,
             "<figure>\n{}\n<figcaption>{title} (<a href=\"{file}\">SVG</a>, <a href=\"{png}\">PNG</a>)</figcaption></figure>",
-            svg.trim_end()
+            inline_svg(svg, &title)
         );
     }
     effects_table(&mut h, config, runs);
     contrasts_table(&mut h, config, runs);
+    uncertainty_table(&mut h, config, runs);
     h += "<h2>Files</h2>\n<ul>\n";
     for f in files {
         let _ = writeln!(h, "<li><a href=\"{f}\">{f}</a></li>");
@@ -209,6 +213,32 @@ fn contrasts_table(h: &mut String, config: &Config, runs: &[RunRecord]) {
     for (k, c) in columns.first().map_or(&[][..], |c| &c[..]).iter().enumerate() {
         let cells: Vec<String> = columns.iter().filter_map(|col| col.get(k)).map(|x| cell(config, &x.diff)).collect();
         row(h, &[&c.contrast, &c.expression], &cells);
+    }
+    h.push_str("</table>\n");
+}
+
+/// With `posterior = "path"`: which part of each effect's spread is the parameters' and which the
+/// model's own (`uncertainty.csv`).
+fn uncertainty_table(h: &mut String, config: &Config, runs: &[RunRecord]) {
+    let splits = crate::analysis::uncertainty::splits(config, runs);
+    if splits.is_empty() {
+        return;
+    }
+    h.push_str("<h2>Parameter and stochastic uncertainty</h2>\n<p>Each pair of replicates drew its parameters from the posterior; the spread of each effect over replicates, split into the part between draws (the parameters) and within them (the model's own) (<a href=\"uncertainty.csv\">uncertainty.csv</a>).</p>\n");
+    h.push_str("<table>\n<tr><th>scenario</th><th>metric</th><th>day</th><th>mean effect</th><th>sd, parameters</th><th>sd, stochastic</th><th>parameter share</th><th>draws</th></tr>\n");
+    for s in &splits {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.3}</td><td class=\"n\">{:.3}</td><td class=\"n\">{:.3}</td><td class=\"n\">{:.0} %</td><td class=\"n\">{}</td></tr>",
+            escape(&s.scenario),
+            s.metric,
+            s.day,
+            s.mean,
+            s.parameter_sd,
+            s.stochastic_sd,
+            100.0 * s.parameter_share,
+            s.draws
+        );
     }
     h.push_str("</table>\n");
 }

@@ -2,8 +2,9 @@
 //! line, column and key. Everything is checked against the config it names before any run.
 
 use crate::config::sweep::{MAX_POINTS, MAX_RUNS};
-use crate::config::{Config, ConfigError, Overrides, PARAMS, Range as ParamRange, Value};
-use crate::inference::{MorrisDesign, Prior, Priors, Scale, SobolDesign, sobol};
+use crate::config::{Config, ConfigError, Overrides, Scenario};
+use crate::design_file::{self, RawParameter};
+use crate::inference::{MorrisDesign, Priors, SobolDesign, sobol};
 use crate::model::{Process, Streams};
 use crate::record::METRICS;
 use serde::Deserialize;
@@ -18,6 +19,9 @@ pub const DEFAULT_RESAMPLES: usize = 1000;
 /// Most bootstrap resamples a file may ask for.
 pub const MAX_RESAMPLES: usize = 100_000;
 
+/// The top-level keys of a sensitivity file.
+const FIELDS: &[&str] = &["config", "method", "trajectories", "levels", "rows", "resamples", "parameter", "output"];
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
@@ -31,15 +35,6 @@ struct RawFile {
     parameter: Vec<RawParameter>,
     #[serde(default)]
     output: Vec<RawOutput>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawParameter {
-    key: Spanned<String>,
-    low: Spanned<f64>,
-    high: Spanned<f64>,
-    scale: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -125,12 +120,7 @@ impl Spec {
     /// Validate sensitivity text; `source` names it in errors, `base` is where `config` is found.
     pub fn parse(source: &str, text: String, base: &Path) -> Result<Spec, ConfigError> {
         let err = |span: &Range<usize>, key: &str, message: String| ConfigError::at(source, &text, span, key, message);
-        let raw: RawFile = toml::from_str(&text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            let word = text.get(span.clone()).unwrap_or("").trim_matches('"');
-            let key = if word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') { word } else { "" };
-            err(&span, key, e.message().trim().to_string())
-        })?;
+        let raw: RawFile = design_file::parse(source, &text, FIELDS)?;
         let config = Config::load(&base.join(raw.config.get_ref()), &Overrides::default())
             .map_err(|e| err(&raw.config.span(), "config", format!("the config does not load: {e}")))?;
         if config.sweep.is_some() {
@@ -167,44 +157,9 @@ impl Spec {
             return Err(err(&(0..0), "output", "give at least one [[output]]".into()));
         }
         let used: Vec<usize> = outputs.iter().flat_map(|o| std::iter::once(o.scenario).chain(o.effect_vs)).collect();
-        let mut priors = Vec::new();
-        for (n, p) in raw.parameter.iter().enumerate() {
-            let at = |k: &str| format!("parameter[{n}].{k}");
-            let key = p.key.get_ref();
-            let spec = PARAMS.iter().find(|s| s.key == key).ok_or_else(|| {
-                err(&p.key.span(), &at("key"), "unknown parameter (`bmu-sim params` lists them)".into())
-            })?;
-            if matches!(spec.range, ParamRange::Switch | ParamRange::Count | ParamRange::Integer) {
-                let why = format!("`{key}` takes {}: only real-valued parameters have ranges", spec.range.describe());
-                return Err(err(&p.key.span(), &at("key"), why));
-            }
-            if priors.iter().any(|q: &Prior| q.name == *key) {
-                return Err(err(&p.key.span(), &at("key"), format!("`{key}` is given twice")));
-            }
-            for (which, bound) in [("low", &p.low), ("high", &p.high)] {
-                let x = *bound.get_ref();
-                if used.iter().any(|&s| config.scenarios[s].params.clone().set(spec.key, Value::Float(x)).is_err()) {
-                    let why = format!("`{key}` accepts {}, not {x}", spec.range.describe());
-                    return Err(err(&bound.span(), &at(which), why));
-                }
-            }
-            let scale = match p.scale.as_ref().map(|s| s.get_ref().as_str()) {
-                None | Some("uniform") => Scale::Uniform,
-                Some("log") => Scale::LogUniform,
-                Some(other) => {
-                    let why = format!("unknown scale `{other}`; expected \"uniform\" or \"log\"");
-                    return Err(err(&p.scale.as_ref().map_or(0..0, Spanned::span), &at("scale"), why));
-                }
-            };
-            let prior = Prior::new(spec.key, scale, *p.low.get_ref(), *p.high.get_ref())
-                .map_err(|e| err(&p.low.span(), &at("low"), e.to_string()))?;
-            priors.push(prior);
-        }
-        let d = priors.len();
-        let priors = Priors::new(priors).map_err(|e| err(&(0..0), "parameter", e.to_string()))?;
-        if d == 0 {
-            return Err(err(&(0..0), "parameter", "give at least one [[parameter]]".into()));
-        }
+        let scenarios: Vec<&Scenario> = used.iter().map(|&s| &config.scenarios[s]).collect();
+        let priors = design_file::priors(source, &text, &raw.parameter, &scenarios)?;
+        let d = priors.dim();
         let method = method(&raw, d, config.seed).map_err(|(span, key, why)| err(&span, key, why))?;
         let points = method.evaluations();
         let runs = (points as u64).saturating_mul(used.len() as u64).saturating_mul(u64::from(config.replicates));

@@ -37,15 +37,15 @@ pub enum OutputError {
 }
 
 impl OutputError {
-    pub(super) fn io(path: &Path, source: io::Error) -> Self {
+    pub(crate) fn io(path: &Path, source: io::Error) -> Self {
         OutputError::Io { path: path.to_path_buf(), source }
     }
 
-    pub(super) fn refused(path: &Path, why: &'static str) -> Self {
+    pub(crate) fn refused(path: &Path, why: &'static str) -> Self {
         OutputError::Refused { path: path.to_path_buf(), why }
     }
 
-    pub(super) fn conflict(path: &Path, why: String) -> Self {
+    pub(crate) fn conflict(path: &Path, why: String) -> Self {
         OutputError::Conflict { path: path.to_path_buf(), why }
     }
 }

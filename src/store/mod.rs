@@ -50,10 +50,12 @@ pub const SWEEP_CSV: &str = "sweep.csv";
 pub const PLOTS_DIR: &str = "plots";
 /// File name of the run's web page.
 pub const INDEX_HTML: &str = "index.html";
+/// File name of the parameter against stochastic split of a run drawing from a posterior.
+pub const UNCERTAINTY_CSV: &str = "uncertainty.csv";
 
 /// Every result a run directory may hold but its manifest: what publishing new results removes
 /// when they do not include it.
-pub const RESULT_NAMES: [&str; 11] = [
+pub const RESULT_NAMES: [&str; 12] = [
     TIMESERIES_CSV,
     SUMMARY_CSV,
     RUNS_CSV,
@@ -63,6 +65,7 @@ pub const RESULT_NAMES: [&str; 11] = [
     TARGETS_CSV,
     CONTRASTS_CSV,
     SWEEP_CSV,
+    UNCERTAINTY_CSV,
     PLOTS_DIR,
     INDEX_HTML,
 ];

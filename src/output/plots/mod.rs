@@ -18,6 +18,7 @@
 //! the figures are built.
 
 pub mod bars;
+pub mod corner;
 pub mod render;
 pub mod time;
 
