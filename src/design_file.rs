@@ -1,4 +1,4 @@
-//! What sensitivity and fit files share: the TOML parse error located at its file, line, column
+//! What sensitivity and fit files share: reading the file, the TOML parse error located at its file, line, column
 //! and key (with a did-you-mean for an unknown key), and the `[[parameter]]` rows that become
 //! priors, each checked against every scenario it will be set in.
 //!
@@ -16,6 +16,7 @@ use crate::inference::{Prior, Priors, Scale};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::ops::Range;
+use std::path::Path;
 use toml::Spanned;
 
 /// One `[[parameter]]` row as written.
@@ -26,6 +27,14 @@ pub struct RawParameter {
     low: Spanned<f64>,
     high: Spanned<f64>,
     scale: Option<Spanned<String>>,
+}
+
+/// The file at `path`: its name for errors, its text, and the directory its configs are
+/// relative to.
+pub fn read(path: &Path) -> Result<(String, String, &Path), ConfigError> {
+    let source = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(&source, &e))?;
+    Ok((source, text, path.parent().unwrap_or(Path::new(""))))
 }
 
 /// Parse `text` as `T`, or the TOML error at its file, line, column and key; an unknown key

@@ -91,9 +91,7 @@ pub struct Spec {
 impl Spec {
     /// Read and validate the file at `path`; its `configs` are relative to the file's directory.
     pub fn load(path: &Path) -> Result<Spec, ConfigError> {
-        let source = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(&source, &e))?;
-        let base = path.parent().unwrap_or(Path::new(""));
+        let (source, text, base) = design_file::read(path)?;
         Spec::parse(&source, text, base)
     }
 
