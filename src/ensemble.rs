@@ -79,7 +79,7 @@ pub fn total_steps(config: &Config) -> u64 {
 /// The scenario whose spin-up `config.scenarios[s]` shares: the first scenario whose spin-up is
 /// identical to its own under common random numbers (the same parameters and the same
 /// interventions before day 0, none of its others starting before day 0), or `s` itself.
-/// Scenarios of one group start from one [`DayZero`] per replicate.
+/// Scenarios of one group start from one [`DayZero`](crate::sim::DayZero) per replicate.
 pub fn spinup_group(config: &Config, s: usize) -> usize {
     let before_day_zero = |i: usize| {
         let scenario = &config.scenarios[i];
