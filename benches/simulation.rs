@@ -2,7 +2,9 @@
 //! (figures and how to read them: docs/performance.md). Throughputs are mitochondrion-updates
 //! (mitochondria × sub-steps).
 //!
-//! - `kernel/{ecs,plain_loop}`: one cell step (three hourly sub-steps, all six rules) of 1000
+//! - `kernel/exact`: one 3-hour cell step of the exact process (the default) on the same 1000
+//!   steady-state cells (no throughput: its work is events, ~106 per cell here).
+//! - `kernel/{ecs,plain_loop}`: one cell step of the sub-step scheme (three hourly sub-steps, all six rules) of 1000
 //!   steady-state cells × ~108 mitochondria on one thread: through the bevy_ecs system, and as a plain
 //!   loop over a `Vec` of cells calling the same per-cell function with the same streams.
 //! - `cell_step/{individual,counts}/N`: the same system at N mitochondria per cell (cells × N ≈ 10⁶
@@ -22,9 +24,15 @@ use bmu_sim::{ensemble, steady_state};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
-/// Hourly sub-steps, three per cell step, as in the baseline.
+/// The sub-step scheme at hourly sub-steps, three per 3-hour cell step.
 fn hourly(mitochondria_per_cell: u32, count_from: u32) -> Params {
-    Params { dt_days: 0.125, mitochondria_per_cell, count_mitochondria_from: count_from, ..Params::default() }
+    Params {
+        dt_days: 0.125,
+        mito_exact: false,
+        mitochondria_per_cell,
+        count_mitochondria_from: count_from,
+        ..Params::default()
+    }
 }
 
 fn pool(threads: usize) -> rayon::ThreadPool {
@@ -74,6 +82,15 @@ fn kernel(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+/// The exact process (the default) on the same 1000 steady-state cells, one 3-hour cell step.
+fn exact(c: &mut Criterion) {
+    let params = Params { mito_exact: true, ..hourly(100, u32::MAX) };
+    let (mut world, _) = cell_world(&params, 1000, true);
+    let one = pool(1);
+    let mut schedule = mitochondrial_schedule();
+    c.bench_function("kernel/exact", |b| b.iter(|| one.install(|| schedule.run(&mut world))));
 }
 
 fn cell_step(c: &mut Criterion) {
@@ -178,5 +195,5 @@ fn tissue(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, kernel, cell_step, threads, ensembles, fixed_cost, tissue);
+criterion_group!(benches, kernel, exact, cell_step, threads, ensembles, fixed_cost, tissue);
 criterion_main!(benches);
