@@ -62,13 +62,10 @@ pub fn stream_seed(config: &Config, scenario: usize) -> u64 {
     }
 }
 
-/// Cell steps one run of `scenario` takes, spin-up included (as [`Simulation::run`] counts them).
-pub fn steps_per_run(config: &Config, scenario: &Scenario) -> u64 {
-    spinup_steps(config, scenario) + (config.days / scenario.params.dt_days).round() as u64
-}
-
-fn spinup_steps(config: &Config, scenario: &Scenario) -> u64 {
-    (config.spinup_days / scenario.params.dt_days).round() as u64
+/// Cell steps of `scenario`'s spin-up and of its recorded period.
+fn steps(config: &Config, scenario: &Scenario) -> (u64, u64) {
+    let dt = scenario.params.dt_days;
+    ((config.spinup_days / dt).round() as u64, (config.days / dt).round() as u64)
 }
 
 /// Cell steps the whole ensemble takes: what `steps_done` of [`run`] counts up to.
@@ -108,24 +105,6 @@ fn tasks(config: &Config, units: &[Unit]) -> Vec<Vec<Unit>> {
         tasks[i].push(*u);
     }
     tasks
-}
-
-/// Run one replicate of `config.scenarios[s]`, adding its steps to `steps_done` as it goes.
-pub fn run_one(
-    config: &Config,
-    s: usize,
-    reference: &SteadyState,
-    replicate: u32,
-    steps_done: &AtomicU64,
-) -> RunRecord {
-    let unit = Unit { index: 0, scenario: s, replicate };
-    let mut record = None;
-    run_task(config, reference, &[unit], steps_done, &AtomicBool::new(false), |_, r| {
-        record = Some(r);
-        Ok(())
-    })
-    .expect("hands over");
-    record.expect("one run")
 }
 
 /// Spin up the group of `task`'s units once at their replicate, then run each unit's scenario
@@ -280,13 +259,8 @@ impl fmt::Display for Shard {
 /// Cell steps the given units take in all, each group's spin-up counted once per replicate:
 /// what `steps_done` of [`run_units`] counts up to.
 pub fn steps_of(config: &Config, units: &[Unit]) -> u64 {
-    let recorded = |u: &Unit| {
-        steps_per_run(config, &config.scenarios[u.scenario]) - spinup_steps(config, &config.scenarios[u.scenario])
-    };
-    tasks(config, units)
-        .iter()
-        .map(|task| spinup_steps(config, &config.scenarios[task[0].scenario]) + task.iter().map(recorded).sum::<u64>())
-        .sum()
+    let of = |u: &Unit| steps(config, &config.scenarios[u.scenario]);
+    tasks(config, units).iter().map(|task| of(&task[0]).0 + task.iter().map(|u| of(u).1).sum::<u64>()).sum()
 }
 
 /// A pool of `threads` worker threads.
