@@ -43,11 +43,7 @@ pub fn fit(args: FitArgs, command: &[String], out: &mut dyn Write) -> Result<(),
     let reporter = Reporter::new(args.quiet);
     let spec = Spec::load(&args.file)?;
     let threads = args.threads.resolve(&reporter);
-    let claim = match (args.force, args.resume) {
-        (true, _) => Claim::Force,
-        (false, true) => Claim::Continue,
-        (false, false) => Claim::New,
-    };
+    let claim = Claim::of(args.force, args.resume);
     let stem = args.file.file_stem().map_or("fit".into(), |s| s.to_string_lossy());
     let place = match &args.out {
         Some(dir) => Place::Dir(dir),

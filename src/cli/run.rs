@@ -87,11 +87,7 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
     let share = ensemble::units(&config).filter(|u| whole.owns(u)).count() as u64;
     let estimate = Estimate::of_runs(&config, threads, share);
     check_limits(&estimate, args.no_limits)?;
-    let claim = match (args.force, args.resume || shard.is_some()) {
-        (true, _) => Claim::Force,
-        (false, true) => Claim::Continue,
-        (false, false) => Claim::New,
-    };
+    let claim = Claim::of(args.force, args.resume || shard.is_some());
     let stem = match args.config.as_deref() {
         Some(p) if p == Path::new(STDIN) => "stdin".into(),
         p => p.and_then(Path::file_stem).map_or("baseline".into(), |s| s.to_string_lossy()),

@@ -49,11 +49,7 @@ pub fn sensitivity(args: SensitivityArgs, command: &[String], out: &mut dyn Writ
     let units = ensemble::unit_count(&analysis.config);
     let estimate = Estimate::of_runs(&analysis.config, threads, units);
     check_limits(&estimate, args.no_limits)?;
-    let claim = match (args.force, args.resume) {
-        (true, _) => Claim::Force,
-        (false, true) => Claim::Continue,
-        (false, false) => Claim::New,
-    };
+    let claim = Claim::of(args.force, args.resume);
     let stem = args.file.file_stem().map_or("sensitivity".into(), |s| s.to_string_lossy());
     let place = match &args.out {
         Some(dir) => Place::Dir(dir),

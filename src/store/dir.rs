@@ -41,6 +41,17 @@ pub enum Claim {
     Force,
 }
 
+impl Claim {
+    /// The claim of `--force` (which wins) and `--resume`.
+    pub fn of(force: bool, resume: bool) -> Claim {
+        match (force, resume) {
+            (true, _) => Claim::Force,
+            (false, true) => Claim::Continue,
+            (false, false) => Claim::New,
+        }
+    }
+}
+
 /// What [`RunDir::open`] found.
 #[derive(Debug)]
 pub enum Opened {
