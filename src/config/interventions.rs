@@ -17,6 +17,7 @@
 //! Keys that fix the tissue's structure or numerics ([`FIXED_KEYS`], and every integer or switch)
 //! cannot be changed mid-run.
 
+use super::Dosing;
 use std::fmt;
 
 /// The interventions the model knows. Each acts only through named parameters.
@@ -164,6 +165,9 @@ pub struct Intervention {
     pub strength: f64,
     /// `kind = "parameter"`: the key (from the parameter table) and its change.
     pub target: Option<(&'static str, Change)>,
+    /// Given as doses from `start_day` (`config/dosing.rs`) instead of on the window: its
+    /// kinetics set its level (`processes/pharmacokinetics.rs`).
+    pub dosing: Option<Dosing>,
 }
 
 impl Intervention {
@@ -194,6 +198,7 @@ mod tests {
             ramp_days: 5.0,
             strength: 0.8,
             target: None,
+            dosing: None,
         };
         assert_eq!(i.level(9.9), 0.0);
         assert!((i.level(12.5) - 0.4).abs() < 1e-12);

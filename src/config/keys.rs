@@ -58,7 +58,7 @@ pub const RUN_KEYS: [Key; 20] = [
 ];
 
 /// The fields of an `[[intervention]]` or `[[scenario.intervention]]` table.
-pub const INTERVENTION_FIELDS: [Key; 8] = [
+pub const INTERVENTION_FIELDS: [Key; 14] = [
     key("kind", "required", "what it is (the kinds below)"),
     key("start_day", "0", "the day it starts; negative days fall in the spin-up"),
     key("end_day", "never", "the day it stops (exclusive); after start_day"),
@@ -67,6 +67,16 @@ pub const INTERVENTION_FIELDS: [Key; 8] = [
     key("key", "", "kind = \"parameter\": the parameter to change"),
     key("scale", "", "kind = \"parameter\": multiply the key by this at full level"),
     key("set", "", "kind = \"parameter\": set the key to this at full level"),
+    key(
+        "agent",
+        "the kind's first",
+        "a regimen: the drug (denosumab; alendronate, risedronate, zoledronate; teriparatide)",
+    ),
+    key("dose", "", "a regimen: one dose, in the agent's unit (mg; teriparatide µg), within its sourced range"),
+    key("route", "the agent's", "a regimen: oral, iv or sc; must be the one its kinetics are for"),
+    key("every_days", "", "a regimen: days between doses"),
+    key("doses", "1", "a regimen: how many doses, from start_day"),
+    key("until_day", "", "a regimen: the last day a dose may fall on (instead of doses)"),
 ];
 
 impl Kind {

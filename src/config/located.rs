@@ -3,6 +3,7 @@
 //! keys, wrong types, NaN, infinities and values out of range at the culprit's position.
 
 use super::Hypothesis;
+use super::dosing_reader::DOSING_KEYS;
 use super::interventions::{Change, FIXED_KEYS, Intervention, Kind, Strength};
 use super::keys::{INTERVENTION_FIELDS, did_you_mean, kind_names, param_keys};
 use super::params::{PARAMS, Params, Range as ParamRange, Value, ValueError};
@@ -199,8 +200,10 @@ impl Doc<'_> {
             ramp_days: 0.0,
             strength: 1.0,
             target: None,
+            dosing: None,
         };
         let (mut kind, mut key_at, mut change, mut strength_at) = (None, None, None, None);
+        let (mut dosing, mut window) = (Vec::new(), None);
         for (k, v) in Self::entries(t) {
             let key = format!("{prefix}.{}", k.get_ref());
             at.insert(key.clone(), self.err(&v.span(), &key, ""));
@@ -219,12 +222,20 @@ impl Doc<'_> {
                 }
                 // Negative days fall in the spin-up: a background that began before the record.
                 "start_day" => i.start_day = self.float(v, &key, -1e7)?,
-                "end_day" => i.end_day = self.float(v, &key, -1e7)?,
-                "ramp_days" => i.ramp_days = self.float(v, &key, 0.0)?,
+                "end_day" => {
+                    i.end_day = self.float(v, &key, -1e7)?;
+                    window = Some((v.span(), key));
+                }
+                "ramp_days" => {
+                    i.ramp_days = self.float(v, &key, 0.0)?;
+                    window = Some((v.span(), key));
+                }
                 "strength" => {
                     i.strength = self.float(v, &key, 0.0)?;
-                    strength_at = Some((v.span(), key));
+                    strength_at = Some((v.span(), key.clone()));
+                    window = Some((v.span(), key));
                 }
+                name if DOSING_KEYS.contains(&name) => dosing.push((k, v)),
                 "key" => key_at = Some((self.parameter_key(v, &key)?, v.span())),
                 "scale" | "set" if change.is_some() => {
                     return Err(self.err(&k.span(), &key, "give either `scale` or `set`, not both"));
@@ -240,6 +251,14 @@ impl Doc<'_> {
             }
         }
         i.kind = kind.ok_or_else(|| self.err(&v.span(), prefix, "missing `kind`"))?;
+        if !dosing.is_empty() {
+            if let Some((span, key)) = window {
+                let msg =
+                    "a regimen's doses set its course: give `end_day`, `ramp_days` and `strength` only to a window";
+                return Err(self.err(&span, &key, msg));
+            }
+            i.dosing = Some(self.dosing(i.kind, i.start_day, &dosing, prefix, &v.span())?);
+        }
         if i.end_day <= i.start_day {
             return Err(self.err(&v.span(), &format!("{prefix}.end_day"), "must be after start_day"));
         }

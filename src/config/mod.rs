@@ -26,6 +26,8 @@
 
 pub mod comparison;
 pub mod contrasts;
+pub mod dosing;
+mod dosing_reader;
 mod headline;
 pub mod hypotheses;
 pub mod interventions;
@@ -43,6 +45,7 @@ pub mod warnings;
 pub const DAYS_PER_YEAR: f64 = 365.0;
 
 pub use comparison::{Comparison, Spread, Target, Trial};
+pub use dosing::{Agent, Dosing};
 pub use hypotheses::Hypothesis;
 pub use interventions::{Change, Intervention, Kind};
 pub use located::ConfigError;

@@ -190,12 +190,54 @@ params! {
     estrogen_loss_thiol_capacity: f64 = 0.95, Positive;
     /// Denosumab: fraction of the RANKL signal neutralised.
     denosumab_rankl_block: f64 = 0.85, Probability;
+    /// Denosumab: absorption from the subcutaneous depot (per day).
+    denosumab_absorption_per_day: f64 = 0.14208, Positive;
+    /// Denosumab: subcutaneous bioavailability (fraction).
+    denosumab_bioavailability: f64 = 0.729, Probability;
+    /// Denosumab: central volume of distribution (mL).
+    denosumab_central_ml: f64 = 2340.0, Positive;
+    /// Denosumab: peripheral volume of distribution (mL).
+    denosumab_peripheral_ml: f64 = 1324.0, Positive;
+    /// Denosumab: intercompartmental clearance (mL per day).
+    denosumab_distribution_ml_per_day: f64 = 448.08, NonNegative;
+    /// Denosumab: linear clearance (mL per day).
+    denosumab_clearance_ml_per_day: f64 = 66.0, NonNegative;
+    /// Denosumab: largest target-mediated (RANKL) elimination (ng per day).
+    denosumab_vmax_ng_per_day: f64 = 74640.0, NonNegative;
+    /// Denosumab: concentration of half the target-mediated elimination (ng/mL).
+    denosumab_km_ng_per_ml: f64 = 188.0, Positive;
+    /// Denosumab: concentration neutralising half of its RANKL block (ng/mL).
+    denosumab_ic50_ng_per_ml: f64 = 1.0, Positive;
     /// Osteomorphs accrued per day while RANKL is blocked (load units per day at full block).
     osteomorph_accrual_per_day: f64 = 0.0005, NonNegative;
     /// Osteomorphs re-fusing per day once RANKL returns (fraction of the load per day).
     osteomorph_release_per_day: f64 = 0.01, NonNegative;
-    /// Bisphosphonate binding to bone surfaces per day at full dose (fraction of free capacity).
-    bisphosphonate_binding_per_day: f64 = 0.01, NonNegative;
+    /// Bisphosphonate given by a window at strength 1: oral alendronate (mg per day).
+    bisphosphonate_window_mg_per_day: f64 = 10.0, NonNegative;
+    /// Bisphosphonate on bone surfaces buried under new bone (fraction per day).
+    bisphosphonate_burial_per_day: f64 = 0.02, Positive;
+    /// Surface bisphosphonate, in alendronate-equivalent mg, for half its effect on osteoclasts.
+    bisphosphonate_half_effect_mg: f64 = 0.26, Positive;
+    /// Alendronate: oral bioavailability (fraction of an oral dose absorbed).
+    alendronate_bioavailability: f64 = 0.0064, Probability;
+    /// Alendronate: fraction of the absorbed dose taken up by bone.
+    alendronate_skeletal_uptake: f64 = 0.5, Probability;
+    /// Alendronate: fraction released by resorption that binds bone again.
+    alendronate_rebinding: f64 = 0.7, Probability;
+    /// Risedronate: oral bioavailability (fraction of an oral dose absorbed).
+    risedronate_bioavailability: f64 = 0.0063, Probability;
+    /// Risedronate: fraction of the absorbed dose taken up by bone.
+    risedronate_skeletal_uptake: f64 = 0.5, Probability;
+    /// Risedronate: fraction released by resorption that binds bone again.
+    risedronate_rebinding: f64 = 0.5, Probability;
+    /// Risedronate: effect per mg on bone surfaces (× alendronate's).
+    risedronate_potency: f64 = 1.5, NonNegative;
+    /// Zoledronate (intravenous): fraction of a dose taken up by bone.
+    zoledronate_skeletal_uptake: f64 = 0.61, Probability;
+    /// Zoledronate: fraction released by resorption that binds bone again.
+    zoledronate_rebinding: f64 = 0.8, Probability;
+    /// Zoledronate: effect per mg on bone surfaces (× alendronate's).
+    zoledronate_potency: f64 = 3.8, NonNegative;
     /// Resorption activity lost per unit of bound bisphosphonate (fraction).
     bisphosphonate_activity_loss: f64 = 0.05, Probability;
     /// BMU activation lost per unit of bound bisphosphonate (fraction).
@@ -204,6 +246,8 @@ params! {
     teriparatide_osteoblast_work: f64 = 1.3, NonNegative;
     /// Teriparatide: activation factor (× untreated).
     teriparatide_activation: f64 = 1.3, NonNegative;
+    /// Teriparatide: the daily dose a regimen's level is measured against (µg).
+    teriparatide_reference_ug: f64 = 20.0, Positive;
     /// Antioxidant (NAC, MitoTEMPO): antioxidant capacity added.
     antioxidant_dose: f64 = 0.4, NonNegative;
     /// Parkin overexpression: k_parkin factor.

@@ -60,8 +60,16 @@ pub(super) fn body(c: &Config) -> String {
         write_params(&mut s, &sc.params);
         for i in &sc.interventions {
             let _ = writeln!(s, "[[scenario.intervention]]\nkind = {}", quoted(i.kind.name()));
-            let _ = writeln!(s, "start_day = {}\nend_day = {}", number(i.start_day), number(i.end_day));
-            let _ = writeln!(s, "ramp_days = {}\nstrength = {}", number(i.ramp_days), number(i.strength));
+            let _ = writeln!(s, "start_day = {}", number(i.start_day));
+            if i.dosing.is_none() {
+                let _ = writeln!(s, "end_day = {}", number(i.end_day));
+                let _ = writeln!(s, "ramp_days = {}\nstrength = {}", number(i.ramp_days), number(i.strength));
+            }
+            if let Some(d) = i.dosing {
+                let _ = writeln!(s, "agent = {}\ndose = {}", quoted(d.agent.name()), number(d.dose));
+                let _ = writeln!(s, "every_days = {}\ndoses = {}", number(d.every_days), d.doses);
+                continue;
+            }
             match i.target {
                 Some((key, Change::Scale(f))) => _ = writeln!(s, "key = {}\nscale = {}", quoted(key), number(f)),
                 Some((key, Change::Set(v))) => _ = writeln!(s, "key = {}\nset = {}", quoted(key), number(v)),

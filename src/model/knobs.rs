@@ -21,9 +21,10 @@ pub struct Knobs {
     pub osteoclast_formation: f64,
     /// E, osteoclast apoptosis factor from estrogen (FasL); 1 untreated.
     pub estrogen_apoptosis: f64,
-    /// Bisphosphonate dose level being given (0 none, 1 full dose).
-    pub bisphosphonate_dose: f64,
-    /// Bisphosphonate bound to bone surfaces, as resorbing osteoclasts meet it (0 none, 1 full).
+    /// Bisphosphonate reaching bone today, per agent (mg per day; `processes/bisphosphonate.rs`).
+    pub bisphosphonate_uptake: [f64; 3],
+    /// The effect of the bisphosphonate on bone surfaces, as resorbing osteoclasts meet it (0 none,
+    /// 1 full).
     pub bisphosphonate: f64,
     /// Factor on every osteoclast's resorption activity (bisphosphonate ↓).
     pub osteoclast_activity: f64,
@@ -42,7 +43,7 @@ impl Knobs {
             activation: 1.0,
             osteoclast_formation: 1.0,
             estrogen_apoptosis: 1.0,
-            bisphosphonate_dose: 0.0,
+            bisphosphonate_uptake: [0.0; 3],
             bisphosphonate: 0.0,
             osteoclast_activity: 1.0,
             rankl_blocked: 0.0,

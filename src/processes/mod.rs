@@ -18,6 +18,7 @@ pub mod mitochondria;
 pub mod osteoblasts;
 pub mod osteomorphs;
 pub mod oxidative_stress;
+pub mod pharmacokinetics;
 pub mod recruitment;
 pub mod resorption;
 

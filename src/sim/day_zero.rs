@@ -16,7 +16,7 @@ use crate::model::{
     AtSite, Bmu, Bone, CellId, Circulating, Clock, CompletedBmus, Cortical, Counters, Knobs, MitoReadout, Mitochondria,
     MitophagyCount, Osteoclast, Precursor, PrecursorPool, Site, SiteCensus,
 };
-use crate::processes::bisphosphonate::BoundBisphosphonate;
+use crate::processes::bisphosphonate::BoneBisphosphonate;
 use crate::processes::coupling::Coupling;
 use crate::processes::osteomorphs::Osteomorphs;
 use bevy_ecs::prelude::*;
@@ -102,7 +102,7 @@ struct State {
     completed: CompletedBmus,
     census: SiteCensus,
     knobs: Knobs,
-    bound: BoundBisphosphonate,
+    bound: BoneBisphosphonate,
     osteomorphs: Osteomorphs,
     coupling: Coupling,
 }
@@ -180,7 +180,7 @@ mod tests {
     /// precursors, osteoclasts, the circulating pool; bisphosphonate bound before day 0.
     const TISSUE: &str = "replicates = 1\ndays = 30\nspinup_days = 120\n[params]\nsites = 40\ncortical_sites = 10\n\
         precursor_pool_cells = 6\nmitochondria_per_cell = 20\n\
-        [[intervention]]\nkind = \"bisphosphonate\"\nstart_day = -100\n\
+        [[intervention]]\nkind = \"bisphosphonate\"\nstart_day = -20\n\
         [[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"b\"\n[[scenario.intervention]]\nkind = \"denosumab\"\nstart_day = 0\n";
 
     fn spun_up(config: &Config, s: usize) -> (Simulation, DayZero) {
@@ -206,8 +206,9 @@ mod tests {
         let world = sim.world_mut();
         assert_eq!(DayZero::missed(world), 0, "a component of the tissue is not kept");
         let kinds = |f: fn(&Kept) -> bool| day_zero.entities.iter().filter(|k| f(k)).count();
-        assert!(kinds(|k| k.bmu.is_some()) > 0 && kinds(|k| k.osteoclast.is_some()) > 0 && kinds(|k| k.cortical) > 0);
-        assert!(day_zero.state.bound != BoundBisphosphonate::default(), "nothing bound before day 0");
+        let found = (kinds(|k| k.bmu.is_some()), kinds(|k| k.osteoclast.is_some()), kinds(|k| k.cortical));
+        assert!(found.0 > 0 && found.1 > 0 && found.2 > 0, "{found:?}");
+        assert!(day_zero.state.bound != BoneBisphosphonate::default(), "nothing bound before day 0");
         // Every resource of the world is a rule built afresh or a state kept here.
         use crate::model::{SteadyState, Streams as S};
         use crate::processes::interventions::Regimen;
@@ -219,7 +220,7 @@ mod tests {
             TypeId::of::<CompletedBmus>(),
             TypeId::of::<SiteCensus>(),
             TypeId::of::<Knobs>(),
-            TypeId::of::<BoundBisphosphonate>(),
+            TypeId::of::<BoneBisphosphonate>(),
             TypeId::of::<Osteomorphs>(),
             TypeId::of::<Coupling>(),
             TypeId::of::<PrecursorPool>(),

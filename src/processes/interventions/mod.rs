@@ -14,6 +14,8 @@
 use crate::config::BoneLaw;
 use crate::config::{Intervention, Kind, Params, Value};
 use crate::model::{Clock, Knobs};
+use crate::processes::bisphosphonate::{kinetics, slot};
+use crate::processes::pharmacokinetics::Exposure;
 use crate::processes::{Phase, Plugin};
 use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule};
 use bevy_ecs::prelude::{Res, ResMut, Resource};
@@ -64,11 +66,30 @@ pub fn mechanism(kind: Kind) -> Option<&'static dyn Mechanism> {
 }
 
 /// The running scenario's own parameters, which never change during the run, and its
-/// interventions.
+/// interventions, with the level of each dosed one acting from the blood.
 #[derive(Resource, Clone, Debug, PartialEq)]
 pub struct Regimen {
     pub params: Params,
     pub interventions: Vec<Intervention>,
+    /// By intervention: its pharmacokinetic level if it is a regimen acting from the blood.
+    exposures: Vec<Option<Exposure>>,
+}
+
+impl Regimen {
+    pub fn new(params: Params, interventions: Vec<Intervention>) -> Regimen {
+        let exposures = interventions.iter().map(|i| Exposure::of(i, &params)).collect();
+        Regimen { params, interventions, exposures }
+    }
+
+    /// The level of intervention `index` on `day`: its exposure if dosed, else its window's.
+    fn level(&self, index: usize, day: f64) -> f64 {
+        let i = &self.interventions[index];
+        match (&self.exposures.get(index), i.dosing) {
+            (Some(Some(e)), _) => e.at(day),
+            (_, Some(_)) => 0.0,
+            _ => i.level(day),
+        }
+    }
 }
 
 /// Apply one intervention at level `l` to the knobs; its magnitudes come from `p`.
@@ -82,7 +103,8 @@ pub fn apply(knobs: &mut Knobs, p: &Params, kind: Kind, l: f64) {
 /// interventions applied, then every other active intervention at its level.
 pub fn knobs_on(regimen: &Regimen, day: f64) -> Knobs {
     let base = &regimen.params;
-    let levels = regimen.interventions.iter().map(|i| (i, i.level(day))).filter(|(_, l)| *l > 0.0);
+    let levels = regimen.interventions.iter().enumerate().map(|(k, i)| (i, regimen.level(k, day)));
+    let levels = levels.filter(|(_, l)| *l > 0.0);
     let mut params = base.clone();
     for (i, l) in levels.clone() {
         if let (Some((key, change)), Some(Value::Float(x))) = (i.target, base.get(i.target.map_or("", |t| t.0))) {
@@ -94,9 +116,23 @@ pub fn knobs_on(regimen: &Regimen, day: f64) -> Knobs {
     for (i, l) in levels {
         apply(&mut knobs, &params, i.kind, l);
     }
+    put_doses_into_bone(regimen, &params, day, &mut knobs);
     let today = knobs.params.rankl;
     knobs.rankl_blocked = if params.rankl > 0.0 { (1.0 - today / params.rankl).clamp(0.0, 1.0) } else { 0.0 };
     knobs
+}
+
+/// Bisphosphonate regimens: each dose given in the step at `day` reaches bone over the step.
+fn put_doses_into_bone(regimen: &Regimen, params: &Params, day: f64, knobs: &mut Knobs) {
+    let dt = params.dt_days;
+    for i in &regimen.interventions {
+        let Some(d) = i.dosing else { continue };
+        let (Some(slot), n) = (slot(d.agent), d.doses_at_step(i.start_day, day, dt)) else { continue };
+        if n > 0 {
+            let (reaching_bone, _, _) = kinetics(d.agent, params);
+            knobs.bisphosphonate_uptake[slot] += f64::from(n) * d.dose * reaching_bone / dt;
+        }
+    }
 }
 
 /// Set today's knobs from the regimen (the first system of every step).
@@ -143,7 +179,9 @@ mod tests {
         assert!(with(Kind::MitophagyInducer).params.parkin_per_day > p.parkin_per_day);
         let starved = with(Kind::Pgc1bLoss).params.biogenesis_per_day;
         assert!((starved - p.biogenesis_per_day * p.pgc1b_loss_fold).abs() < 1e-12);
-        assert_eq!(with(Kind::Bisphosphonate).bisphosphonate_dose, 1.0);
+        let alendronate =
+            p.bisphosphonate_window_mg_per_day * p.alendronate_bioavailability * p.alendronate_skeletal_uptake;
+        assert_eq!(with(Kind::Bisphosphonate).bisphosphonate_uptake, [alendronate, 0.0, 0.0]);
         let teriparatide = with(Kind::Teriparatide);
         assert!(teriparatide.params.osteoblast_work > 1.0 && teriparatide.activation > 1.0);
         // Half strength goes half-way: toward(f) = 1 + ℓ·(f − 1).
@@ -198,7 +236,7 @@ mod tests {
     }
 
     fn regimen(params: Params, interventions: Vec<Intervention>) -> Regimen {
-        Regimen { params, interventions }
+        Regimen::new(params, interventions)
     }
 
     #[test]
@@ -212,6 +250,7 @@ mod tests {
             ramp_days: 0.0,
             strength: 1.0,
             target: None,
+            dosing: None,
         };
         world.insert_resource(regimen(params.clone(), vec![window]));
         // Inside: RANKL = 1.5·(1 − 0.95) = 0.075, 95 % of it blocked; outside (end exclusive): back
@@ -240,6 +279,7 @@ mod tests {
             ramp_days: 4.0,
             strength: 1.0,
             target: Some(("beta1_per_day", Change::Scale(0.5))),
+            dosing: None,
         };
         let teriparatide = Intervention { kind: Kind::Teriparatide, target: None, strength: 0.25, ..halve };
         world.insert_resource(regimen(Params::default(), vec![halve, teriparatide]));
