@@ -121,9 +121,19 @@ fn run_task(
     let start = Instant::now();
     // With a posterior, the replicate's draw (the same in every scenario, so a group's spin-ups
     // stay identical) sets θ in each scenario it runs.
-    let drawn = |s: usize| match &config.posterior {
-        Some(p) => std::borrow::Cow::Owned(posterior_draw(p, &config.scenarios[s], config.seed, first.replicate)),
-        None => std::borrow::Cow::Borrowed(&config.scenarios[s]),
+    // In a virtual trial the replicate is a patient, the same in every scenario, drawn after it.
+    let drawn = |s: usize| {
+        let scenario = match &config.posterior {
+            Some(p) => std::borrow::Cow::Owned(posterior_draw(p, &config.scenarios[s], config.seed, first.replicate)),
+            None => std::borrow::Cow::Borrowed(&config.scenarios[s]),
+        };
+        match &config.population {
+            Some(population) => {
+                let params = population.patient(&scenario.params, config.seed, first.replicate);
+                std::borrow::Cow::Owned(Scenario { params, ..scenario.into_owned() })
+            }
+            None => scenario,
+        }
     };
     let setup = Setup { law: config.bone_law, reference: &config.reference, steady: reference };
     let group = spinup_group(config, first.scenario);

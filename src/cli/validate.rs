@@ -56,6 +56,14 @@ fn describe(config: &Config, estimate: &Estimate, out: &mut dyn Write) -> io::Re
             if p.neutral_mitochondria { ", neutral mitochondria" } else { "" }
         )?;
         for i in &s.interventions {
+            if let Some(d) = i.dosing {
+                let spec = d.agent.spec();
+                let (name, unit, route) = (spec.name, spec.unit, spec.route.name());
+                let (dose, every, n, first, last) =
+                    (d.dose, d.every_days, d.doses, i.start_day, d.last_day(i.start_day));
+                writeln!(out, "    {name} {dose} {unit} {route} every {every} d, {n} dose(s), days {first} to {last}")?;
+                continue;
+            }
             let end = if i.end_day == f64::MAX { "the end".to_string() } else { format!("day {}", i.end_day) };
             writeln!(
                 out,

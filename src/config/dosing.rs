@@ -124,13 +124,13 @@ impl Dosing {
     pub fn last_day(&self, start_day: f64) -> f64 {
         start_day + f64::from(self.doses - 1) * self.every_days
     }
+}
 
-    /// How many doses fall in the step of length `dt` at `day`: those nearest to it, by whole step
-    /// numbers, so that on a grid of steps each dose falls in exactly one.
-    pub fn doses_at_step(&self, start_day: f64, day: f64, dt: f64) -> u32 {
-        let step = (day / dt).round();
-        self.days(start_day).filter(|&t| (t / dt + 0.5).floor() == step).count() as u32
-    }
+/// How many of the dose days `days` fall in the step of length `dt` at `day`: those nearest to it,
+/// by whole step numbers, so that on a grid of steps each dose falls in exactly one.
+pub fn doses_at_step(days: &[f64], day: f64, dt: f64) -> u32 {
+    let step = (day / dt).round();
+    days.iter().filter(|&&t| (t / dt + 0.5).floor() == step).count() as u32
 }
 
 #[cfg(test)]
@@ -145,7 +145,8 @@ mod tests {
         // Each dose falls in exactly one step of a grid, whatever rounding the grid's days carry.
         for dt in [0.1, 0.25, 1.0 / 3.0, 1.0] {
             let steps = (0..(400.0 / dt) as u32).map(|k| f64::from(k) * dt);
-            let given: u32 = steps.map(|day| d.doses_at_step(10.0, day, dt)).sum();
+            let days: Vec<f64> = d.days(10.0).collect();
+            let given: u32 = steps.map(|day| doses_at_step(&days, day, dt)).sum();
             assert_eq!(given, 3, "dt = {dt}");
         }
         for s in &AGENTS {

@@ -18,7 +18,7 @@ const fn key(key: &'static str, default: &'static str, meaning: &'static str) ->
 }
 
 /// The run-level keys and tables, at the top of a config (the keys also `--set KEY=VALUE`).
-pub const RUN_KEYS: [Key; 20] = [
+pub const RUN_KEYS: [Key; 21] = [
     key("seed", "0", "master seed, 0 to 2^64 - 1; replicate r uses the same streams in every scenario"),
     key("replicates", "1", "replicates per scenario, 1 to 1000000"),
     key("days", "365", "the recorded period after the spin-up, in days (at most 10^7)"),
@@ -55,6 +55,7 @@ pub const RUN_KEYS: [Key; 20] = [
     ),
     key("sweep", "", "table: mode, day and the parameters to sweep"),
     key("contrast", "", "array of tables: name, a, b (a - b), and c, d for an interaction (a - b) - (c - d)"),
+    key("population", "", "table: parameter = { median, cv } | { mean, sd } | { low, high }; each replicate a patient"),
 ];
 
 /// The fields of an `[[intervention]]` or `[[scenario.intervention]]` table.

@@ -34,6 +34,7 @@ pub mod interventions;
 pub mod keys;
 mod located;
 pub mod params;
+pub mod population;
 pub mod posterior;
 mod reader;
 mod resolved;
@@ -50,6 +51,7 @@ pub use hypotheses::Hypothesis;
 pub use interventions::{Change, Intervention, Kind};
 pub use located::ConfigError;
 pub use params::{PARAMS, ParamSpec, Params, Range, Value};
+pub use population::Population;
 pub use posterior::Posterior;
 pub use reader::Overrides;
 pub use sweep::Sweep;
@@ -127,6 +129,8 @@ pub struct Config {
     pub sweep: Option<Sweep>,
     /// `posterior = "path"`: each replicate's parameters drawn from a fit's posterior.
     pub posterior: Option<Posterior>,
+    /// `[population]`: each replicate a patient drawn from it (a virtual trial).
+    pub population: Option<Population>,
 }
 
 impl Config {
@@ -184,6 +188,7 @@ impl Config {
         reader::check(&config, &locations)?;
         comparison::check(&mut config, &locations)?;
         posterior::check(&config, &locations)?;
+        population::check(&config, &locations)?;
         let warnings = warnings::find(&config, &written, &locations);
         Ok((config, warnings))
     }

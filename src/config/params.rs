@@ -246,6 +246,8 @@ params! {
     teriparatide_osteoblast_work: f64 = 1.3, NonNegative;
     /// Teriparatide: activation factor (× untreated).
     teriparatide_activation: f64 = 1.3, NonNegative;
+    /// The share of a dosing regimen's doses taken, each dose independently (a patient's adherence).
+    adherence: f64 = 1.0, Probability;
     /// Teriparatide: the daily dose a regimen's level is measured against (µg).
     teriparatide_reference_ug: f64 = 20.0, Positive;
     /// Antioxidant (NAC, MitoTEMPO): antioxidant capacity added.

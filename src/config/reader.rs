@@ -52,6 +52,7 @@ fn run_key(
         "plots" => config.plots = doc.switch(v, key)?,
         "headline" => config.comparison.headline = super::headline::read(doc, v, key)?,
         "posterior" => config.posterior = Some(super::posterior::at(doc, v, key)?),
+        "population" => config.population = Some(super::population::read(doc, v, key)?),
         _ => return Ok(false),
     }
     if !config.days.is_finite() || config.days > 1e7 || config.spinup_days > 1e7 || config.record_every_days <= 0.0 {
@@ -91,6 +92,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written
         plots: true,
         sweep: None,
         posterior: None,
+        population: None,
     };
     let mut base = Params::default();
     let mut base_at = Locations::new();

@@ -5,6 +5,7 @@ use super::Config;
 use super::comparison::{Spread, Trial};
 use super::interventions::Change;
 use super::params::{PARAMS, Params};
+use super::population::Between;
 use super::sweep::{Mode, Scale};
 use std::fmt::Write;
 
@@ -48,6 +49,17 @@ pub(super) fn body(c: &Config) -> String {
     if let Some(p) = &c.posterior {
         // The hash makes the config's own hash change with the posterior's content.
         let _ = writeln!(s, "posterior = {} # fnv1a64 {}", quoted(&p.file), p.hash);
+    }
+    if let Some(population) = &c.population {
+        let _ = writeln!(s, "\n# Each replicate is a patient drawn from these.\n[population]");
+        for (key, between) in &population.keys {
+            let (a, x, b, y) = match *between {
+                Between::LogNormal { median, cv } => ("median", median, "cv", cv),
+                Between::Normal { mean, sd } => ("mean", mean, "sd", sd),
+                Between::Uniform { low, high } => ("low", low, "high", high),
+            };
+            let _ = writeln!(s, "{key} = {{ {a} = {}, {b} = {} }}", number(x), number(y));
+        }
     }
     let _ = writeln!(s, "\n# The untreated reference every scenario is measured against.\n[params]");
     write_params(&mut s, &c.reference);

@@ -48,6 +48,10 @@ pub enum Process {
     /// The posterior draw of a run with `posterior = "path"` (`config/posterior.rs`): replicate =
     /// the draw's index (a pair of replicates), subject 0.
     Posterior = 18,
+    /// The patient of a replicate in a virtual trial (`config/population.rs`): subject 0.
+    Population = 19,
+    /// Whether each dose of a regimen is taken (`adherence`): subject = intervention, step = dose.
+    Adherence = 20,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

@@ -146,7 +146,7 @@ impl Plugin for BisphosphonatePlugin {
 mod tests {
     use super::*;
     use crate::config::{Dosing, Intervention, Kind, Params};
-    use crate::model::Clock;
+    use crate::model::{Clock, Streams};
     use crate::processes::interventions::{Regimen, set_knobs};
     use crate::processes::testing::{one_system_world, run_steps, set_census};
     use bevy_ecs::prelude::IntoScheduleConfigs;
@@ -179,7 +179,8 @@ mod tests {
         let (mut world, schedule) = one_system_world((set_knobs, bind_bisphosphonate).chain());
         world.insert_resource(BoneBisphosphonate::default());
         set_census(&mut world, vec![2; 10], vec![activity; 10], vec![0; 10]);
-        world.resource_mut::<Regimen>().interventions = interventions;
+        let params = world.resource::<Regimen>().params.clone();
+        world.insert_resource(Regimen::new(params, interventions, &Streams::new(0, 0)));
         (world, schedule)
     }
 

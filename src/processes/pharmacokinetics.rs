@@ -55,12 +55,14 @@ pub struct Exposure {
 }
 
 impl Exposure {
-    /// The level of intervention `i` if it is a regimen of a drug acting from the blood.
-    pub fn of(i: &Intervention, p: &Params) -> Option<Exposure> {
+    /// The level of intervention `i` if it is a regimen of a drug acting from the blood, from
+    /// the doses taken on `days` (the regimen's, or fewer: `adherence`).
+    pub fn of(i: &Intervention, days: &[f64], p: &Params) -> Option<Exposure> {
         let dosing = i.dosing?;
+        let after_first: Vec<f64> = days.iter().map(|t| t - i.start_day).collect();
         let per_day = match dosing.agent {
-            Agent::Denosumab => denosumab(&dosing, p),
-            Agent::Teriparatide => teriparatide(&dosing, p),
+            Agent::Denosumab => denosumab(&after_first, dosing.dose, p),
+            Agent::Teriparatide => teriparatide(&after_first, &dosing, p),
             Agent::Alendronate | Agent::Risedronate | Agent::Zoledronate => return None,
         };
         Some(Exposure { first_day: i.start_day, per_day })
@@ -74,11 +76,12 @@ impl Exposure {
     }
 }
 
-/// Denosumab's level at mid-day, day by day from the first dose (see the module rule).
-fn denosumab(d: &Dosing, p: &Params) -> Vec<f64> {
+/// Denosumab's level at mid-day, day by day from the first dose, for doses of `mg` on `days`
+/// (counted from the first; see the module rule).
+fn denosumab(days: &[f64], mg: f64, p: &Params) -> Vec<f64> {
     let steps_per_day = (1.0 / PK_STEP_DAYS).round() as u32;
-    let dose_ng = |mg: f64| mg * 1e6 * p.denosumab_bioavailability;
-    let last = f64::from(d.doses - 1) * d.every_days;
+    let dose_ng = mg * 1e6 * p.denosumab_bioavailability;
+    let Some(&last) = days.last() else { return Vec::new() };
     let (mut amounts, mut per_day, mut given) = ([0.0f64; 3], Vec::new(), 0);
     let level = |a: &[f64; 3]| {
         let c = a[1] / p.denosumab_central_ml;
@@ -90,8 +93,8 @@ fn denosumab(d: &Dosing, p: &Params) -> Vec<f64> {
         for s in 0..steps_per_day {
             let t = day + f64::from(s) * PK_STEP_DAYS;
             // Doses fall on the hour grid: within half a step of their time.
-            while given < d.doses && f64::from(given) * d.every_days < t + PK_STEP_DAYS / 2.0 {
-                amounts[0] += dose_ng(d.dose);
+            while given < days.len() && days[given] < t + PK_STEP_DAYS / 2.0 {
+                amounts[0] += dose_ng;
                 given += 1;
             }
             if s == steps_per_day / 2 {
@@ -125,23 +128,36 @@ fn rk4<const N: usize>(y: [f64; N], h: f64, f: impl Fn(&[f64; N]) -> [f64; N]) -
     std::array::from_fn(|i| y[i] + h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]))
 }
 
-/// Teriparatide's level, each day's mean of (dose/D_ref)/every_days over the dosing intervals.
-fn teriparatide(d: &Dosing, p: &Params) -> Vec<f64> {
+/// Teriparatide's level, each day's mean of (dose/D_ref)/every_days over the intervals
+/// [t, t + every_days) of the doses taken on `days` (counted from the first).
+fn teriparatide(days: &[f64], d: &Dosing, p: &Params) -> Vec<f64> {
     let per_interval = d.dose / p.teriparatide_reference_ug / d.every_days;
-    let end = f64::from(d.doses) * d.every_days;
-    (0..end.ceil() as usize)
-        .map(|k| {
+    let Some(&last) = days.last() else { return Vec::new() };
+    let mut per_day = vec![0.0; (last + d.every_days).ceil() as usize];
+    for &t in days {
+        let end = t + d.every_days;
+        for (k, level) in per_day.iter_mut().enumerate().skip(t.floor() as usize) {
             let day = k as f64;
-            // The part of [day, day + 1) covered by the intervals [0, end).
-            per_interval * ((day + 1.0).min(end) - day).max(0.0)
-        })
-        .collect()
+            if day >= end {
+                break;
+            }
+            // The part of [day, day + 1) the interval [t, end) covers.
+            *level += per_interval * ((day + 1.0).min(end) - day.max(t)).max(0.0);
+        }
+    }
+    per_day
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Kind;
+
+    /// The exposure of `i` with every dose taken.
+    fn of(i: &Intervention, p: &Params) -> Option<Exposure> {
+        let days: Vec<f64> = i.dosing.map(|d| d.days(i.start_day).collect()).unwrap_or_default();
+        Exposure::of(i, &days, p)
+    }
 
     fn regimen(kind: Kind, agent: Agent, dose: f64, every_days: f64, doses: u32) -> Intervention {
         Intervention {
@@ -158,7 +174,7 @@ mod tests {
     #[test]
     fn one_denosumab_injection_acts_for_six_to_seven_months_then_stops() {
         let p = Params::default();
-        let e = Exposure::of(&regimen(Kind::Denosumab, Agent::Denosumab, 60.0, 182.5, 1), &p).unwrap();
+        let e = of(&regimen(Kind::Denosumab, Agent::Denosumab, 60.0, 182.5, 1), &p).unwrap();
         assert_eq!((e.at(99.9), e.at(100.0)), (0.0, e.at(100.5)));
         assert!(e.at(100.0) > 0.99 && e.at(110.0) > 0.999, "{} {}", e.at(100.0), e.at(110.0));
         // Half effect between 6 and 7 months after the injection; gone by 9.
@@ -178,21 +194,26 @@ mod tests {
     #[test]
     fn a_second_injection_before_the_offset_keeps_denosumab_acting() {
         let p = Params::default();
-        let every = Exposure::of(&regimen(Kind::Denosumab, Agent::Denosumab, 60.0, 182.5, 4), &p).unwrap();
+        let every = of(&regimen(Kind::Denosumab, Agent::Denosumab, 60.0, 182.5, 4), &p).unwrap();
         let min = (0..730).map(|d| every.at(100.0 + f64::from(d))).fold(1.0, f64::min);
         assert!(min > 0.8, "trough level {min}");
         // A higher dose lasts longer.
-        let once = |mg| Exposure::of(&regimen(Kind::Denosumab, Agent::Denosumab, mg, 1.0, 1), &p).unwrap();
+        let once = |mg| of(&regimen(Kind::Denosumab, Agent::Denosumab, mg, 1.0, 1), &p).unwrap();
         assert!(once(210.0).at(100.0 + 240.0) > once(60.0).at(100.0 + 240.0));
     }
 
     #[test]
     fn teriparatide_daily_mean_is_dose_over_reference_per_interval() {
         let p = Params::default();
-        let daily = Exposure::of(&regimen(Kind::Teriparatide, Agent::Teriparatide, 20.0, 1.0, 365), &p).unwrap();
+        let daily = of(&regimen(Kind::Teriparatide, Agent::Teriparatide, 20.0, 1.0, 365), &p).unwrap();
         assert_eq!((daily.at(99.0), daily.at(100.0), daily.at(464.9), daily.at(465.0)), (0.0, 1.0, 1.0, 0.0));
-        let double = Exposure::of(&regimen(Kind::Teriparatide, Agent::Teriparatide, 40.0, 2.0, 10), &p).unwrap();
+        let double = of(&regimen(Kind::Teriparatide, Agent::Teriparatide, 40.0, 2.0, 10), &p).unwrap();
         assert_eq!((double.at(101.5), double.at(119.5), double.at(120.0)), (1.0, 1.0, 0.0));
-        assert_eq!(Exposure::of(&regimen(Kind::Bisphosphonate, Agent::Zoledronate, 5.0, 365.0, 1), &p), None);
+        assert_eq!(of(&regimen(Kind::Bisphosphonate, Agent::Zoledronate, 5.0, 365.0, 1), &p), None);
+        // A dose missed is a day without it; none taken, no exposure.
+        let i = regimen(Kind::Teriparatide, Agent::Teriparatide, 20.0, 1.0, 3);
+        let missed = Exposure::of(&i, &[100.0, 102.0], &p).unwrap();
+        assert_eq!((missed.at(100.5), missed.at(101.5), missed.at(102.5), missed.at(103.5)), (1.0, 0.0, 1.0, 0.0));
+        assert_eq!(Exposure::of(&i, &[], &p).unwrap().at(100.5), 0.0);
     }
 }

@@ -64,7 +64,7 @@ pub fn cell_schedule(law: BoneLaw) -> Schedule {
 /// A world holding the resources every rule reads, untreated, with `params` as its own
 /// reference.
 pub fn world_with_rules(params: &Params, steady: &SteadyState, streams: Streams) -> World {
-    let regimen = Regimen::new(params.clone(), Vec::new());
+    let regimen = Regimen::new(params.clone(), Vec::new(), &streams);
     world_of(regimen, params, steady, streams)
 }
 
@@ -113,7 +113,7 @@ impl Simulation {
     /// `spinup_days` before day 0.
     pub fn new(setup: Setup, scenario: &Scenario, streams: Streams, spinup_days: f64) -> Simulation {
         let p = &scenario.params;
-        let regimen = Regimen::new(p.clone(), scenario.interventions.clone());
+        let regimen = Regimen::new(p.clone(), scenario.interventions.clone(), &streams);
         let mut world = world_of(regimen, setup.reference, setup.steady, streams);
         let spinup_steps = (spinup_days / p.dt_days).round() as u64;
         world.resource_mut::<Clock>().day = (0.0 - spinup_steps as f64) * p.dt_days;
@@ -150,7 +150,7 @@ impl Simulation {
     /// have been that of `scenario`, or one identical to it before day 0.
     pub fn from_day_zero(setup: Setup, scenario: &Scenario, streams: Streams, start: &DayZero) -> Simulation {
         let p = &scenario.params;
-        let regimen = Regimen::new(p.clone(), scenario.interventions.clone());
+        let regimen = Regimen::new(p.clone(), scenario.interventions.clone(), &streams);
         let mut world = world_of(regimen, setup.reference, setup.steady, streams);
         start.restore(&mut world);
         let spinup_steps = world.resource::<Clock>().step;

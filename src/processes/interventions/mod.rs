@@ -12,13 +12,15 @@
 //! Every magnitude is a key of the parameter table, so `--set`, sweeps and calibration reach it.
 
 use crate::config::BoneLaw;
+use crate::config::dosing::doses_at_step;
 use crate::config::{Intervention, Kind, Params, Value};
-use crate::model::{Clock, Knobs};
+use crate::model::{Clock, Knobs, Process, Streams};
 use crate::processes::bisphosphonate::{kinetics, slot};
 use crate::processes::pharmacokinetics::Exposure;
 use crate::processes::{Phase, Plugin};
 use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule};
 use bevy_ecs::prelude::{Res, ResMut, Resource};
+use rand::RngExt;
 
 mod antioxidant;
 mod bisphosphonate;
@@ -71,14 +73,28 @@ pub fn mechanism(kind: Kind) -> Option<&'static dyn Mechanism> {
 pub struct Regimen {
     pub params: Params,
     pub interventions: Vec<Intervention>,
+    /// By intervention: the days of the doses taken (none for a window).
+    taken: Vec<Vec<f64>>,
     /// By intervention: its pharmacokinetic level if it is a regimen acting from the blood.
     exposures: Vec<Option<Exposure>>,
 }
 
 impl Regimen {
-    pub fn new(params: Params, interventions: Vec<Intervention>) -> Regimen {
-        let exposures = interventions.iter().map(|i| Exposure::of(i, &params)).collect();
-        Regimen { params, interventions, exposures }
+    /// The regimen of `params` and `interventions`, each dose taken with probability `adherence`
+    /// from the stream (replicate, `Process::Adherence`, intervention, 0), in dose order.
+    pub fn new(params: Params, interventions: Vec<Intervention>, streams: &Streams) -> Regimen {
+        let taken: Vec<Vec<f64>> = interventions
+            .iter()
+            .enumerate()
+            .map(|(j, i)| {
+                let Some(d) = i.dosing else { return Vec::new() };
+                let mut rng = streams.stream(Process::Adherence, j as u64, 0);
+                let adherence = params.adherence;
+                d.days(i.start_day).filter(|_| adherence >= 1.0 || rng.random::<f64>() < adherence).collect()
+            })
+            .collect();
+        let exposures = interventions.iter().zip(&taken).map(|(i, days)| Exposure::of(i, days, &params)).collect();
+        Regimen { params, interventions, taken, exposures }
     }
 
     /// The level of intervention `index` on `day`: its exposure if dosed, else its window's.
@@ -125,9 +141,9 @@ pub fn knobs_on(regimen: &Regimen, day: f64) -> Knobs {
 /// Bisphosphonate regimens: each dose given in the step at `day` reaches bone over the step.
 fn put_doses_into_bone(regimen: &Regimen, params: &Params, day: f64, knobs: &mut Knobs) {
     let dt = params.dt_days;
-    for i in &regimen.interventions {
+    for (i, days) in regimen.interventions.iter().zip(&regimen.taken) {
         let Some(d) = i.dosing else { continue };
-        let (Some(slot), n) = (slot(d.agent), d.doses_at_step(i.start_day, day, dt)) else { continue };
+        let (Some(slot), n) = (slot(d.agent), doses_at_step(days, day, dt)) else { continue };
         if n > 0 {
             let (reaching_bone, _, _) = kinetics(d.agent, params);
             knobs.bisphosphonate_uptake[slot] += f64::from(n) * d.dose * reaching_bone / dt;
@@ -236,7 +252,7 @@ mod tests {
     }
 
     fn regimen(params: Params, interventions: Vec<Intervention>) -> Regimen {
-        Regimen::new(params, interventions)
+        Regimen::new(params, interventions, &Streams::new(0, 0))
     }
 
     #[test]
@@ -298,5 +314,34 @@ mod tests {
                 Params { beta1_per_day: p.beta1_per_day, osteoblast_work: p.osteoblast_work, ..Params::default() };
             assert_eq!(*p, others, "nothing else changes");
         }
+    }
+
+    #[test]
+    fn each_dose_is_taken_with_probability_adherence_from_its_own_stream() {
+        use crate::config::{Agent, Dosing};
+        let daily = Intervention {
+            kind: Kind::Teriparatide,
+            start_day: 0.0,
+            end_day: f64::MAX,
+            ramp_days: 0.0,
+            strength: 1.0,
+            target: None,
+            dosing: Some(Dosing { agent: Agent::Teriparatide, dose: 20.0, every_days: 1.0, doses: 2000 }),
+        };
+        let taken = |adherence: f64, replicate: u32| {
+            let params = Params { adherence, ..Params::default() };
+            Regimen::new(params, vec![daily], &Streams::new(4, replicate)).taken[0].clone()
+        };
+        assert_eq!(taken(1.0, 0).len(), 2000);
+        assert!(taken(0.0, 0).is_empty());
+        let (half, again, other) = (taken(0.5, 0), taken(0.5, 0), taken(0.5, 1));
+        assert!((half.len() as f64 - 1000.0).abs() < 4.0 * 500f64.sqrt(), "{} of 2000", half.len());
+        assert!(half == again && half != other, "a patient's doses are hers: the same for the same replicate");
+        // Fewer doses taken, less exposure on the days missed.
+        let knobs = |adherence| {
+            let regimen = Regimen::new(Params { adherence, ..Params::default() }, vec![daily], &Streams::new(4, 0));
+            (0..2000).map(|d| knobs_on(&regimen, f64::from(d) + 0.5).params.osteoblast_work).sum::<f64>()
+        };
+        assert!(knobs(0.5) < knobs(1.0) && knobs(0.5) > knobs(0.0));
     }
 }
