@@ -21,6 +21,7 @@ mod paired;
 mod plots;
 mod posterior;
 mod readme;
+mod regimens;
 mod representations;
 mod resume;
 mod safety;
