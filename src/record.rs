@@ -53,8 +53,9 @@ macro_rules! samples {
 
 samples! {
     /// Mean over the cancellous sites of mineral mass, % of its value at day 0 (bone mass ×
-    /// mineral fraction). Every metric but `spine_bmd` reads the cancellous sites and their cells
-    /// only, so cortical sites (`cortical_sites`) leave them unchanged in meaning.
+    /// mineral fraction). Every metric but the spine's (`spine_bmd` and its w range) and the
+    /// markers (`ctx_pct`, `p1np_pct`) reads the cancellous sites and their cells only, so
+    /// cortical sites (`cortical_sites`) leave them unchanged in meaning.
     bone_density,
     /// Mean over sites of bone matrix mass z, % of initial.
     bone_mass,

@@ -1,7 +1,7 @@
 //! The observation phase: whole-tissue readouts out of the World, outside every rule.
 //!
-//! Every readout but `spine_bmd` is of the cancellous sites s (and their cells); c runs over the
-//! cortical sites, w = `spine_cancellous_share`:
+//! Every readout but the spine's three and the markers is of the cancellous sites s (and their
+//! cells); c runs over the cortical sites, w = `spine_cancellous_share`:
 //! ```text
 //! bone_density       = 100 · Σ_s mineral_s / Σ_s mineral_s(day 0)
 //! spine_bmd          = w · bone_density + (1 − w) · 100 · Σ_c mineral_c / Σ_c mineral_c(day 0)
