@@ -53,8 +53,9 @@ macro_rules! samples {
 
 samples! {
     /// Mean over the cancellous sites of mineral mass, % of its value at day 0 (bone mass ×
-    /// mineral fraction). Every metric but `spine_bmd` reads the cancellous sites and their cells
-    /// only, so cortical sites (`cortical_sites`) leave them unchanged in meaning.
+    /// mineral fraction). Every metric but the spine's (`spine_bmd` and its w range) and the
+    /// markers (`ctx_pct`, `p1np_pct`) reads the cancellous sites and their cells only, so
+    /// cortical sites (`cortical_sites`) leave them unchanged in meaning.
     bone_density,
     /// Mean over sites of bone matrix mass z, % of initial.
     bone_mass,
@@ -95,6 +96,19 @@ samples! {
     /// density (the cortical sites' mineral mass, % of its day-0 value), w =
     /// `spine_cancellous_share`; exactly `bone_density` without cortical sites.
     spine_bmd,
+    /// Vertebral trabecular volumetric BMD as QCT measures it, % of day 0: the cancellous sites'
+    /// density, the same number as `bone_density` under the name a clinician looks for.
+    qct_vbmd,
+    /// `spine_bmd` at the low end of the plausible cancellous share (`spine_cancellous_share_low`).
+    spine_bmd_low_w,
+    /// `spine_bmd` at the high end of the plausible cancellous share (`spine_cancellous_share_high`).
+    spine_bmd_high_w,
+    /// Resorption marker (serum CTX), % of day 0: bone resorbed per day at every site, cancellous
+    /// and cortical, averaged over the `marker_window_days` before the sample (`observe/markers.rs`).
+    ctx_pct,
+    /// Formation marker (serum P1NP), % of day 0: bone matrix (collagen) formed per day at every
+    /// site, averaged over the `marker_window_days` before the sample.
+    p1np_pct,
 }
 
 /// The unit of each of [`METRICS`], in the same order (`targets.csv` names it beside an absolute
@@ -120,6 +134,11 @@ pub const UNITS: [&str; METRICS.len()] = [
     "% of site bone",     // formed
     "% of site bone",     // remodelling_space
     "% of day 0",         // spine_bmd
+    "% of day 0",         // qct_vbmd
+    "% of day 0",         // spine_bmd_low_w
+    "% of day 0",         // spine_bmd_high_w
+    "% of day 0",         // ctx_pct
+    "% of day 0",         // p1np_pct
 ];
 
 /// The unit of each of [`BIOPSY`], in the same order.
@@ -188,6 +207,11 @@ pub const NON_NEGATIVE: [bool; METRICS.len()] = [
     true, // formed: cumulative
     true, // remodelling_space
     true, // spine_bmd: a weighted mean of two densities, each never below 0
+    true, // qct_vbmd: bone_density
+    true, // spine_bmd_low_w
+    true, // spine_bmd_high_w
+    true, // ctx_pct: a rate of resorption over a positive baseline
+    true, // p1np_pct: a rate of formation over a positive baseline
 ];
 
 /// The virtual biopsy of one recorded year (`observe/biopsy.rs` defines each column).

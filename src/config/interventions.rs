@@ -125,7 +125,7 @@ impl fmt::Display for Kind {
 /// Parameters a `kind = "parameter"` intervention may not change: they fix the tissue's structure
 /// (sites, Ω, cells' capacity), the numerics (steps) or how it is read out (the spine's
 /// weighting), or only matter at the start.
-pub const FIXED_KEYS: [&str; 9] = [
+pub const FIXED_KEYS: [&str; 13] = [
     "population_scale",
     "dt_days",
     "mito_dt_hours",
@@ -135,6 +135,10 @@ pub const FIXED_KEYS: [&str; 9] = [
     "max_bmu_days",
     "spine_cancellous_share",
     "initial_cortical_mineral_fraction",
+    "spine_cancellous_share_low",
+    "spine_cancellous_share_high",
+    "marker_window_days",
+    "marker_baseline_days",
 ];
 
 /// What a `kind = "parameter"` intervention does to its key at full level.

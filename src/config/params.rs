@@ -176,6 +176,22 @@ params! {
     /// w·bone_density + (1 − w)·cortical density (posterior elements 51.4 % of L3 BMC, Lee 2009;
     /// trabecular bone ~52 % of the vertebral body, Swanpalmer 1998: 0.486 × 0.52 ≈ 0.25).
     spine_cancellous_share: f64 = 0.25, Probability;
+    /// Low end of the plausible w for postmenopausal spines, read out as `spine_bmd_low_w`:
+    /// posterior elements at Lee 2009's mean + 2 SD (51.4 + 8.4 ≈ 60 % of BMC) × trabecular
+    /// bone 40 % of the vertebral body [U]: 0.40 × 0.40 ≈ 0.15 (osteophytes, facet arthritis and
+    /// aortic calcification add further non-trabecular signal in older spines).
+    spine_cancellous_share_low: f64 = 0.15, Probability;
+    /// High end of the plausible w, read out as `spine_bmd_high_w`: posterior elements at the
+    /// mean − 2 SD (43 %) × trabecular bone two-thirds of the vertebral body [U]: 0.57 × 0.66 ≈
+    /// 0.38, rounded to 0.40.
+    spine_cancellous_share_high: f64 = 0.4, Probability;
+    // ---- bone turnover markers ----
+    /// W, the days each marker (`ctx_pct`, `p1np_pct`) averages the tissue's resorption or
+    /// formation over, ending at the sample (observe/markers.rs).
+    marker_window_days: f64 = 28.0, Positive;
+    /// B, the days of spin-up before day 0 that the markers' baseline (their 100 %) averages;
+    /// a spin-up shorter than B or W leaves the markers undefined.
+    marker_baseline_days: f64 = 182.0, Positive;
     /// Mineral fraction of the cortical sites at the start of the spin-up: their stationary value
     /// under cortical turnover (≈ 3.7 %/year), from `bmu-sim calibrate` (docs/calibration.md).
     initial_cortical_mineral_fraction: f64 = 0.967, Probability;
@@ -302,6 +318,12 @@ impl Params {
             return Err((
                 &["mitochondria_per_cell", "max_mitochondria_factor"],
                 "more than a million mitochondria per cell".into(),
+            ));
+        }
+        if self.spine_cancellous_share_low > self.spine_cancellous_share_high {
+            return Err((
+                &["spine_cancellous_share_low", "spine_cancellous_share_high"],
+                "spine_cancellous_share_low must not exceed spine_cancellous_share_high".into(),
             ));
         }
         if self.max_site_bone_pct < 100.0 {

@@ -1,11 +1,14 @@
 //! The observation phase: whole-tissue readouts out of the World, outside every rule.
 //!
-//! Every readout but `spine_bmd` is of the cancellous sites s (and their cells); c runs over the
-//! cortical sites, w = `spine_cancellous_share`:
+//! Every readout but the spine's three and the markers is of the cancellous sites s (and their
+//! cells); c runs over the cortical sites, w = `spine_cancellous_share`:
 //! ```text
 //! bone_density       = 100 · Σ_s mineral_s / Σ_s mineral_s(day 0)
 //! spine_bmd          = w · bone_density + (1 − w) · 100 · Σ_c mineral_c / Σ_c mineral_c(day 0)
 //!                      (bone_density itself without cortical sites)
+//! spine_bmd_low_w    = spine_bmd at w = w_low;  spine_bmd_high_w = spine_bmd at w = w_high
+//! qct_vbmd           = bone_density: vertebral trabecular vBMD as QCT measures it (% of day 0)
+//! ctx_pct, p1np_pct  = resorbed and formed per day over all sites, % of day 0 (markers.rs)
 //! bone_mass          = 100 · Σ_s z_s / Σ_s z_s(day 0)
 //! site_bone_sd       = sd over sites of z_s (% of the site's initial bone)
 //! osteoclasts        = #osteoclasts / (sites · Ω)        (and likewise precursors, osteoblasts)
@@ -21,6 +24,8 @@
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
 //! | w | `spine_cancellous_share` | 0.25 | of AP spine BMC | posterior elements 51.4 % of L3 BMC (Lee et al. 2009 JBMR 24:1398 [V abstract]) × trabecular bone ~52 % of the vertebral body's BMD (Swanpalmer et al. 1998 Appl Radiat Isot 49:1511 [V abstract]): 0.486 × 0.52 ≈ 0.25 |
+//! | w_low | `spine_cancellous_share_low` | 0.15 | of AP spine BMC | postmenopausal spines [U]: Lee 2009 was of ages 6–25; posterior elements at its mean + 2 SD (≈ 60 %) × trabecular bone 40 % of the body: 0.40 × 0.40 ≈ 0.15; older spines add osteophytes, facet arthritis and aortic calcification, all non-trabecular signal |
+//! | w_high | `spine_cancellous_share_high` | 0.40 | of AP spine BMC | posterior elements at the mean − 2 SD (43 %) × trabecular bone two-thirds of the body [U]: 0.57 × 0.66 ≈ 0.38, rounded to 0.40 |
 //! | — | `cortical_sites` | 0 | sites | cortical bone beside the `sites` cancellous ones (`processes/activation.rs`); 0: spine_bmd = bone_density |
 //!
 //! Cell means (ROS, ATP, …) are over precursors and osteoclasts: circulating precursors are not
@@ -30,10 +35,17 @@
 //! step. Cortical sites and cells carry [`Cortical`] and are filtered out by it, which also keeps
 //! the cancellous ones iterated, and so summed, in the order they would be without cortical
 //! sites.
+//!
+//! w_low and w_high bracket w: the spine results across the cancellous share, since the one w is
+//! sourced from young spines (issue 17). `qct_vbmd` is the same number as `bone_density` under the
+//! name a clinician looks for: QCT isolates the vertebral body's trabecular bone, which is what the
+//! cancellous sites are.
 
 mod biopsy;
+mod markers;
 
 pub use biopsy::Biopsy;
+pub use markers::{Tracker, Trail, Turnover};
 
 use crate::model::{
     Bmu, Bone, Clock, Cortical, Counters, MitoReadout, Mitochondria, MitophagyCount, Osteoclast, Precursor, Site,
@@ -87,6 +99,16 @@ impl Sites {
         }
     }
 
+    /// Σ resorbed and Σ formed over every site, cancellous then cortical, in index order.
+    pub(crate) fn turnover(&self, world: &mut World) -> Turnover {
+        let mut query = world.query::<&Bone>();
+        let all = self.cancellous.iter().chain(&self.cortical).filter_map(|&e| query.get(world, e).ok());
+        all.fold(Turnover::default(), |t, b| Turnover {
+            resorbed: t.resorbed + b.resorbed,
+            formed: t.formed + b.formed,
+        })
+    }
+
     /// Σ mineral over the cortical sites, in index order.
     fn cortical_mineral(&self, world: &mut World) -> f64 {
         let mut query = world.query::<&Bone>();
@@ -108,6 +130,9 @@ pub struct Observer {
     /// Osteoclast deaths and osteoclast-days at the previous sample.
     last_deaths: u64,
     last_osteoclast_days: f64,
+    /// The tissue's turnover over the marker window, and its value at day 0 (per day).
+    markers: Tracker,
+    baseline: Option<Turnover>,
 }
 
 /// `a / b`, or undefined (NaN, written as an empty field and left out of every mean) when `b` is
@@ -117,22 +142,27 @@ fn ratio(a: f64, b: f64) -> f64 {
 }
 
 impl Observer {
-    /// Start observing the World as it stands at day 0.
-    pub fn at_day_zero(world: &mut World) -> Observer {
+    /// Start observing the World as it stands at day 0; `trail` holds the turnover of the
+    /// spin-up's last steps, the markers' baseline (`markers.rs`).
+    pub fn at_day_zero(world: &mut World, trail: Trail) -> Observer {
         let counters = *world.resource::<Counters>();
         let sites = Sites::of(world);
+        let dt = world.resource::<Regimen>().params.dt_days;
         Observer {
             day_zero: DayZero::of(world, &sites),
             biopsy: Biopsy::starting_at(world, &sites),
+            baseline: trail.baseline_per_day(dt),
+            markers: Tracker::start(world, &sites, trail),
             sites,
             last_deaths: counters.osteoclasts_died,
             last_osteoclast_days: counters.osteoclast_days,
         }
     }
 
-    /// Add the step that just ended to the biopsy.
+    /// Add the step that just ended to the biopsy and the markers' window.
     pub fn track(&mut self, world: &mut World) {
         self.biopsy.track(world, &self.sites);
+        self.markers.track(world, &self.sites);
     }
 
     /// The biopsy, one row per recorded year.
@@ -193,6 +223,8 @@ impl Observer {
         let spread = ratio(quiescent.iter().map(|z| (z - mean_quiescent).powi(2)).sum(), n_quiescent).sqrt();
         let bone_density = 100.0 * ratio(mineral, self.day_zero.mineral);
         let cortical = self.sites.cortical_mineral(world);
+        let spine = |w| spine_bmd(w, bone_density, cortical, self.day_zero.cortical_mineral);
+        let (rate, base) = (self.markers.trail.per_day(p.dt_days), self.baseline);
         Sample {
             day,
             bone_density,
@@ -214,7 +246,12 @@ impl Observer {
             resorbed: resorbed / n_sites,
             formed: formed / n_sites,
             remodelling_space: space / n_sites,
-            spine_bmd: spine_bmd(p.spine_cancellous_share, bone_density, cortical, self.day_zero.cortical_mineral),
+            spine_bmd: spine(p.spine_cancellous_share),
+            qct_vbmd: bone_density,
+            spine_bmd_low_w: spine(p.spine_cancellous_share_low),
+            spine_bmd_high_w: spine(p.spine_cancellous_share_high),
+            ctx_pct: markers::percent_of(rate.map(|r| r.resorbed), base.map(|b| b.resorbed)),
+            p1np_pct: markers::percent_of(rate.map(|r| r.formed), base.map(|b| b.formed)),
         }
     }
 }
@@ -255,7 +292,7 @@ mod tests {
             MitoReadout { atp: 9.0, depolarised: 1.0, ros: 9.0, mitophagy: 0.5 },
         ));
         *world.resource_mut::<MitophagyCount>() = MitophagyCount { removed: 30, cell_days: 12.0 };
-        let mut observer = Observer::at_day_zero(&mut world);
+        let mut observer = Observer::at_day_zero(&mut world, Trail::default());
         observer.day_zero = DayZero { mineral: 300.0, matrix: 290.0, cortical_mineral: 0.0 };
         *world.resource_mut::<Counters>() =
             Counters { osteoclasts_died: 3, osteoclast_days: 12.0, ..Counters::default() };
@@ -285,6 +322,11 @@ mod tests {
             formed: 2.0 / 3.0,
             remodelling_space: 10.0 / 3.0,
             spine_bmd: 90.0,
+            qct_vbmd: 90.0,
+            spine_bmd_low_w: 90.0,
+            spine_bmd_high_w: 90.0,
+            ctx_pct: f64::NAN,
+            p1np_pct: f64::NAN,
         };
         assert_eq!(observer.observe(&mut world), want);
         assert_eq!(*world.resource::<MitophagyCount>(), MitophagyCount::default(), "the count is reset");
@@ -307,7 +349,7 @@ mod tests {
         let at = |mineral| Bone { mineral, ..bone() };
         let cancellous = [0, 1].map(|index| world.spawn((Site { index }, at(80.0))).id());
         let cortical = [2, 3].map(|index| world.spawn((Site { index }, at(97.0), Cortical)).id());
-        let mut observer = Observer::at_day_zero(&mut world);
+        let mut observer = Observer::at_day_zero(&mut world, Trail::default());
         assert_eq!(observer.day_zero, DayZero { mineral: 160.0, matrix: 200.0, cortical_mineral: 194.0 });
         // Cancellous mineral up to 96 + 96 = 192 (120 %); cortical to 97 + 100.88 = 197.88 (102 %).
         for e in cancellous {
@@ -338,6 +380,11 @@ mod tests {
         // spine = 0.25·120 + 0.75·102 = 30 + 76.5 = 106.5.
         assert!((s.bone_density - 120.0).abs() < 1e-12, "{}", s.bone_density);
         assert!((s.spine_bmd - 106.5).abs() < 1e-12, "{}", s.spine_bmd);
+        // Across the share: w_low = 0.15 gives 18 + 86.7, w_high = 0.4 gives 48 + 61.2; QCT reads
+        // the cancellous compartment alone.
+        assert!((s.spine_bmd_low_w - 104.7).abs() < 1e-12, "{}", s.spine_bmd_low_w);
+        assert!((s.spine_bmd_high_w - 109.2).abs() < 1e-12, "{}", s.spine_bmd_high_w);
+        assert_eq!(s.qct_vbmd.to_bits(), s.bone_density.to_bits());
         assert_eq!((s.osteoclasts, s.precursors, s.osteoblasts, s.active_bmus), (0.0, 0.0, 0.0, 0.0));
         // No cancellous cells: their means are undefined, not 0.
         let undefined = [s.mean_ros, s.mean_atp, s.mean_depolarised, s.mean_activity, s.mitochondria_per_cell];

@@ -17,9 +17,11 @@ use std::fmt::Write;
 
 /// The metrics of the page's effects and contrasts tables after the headline readouts (every
 /// metric is in `effects.csv` and `contrasts.csv`).
-const MAIN_METRICS: [&str; 8] = [
+const MAIN_METRICS: [&str; 10] = [
     "spine_bmd",
     "bone_density",
+    "ctx_pct",
+    "p1np_pct",
     "bone_mass",
     "osteoclasts",
     "mean_ros",

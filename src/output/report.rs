@@ -74,9 +74,15 @@ pub fn pairing(config: &Config) -> &'static str {
     }
 }
 
-/// A metric's name for people: `spine_bmd` is "spine BMD", `bone_density` "bone density".
+/// A metric's name for people: `spine_bmd` is "spine BMD", `bone_density` "bone density", the
+/// markers and QCT as the clinic names them.
 pub fn readable(metric: &str) -> String {
-    metric.replace('_', " ").replace("bmd", "BMD")
+    match metric {
+        "ctx_pct" => "CTX".into(),
+        "p1np_pct" => "P1NP".into(),
+        "qct_vbmd" => "QCT vBMD".into(),
+        _ => metric.replace('_', " ").replace("bmd", "BMD"),
+    }
 }
 
 /// The heading line of the table.

@@ -16,6 +16,7 @@ use crate::model::{
     AtSite, Bmu, Bone, CellId, Circulating, Clock, CompletedBmus, Cortical, Counters, Knobs, MitoReadout, Mitochondria,
     MitophagyCount, Osteoclast, Precursor, PrecursorPool, Site, SiteCensus,
 };
+use crate::observe::Trail;
 use crate::processes::bisphosphonate::BoneBisphosphonate;
 use crate::processes::coupling::Coupling;
 use crate::processes::osteomorphs::Osteomorphs;
@@ -108,12 +109,14 @@ struct State {
 }
 
 /// A tissue at day 0: its entities in the order the world held them, the circulating pool as
-/// positions among them, and the state resources.
+/// positions among them, the state resources, and the turnover of the spin-up's last steps that
+/// the markers take their baseline from (kept outside the world, which it does not change).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DayZero {
     entities: Vec<Kept>,
     pool: Vec<usize>,
     state: State,
+    pub(super) trail: Trail,
 }
 
 impl DayZero {
@@ -137,7 +140,7 @@ impl DayZero {
             osteomorphs: *world.resource(),
             coupling: *world.resource(),
         };
-        DayZero { entities, pool, state }
+        DayZero { entities, pool, state, trail: Trail::default() }
     }
 
     /// Put this tissue into `world`, a world built with every resource and no entities.

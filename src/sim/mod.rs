@@ -18,7 +18,7 @@ use crate::config::{BoneLaw, Params, Scenario};
 use crate::model::{
     Bone, Clock, CompletedBmus, Cortical, Counters, Knobs, MitophagyCount, PrecursorPool, Site, SteadyState, Streams,
 };
-use crate::observe::Observer;
+use crate::observe::{Observer, Sites, Tracker, Trail};
 use crate::processes::interventions::Regimen;
 use crate::processes::mitochondria::step_mitochondria;
 use crate::processes::{PLUGINS, Phase, activation, recruitment};
@@ -105,6 +105,8 @@ pub struct Simulation {
     dt_days: f64,
     /// Cancellous sites, for the biopsy.
     sites: u32,
+    /// The turnover of the spin-up's last `marker_window_days`: the markers' day-0 baseline.
+    trail: Trail,
 }
 
 impl Simulation {
@@ -143,6 +145,7 @@ impl Simulation {
             spinup_steps,
             dt_days,
             sites,
+            trail: Trail::default(),
         }
     }
 
@@ -161,12 +164,15 @@ impl Simulation {
             spinup_steps,
             dt_days: p.dt_days,
             sites: p.sites,
+            trail: start.trail.clone(),
         }
     }
 
     /// The tissue as it is now, to start scenarios from (after [`Self::spin_up`]).
     pub fn day_zero(&mut self) -> DayZero {
-        DayZero::of(&mut self.world)
+        let mut kept = DayZero::of(&mut self.world);
+        kept.trail = self.trail.clone();
+        kept
     }
 
     /// Advance one cell step.
@@ -186,12 +192,24 @@ impl Simulation {
         self.record(days, every, steps_done)
     }
 
-    /// Run the spin-up, up to day 0, adding 1 to `steps_done` after every cell step.
+    /// Run the spin-up, up to day 0, adding 1 to `steps_done` after every cell step, and keep
+    /// the turnover of its last steps for the markers (only read: the tissue is the same).
     pub fn spin_up(&mut self, steps_done: &AtomicU64) {
+        let trail = Trail::new(&self.world.resource::<Regimen>().params);
+        let from = self.spinup_steps.saturating_sub(trail.capacity() as u64);
+        let sites = Sites::of(&mut self.world);
+        let mut markers = None;
         while self.world.resource::<Clock>().step < self.spinup_steps {
+            if self.world.resource::<Clock>().step == from {
+                markers = Some(Tracker::start(&mut self.world, &sites, trail.clone()));
+            }
             self.step();
+            if let Some(m) = markers.as_mut() {
+                m.track(&mut self.world, &sites);
+            }
             steps_done.fetch_add(1, Ordering::Relaxed);
         }
+        self.trail = markers.map_or(trail, |m| m.trail);
     }
 
     /// From day 0, run `days`, sampling every `every` days (day 0 included) and tracking the
@@ -212,7 +230,7 @@ impl Simulation {
             bone.resorbed = 0.0;
             bone.formed = 0.0;
         }
-        let mut observer = Observer::at_day_zero(&mut self.world);
+        let mut observer = Observer::at_day_zero(&mut self.world, std::mem::take(&mut self.trail));
         let total = (days / dt).round() as u64;
         let every_steps = ((every / dt).round() as u64).max(1);
         let mut samples = Vec::with_capacity((total / every_steps + 2) as usize);

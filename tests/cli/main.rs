@@ -15,6 +15,7 @@ mod errors;
 mod figures;
 mod fit;
 mod kernel;
+mod markers;
 mod numerics;
 mod outputs;
 mod paired;

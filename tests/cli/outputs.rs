@@ -5,9 +5,14 @@ use crate::common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-const METRICS: [&str; 9] = [
+const METRICS: [&str; 14] = [
     "bone_density",
     "spine_bmd",
+    "qct_vbmd",
+    "spine_bmd_low_w",
+    "spine_bmd_high_w",
+    "ctx_pct",
+    "p1np_pct",
     "osteoclasts",
     "osteoblasts",
     "precursors",
@@ -18,8 +23,10 @@ const METRICS: [&str; 9] = [
 ];
 
 /// The metrics that are a mean or rate over cells, cell-days or quiescent sites: undefined in a
-/// replicate that has none.
-const UNDEFINABLE: [&str; 8] = [
+/// replicate that has none; and the markers, undefined without a turnover baseline.
+const UNDEFINABLE: [&str; 10] = [
+    "ctx_pct",
+    "p1np_pct",
     "site_bone_sd",
     "mean_activity",
     "osteoclast_apoptosis",

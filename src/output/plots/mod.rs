@@ -1,11 +1,13 @@
 //! The plots of a run directory (`plots/*.svg` and `.png`), drawn from the in-memory results:
 //!
 //! - `bone_density`: the headline readouts (`Comparison::headline_metrics`), then cancellous bone
-//!   density and, when the config has cortical sites, the lumbar-spine DXA readout `spine_bmd`:
-//!   ensemble mean per scenario over time (years) with its 95 % band;
+//!   density and, when the config has cortical sites, the lumbar-spine DXA readout `spine_bmd`
+//!   and the same at the low and high plausible cancellous share: ensemble mean per scenario over
+//!   time (years) with its 95 % band;
 //! - `effects` (with a scenario besides the reference): each scenario's paired effect against the
 //!   reference over time on the headline readouts, with its 95 % interval, and every
 //!   `[[contrast]]`;
+//! - `markers`: the bone turnover markers CTX (`ctx_pct`) and P1NP (`p1np_pct`) over time;
 //! - `cells`: osteoclasts, mean ROS, mean ATP and mitophagy flux over time, with bands;
 //! - `biopsy`: the virtual biopsy per year: activation frequency, eroded and formed bone per BMU,
 //!   remodelling space, turnover (mean and 95 % interval);
@@ -176,13 +178,15 @@ pub fn figures(config: &Config, runs: &[RunRecord], labels: &Labels) -> Vec<Figu
     let headline = config.comparison.headline_metrics();
     let spine = config.scenarios.iter().any(|s| s.params.cortical_sites > 0);
     let mut density = headline.clone();
-    for m in ["bone_density", "spine_bmd"] {
-        if !density.contains(&m) && (m != "spine_bmd" || spine) {
+    for m in ["bone_density", "spine_bmd", "spine_bmd_low_w", "spine_bmd_high_w"] {
+        if !density.contains(&m) && (m == "bone_density" || spine) {
             density.push(m);
         }
     }
     let mut out = vec![time::readouts("bone_density", "Bone density", config, &groups, &density, labels)];
     out.extend(time::effects(config, &groups, &headline, labels));
+    let markers = ["ctx_pct", "p1np_pct"];
+    out.push(time::readouts("markers", "Bone turnover markers", config, &groups, &markers, labels));
     let cells = ["osteoclasts", "mean_ros", "mean_atp", "mitophagy_events"];
     out.push(time::readouts("cells", "Cells and mitochondria", config, &groups, &cells, labels));
     if runs.iter().any(|r| !r.biopsy.is_empty()) {
