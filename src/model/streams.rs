@@ -48,6 +48,8 @@ pub enum Process {
     /// The posterior draw of a run with `posterior = "path"` (`config/posterior.rs`): replicate =
     /// the draw's index (a pair of replicates), subject 0.
     Posterior = 18,
+    /// Modelling-based formation starting at a quiescent site (`processes/modelling.rs`).
+    Modelling = 19,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

@@ -14,7 +14,7 @@
 
 use crate::model::{
     AtSite, Bmu, Bone, CellId, Circulating, Clock, CompletedBmus, Cortical, Counters, Knobs, MitoReadout, Mitochondria,
-    MitophagyCount, Osteoclast, Precursor, PrecursorPool, Site, SiteCensus,
+    MitophagyCount, Modelling, Osteoclast, Precursor, PrecursorPool, Site, SiteCensus,
 };
 use crate::processes::bisphosphonate::BoundBisphosphonate;
 use crate::processes::coupling::Coupling;
@@ -30,6 +30,7 @@ struct Kept {
     site: Option<Site>,
     bone: Option<Bone>,
     bmu: Option<Bmu>,
+    modelling: Option<Modelling>,
     cortical: bool,
     id: Option<CellId>,
     at: Option<AtSite>,
@@ -46,6 +47,7 @@ impl Kept {
             site: e.get().copied(),
             bone: e.get().copied(),
             bmu: e.get().copied(),
+            modelling: e.get().copied(),
             cortical: e.contains::<Cortical>(),
             id: e.get().copied(),
             at: e.get().copied(),
@@ -63,6 +65,7 @@ impl Kept {
             self.site.is_some(),
             self.bone.is_some(),
             self.bmu.is_some(),
+            self.modelling.is_some(),
             self.cortical,
             self.id.is_some(),
             self.at.is_some(),
@@ -81,6 +84,7 @@ impl Kept {
         k.site.map(|c| e.insert(c));
         k.bone.map(|c| e.insert(c));
         k.bmu.map(|c| e.insert(c));
+        k.modelling.map(|c| e.insert(c));
         k.cortical.then(|| e.insert(Cortical));
         k.id.map(|c| e.insert(c));
         k.at.map(|c| e.insert(c));
@@ -177,10 +181,12 @@ mod tests {
     use std::sync::atomic::AtomicU64;
 
     /// A small tissue with every kind of entity by day 0: cancellous and cortical sites, BMUs,
-    /// precursors, osteoclasts, the circulating pool; bisphosphonate bound before day 0.
+    /// precursors, osteoclasts, the circulating pool; bisphosphonate bound and modelling-based
+    /// formation before day 0.
     const TISSUE: &str = "replicates = 1\ndays = 30\nspinup_days = 120\n[params]\nsites = 40\ncortical_sites = 10\n\
         precursor_pool_cells = 6\nmitochondria_per_cell = 20\n\
         [[intervention]]\nkind = \"bisphosphonate\"\nstart_day = -100\n\
+        [[intervention]]\nkind = \"teriparatide\"\nstart_day = -100\n\
         [[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"b\"\n[[scenario.intervention]]\nkind = \"denosumab\"\nstart_day = 0\n";
 
     fn spun_up(config: &Config, s: usize) -> (Simulation, DayZero) {
@@ -207,6 +213,7 @@ mod tests {
         assert_eq!(DayZero::missed(world), 0, "a component of the tissue is not kept");
         let kinds = |f: fn(&Kept) -> bool| day_zero.entities.iter().filter(|k| f(k)).count();
         assert!(kinds(|k| k.bmu.is_some()) > 0 && kinds(|k| k.osteoclast.is_some()) > 0 && kinds(|k| k.cortical) > 0);
+        assert!(kinds(|k| k.modelling.is_some()) > 0, "no modelling-based formation before day 0");
         assert!(day_zero.state.bound != BoundBisphosphonate::default(), "nothing bound before day 0");
         // Every resource of the world is a rule built afresh or a state kept here.
         use crate::model::{SteadyState, Streams as S};
