@@ -208,12 +208,12 @@ params! {
     /// BMU activation lost per unit of bound bisphosphonate (fraction).
     bisphosphonate_activation_loss: f64 = 0.45, Probability;
     /// Teriparatide: osteoblast work factor (× untreated).
-    teriparatide_osteoblast_work: f64 = 1.3, NonNegative;
+    teriparatide_osteoblast_work: f64 = 1.15, NonNegative;
     /// Teriparatide: activation factor (× untreated).
     teriparatide_activation: f64 = 1.3, NonNegative;
     /// Teriparatide: modelling-based formation packets started per quiescent cancellous site per
     /// year.
-    teriparatide_modelling_per_site_per_year: f64 = 0.5, NonNegative;
+    teriparatide_modelling_per_site_per_year: f64 = 0.8, NonNegative;
     /// Antioxidant (NAC, MitoTEMPO): antioxidant capacity added.
     antioxidant_dose: f64 = 0.4, NonNegative;
     /// Parkin overexpression: k_parkin factor.
