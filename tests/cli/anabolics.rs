@@ -20,7 +20,7 @@ const ANABOLICS: &str = "seed = 5\nreplicates = 4\nyears = 3\nspinup_years = 1\n
     [[scenario]]\nname = \"teriparatide_then_denosumab\"\n[[scenario.intervention]]\nkind = \"teriparatide\"\n\
     start_day = 0\nend_day = 365\n[[scenario.intervention]]\nkind = \"denosumab\"\nstart_day = 365\n";
 
-/// The config run once for all tests here (a few seconds).
+/// The config run once for all tests here (about 25 s on one core).
 fn run() -> &'static Paired {
     static RUN: OnceLock<Paired> = OnceLock::new();
     RUN.get_or_init(|| {
