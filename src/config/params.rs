@@ -72,6 +72,13 @@ params! {
     osteoblast_work: f64 = 1.0, NonNegative;
     /// Most bone a site can hold (% of its initial bone); formation stops there.
     max_site_bone_pct: f64 = 150.0, Positive;
+    // ---- modelling-based formation (processes/modelling.rs) ----
+    /// Bone one modelling-based formation packet lays down on a quiescent surface, without
+    /// resorption, over an osteoblast working life (% of site bone).
+    modelling_packet_pct: f64 = 38.0, NonNegative;
+    /// Share of a site's modelling-formed bone that a BMU activated there while no anabolic acts
+    /// resorbs and does not refill.
+    modelling_giveback: f64 = 0.4, Probability;
     /// Circulating osteoclast precursors whose mitochondria new recruits copy.
     precursor_pool_cells: u32 = 64, Count;
     // ---- mitochondria ----
@@ -259,13 +266,16 @@ params! {
     /// BMU activation lost per unit of bound bisphosphonate (fraction).
     bisphosphonate_activation_loss: f64 = 0.45, Probability;
     /// Teriparatide: osteoblast work factor (× untreated).
-    teriparatide_osteoblast_work: f64 = 1.3, NonNegative;
+    teriparatide_osteoblast_work: f64 = 1.15, NonNegative;
     /// Teriparatide: activation factor (× untreated).
     teriparatide_activation: f64 = 1.3, NonNegative;
     /// The share of a dosing regimen's doses taken, each dose independently (a patient's adherence).
     adherence: f64 = 1.0, Probability;
     /// Teriparatide: the daily dose a regimen's level is measured against (µg).
     teriparatide_reference_ug: f64 = 20.0, Positive;
+    /// Teriparatide: modelling-based formation packets started per quiescent cancellous site per
+    /// year.
+    teriparatide_modelling_per_site_per_year: f64 = 0.8, NonNegative;
     /// Antioxidant (NAC, MitoTEMPO): antioxidant capacity added.
     antioxidant_dose: f64 = 0.4, NonNegative;
     /// Parkin overexpression: k_parkin factor.

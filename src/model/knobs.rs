@@ -33,6 +33,9 @@ pub struct Knobs {
     pub rankl_blocked: f64,
     /// Thiol antioxidant capacity (GSH, thioredoxin): ROS is divided by it (estrogen loss ↓).
     pub thiol_capacity: f64,
+    /// Modelling-based formation: packets started per quiescent cancellous site per year, summed
+    /// over the anabolics acting (0 untreated; `processes/modelling.rs`).
+    pub modelling_formation: f64,
 }
 
 impl Knobs {
@@ -48,6 +51,7 @@ impl Knobs {
             osteoclast_activity: 1.0,
             rankl_blocked: 0.0,
             thiol_capacity: 1.0,
+            modelling_formation: 0.0,
         }
     }
 }

@@ -13,5 +13,5 @@ pub use knobs::Knobs;
 pub use streams::{Process, Stream, Streams, SubjectStreams};
 pub use tissue::{
     AtSite, Bmu, BmuRecord, Bone, Clock, CompletedBmus, Cortical, Counters, FIRST_CORTICAL_CELL_ID, MitophagyCount,
-    Site, SiteCensus, Stage, SteadyState,
+    Modelling, Site, SiteCensus, Stage, SteadyState,
 };

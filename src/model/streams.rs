@@ -52,6 +52,8 @@ pub enum Process {
     Population = 19,
     /// Whether each dose of a regimen is taken (`adherence`): subject = intervention, step = dose.
     Adherence = 20,
+    /// Modelling-based formation starting at a quiescent site (`processes/modelling.rs`).
+    Modelling = 21,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

@@ -92,6 +92,16 @@ impl Bmu {
     }
 }
 
+/// Modelling-based formation at a cancellous site (`processes/modelling.rs`): present from the
+/// site's first packet on.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Modelling {
+    /// Days of formation left to the packet being laid down (0: none).
+    pub left_days: f64,
+    /// Bone formed here by modelling and not yet given back (% of site bone).
+    pub new_bone: f64,
+}
+
 /// A completed BMU as a bone biopsy sees it (ASBMR nomenclature, Dempster et al. 2013).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BmuRecord {

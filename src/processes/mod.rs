@@ -15,6 +15,7 @@ pub mod formation;
 pub mod interventions;
 pub mod mineralization;
 pub mod mitochondria;
+pub mod modelling;
 pub mod osteoblasts;
 pub mod osteomorphs;
 pub mod oxidative_stress;
@@ -59,6 +60,8 @@ pub enum Phase {
     Coupling,
     /// Osteoblasts lay down osteoid.
     Formation,
+    /// Anabolics form bone on quiescent surfaces; remodelling gives it back (`modelling.rs`).
+    Modelling,
     /// Osteoid and bone mineralise.
     Mineralization,
     /// Osteoblasts are born and die (published law).
@@ -73,7 +76,7 @@ pub enum Phase {
 
 impl Phase {
     /// Every phase, in the order they run.
-    pub const ORDER: [Phase; 16] = [
+    pub const ORDER: [Phase; 17] = [
         Phase::SetKnobs,
         Phase::BindDrug,
         Phase::Osteomorphs,
@@ -85,6 +88,7 @@ impl Phase {
         Phase::Resorption,
         Phase::Coupling,
         Phase::Formation,
+        Phase::Modelling,
         Phase::Mineralization,
         Phase::OsteoblastTurnover,
         Phase::Apoptosis,
@@ -103,7 +107,7 @@ pub trait Plugin: Sync {
 }
 
 /// Every process of a cell step.
-pub const PLUGINS: [&dyn Plugin; 14] = [
+pub const PLUGINS: [&dyn Plugin; 15] = [
     &interventions::InterventionsPlugin,
     &bisphosphonate::BisphosphonatePlugin,
     &osteomorphs::OsteomorphPlugin,
@@ -113,6 +117,7 @@ pub const PLUGINS: [&dyn Plugin; 14] = [
     &census::CensusPlugin,
     &cycle::CyclePlugin,
     &formation::FormationPlugin,
+    &modelling::ModellingPlugin,
     &mineralization::MineralizationPlugin,
     &osteoblasts::OsteoblastsPlugin,
     &apoptosis::ApoptosisPlugin,

@@ -14,7 +14,7 @@
 
 use crate::model::{
     AtSite, Bmu, Bone, CellId, Circulating, Clock, CompletedBmus, Cortical, Counters, Knobs, MitoReadout, Mitochondria,
-    MitophagyCount, Osteoclast, Precursor, PrecursorPool, Site, SiteCensus,
+    MitophagyCount, Modelling, Osteoclast, Precursor, PrecursorPool, Site, SiteCensus,
 };
 use crate::observe::Trail;
 use crate::processes::bisphosphonate::BoneBisphosphonate;
@@ -31,6 +31,7 @@ struct Kept {
     site: Option<Site>,
     bone: Option<Bone>,
     bmu: Option<Bmu>,
+    modelling: Option<Modelling>,
     cortical: bool,
     id: Option<CellId>,
     at: Option<AtSite>,
@@ -47,6 +48,7 @@ impl Kept {
             site: e.get().copied(),
             bone: e.get().copied(),
             bmu: e.get().copied(),
+            modelling: e.get().copied(),
             cortical: e.contains::<Cortical>(),
             id: e.get().copied(),
             at: e.get().copied(),
@@ -64,6 +66,7 @@ impl Kept {
             self.site.is_some(),
             self.bone.is_some(),
             self.bmu.is_some(),
+            self.modelling.is_some(),
             self.cortical,
             self.id.is_some(),
             self.at.is_some(),
@@ -82,6 +85,7 @@ impl Kept {
         k.site.map(|c| e.insert(c));
         k.bone.map(|c| e.insert(c));
         k.bmu.map(|c| e.insert(c));
+        k.modelling.map(|c| e.insert(c));
         k.cortical.then(|| e.insert(Cortical));
         k.id.map(|c| e.insert(c));
         k.at.map(|c| e.insert(c));
@@ -180,10 +184,12 @@ mod tests {
     use std::sync::atomic::AtomicU64;
 
     /// A small tissue with every kind of entity by day 0: cancellous and cortical sites, BMUs,
-    /// precursors, osteoclasts, the circulating pool; bisphosphonate bound before day 0.
+    /// precursors, osteoclasts, the circulating pool; bisphosphonate bound and modelling-based
+    /// formation before day 0.
     const TISSUE: &str = "replicates = 1\ndays = 30\nspinup_days = 120\n[params]\nsites = 40\ncortical_sites = 10\n\
         precursor_pool_cells = 6\nmitochondria_per_cell = 20\n\
         [[intervention]]\nkind = \"bisphosphonate\"\nstart_day = -20\n\
+        [[intervention]]\nkind = \"teriparatide\"\nstart_day = -100\n\
         [[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"b\"\n[[scenario.intervention]]\nkind = \"denosumab\"\nstart_day = 0\n";
 
     fn spun_up(config: &Config, s: usize) -> (Simulation, DayZero) {
@@ -211,6 +217,7 @@ mod tests {
         let kinds = |f: fn(&Kept) -> bool| day_zero.entities.iter().filter(|k| f(k)).count();
         let found = (kinds(|k| k.bmu.is_some()), kinds(|k| k.osteoclast.is_some()), kinds(|k| k.cortical));
         assert!(found.0 > 0 && found.1 > 0 && found.2 > 0, "{found:?}");
+        assert!(kinds(|k| k.modelling.is_some()) > 0, "no modelling-based formation before day 0");
         assert!(day_zero.state.bound != BoneBisphosphonate::default(), "nothing bound before day 0");
         // Every resource of the world is a rule built afresh or a state kept here.
         use crate::model::{SteadyState, Streams as S};

@@ -2,6 +2,7 @@
 //! `cargo test --release --test cli`. Every test runs the built binary in its own temporary
 //! directory.
 
+mod anabolics;
 mod architecture;
 mod baseline;
 mod commands;

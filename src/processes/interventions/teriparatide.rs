@@ -13,11 +13,12 @@ pub struct Teriparatide;
 
 impl Mechanism for Teriparatide {
     fn keys(&self) -> &'static [&'static str] {
-        &["teriparatide_osteoblast_work", "teriparatide_activation"]
+        &["teriparatide_osteoblast_work", "teriparatide_activation", "teriparatide_modelling_per_site_per_year"]
     }
 
     fn apply(&self, level: f64, p: &Params, knobs: &mut Knobs) {
         knobs.params.osteoblast_work *= toward(p.teriparatide_osteoblast_work, level);
         knobs.activation *= toward(p.teriparatide_activation, level);
+        knobs.modelling_formation += level * p.teriparatide_modelling_per_site_per_year;
     }
 }
