@@ -13,6 +13,7 @@ pub mod effects;
 pub mod series;
 pub mod stats;
 pub mod targets;
+pub mod trial;
 pub mod uncertainty;
 
 pub use contrasts::{ContrastEffect, contrasts};

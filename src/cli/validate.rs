@@ -5,6 +5,7 @@ use super::progress::Reporter;
 use super::stdout_error;
 use bmu_sim::Error;
 use bmu_sim::config::Config;
+use bmu_sim::config::population::Between;
 use bmu_sim::estimate::{self, Estimate};
 use clap::Args;
 use std::io::{self, Write};
@@ -70,6 +71,17 @@ fn describe(config: &Config, estimate: &Estimate, out: &mut dyn Write) -> io::Re
                 "    {} from day {} to {end} (ramp {} d, strength {})",
                 i.kind, i.start_day, i.ramp_days, i.strength
             )?;
+        }
+    }
+    if let Some(population) = &config.population {
+        writeln!(out, "  population: each replicate a patient, the same in every scenario")?;
+        for (key, between) in &population.keys {
+            let law = match *between {
+                Between::LogNormal { median, cv } => format!("log-normal, median {median}, CV {cv}"),
+                Between::Normal { mean, sd } => format!("normal, mean {mean}, SD {sd}, within the key's range"),
+                Between::Uniform { low, high } => format!("uniform from {low} to {high}"),
+            };
+            writeln!(out, "    {key}: {law}")?;
         }
     }
     writeln!(out, "  headline readout(s): {}", config.comparison.headline_metrics().join(", "))?;

@@ -125,7 +125,7 @@ impl fmt::Display for Kind {
 /// Parameters a `kind = "parameter"` intervention may not change: they fix the tissue's structure
 /// (sites, Ω, cells' capacity), the numerics (steps) or how it is read out (the spine's
 /// weighting), or only matter at the start.
-pub const FIXED_KEYS: [&str; 13] = [
+pub const FIXED_KEYS: [&str; 14] = [
     "population_scale",
     "dt_days",
     "mito_dt_hours",
@@ -139,6 +139,7 @@ pub const FIXED_KEYS: [&str; 13] = [
     "spine_cancellous_share_high",
     "marker_window_days",
     "marker_baseline_days",
+    "responder_change_pct",
 ];
 
 /// What a `kind = "parameter"` intervention does to its key at full level.

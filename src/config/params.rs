@@ -269,6 +269,9 @@ params! {
     teriparatide_osteoblast_work: f64 = 1.15, NonNegative;
     /// Teriparatide: activation factor (× untreated).
     teriparatide_activation: f64 = 1.3, NonNegative;
+    /// Least significant change of a readout (points of % of day 0): in a virtual trial a patient
+    /// has gained or lost when her change reaches it.
+    responder_change_pct: f64 = 3.0, NonNegative;
     /// The share of a dosing regimen's doses taken, each dose independently (a patient's adherence).
     adherence: f64 = 1.0, Probability;
     /// Teriparatide: the daily dose a regimen's level is measured against (µg).

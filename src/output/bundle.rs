@@ -9,7 +9,7 @@ use crate::ensemble::Ensemble;
 use crate::provenance::Provenance;
 use crate::store::{
     CONFIG_TOML, CONTRASTS_CSV, EFFECTS_CSV, HISTOMORPHOMETRY_CSV, INDEX_HTML, MANIFEST_JSON, OutputError, PLOTS_DIR,
-    RUNS_CSV, SUMMARY_CSV, SWEEP_CSV, TARGETS_CSV, TIMESERIES_CSV, UNCERTAINTY_CSV,
+    RUNS_CSV, SUMMARY_CSV, SWEEP_CSV, TARGETS_CSV, TIMESERIES_CSV, TRIAL_CSV, UNCERTAINTY_CSV,
 };
 use crate::{Error, output};
 use std::fs::File;
@@ -124,6 +124,11 @@ pub fn write_results(
     if config.posterior.is_some() {
         analysis::uncertainty::write(&splits, create(UNCERTAINTY_CSV)?).map_err(io(UNCERTAINTY_CSV))?;
         files.push(UNCERTAINTY_CSV);
+    }
+    if config.population.is_some() {
+        let endpoints = analysis::trial::endpoints(config, &ensemble.runs);
+        output::write_trial(&endpoints, create(TRIAL_CSV)?).map_err(io(TRIAL_CSV))?;
+        files.push(TRIAL_CSV);
     }
     files.extend([MANIFEST_JSON, CONFIG_TOML]);
     if config.plots {

@@ -3,6 +3,7 @@
 //! Numbers as in every table (shortest round trip; a missing interval is an empty field).
 
 use super::tables::write_f64;
+use crate::analysis::trial::Endpoint;
 use crate::analysis::{ContrastEffect, Effect, TargetResult};
 use crate::config::Sweep;
 use crate::record::METRICS;
@@ -106,6 +107,27 @@ pub fn write_sweep<W: Write>(sweep: &Sweep, w: W) -> io::Result<()> {
             write_f64(&mut out, &mut buf, x)?;
         }
         field(&mut out, &sweep.label(p))?;
+        end(&mut out)?;
+    }
+    out.flush()
+}
+
+/// Writes `trial.csv`: `scenario,metric,day,patients,mean_change,sd_change,gained,lost,
+/// difference,difference_lo,difference_hi`, one row per arm, headline readout and recorded day.
+pub fn write_trial<W: Write>(endpoints: &[Endpoint], w: W) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    let header = ["scenario", "metric", "day", "patients", "mean_change", "sd_change", "gained", "lost"];
+    out.write_record(header.iter().chain(&["difference", "difference_lo", "difference_hi"]))
+        .map_err(io::Error::from)?;
+    let mut buf = String::new();
+    for e in endpoints {
+        field(&mut out, &e.scenario)?;
+        field(&mut out, e.metric)?;
+        write_f64(&mut out, &mut buf, e.day)?;
+        field(&mut out, &e.patients.to_string())?;
+        for x in [e.mean_change, e.sd_change, e.gained, e.lost, e.difference, e.difference_lo, e.difference_hi] {
+            write_f64(&mut out, &mut buf, x)?;
+        }
         end(&mut out)?;
     }
     out.flush()

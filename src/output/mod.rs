@@ -45,6 +45,6 @@ pub mod plots;
 pub mod report;
 pub mod tables;
 
-pub use comparison::{write_contrasts, write_effects, write_sweep, write_targets};
+pub use comparison::{write_contrasts, write_effects, write_sweep, write_targets, write_trial};
 pub use manifest::{Manifest, SteadyStateRecord, write_manifest};
 pub use tables::{write_histomorphometry, write_runs, write_summary, write_timeseries};

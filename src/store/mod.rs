@@ -52,10 +52,12 @@ pub const PLOTS_DIR: &str = "plots";
 pub const INDEX_HTML: &str = "index.html";
 /// File name of the parameter against stochastic split of a run drawing from a posterior.
 pub const UNCERTAINTY_CSV: &str = "uncertainty.csv";
+/// File name of a virtual trial's endpoints (`[population]`).
+pub const TRIAL_CSV: &str = "trial.csv";
 
 /// Every result a run directory may hold but its manifest: what publishing new results removes
 /// when they do not include it.
-pub const RESULT_NAMES: [&str; 12] = [
+pub const RESULT_NAMES: [&str; 13] = [
     TIMESERIES_CSV,
     SUMMARY_CSV,
     RUNS_CSV,
@@ -66,6 +68,7 @@ pub const RESULT_NAMES: [&str; 12] = [
     CONTRASTS_CSV,
     SWEEP_CSV,
     UNCERTAINTY_CSV,
+    TRIAL_CSV,
     PLOTS_DIR,
     INDEX_HTML,
 ];
