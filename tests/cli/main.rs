@@ -35,5 +35,6 @@ mod slurm;
 mod spine;
 mod stress;
 mod sweep;
+mod trial;
 mod undefined;
 mod warnings;
