@@ -129,7 +129,7 @@ fn run_task(
         };
         match &config.population {
             Some(population) => {
-                let params = population.patient(&scenario.params, config.seed, first.replicate);
+                let params = crate::patients::patient(population, &scenario.params, config.seed, first.replicate);
                 std::borrow::Cow::Owned(Scenario { params, ..scenario.into_owned() })
             }
             None => scenario,

@@ -37,6 +37,7 @@ pub mod model;
 pub mod numerics;
 pub mod observe;
 pub mod output;
+pub mod patients;
 pub mod processes;
 pub mod provenance;
 pub mod record;

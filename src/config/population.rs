@@ -7,8 +7,8 @@
 //! { mean = μ, sd = s }     θ_k = μ + s·z, redrawn while outside the key's range  (truncated normal)
 //! { low = a, high = b }    θ_k ~ U(a, b)
 //! ```
-//! drawn in table order from the stream (seed, r, `Process::Population`), so a patient does not
-//! depend on the scenario, thread or shard. `adherence` (the share of a regimen's doses taken,
+//! drawn in table order from the stream (seed, r, `Process::Population`) by `patients.rs`, so a
+//! patient does not depend on the scenario, thread or shard. `adherence` (the share of a regimen's doses taken,
 //! `config/dosing.rs`) is a key like any other. Keys that fix the tissue's structure, numerics or
 //! readout ([`FIXED_KEYS`]), integers and switches cannot vary between patients.
 
@@ -16,14 +16,8 @@ use super::interventions::FIXED_KEYS;
 use super::keys::{did_you_mean, param_keys};
 use super::located::{ConfigError, Doc};
 use super::params::{PARAMS, Params, Range as ParamRange, Value};
-use crate::model::{Process, Streams};
-use rand::RngExt;
-use rand_distr::StandardNormal;
 use toml::Spanned;
 use toml::de::DeValue;
-
-/// How often a truncated normal is redrawn before it takes the nearest end of its range.
-const REDRAWS: usize = 1000;
 
 /// How one parameter varies between patients.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,31 +31,6 @@ pub enum Between {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Population {
     pub keys: Vec<(&'static str, Between)>,
-}
-
-impl Population {
-    /// Patient `replicate`'s parameters: `params` with every key drawn.
-    pub fn patient(&self, params: &Params, seed: u64, replicate: u32) -> Params {
-        let mut rng = Streams::new(seed, replicate).stream(Process::Population, 0, 0);
-        let mut p = params.clone();
-        for (key, between) in &self.keys {
-            let accepts = |x: f64| params.clone().set(key, Value::Float(x)).is_ok();
-            let x = match *between {
-                Between::LogNormal { median, cv } => {
-                    let z: f64 = rng.sample(StandardNormal);
-                    median * ((1.0 + cv * cv).ln().sqrt() * z).exp()
-                }
-                Between::Uniform { low, high } => low + (high - low) * rng.random::<f64>(),
-                Between::Normal { mean, sd } => {
-                    let mut draw = || mean + sd * rng.sample::<f64, _>(StandardNormal);
-                    (0..REDRAWS).map(|_| draw()).find(|&x| accepts(x)).unwrap_or(mean)
-                }
-            };
-            // Every distribution was checked to stay in the key's range, or is redrawn into it.
-            let _ = p.set(key, Value::Float(x));
-        }
-        p
-    }
 }
 
 /// `[population]` at `v`.
@@ -181,33 +150,6 @@ mod tests {
 
     fn population(table: &str) -> Result<Config, ConfigError> {
         Config::parse("p.toml", &format!("[population]\n{table}\n[[scenario]]\nname = \"a\"\n"), &Overrides::default())
-    }
-
-    #[test]
-    fn patients_follow_their_distributions_and_do_not_depend_on_the_scenario() {
-        let config = population(
-            "estrogen_loss_rankl = { median = 1.5, cv = 0.3 }\nosteoblast_work = { mean = 1.0, sd = 0.5 }\nadherence = { low = 0.6, high = 1.0 }",
-        )
-        .unwrap();
-        let pop = config.population.as_ref().unwrap();
-        let patients: Vec<Params> = (0..4000).map(|r| pop.patient(&Params::default(), 9, r)).collect();
-        let mut rankl: Vec<f64> = patients.iter().map(|p| p.estrogen_loss_rankl).collect();
-        rankl.sort_by(f64::total_cmp);
-        let log_sd = {
-            let logs: Vec<f64> = rankl.iter().map(|x| x.ln()).collect();
-            let m = logs.iter().sum::<f64>() / 4000.0;
-            (logs.iter().map(|l| (l - m).powi(2)).sum::<f64>() / 3999.0).sqrt()
-        };
-        assert!((rankl[2000] / 1.5 - 1.0).abs() < 0.03, "median {}", rankl[2000]);
-        assert!((log_sd / (1.09f64).ln().sqrt() - 1.0).abs() < 0.05, "log sd {log_sd}");
-        // The normal is truncated to the key's range (osteoblast work ≥ 0); the uniform stays in it.
-        assert!(patients.iter().all(|p| p.osteoblast_work >= 0.0 && (0.6..1.0).contains(&p.adherence)));
-        let adherence = patients.iter().map(|p| p.adherence).sum::<f64>() / 4000.0;
-        assert!((adherence - 0.8).abs() < 0.01, "{adherence}");
-        // The same patient whatever else the parameters say (another scenario's).
-        let other = Params { sites: 7, ..Params::default() };
-        assert_eq!(pop.patient(&other, 9, 3).estrogen_loss_rankl, patients[3].estrogen_loss_rankl);
-        assert_ne!(patients[3].estrogen_loss_rankl, patients[4].estrogen_loss_rankl);
     }
 
     #[test]
