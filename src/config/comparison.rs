@@ -96,6 +96,9 @@ pub struct Target {
     pub high: f64,
     /// Where the range comes from (free text).
     pub source: String,
+    /// A trial the model was not fitted to (`held_out = true`): reported beside the others and
+    /// never fitted (`bmu-sim fit` leaves it out).
+    pub held_out: bool,
     /// The trial's estimate and its error, when the target gives them instead of a band;
     /// [`low`](Self::low), [`high`](Self::high) are then its 95 % interval.
     pub trial: Option<Trial>,
@@ -216,6 +219,7 @@ pub(super) fn targets(
             low: f64::NAN,
             high: f64::NAN,
             source: String::new(),
+            held_out: false,
             trial: None,
         };
         let mut given = Given::default();
@@ -263,9 +267,12 @@ pub(super) fn targets(
                     given.ci95 = Some(((lo, hi), v.span()));
                 }
                 "source" => target.source = doc.string(v, &key)?,
+                "held_out" => target.held_out = doc.switch(v, &key)?,
                 other => {
-                    let fields =
-                        ["scenario", "metric", "day", "relative", "low", "high", "estimate", "se", "ci95", "source"];
+                    let fields = [
+                        "scenario", "metric", "day", "relative", "low", "high", "estimate", "se", "ci95", "source",
+                        "held_out",
+                    ];
                     let hint = did_you_mean(other, fields);
                     return Err(doc.err(&k.span(), &key, format!("unknown key{hint}; expected {}", fields.join(", "))));
                 }

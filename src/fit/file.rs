@@ -153,7 +153,8 @@ fn fitted(raw: &RawFile, configs: &[Config], names: &[String]) -> Result<Vec<Fit
     let all: Vec<(usize, &Target)> = configs
         .iter()
         .enumerate()
-        .flat_map(|(c, config)| config.comparison.targets.iter().map(move |t| (c, t)))
+        // A held-out trial is never fitted.
+        .flat_map(|(c, config)| config.comparison.targets.iter().filter(|t| !t.held_out).map(move |t| (c, t)))
         .collect();
     let chosen: Vec<(usize, &Target)> = if raw.target.is_empty() {
         all.clone()

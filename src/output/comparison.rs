@@ -60,15 +60,18 @@ pub fn write_contrasts<W: Write>(contrasts: &[ContrastEffect], w: W) -> io::Resu
     out.flush()
 }
 
-/// Writes `targets.csv`: `scenario,metric,day,unit,low,high,effect,ci_lo,ci_hi,met,source`, one row per
+/// Writes `targets.csv`: `scenario,metric,day,unit,low,high,effect,ci_lo,ci_hi,met,role,source`, one row per
 /// target and sweep point; `scenario` is the scenario run (with its sweep point), `day` the
 /// recorded day the effect was read at, `unit` is `%` for a relative target (range and effect in %
 /// of the reference's mean) and otherwise the metric's unit ([`unit`](crate::record::unit): the
-/// range and effect are differences in it), `met` is `true` or `false`.
+/// range and effect are differences in it), `met` is `true` or `false`, `role` is `fitted` or
+/// `held out` (a trial the model was not fitted to).
 pub fn write_targets<W: Write>(results: &[TargetResult], w: W) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["scenario", "metric", "day", "unit", "low", "high", "effect", "ci_lo", "ci_hi", "met", "source"])
-        .map_err(io::Error::from)?;
+    out.write_record([
+        "scenario", "metric", "day", "unit", "low", "high", "effect", "ci_lo", "ci_hi", "met", "role", "source",
+    ])
+    .map_err(io::Error::from)?;
     let mut buf = String::new();
     for r in results {
         let t = r.target;
@@ -84,6 +87,7 @@ pub fn write_targets<W: Write>(results: &[TargetResult], w: W) -> io::Result<()>
             write_f64(&mut out, &mut buf, x)?;
         }
         field(&mut out, if r.met { "true" } else { "false" })?;
+        field(&mut out, if t.held_out { "held out" } else { "fitted" })?;
         field(&mut out, &t.source)?;
         end(&mut out)?;
     }

@@ -104,21 +104,22 @@ pub fn index_html(
     }
     h += "</table>\n";
     if !targets.is_empty() {
-        h += "<h2>Calibration targets</h2>\n<p>Each target is the range the effect vs the reference should lie in; it is met when the model's mean effect does (<a href=\"targets.csv\">targets.csv</a>).</p>\n";
-        h += "<table>\n<tr><th>scenario</th><th>metric</th><th>day</th><th>target</th><th>model (95 % interval)</th><th></th><th>source</th></tr>\n";
+        h += "<h2>Targets</h2>\n<p>Each target is the range the effect vs the reference should lie in; it is met when the model's mean effect does (<a href=\"targets.csv\">targets.csv</a>). A fitted target was used to calibrate the model; a held-out one never was.</p>\n";
+        h += "<table>\n<tr><th>scenario</th><th>metric</th><th>day</th><th>target</th><th>model (95 % interval)</th><th></th><th>role</th><th>source</th></tr>\n";
         for t in targets {
             let model = t.diff.map_or_else(|| "not recorded".into(), |d| with_interval(&d, 2));
             let unit = if t.target.relative { " %" } else { "" };
             let verdict = if t.met { "<span class=\"met\">met</span>" } else { "<span class=\"missed\">missed</span>" };
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} to {}{unit}</td><td class=\"n\">{}</td><td>{verdict}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} to {}{unit}</td><td class=\"n\">{}</td><td>{verdict}</td><td>{}</td><td>{}</td></tr>",
                 escape(&t.scenario),
                 t.target.metric,
                 t.day,
                 t.target.low,
                 t.target.high,
                 escape(&model),
+                if t.target.held_out { "held out" } else { "fitted" },
                 escape(&t.target.source)
             );
         }

@@ -182,7 +182,7 @@ fn targets_are_written_beside_the_model() {
     let dir = run_ok(&tmp, config.to_str().unwrap(), "out", &[]);
     let text = read(&dir.join("targets.csv"));
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("scenario,metric,day,unit,low,high,effect,ci_lo,ci_hi,met,source"));
+    assert_eq!(lines.next(), Some("scenario,metric,day,unit,low,high,effect,ci_lo,ci_hi,met,role,source"));
     let first = lines.next().expect("first target");
     assert!(
         first.starts_with("knockout,mitophagy_events,40,per cell-day,-100,0,-"),
@@ -217,9 +217,7 @@ fn targets_are_written_beside_the_model() {
     );
     let page = read(&dir.join("index.html"));
     assert!(
-        page.contains("Calibration targets")
-            && page.contains("Smith, 2020: &quot;fewer&quot;")
-            && page.contains("missed"),
+        page.contains("<h2>Targets</h2>") && page.contains("Smith, 2020: &quot;fewer&quot;") && page.contains("missed"),
         "index.html lists the targets"
     );
 
