@@ -87,8 +87,8 @@ fn unknown_keys_are_located_at_the_key() {
     refused_at("scenario_params", "[[scenario]]\nname = \"a\"\n[scenario.params]\n§bogus = 1\n", Some("params.bogus"));
     refused_at(
         "intervention_key",
-        "[[scenario]]\nname = \"a\"\n[[scenario.intervention]]\nkind = \"denosumab\"\n§dose = 2\n",
-        Some("dose"),
+        "[[scenario]]\nname = \"a\"\n[[scenario.intervention]]\nkind = \"denosumab\"\n§dosage = 2\n",
+        Some("dosage"),
     );
 }
 
