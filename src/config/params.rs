@@ -277,7 +277,7 @@ params! {
     /// year.
     teriparatide_modelling_per_site_per_year: f64 = 0.8, NonNegative;
     /// Abaloparatide: osteoblast work factor (× untreated).
-    abaloparatide_osteoblast_work: f64 = 1.15, NonNegative;
+    abaloparatide_osteoblast_work: f64 = 1.2, NonNegative;
     /// Abaloparatide: activation factor (× untreated).
     abaloparatide_activation: f64 = 1.1, NonNegative;
     /// Abaloparatide: the daily dose a regimen's level is measured against (µg).
@@ -299,11 +299,11 @@ params! {
     /// Romosozumab: concentration of half its effect (µg/mL).
     romosozumab_ec50_ug_per_ml: f64 = 8.0, Positive;
     /// Romosozumab: fraction of the RANKL signal it blocks at full level.
-    romosozumab_rankl_block: f64 = 0.4, Probability;
+    romosozumab_rankl_block: f64 = 0.45, Probability;
     /// Romosozumab: osteoblast work factor at full formation level (× untreated).
-    romosozumab_osteoblast_work: f64 = 1.3, NonNegative;
+    romosozumab_osteoblast_work: f64 = 2.4, NonNegative;
     /// Romosozumab: modelling-based formation packets per quiescent cancellous site per year.
-    romosozumab_modelling_per_site_per_year: f64 = 2.0, NonNegative;
+    romosozumab_modelling_per_site_per_year: f64 = 14.0, NonNegative;
     /// Romosozumab: time constant of the tolerance that wanes its formation effect (days).
     romosozumab_tolerance_days: f64 = 90.0, Positive;
     /// Romosozumab: formation effect lost per unit of tolerance (× level).
