@@ -11,9 +11,9 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | W_A | `abaloparatide_osteoblast_work` | 1.15 | × untreated | teriparatide's (`teriparatide.rs`) \[U\]; fitted with μ_A to ACTIVE's +9.2 % at 18 months (docs/calibration.md) |
+//! | W_A | `abaloparatide_osteoblast_work` | 1.2 | × untreated | fitted (μ_A and A_A held) to ACTIVE's spine +9.2 % vs placebo at 18 months (Miller 2016 \[R\]; docs/calibration.md); teriparatide's is 1.15 |
 //! | A_A | `abaloparatide_activation` | 1.1 | × untreated | below teriparatide's 1.3: CTX rose less than under teriparatide (Miller 2016 \[R\]) \[U\] |
-//! | μ_A | `abaloparatide_modelling_per_site_per_year` | 0.8 | /site/year | teriparatide's (`processes/modelling.rs`) \[U\]; fitted, see W_A |
+//! | μ_A | `abaloparatide_modelling_per_site_per_year` | 0.8 | /site/year | teriparatide's (`processes/modelling.rs`) \[U\] |
 //! | D_ref | `abaloparatide_reference_ug` | 80 | µg | the approved daily dose (Miller 2016 \[R\]) |
 
 use super::{Mechanism, toward};

@@ -15,9 +15,9 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | b_R | `romosozumab_rankl_block` | 0.4 | — | smaller than denosumab's 0.85: CTX −55 % at 2 weeks, ~−25 % vs placebo at 12 months (label \[V\]) \[U\] |
-//! | W_R | `romosozumab_osteoblast_work` | 1.3 | × untreated | P1NP +145 % vs placebo at 2 weeks (label \[V\]) \[U\]; fitted with μ_R to FRAME's +13.3 % at 12 months (docs/calibration.md) |
-//! | μ_R | `romosozumab_modelling_per_site_per_year` | 2.0 | /site/year | mostly modelling-based formation (above) \[U\]; fitted, see W_R |
+//! | b_R | `romosozumab_rankl_block` | 0.45 | — | smaller than denosumab's 0.85: CTX −55 % at 2 weeks, ~−25 % vs placebo at 12 months (label \[V\]); the model's CTX is −20 to −35 % vs placebo through the year \[fitted with W_R, μ_R\] |
+//! | W_R | `romosozumab_osteoblast_work` | 2.4 | × untreated | fitted with μ_R and b_R to FRAME's spine +13.3 % vs placebo at 12 months (Cosman 2016 NEJM 375:1532 \[R\]; docs/calibration.md); the model's P1NP then peaks at +114 to +139 % vs placebo in months 1–3 (label: +145 % at 2 weeks \[V\]). At ℓ_f ≈ 0.6 a BMU refills ~1.8 × what it eroded: far above any measured wall thickness \[U\] |
+//! | μ_R | `romosozumab_modelling_per_site_per_year` | 14 | /site/year | mostly modelling-based formation (above) \[U\]; fitted, see W_R |
 
 use super::{Mechanism, toward};
 use crate::config::Params;
