@@ -18,6 +18,8 @@
 //! | risedronate | bisphosphonate | mg | oral | 5–150 mg | 5 mg daily (VERT), 35 mg weekly, 150 mg monthly \[R\] |
 //! | zoledronate | bisphosphonate | mg | iv | 0.25–5 mg | 0.25–4 mg (Reid 2002 NEJM 346:653 \[R\]); 5 mg yearly (HORIZON, Black 2007 \[R\]) |
 //! | teriparatide | teriparatide | µg | sc | 20–40 µg daily | Neer 2001 NEJM 344:1434 (20 and 40 µg) \[R\] |
+//! | abaloparatide | abaloparatide | µg | sc | 20–80 µg daily | phase 2 dose ranging, 20, 40 and 80 µg daily (Leder 2015 JCEM 100:697 \[R\]); 80 µg daily (ACTIVE, Miller 2016 JAMA 316:722 \[R\]) |
+//! | romosozumab | romosozumab | mg | sc | 70–210 mg | phase 2 dose ranging, 70, 140 and 210 mg monthly, 140 and 210 mg every 3 months (McClung 2014 NEJM 370:412 \[R\]); 210 mg monthly (FRAME, Cosman 2016 NEJM 375:1532 \[R\]); single-dose PK at 210 mg on the label \[V\] |
 
 use super::Kind;
 
@@ -29,6 +31,8 @@ pub enum Agent {
     Risedronate,
     Zoledronate,
     Teriparatide,
+    Abaloparatide,
+    Romosozumab,
 }
 
 /// How a dose is given.
@@ -75,12 +79,14 @@ const fn spec(
 }
 
 /// Every agent (see the module table for the sources).
-pub const AGENTS: [AgentSpec; 5] = [
+pub const AGENTS: [AgentSpec; 7] = [
     spec(Agent::Denosumab, "denosumab", Kind::Denosumab, "mg", Route::Subcutaneous, (6.0, 210.0)),
     spec(Agent::Alendronate, "alendronate", Kind::Bisphosphonate, "mg", Route::Oral, (5.0, 70.0)),
     spec(Agent::Risedronate, "risedronate", Kind::Bisphosphonate, "mg", Route::Oral, (5.0, 150.0)),
     spec(Agent::Zoledronate, "zoledronate", Kind::Bisphosphonate, "mg", Route::Intravenous, (0.25, 5.0)),
     spec(Agent::Teriparatide, "teriparatide", Kind::Teriparatide, "µg", Route::Subcutaneous, (20.0, 40.0)),
+    spec(Agent::Abaloparatide, "abaloparatide", Kind::Abaloparatide, "µg", Route::Subcutaneous, (20.0, 80.0)),
+    spec(Agent::Romosozumab, "romosozumab", Kind::Romosozumab, "mg", Route::Subcutaneous, (70.0, 210.0)),
 ];
 
 impl Agent {

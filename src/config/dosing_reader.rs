@@ -139,6 +139,11 @@ mod tests {
         let once = read("kind = \"bisphosphonate\"\nagent = \"zoledronate\"\nroute = \"iv\"\ndose = 5").unwrap();
         let d = once.scenarios[0].interventions[0].dosing.unwrap();
         assert_eq!((d.agent, d.doses), (Agent::Zoledronate, 1));
+        let romo = read("kind = \"romosozumab\"\ndose = 210\nevery_days = 30.4375\ndoses = 12").unwrap();
+        let d = romo.scenarios[0].interventions[0].dosing.unwrap();
+        assert_eq!((d.agent, d.dose, d.doses), (Agent::Romosozumab, 210.0, 12));
+        let abalo = read("kind = \"abaloparatide\"\ndose = 80\nevery_days = 1\ndoses = 548").unwrap();
+        assert_eq!(abalo.scenarios[0].interventions[0].dosing.unwrap().agent, Agent::Abaloparatide);
     }
 
     #[test]
@@ -161,6 +166,11 @@ mod tests {
             ("kind = \"antioxidant\"\ndose = 1", "dose", "no dosing regimen"),
             ("kind = \"denosumab\"\ndose = 60\nend_day = 100", "end_day", "only to a window"),
             ("kind = \"denosumab\"\nevery_days = 100\ndoses = 2", "dose", "needs a `dose`"),
+            ("kind = \"romosozumab\"\ndose = 420\nevery_days = 30\ndoses = 12", "dose", "70 to 210 mg (got 420)"),
+            ("kind = \"romosozumab\"\ndose = 35", "dose", "sourced for doses of 70 to 210 mg"),
+            ("kind = \"abaloparatide\"\ndose = 160\nevery_days = 1\ndoses = 3", "dose", "20 to 80 µg (got 160)"),
+            ("kind = \"abaloparatide\"\nagent = \"teriparatide\"\ndose = 20", "agent", "is not a abaloparatide"),
+            ("kind = \"romosozumab\"\ndose = 210\nroute = \"iv\"", "route", "given sc"),
         ];
         for (body, key, message) in cases {
             let e = read(body).expect_err(body);

@@ -27,6 +27,8 @@ pub enum Kind {
     Denosumab,
     Bisphosphonate,
     Teriparatide,
+    Abaloparatide,
+    Romosozumab,
     Antioxidant,
     Pink1Knockout,
     ParkinOverexpression,
@@ -41,11 +43,13 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, with its config name.
-    pub const ALL: [(Kind, &'static str); 13] = [
+    pub const ALL: [(Kind, &'static str); 15] = [
         (Kind::EstrogenLoss, "estrogen_loss"),
         (Kind::Denosumab, "denosumab"),
         (Kind::Bisphosphonate, "bisphosphonate"),
         (Kind::Teriparatide, "teriparatide"),
+        (Kind::Abaloparatide, "abaloparatide"),
+        (Kind::Romosozumab, "romosozumab"),
         (Kind::Antioxidant, "antioxidant"),
         (Kind::Pink1Knockout, "pink1_knockout"),
         (Kind::ParkinOverexpression, "parkin_overexpression"),
@@ -102,11 +106,14 @@ impl Kind {
     /// test there checks each kind against it).
     pub fn strength(self) -> Strength {
         match self {
-            Kind::Denosumab | Kind::Bnip3Knockdown | Kind::Mdivi1 | Kind::Pgc1bLoss => Strength::Saturating,
+            Kind::Denosumab | Kind::Romosozumab | Kind::Bnip3Knockdown | Kind::Mdivi1 | Kind::Pgc1bLoss => {
+                Strength::Saturating
+            }
             Kind::Pink1Knockout => Strength::Switch,
             Kind::EstrogenLoss
             | Kind::Bisphosphonate
             | Kind::Teriparatide
+            | Kind::Abaloparatide
             | Kind::Antioxidant
             | Kind::ParkinOverexpression
             | Kind::MitophagyInducer

@@ -71,9 +71,14 @@ pub const INTERVENTION_FIELDS: [Key; 14] = [
     key(
         "agent",
         "the kind's first",
-        "a regimen: the drug (denosumab; alendronate, risedronate, zoledronate; teriparatide)",
+        "a regimen: the drug (denosumab; alendronate, risedronate, zoledronate; teriparatide; \
+         abaloparatide; romosozumab)",
     ),
-    key("dose", "", "a regimen: one dose, in the agent's unit (mg; teriparatide µg), within its sourced range"),
+    key(
+        "dose",
+        "",
+        "a regimen: one dose, in the agent's unit (mg; teriparatide, abaloparatide µg), in its sourced range",
+    ),
     key("route", "the agent's", "a regimen: oral, iv or sc; must be the one its kinetics are for"),
     key("every_days", "", "a regimen: days between doses"),
     key("doses", "1", "a regimen: how many doses, from start_day"),
@@ -92,6 +97,8 @@ impl Kind {
                 "alendronate and kin: a dose that binds bone and poisons the osteoclasts resorbing it"
             }
             Kind::Teriparatide => "intermittent PTH: more osteoblast work and activation",
+            Kind::Abaloparatide => "a PTHrP analogue: more osteoblast work, less activation than teriparatide",
+            Kind::Romosozumab => "a sclerostin antibody: formation up, waning within a year; RANKL partly blocked",
             Kind::Antioxidant => "NAC or MitoTEMPO: more antioxidant capacity",
             Kind::Pink1Knockout => "PINK1 loss: no tagging of depolarised mitochondria",
             Kind::ParkinOverexpression => "more Parkin: faster PINK1/Parkin mitophagy",
@@ -113,7 +120,7 @@ const SYNONYMS: [(&str, Kind); 12] = [
     ("ibandronate", Kind::Bisphosphonate),
     ("prolia", Kind::Denosumab),
     ("pth", Kind::Teriparatide),
-    ("abaloparatide", Kind::Teriparatide),
+    ("evenity", Kind::Romosozumab),
     ("menopause", Kind::EstrogenLoss),
     ("ovariectomy", Kind::EstrogenLoss),
     ("nac", Kind::Antioxidant),

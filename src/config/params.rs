@@ -279,6 +279,38 @@ params! {
     /// Teriparatide: modelling-based formation packets started per quiescent cancellous site per
     /// year.
     teriparatide_modelling_per_site_per_year: f64 = 0.8, NonNegative;
+    /// Abaloparatide: osteoblast work factor (× untreated).
+    abaloparatide_osteoblast_work: f64 = 1.2, NonNegative;
+    /// Abaloparatide: activation factor (× untreated).
+    abaloparatide_activation: f64 = 1.1, NonNegative;
+    /// Abaloparatide: the daily dose a regimen's level is measured against (µg).
+    abaloparatide_reference_ug: f64 = 80.0, Positive;
+    /// Abaloparatide: modelling-based formation packets per quiescent cancellous site per year.
+    abaloparatide_modelling_per_site_per_year: f64 = 0.8, NonNegative;
+    /// Romosozumab: absorption from the subcutaneous depot (per day).
+    romosozumab_absorption_per_day: f64 = 0.445, Positive;
+    /// Romosozumab: subcutaneous bioavailability (fraction).
+    romosozumab_bioavailability: f64 = 0.81, Probability;
+    /// Romosozumab: volume of distribution (mL).
+    romosozumab_volume_ml: f64 = 5640.0, Positive;
+    /// Romosozumab: linear clearance (mL per day).
+    romosozumab_clearance_ml_per_day: f64 = 347.0, NonNegative;
+    /// Romosozumab: largest target-mediated (sclerostin) elimination (µg per day).
+    romosozumab_vmax_ug_per_day: f64 = 706.0, NonNegative;
+    /// Romosozumab: concentration of half the target-mediated elimination (µg/mL).
+    romosozumab_km_ug_per_ml: f64 = 0.5, Positive;
+    /// Romosozumab: concentration of half its effect (µg/mL).
+    romosozumab_ec50_ug_per_ml: f64 = 8.0, Positive;
+    /// Romosozumab: fraction of the RANKL signal it blocks at full level.
+    romosozumab_rankl_block: f64 = 0.45, Probability;
+    /// Romosozumab: osteoblast work factor at full formation level (× untreated).
+    romosozumab_osteoblast_work: f64 = 2.4, NonNegative;
+    /// Romosozumab: modelling-based formation packets per quiescent cancellous site per year.
+    romosozumab_modelling_per_site_per_year: f64 = 14.0, NonNegative;
+    /// Romosozumab: time constant of the tolerance that wanes its formation effect (days).
+    romosozumab_tolerance_days: f64 = 90.0, Positive;
+    /// Romosozumab: formation effect lost per unit of tolerance (× level).
+    romosozumab_tolerance_weight: f64 = 1.6, NonNegative;
     /// Antioxidant (NAC, MitoTEMPO): antioxidant capacity added.
     antioxidant_dose: f64 = 0.4, NonNegative;
     /// Parkin overexpression: k_parkin factor.

@@ -26,6 +26,7 @@ mod readme;
 mod regimens;
 mod representations;
 mod resume;
+mod romosozumab;
 mod safety;
 mod scenarios;
 mod sensitivity;

@@ -16,12 +16,13 @@ use crate::config::dosing::doses_at_step;
 use crate::config::{Intervention, Kind, Params, Value};
 use crate::model::{Clock, Knobs, Process, Streams};
 use crate::processes::bisphosphonate::{kinetics, slot};
-use crate::processes::pharmacokinetics::Exposure;
+use crate::processes::pharmacokinetics::{Exposure, FormationFactor};
 use crate::processes::{Phase, Plugin};
 use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule};
 use bevy_ecs::prelude::{Res, ResMut, Resource};
 use rand::RngExt;
 
+mod abaloparatide;
 mod antioxidant;
 mod bisphosphonate;
 mod bnip3_knockdown;
@@ -33,6 +34,7 @@ mod mitophagy_inducer;
 mod parkin_overexpression;
 mod pgc1b_loss;
 mod pink1_knockout;
+mod romosozumab;
 mod teriparatide;
 
 /// What one kind of intervention does.
@@ -41,6 +43,11 @@ pub trait Mechanism: Sync {
     fn keys(&self) -> &'static [&'static str];
     /// Act at level `level` on today's knobs, with magnitudes from `p`.
     fn apply(&self, level: f64, p: &Params, knobs: &mut Knobs);
+    /// Act at `level` with its formation effect at `formation` (romosozumab's wanes: its
+    /// tolerance); the others have one level.
+    fn apply_parts(&self, level: f64, _formation: f64, p: &Params, knobs: &mut Knobs) {
+        self.apply(level, p, knobs);
+    }
 }
 
 /// toward(f) = 1 + ℓ·(f − 1), not below 0: a factor f at full strength, scaled by the level.
@@ -55,6 +62,8 @@ pub fn mechanism(kind: Kind) -> Option<&'static dyn Mechanism> {
         Kind::Denosumab => &denosumab::Denosumab,
         Kind::Bisphosphonate => &bisphosphonate::Bisphosphonate,
         Kind::Teriparatide => &teriparatide::Teriparatide,
+        Kind::Abaloparatide => &abaloparatide::Abaloparatide,
+        Kind::Romosozumab => &romosozumab::Romosozumab,
         Kind::Antioxidant => &antioxidant::Antioxidant,
         Kind::Pink1Knockout => &pink1_knockout::Pink1Knockout,
         Kind::ParkinOverexpression => &parkin_overexpression::ParkinOverexpression,
@@ -77,6 +86,8 @@ pub struct Regimen {
     taken: Vec<Vec<f64>>,
     /// By intervention: its pharmacokinetic level if it is a regimen acting from the blood.
     exposures: Vec<Option<Exposure>>,
+    /// By intervention: the factor on its formation effect if it wanes (romosozumab).
+    formation: Vec<Option<FormationFactor>>,
 }
 
 impl Regimen {
@@ -93,18 +104,24 @@ impl Regimen {
                 d.days(i.start_day).filter(|_| adherence >= 1.0 || rng.random::<f64>() < adherence).collect()
             })
             .collect();
-        let exposures = interventions.iter().zip(&taken).map(|(i, days)| Exposure::of(i, days, &params)).collect();
-        Regimen { params, interventions, taken, exposures }
+        let exposures: Vec<_> =
+            interventions.iter().zip(&taken).map(|(i, days)| Exposure::of(i, days, &params)).collect();
+        let formation =
+            interventions.iter().zip(&exposures).map(|(i, e)| FormationFactor::of(i, e.as_ref(), &params)).collect();
+        Regimen { params, interventions, taken, exposures, formation }
     }
 
-    /// The level of intervention `index` on `day`: its exposure if dosed, else its window's.
-    fn level(&self, index: usize, day: f64) -> f64 {
+    /// The level of intervention `index` on `day` (its exposure if dosed, else its window's),
+    /// and the level of its formation effect.
+    fn level(&self, index: usize, day: f64) -> (f64, f64) {
         let i = &self.interventions[index];
-        match (&self.exposures.get(index), i.dosing) {
+        let level = match (&self.exposures.get(index), i.dosing) {
             (Some(Some(e)), _) => e.at(day),
             (_, Some(_)) => 0.0,
             _ => i.level(day),
-        }
+        };
+        let factor = self.formation.get(index).and_then(Option::as_ref).map_or(1.0, |f| f.at(day));
+        (level, level * factor)
     }
 }
 
@@ -120,17 +137,19 @@ pub fn apply(knobs: &mut Knobs, p: &Params, kind: Kind, l: f64) {
 pub fn knobs_on(regimen: &Regimen, day: f64) -> Knobs {
     let base = &regimen.params;
     let levels = regimen.interventions.iter().enumerate().map(|(k, i)| (i, regimen.level(k, day)));
-    let levels = levels.filter(|(_, l)| *l > 0.0);
+    let levels = levels.filter(|(_, (l, _))| *l > 0.0);
     let mut params = base.clone();
-    for (i, l) in levels.clone() {
+    for (i, (l, _)) in levels.clone() {
         if let (Some((key, change)), Some(Value::Float(x))) = (i.target, base.get(i.target.map_or("", |t| t.0))) {
             // The reader checked that the full change is in the key's range, so this cannot fail.
             let _ = params.set(key, Value::Float(change.at(x, l)));
         }
     }
     let mut knobs = Knobs::untreated(&params);
-    for (i, l) in levels {
-        apply(&mut knobs, &params, i.kind, l);
+    for (i, (l, formation)) in levels {
+        if let Some(m) = mechanism(i.kind) {
+            m.apply_parts(l, formation, &params, &mut knobs);
+        }
     }
     put_doses_into_bone(regimen, &params, day, &mut knobs);
     let today = knobs.params.rankl;

@@ -21,9 +21,14 @@
 //! ℓ(t) = (dose / D_ref) / every_days      for t_k ≤ t < t_k + every_days
 //! ```
 //! so 20 µg daily is ℓ = 1, the strength-1 window the treatments were calibrated with.
+//! **Abaloparatide** (subcutaneous, t½ ≈ 1.7 hours, label \[R\]) has the same form with its own
+//! D_ref: 80 µg daily is ℓ = 1.
 //!
-//! ℓ is held constant over each day (its mean over [d, d + 1) for teriparatide, its value at
-//! mid-day for denosumab), so no result depends on the cell step.
+//! **Romosozumab** (one compartment, linear and sclerostin-mediated clearance) and the tolerance
+//! that wanes its formation effect: `romosozumab.rs`.
+//!
+//! ℓ is held constant over each day (its mean over [d, d + 1) for the daily peptides, its value at
+//! mid-day for the antibodies), so no result depends on the cell step.
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
@@ -36,8 +41,12 @@
 //! | IC50 | `denosumab_ic50_ng_per_ml` | 1 | ng/mL | chosen so 60 mg acts ~6–7 months (Peterson & Riggs 2010 Bone 46:49; Riggs 2012 \[R\]) \[U\] |
 //! | D_ref | `teriparatide_reference_ug` | 20 | µg | the approved daily dose (Neer 2001 \[R\]) |
 //! | t½ | — | ~1 | hour | teriparatide label \[R\]: the daily mean is the exposure |
+//! | D_ref | `abaloparatide_reference_ug` | 80 | µg | the approved daily dose (ACTIVE, Miller 2016 JAMA 316:722 \[R\]) |
 
 use crate::config::{Agent, Dosing, Intervention, Params};
+
+mod romosozumab;
+pub use romosozumab::FormationFactor;
 
 /// Runge–Kutta step for the denosumab model (days): an hour.
 const PK_STEP_DAYS: f64 = 1.0 / 24.0;
@@ -62,7 +71,9 @@ impl Exposure {
         let after_first: Vec<f64> = days.iter().map(|t| t - i.start_day).collect();
         let per_day = match dosing.agent {
             Agent::Denosumab => denosumab(&after_first, dosing.dose, p),
-            Agent::Teriparatide => teriparatide(&after_first, &dosing, p),
+            Agent::Teriparatide => daily_pulses(&after_first, &dosing, p.teriparatide_reference_ug),
+            Agent::Abaloparatide => daily_pulses(&after_first, &dosing, p.abaloparatide_reference_ug),
+            Agent::Romosozumab => romosozumab::levels(&after_first, dosing.dose, p),
             Agent::Alendronate | Agent::Risedronate | Agent::Zoledronate => return None,
         };
         Some(Exposure { first_day: i.start_day, per_day })
@@ -79,14 +90,25 @@ impl Exposure {
 /// Denosumab's level at mid-day, day by day from the first dose, for doses of `mg` on `days`
 /// (counted from the first; see the module rule).
 fn denosumab(days: &[f64], mg: f64, p: &Params) -> Vec<f64> {
-    let steps_per_day = (1.0 / PK_STEP_DAYS).round() as u32;
-    let dose_ng = mg * 1e6 * p.denosumab_bioavailability;
-    let Some(&last) = days.last() else { return Vec::new() };
-    let (mut amounts, mut per_day, mut given) = ([0.0f64; 3], Vec::new(), 0);
     let level = |a: &[f64; 3]| {
         let c = a[1] / p.denosumab_central_ml;
         c / (c + p.denosumab_ic50_ng_per_ml)
     };
+    mid_day_levels(days, mg * 1e6 * p.denosumab_bioavailability, |a| denosumab_rates(a, p), level)
+}
+
+/// The `level` of a compartment model with `rates` at mid-day, day by day from the first dose,
+/// for doses of `amount` into compartment 0 on `days` (counted from the first), until the level
+/// is negligible after the last dose.
+fn mid_day_levels<const N: usize>(
+    days: &[f64],
+    amount: f64,
+    rates: impl Fn(&[f64; N]) -> [f64; N],
+    level: impl Fn(&[f64; N]) -> f64,
+) -> Vec<f64> {
+    let steps_per_day = (1.0 / PK_STEP_DAYS).round() as u32;
+    let Some(&last) = days.last() else { return Vec::new() };
+    let (mut amounts, mut per_day, mut given) = ([0.0f64; N], Vec::new(), 0);
     for day in 0.. {
         let day = f64::from(day);
         let mut mid = 0.0;
@@ -94,13 +116,15 @@ fn denosumab(days: &[f64], mg: f64, p: &Params) -> Vec<f64> {
             let t = day + f64::from(s) * PK_STEP_DAYS;
             // Doses fall on the hour grid: within half a step of their time.
             while given < days.len() && days[given] < t + PK_STEP_DAYS / 2.0 {
-                amounts[0] += dose_ng;
+                if let Some(depot) = amounts.first_mut() {
+                    *depot += amount;
+                }
                 given += 1;
             }
             if s == steps_per_day / 2 {
                 mid = level(&amounts);
             }
-            amounts = rk4(amounts, PK_STEP_DAYS, |a| denosumab_rates(a, p));
+            amounts = rk4(amounts, PK_STEP_DAYS, &rates);
         }
         per_day.push(mid);
         if day > last && (mid < NEGLIGIBLE || day - last > LONGEST_WASHOUT_DAYS) {
@@ -128,10 +152,10 @@ fn rk4<const N: usize>(y: [f64; N], h: f64, f: impl Fn(&[f64; N]) -> [f64; N]) -
     std::array::from_fn(|i| y[i] + h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]))
 }
 
-/// Teriparatide's level, each day's mean of (dose/D_ref)/every_days over the intervals
+/// A daily peptide's level, each day's mean of (dose/D_ref)/every_days over the intervals
 /// [t, t + every_days) of the doses taken on `days` (counted from the first).
-fn teriparatide(days: &[f64], d: &Dosing, p: &Params) -> Vec<f64> {
-    let per_interval = d.dose / p.teriparatide_reference_ug / d.every_days;
+fn daily_pulses(days: &[f64], d: &Dosing, reference: f64) -> Vec<f64> {
+    let per_interval = d.dose / reference / d.every_days;
     let Some(&last) = days.last() else { return Vec::new() };
     let mut per_day = vec![0.0; (last + d.every_days).ceil() as usize];
     for &t in days {
@@ -154,12 +178,12 @@ mod tests {
     use crate::config::Kind;
 
     /// The exposure of `i` with every dose taken.
-    fn of(i: &Intervention, p: &Params) -> Option<Exposure> {
+    pub(super) fn of(i: &Intervention, p: &Params) -> Option<Exposure> {
         let days: Vec<f64> = i.dosing.map(|d| d.days(i.start_day).collect()).unwrap_or_default();
         Exposure::of(i, &days, p)
     }
 
-    fn regimen(kind: Kind, agent: Agent, dose: f64, every_days: f64, doses: u32) -> Intervention {
+    pub(super) fn regimen(kind: Kind, agent: Agent, dose: f64, every_days: f64, doses: u32) -> Intervention {
         Intervention {
             kind,
             start_day: 100.0,
@@ -215,5 +239,8 @@ mod tests {
         let missed = Exposure::of(&i, &[100.0, 102.0], &p).unwrap();
         assert_eq!((missed.at(100.5), missed.at(101.5), missed.at(102.5), missed.at(103.5)), (1.0, 0.0, 1.0, 0.0));
         assert_eq!(Exposure::of(&i, &[], &p).unwrap().at(100.5), 0.0);
+        // Abaloparatide: the same form against its own reference, 80 µg.
+        let abalo = of(&regimen(Kind::Abaloparatide, Agent::Abaloparatide, 40.0, 1.0, 30), &p).unwrap();
+        assert_eq!((abalo.at(99.5), abalo.at(100.5), abalo.at(129.5), abalo.at(130.5)), (0.0, 0.5, 0.5, 0.0));
     }
 }
