@@ -50,7 +50,8 @@ pub enum Process {
     Posterior = 18,
     /// The patient of a replicate in a virtual trial (`config/population.rs`): subject 0.
     Population = 19,
-    /// Whether each dose of a regimen is taken (`adherence`): subject = intervention, step = dose.
+    /// Whether each dose of a regimen is taken (`adherence`): subject = the regimen's key (agent,
+    /// first day, dose, interval, count), step 0.
     Adherence = 20,
     /// Modelling-based formation starting at a quiescent site (`processes/modelling.rs`).
     Modelling = 21,

@@ -14,6 +14,7 @@
 use crate::config::BoneLaw;
 use crate::config::dosing::doses_at_step;
 use crate::config::{Intervention, Kind, Params, Value};
+use crate::model::streams::mix;
 use crate::model::{Clock, Knobs, Process, Streams};
 use crate::processes::bisphosphonate::{kinetics, slot};
 use crate::processes::pharmacokinetics::{Exposure, FormationFactor};
@@ -92,14 +93,16 @@ pub struct Regimen {
 
 impl Regimen {
     /// The regimen of `params` and `interventions`, each dose taken with probability `adherence`
-    /// from the stream (replicate, `Process::Adherence`, intervention, 0), in dose order.
+    /// from the stream (replicate, `Process::Adherence`, the regimen's own key, 0), in dose order:
+    /// the same regimen misses the same doses in every scenario, wherever it is listed.
     pub fn new(params: Params, interventions: Vec<Intervention>, streams: &Streams) -> Regimen {
         let taken: Vec<Vec<f64>> = interventions
             .iter()
-            .enumerate()
-            .map(|(j, i)| {
+            .map(|i| {
                 let Some(d) = i.dosing else { return Vec::new() };
-                let mut rng = streams.stream(Process::Adherence, j as u64, 0);
+                let key = [i.start_day.to_bits(), d.dose.to_bits(), d.every_days.to_bits(), u64::from(d.doses)];
+                let subject = key.iter().fold(d.agent as u64, |h, x| mix(h ^ x));
+                let mut rng = streams.stream(Process::Adherence, subject, 0);
                 let adherence = params.adherence;
                 d.days(i.start_day).filter(|_| adherence >= 1.0 || rng.random::<f64>() < adherence).collect()
             })
@@ -356,6 +359,11 @@ mod tests {
         let (half, again, other) = (taken(0.5, 0), taken(0.5, 0), taken(0.5, 1));
         assert!((half.len() as f64 - 1000.0).abs() < 4.0 * 500f64.sqrt(), "{} of 2000", half.len());
         assert!(half == again && half != other, "a patient's doses are hers: the same for the same replicate");
+        // The same regimen misses the same doses wherever a scenario lists it.
+        let params = Params { adherence: 0.5, ..Params::default() };
+        let window = Intervention { kind: Kind::Antioxidant, dosing: None, ..daily };
+        let second = Regimen::new(params, vec![window, daily], &Streams::new(4, 0)).taken[1].clone();
+        assert_eq!(second, half);
         // Fewer doses taken, less exposure on the days missed.
         let knobs = |adherence| {
             let regimen = Regimen::new(Params { adherence, ..Params::default() }, vec![daily], &Streams::new(4, 0));
