@@ -176,7 +176,7 @@ fn targets_are_written_beside_the_model() {
     let tmp = TempDir::new("targets");
     let targets = "[[target]]\nscenario = \"knockout\"\nmetric = \"mitophagy_events\"\nday = 38\nlow = -100\nhigh = 0\nsource = \"Smith, 2020: \\\"fewer\\\"\"\n\
                    [[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 40\nlow = 50\nhigh = 60\nsource = \"impossible\"\n\
-                   [[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 41\nlow = 0\nhigh = 100\nsource = \"later\"\n\
+                   [[target]]\nscenario = \"knockout\"\nmetric = \"bone_density\"\nday = 41\nlow = 0\nhigh = 100\nheld_out = true\nsource = \"later\"\n\
                    [[target]]\nscenario = \"knockout\"\nmetric = \"turnover_pct_per_year\"\nday = 30\nrelative = true\nlow = -1e9\nhigh = 1e9\nsource = \"biopsy\"\n";
     let config = tmp.write("two.toml", format!("{TWO}{targets}"));
     let dir = run_ok(&tmp, config.to_str().unwrap(), "out", &[]);
@@ -188,14 +188,19 @@ fn targets_are_written_beside_the_model() {
         first.starts_with("knockout,mitophagy_events,40,per cell-day,-100,0,-"),
         "read at the nearest recorded day, in the metric's unit: {first}"
     );
-    assert!(first.ends_with(",true,\"Smith, 2020: \"\"fewer\"\"\""), "met, and the source quoted as CSV: {first}");
+    assert!(
+        first.ends_with(",true,fitted,\"Smith, 2020: \"\"fewer\"\"\""),
+        "met, fitted, and the source quoted as CSV: {first}"
+    );
     let second = lines.next().expect("second target");
     assert!(
-        second.starts_with("knockout,bone_density,40,% of day 0,50,60,") && second.ends_with(",false,impossible"),
+        second.starts_with("knockout,bone_density,40,% of day 0,50,60,")
+            && second.ends_with(",false,fitted,impossible"),
         "{second}"
     );
-    // A target past the recorded period (a shortened run) has no effect and is not met.
-    assert_eq!(lines.next(), Some("knockout,bone_density,41,% of day 0,0,100,,,,false,later"));
+    // A target past the recorded period (a shortened run) has no effect and is not met; a
+    // held-out one says so.
+    assert_eq!(lines.next(), Some("knockout,bone_density,41,% of day 0,0,100,,,,false,held out,later"));
     // A biopsy index is read for the biopsy year holding the day (year 1 here), and a relative
     // target gives the paired effect in % of the reference's mean.
     let fourth: Vec<String> = lines.next().expect("fourth target").split(',').map(String::from).collect();
