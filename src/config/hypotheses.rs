@@ -9,7 +9,7 @@
 //! | hypothesis | what mitophagy does | keys |
 //! |---|---|---|
 //! | `knockout_evidence` | clears damaged, ROS-leaking mitochondria; ROS drive RANKL signalling (and, under either hypothesis, precursor differentiation: `diff_ros_half_up`), so less mitophagy (PINK1 or Parkin loss) means more osteoclasts and bone loss, more (urolithin A, Parkin) less | `rankl_ros_gain` 1, the `mitophagy_*_gain`s 0 (Jang 2023 Redox Biol; Biomolecules 2022; Tao 2022 \[V\]) |
-//! | `review` | the mitophagy flux itself promotes osteoclast differentiation, suppresses their apoptosis and raises resorption | `mitophagy_differentiation_gain` 1, `mitophagy_survival_gain` 1, `mitophagy_resorption_gain` 0.5, `rankl_ros_gain` 0 (Gao et al. 2026, the seed review [V abstract]; sizes \[U\]) |
+//! | `review` | the mitophagy flux itself promotes osteoclast differentiation, suppresses their apoptosis and raises resorption | `mitophagy_differentiation_gain` 1, `mitophagy_survival_gain` 1, `mitophagy_resorption_gain` 0.5, `rankl_ros_gain` 0 (Gao et al. 2026, the seed review \[V abstract\]; sizes \[U\]) |
 
 use std::fmt;
 

@@ -185,11 +185,11 @@ params! {
     spine_cancellous_share: f64 = 0.25, Probability;
     /// Low end of the plausible w for postmenopausal spines, read out as `spine_bmd_low_w`:
     /// posterior elements at Lee 2009's mean + 2 SD (51.4 + 8.4 ≈ 60 % of BMC) × trabecular
-    /// bone 40 % of the vertebral body [U]: 0.40 × 0.40 ≈ 0.15 (osteophytes, facet arthritis and
+    /// bone 40 % of the vertebral body \[U\]: 0.40 × 0.40 ≈ 0.15 (osteophytes, facet arthritis and
     /// aortic calcification add further non-trabecular signal in older spines).
     spine_cancellous_share_low: f64 = 0.15, Probability;
     /// High end of the plausible w, read out as `spine_bmd_high_w`: posterior elements at the
-    /// mean − 2 SD (43 %) × trabecular bone two-thirds of the vertebral body [U]: 0.57 × 0.66 ≈
+    /// mean − 2 SD (43 %) × trabecular bone two-thirds of the vertebral body \[U\]: 0.57 × 0.66 ≈
     /// 0.38, rounded to 0.40.
     spine_cancellous_share_high: f64 = 0.4, Probability;
     // ---- bone turnover markers ----

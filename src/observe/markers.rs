@@ -6,7 +6,7 @@
 //! osteoblasts lay down new matrix, one per molecule. So CTX follows bone resorbed per day and
 //! P1NP collagen (osteoid) formed per day, and both read the whole skeleton's turnover, not one
 //! site's (Vasikaran et al. 2011 Osteoporos Int 22:391, the IOF–IFCC choice of s-CTX and s-P1NP
-//! as reference markers; Eastell & Szulc 2017 Lancet Diabetes Endocrinol 5:908 [S]). Here the
+//! as reference markers; Eastell & Szulc 2017 Lancet Diabetes Endocrinol 5:908 \[S\]). Here the
 //! skeleton is the simulated tissue: every site, cancellous and cortical, with its bone counted
 //! as the model holds it (each site the same size), so cortical sites weigh in by the bone they
 //! turn over (`cortical_activation_ratio`) [choice].
@@ -27,7 +27,7 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | W | `marker_window_days` | 28 | days | [choice]: serum CTX and P1NP are cleared within hours (CTX's circulating half-life is about an hour), so a serum value is the skeleton's rate around the day of sampling, averaged over its millions of BMUs; the model's hundreds of sites make one day's rate noisy, so a sample averages the W days before it (a trailing mean, independent of `record_every_days`; it lags a sudden change by about W/2). 4 weeks is shorter than the trials' first visits (1 to 3 months; FREEDOM: CTX down 86 % at 1 month, Cummings 2009 NEJM 361:756 [R]) |
+//! | W | `marker_window_days` | 28 | days | [choice]: serum CTX and P1NP are cleared within hours (CTX's circulating half-life is about an hour), so a serum value is the skeleton's rate around the day of sampling, averaged over its millions of BMUs; the model's hundreds of sites make one day's rate noisy, so a sample averages the W days before it (a trailing mean, independent of `record_every_days`; it lags a sudden change by about W/2). 4 weeks is shorter than the trials' first visits (1 to 3 months; FREEDOM: CTX down 86 % at 1 month, Cummings 2009 NEJM 361:756 \[R\]) |
 //! | B | `marker_baseline_days` | 182 | days | [choice]: the baseline divides every later sample, so its noise would move the whole time course; it averages the half year of spin-up before day 0, where the tissue is at its pre-treatment steady state (a trial's baseline is one sample per patient, but of a whole skeleton) |
 //! | dt | `dt_days` | 0.1 | days | the cell step |
 //!

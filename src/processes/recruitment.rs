@@ -29,7 +29,7 @@
 //! | K | `precursor_pool_cells` | 64 | cells | enough for the pool's mean state to be known to ~0.5 % \[C\] |
 //! | K_L | `rankl_half_saturation` | 0.1 | × untreated RANKL | occupancy form of Lemaire 2004's π_L [V code]; value \[U\], calibrated with estrogen loss and denosumab |
 //! | p_max | `diff_max` | 0.9 | — | \[U\] |
-//! | K_up, n | `diff_ros_half_up`, `diff_hill_up` | 0.8, 2 | ROS units, — | moderate ROS drives NFATc1 (Lee 2005 \[V\] direction); K_up near the untreated ROS (≈ 0.87), so differentiation follows mitochondrial ROS as the knock-outs show (Jang 2023 [V abstract]); size calibrated with the mitophagy and menopause targets (docs/calibration.md) |
+//! | K_up, n | `diff_ros_half_up`, `diff_hill_up` | 0.8, 2 | ROS units, — | moderate ROS drives NFATc1 (Lee 2005 \[V\] direction); K_up near the untreated ROS (≈ 0.87), so differentiation follows mitochondrial ROS as the knock-outs show (Jang 2023 \[V abstract\]); size calibrated with the mitophagy and menopause targets (docs/calibration.md) |
 //! | K_dn, m | `diff_ros_half_down`, `diff_hill_down` | 2.0, 4 | ROS units, — | too much ROS kills precursors \[U\] |
 //! | K_atp | `diff_atp_half` | 0.1 | ATP units | fusion needs energy (Ishii 2009 \[V\] direction) |
 //! | h_form | `mitophagy_differentiation_gain` | 0 | — | review hypothesis: mitophagy promotes differentiation (`config/hypotheses.rs`); φ, φ0 the precursor's and the reference's mitophagy flux |

@@ -8,7 +8,7 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | k_receptor | `receptor_per_day` | 0.15 | /day at hypoxia 1 | no osteoclast data \[U\]; with the selectivity, the receptors carry about half of basal removal, as basal mitophagy largely proceeds without PINK1/Parkin in vivo (McWilliams 2018 Cell Metab 27:439 [V abstract]) |
+//! | k_receptor | `receptor_per_day` | 0.15 | /day at hypoxia 1 | no osteoclast data \[U\]; with the selectivity, the receptors carry about half of basal removal, as basal mitophagy largely proceeds without PINK1/Parkin in vivo (McWilliams 2018 Cell Metab 27:439 \[V abstract\]) |
 //! | hypoxia | `hypoxia` | 1 | signal | bone-marrow baseline = 1; HIF-1α induces BNIP3/NIX (Knowles 2015 \[V\] for osteoclast hypoxia; induction \[U\]) |
 //! | s | `receptor_selectivity` | 3 | — | a mitochondrion at h = 0 is removed four times as fast as a healthy one \[U\] (calibrated with k_receptor, docs/calibration.md) |
 //! | H | `health_levels` | 10 | levels | Patel 2013 |
