@@ -24,7 +24,7 @@
 use super::Sites;
 use crate::config::DAYS_PER_YEAR;
 use crate::model::{Bmu, Clock, CompletedBmus, Counters};
-use crate::processes::interventions::Regimen;
+use crate::processes::interventions::ScenarioRules;
 use crate::record::{BiopsyRow, meant};
 use bevy_ecs::prelude::World;
 
@@ -63,7 +63,7 @@ impl Biopsy {
 
     /// Add the step that just ended, and the BMUs it completed.
     pub fn track(&mut self, world: &mut World, sites: &Sites) {
-        let dt = world.resource::<Regimen>().params.dt_days;
+        let dt = world.resource::<ScenarioRules>().params.dt_days;
         let day = world.resource::<Clock>().day;
         let year_of = |d: f64| ((d / DAYS_PER_YEAR).floor().max(0.0)) as usize;
         let this = year_of(day - 0.5 * dt);

@@ -23,9 +23,9 @@
 //!
 //! | symbol | key | default | unit | source |
 //! |---|---|---|---|---|
-//! | w | `spine_cancellous_share` | 0.25 | of AP spine BMC | posterior elements 51.4 % of L3 BMC (Lee et al. 2009 JBMR 24:1398 [V abstract]) × trabecular bone ~52 % of the vertebral body's BMD (Swanpalmer et al. 1998 Appl Radiat Isot 49:1511 [V abstract]): 0.486 × 0.52 ≈ 0.25 |
-//! | w_low | `spine_cancellous_share_low` | 0.15 | of AP spine BMC | postmenopausal spines [U]: Lee 2009 was of ages 6–25; posterior elements at its mean + 2 SD (≈ 60 %) × trabecular bone 40 % of the body: 0.40 × 0.40 ≈ 0.15; older spines add osteophytes, facet arthritis and aortic calcification, all non-trabecular signal |
-//! | w_high | `spine_cancellous_share_high` | 0.40 | of AP spine BMC | posterior elements at the mean − 2 SD (43 %) × trabecular bone two-thirds of the body [U]: 0.57 × 0.66 ≈ 0.38, rounded to 0.40 |
+//! | w | `spine_cancellous_share` | 0.25 | of AP spine BMC | posterior elements 51.4 % of L3 BMC (Lee et al. 2009 JBMR 24:1398 \[V abstract\]) × trabecular bone ~52 % of the vertebral body's BMD (Swanpalmer et al. 1998 Appl Radiat Isot 49:1511 \[V abstract\]): 0.486 × 0.52 ≈ 0.25 |
+//! | w_low | `spine_cancellous_share_low` | 0.15 | of AP spine BMC | postmenopausal spines \[U\]: Lee 2009 was of ages 6–25; posterior elements at its mean + 2 SD (≈ 60 %) × trabecular bone 40 % of the body: 0.40 × 0.40 ≈ 0.15; older spines add osteophytes, facet arthritis and aortic calcification, all non-trabecular signal |
+//! | w_high | `spine_cancellous_share_high` | 0.40 | of AP spine BMC | posterior elements at the mean − 2 SD (43 %) × trabecular bone two-thirds of the body \[U\]: 0.57 × 0.66 ≈ 0.38, rounded to 0.40 |
 //! | — | `cortical_sites` | 0 | sites | cortical bone beside the `sites` cancellous ones (`processes/activation.rs`); 0: spine_bmd = bone_density |
 //!
 //! Cell means (ROS, ATP, …) are over precursors and osteoclasts: circulating precursors are not
@@ -51,7 +51,7 @@ use crate::model::{
     Bmu, Bone, Clock, Cortical, Counters, MitoReadout, Mitochondria, MitophagyCount, Osteoclast, Precursor, Site,
 };
 use crate::processes::coupling::Coupling;
-use crate::processes::interventions::Regimen;
+use crate::processes::interventions::ScenarioRules;
 use crate::record::{BiopsyRow, Sample};
 use bevy_ecs::prelude::*;
 
@@ -147,7 +147,7 @@ impl Observer {
     pub fn at_day_zero(world: &mut World, trail: Trail) -> Observer {
         let counters = *world.resource::<Counters>();
         let sites = Sites::of(world);
-        let dt = world.resource::<Regimen>().params.dt_days;
+        let dt = world.resource::<ScenarioRules>().params.dt_days;
         Observer {
             day_zero: DayZero::of(world, &sites),
             biopsy: Biopsy::starting_at(world, &sites),
@@ -172,7 +172,7 @@ impl Observer {
 
     /// A sample of the World now; resets the mitophagy count.
     pub fn observe(&mut self, world: &mut World) -> Sample {
-        let p = world.resource::<Regimen>().params.clone();
+        let p = world.resource::<ScenarioRules>().params.clone();
         let day = crate::record::at_precision_of(world.resource::<Clock>().day, p.dt_days);
         let scale = p.sites as f64 * p.population_scale;
         let (mut mineral, mut matrix, mut resorbed, mut formed) = (0.0, 0.0, 0.0, 0.0);
@@ -393,7 +393,7 @@ mod tests {
         assert_eq!((s.bone_mass, s.site_bone_sd), (100.0, 0.0));
         // w = 1: the spine is the cancellous density; w = 0: the cortical one.
         for (w, want) in [(1.0, 120.0), (0.0, 102.0)] {
-            world.resource_mut::<Regimen>().params.spine_cancellous_share = w;
+            world.resource_mut::<ScenarioRules>().params.spine_cancellous_share = w;
             let s = observer.observe(&mut world);
             assert!((s.spine_bmd - want).abs() < 1e-12, "w = {w}: {}", s.spine_bmd);
         }

@@ -147,7 +147,7 @@ mod tests {
     use super::*;
     use crate::config::{Dosing, Intervention, Kind, Params};
     use crate::model::{Clock, Streams};
-    use crate::processes::interventions::{Regimen, set_knobs};
+    use crate::processes::interventions::{ScenarioRules, set_knobs};
     use crate::processes::testing::{one_system_world, run_steps, set_census};
     use bevy_ecs::prelude::IntoScheduleConfigs;
 
@@ -179,8 +179,8 @@ mod tests {
         let (mut world, schedule) = one_system_world((set_knobs, bind_bisphosphonate).chain());
         world.insert_resource(BoneBisphosphonate::default());
         set_census(&mut world, vec![2; 10], vec![activity; 10], vec![0; 10]);
-        let params = world.resource::<Regimen>().params.clone();
-        world.insert_resource(Regimen::new(params, interventions, &Streams::new(0, 0)));
+        let params = world.resource::<ScenarioRules>().params.clone();
+        world.insert_resource(ScenarioRules::new(params, interventions, &Streams::new(0, 0)));
         (world, schedule)
     }
 
@@ -220,10 +220,10 @@ mod tests {
         assert!((knobs.bisphosphonate - effect).abs() < 1e-6);
         assert!((knobs.activation - (1.0 - p.bisphosphonate_activation_loss * knobs.bisphosphonate)).abs() < 1e-12);
         // Stopped, without resorption: the drug stays in bone; cortical resorption does not free it.
-        world.resource_mut::<Regimen>().interventions.clear();
+        world.resource_mut::<ScenarioRules>().interventions.clear();
         set_census(&mut world, vec![0; 10], vec![0.0; 10], vec![0; 10]);
         world.resource_mut::<SiteCensus>().activity.extend([5.0; 3]);
-        world.resource_mut::<Regimen>().params.cortical_sites = 3;
+        world.resource_mut::<ScenarioRules>().params.cortical_sites = 3;
         let total = |w: &World| {
             let b = w.resource::<BoneBisphosphonate>();
             b.surface[0] + b.buried[0]

@@ -2,7 +2,7 @@
 
 use crate::config::Params;
 use crate::model::{Bmu, Bone, CellId, Clock, Knobs, MitoReadout, Mitochondria, SiteCensus, SteadyState, Streams};
-use crate::processes::interventions::Regimen;
+use crate::processes::interventions::ScenarioRules;
 use crate::sim::world_with_rules;
 use bevy_ecs::prelude::{Bundle, Component, IntoScheduleConfigs, Schedule, With, World};
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
@@ -53,7 +53,7 @@ pub fn bmu(osteoblasts: u32) -> Bmu {
 pub fn set_census(world: &mut World, osteoclasts: Vec<u32>, activity: Vec<f64>, precursors: Vec<u32>) {
     assert!(osteoclasts.len() == activity.len() && activity.len() == precursors.len());
     let sites = osteoclasts.len() as u32;
-    world.resource_mut::<Regimen>().params.sites = sites;
+    world.resource_mut::<ScenarioRules>().params.sites = sites;
     world.resource_mut::<Knobs>().params.sites = sites;
     *world.resource_mut::<SiteCensus>() = SiteCensus { osteoclasts, activity, precursors };
 }

@@ -221,7 +221,7 @@ mod tests {
         assert!(day_zero.state.bound != BoneBisphosphonate::default(), "nothing bound before day 0");
         // Every resource of the world is a rule built afresh or a state kept here.
         use crate::model::{SteadyState, Streams as S};
-        use crate::processes::interventions::Regimen;
+        use crate::processes::interventions::ScenarioRules;
         use std::any::TypeId;
         let known = [
             TypeId::of::<Clock>(),
@@ -234,7 +234,7 @@ mod tests {
             TypeId::of::<Osteomorphs>(),
             TypeId::of::<Coupling>(),
             TypeId::of::<PrecursorPool>(),
-            TypeId::of::<Regimen>(),
+            TypeId::of::<ScenarioRules>(),
             TypeId::of::<SteadyState>(),
             TypeId::of::<S>(),
             TypeId::of::<bevy_ecs::schedule::Schedules>(),

@@ -19,7 +19,7 @@ use crate::model::{
     Bone, Clock, CompletedBmus, Cortical, Counters, Knobs, MitophagyCount, PrecursorPool, Site, SteadyState, Streams,
 };
 use crate::observe::{Observer, Sites, Tracker, Trail};
-use crate::processes::interventions::Regimen;
+use crate::processes::interventions::ScenarioRules;
 use crate::processes::mitochondria::step_mitochondria;
 use crate::processes::{PLUGINS, Phase, activation, recruitment};
 use crate::record::RunRecord;
@@ -64,16 +64,16 @@ pub fn cell_schedule(law: BoneLaw) -> Schedule {
 /// A world holding the resources every rule reads, untreated, with `params` as its own
 /// reference.
 pub fn world_with_rules(params: &Params, steady: &SteadyState, streams: Streams) -> World {
-    let regimen = Regimen::new(params.clone(), Vec::new(), &streams);
-    world_of(regimen, params, steady, streams)
+    let rules = ScenarioRules::new(params.clone(), Vec::new(), &streams);
+    world_of(rules, params, steady, streams)
 }
 
-/// A world holding the resources every rule reads: `regimen` measured against the `reference`
+/// A world holding the resources every rule reads: `rules` measured against the `reference`
 /// parameters and their steady state.
-fn world_of(regimen: Regimen, reference: &Params, steady: &SteadyState, streams: Streams) -> World {
+fn world_of(rules: ScenarioRules, reference: &Params, steady: &SteadyState, streams: Streams) -> World {
     let mut world = World::new();
-    world.insert_resource(Knobs::untreated(&regimen.params));
-    world.insert_resource(regimen);
+    world.insert_resource(Knobs::untreated(&rules.params));
+    world.insert_resource(rules);
     world.insert_resource(steady.clone());
     world.insert_resource(streams);
     world.insert_resource(Clock::default());
@@ -115,8 +115,8 @@ impl Simulation {
     /// `spinup_days` before day 0.
     pub fn new(setup: Setup, scenario: &Scenario, streams: Streams, spinup_days: f64) -> Simulation {
         let p = &scenario.params;
-        let regimen = Regimen::new(p.clone(), scenario.interventions.clone(), &streams);
-        let mut world = world_of(regimen, setup.reference, setup.steady, streams);
+        let rules = ScenarioRules::new(p.clone(), scenario.interventions.clone(), &streams);
+        let mut world = world_of(rules, setup.reference, setup.steady, streams);
         let spinup_steps = (spinup_days / p.dt_days).round() as u64;
         world.resource_mut::<Clock>().day = (0.0 - spinup_steps as f64) * p.dt_days;
         let pool: Vec<Entity> =
@@ -153,8 +153,8 @@ impl Simulation {
     /// have been that of `scenario`, or one identical to it before day 0.
     pub fn from_day_zero(setup: Setup, scenario: &Scenario, streams: Streams, start: &DayZero) -> Simulation {
         let p = &scenario.params;
-        let regimen = Regimen::new(p.clone(), scenario.interventions.clone(), &streams);
-        let mut world = world_of(regimen, setup.reference, setup.steady, streams);
+        let rules = ScenarioRules::new(p.clone(), scenario.interventions.clone(), &streams);
+        let mut world = world_of(rules, setup.reference, setup.steady, streams);
         start.restore(&mut world);
         let spinup_steps = world.resource::<Clock>().step;
         Simulation {
@@ -195,7 +195,7 @@ impl Simulation {
     /// Run the spin-up, up to day 0, adding 1 to `steps_done` after every cell step, and keep
     /// the turnover of its last steps for the markers (only read: the tissue is the same).
     pub fn spin_up(&mut self, steps_done: &AtomicU64) {
-        let trail = Trail::new(&self.world.resource::<Regimen>().params);
+        let trail = Trail::new(&self.world.resource::<ScenarioRules>().params);
         let from = self.spinup_steps.saturating_sub(trail.capacity() as u64);
         let sites = Sites::of(&mut self.world);
         let mut markers = None;

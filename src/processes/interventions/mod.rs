@@ -1,5 +1,5 @@
 //! Interventions turn into knobs: each step the [`Knobs`] are set from the scenario's own
-//! parameters ([`Regimen`], never changed) with every active `kind = "parameter"` intervention
+//! parameters ([`ScenarioRules`], never changed) with every active `kind = "parameter"` intervention
 //! applied, then every other active intervention at its level ℓ ∈ [0, strength]
 //! (`config/interventions.rs`).
 //!
@@ -80,7 +80,7 @@ pub fn mechanism(kind: Kind) -> Option<&'static dyn Mechanism> {
 /// The running scenario's own parameters, which never change during the run, and its
 /// interventions, with the level of each dosed one acting from the blood.
 #[derive(Resource, Clone, Debug, PartialEq)]
-pub struct Regimen {
+pub struct ScenarioRules {
     pub params: Params,
     pub interventions: Vec<Intervention>,
     /// By intervention: the days of the doses taken (none for a window).
@@ -91,11 +91,11 @@ pub struct Regimen {
     formation: Vec<Option<FormationFactor>>,
 }
 
-impl Regimen {
-    /// The regimen of `params` and `interventions`, each dose taken with probability `adherence`
+impl ScenarioRules {
+    /// The rules of `params` and `interventions`, each dose of a regimen taken with probability `adherence`
     /// from the stream (replicate, `Process::Adherence`, the regimen's own key, 0), in dose order:
     /// the same regimen misses the same doses in every scenario, wherever it is listed.
-    pub fn new(params: Params, interventions: Vec<Intervention>, streams: &Streams) -> Regimen {
+    pub fn new(params: Params, interventions: Vec<Intervention>, streams: &Streams) -> ScenarioRules {
         let taken: Vec<Vec<f64>> = interventions
             .iter()
             .map(|i| {
@@ -111,7 +111,7 @@ impl Regimen {
             interventions.iter().zip(&taken).map(|(i, days)| Exposure::of(i, days, &params)).collect();
         let formation =
             interventions.iter().zip(&exposures).map(|(i, e)| FormationFactor::of(i, e.as_ref(), &params)).collect();
-        Regimen { params, interventions, taken, exposures, formation }
+        ScenarioRules { params, interventions, taken, exposures, formation }
     }
 
     /// The level of intervention `index` on `day` (its exposure if dosed, else its window's),
@@ -135,11 +135,11 @@ pub fn apply(knobs: &mut Knobs, p: &Params, kind: Kind, l: f64) {
     }
 }
 
-/// The knobs of `regimen` on `day`: its parameters with today's `kind = "parameter"`
+/// The knobs of `rules` on `day`: its parameters with today's `kind = "parameter"`
 /// interventions applied, then every other active intervention at its level.
-pub fn knobs_on(regimen: &Regimen, day: f64) -> Knobs {
-    let base = &regimen.params;
-    let levels = regimen.interventions.iter().enumerate().map(|(k, i)| (i, regimen.level(k, day)));
+pub fn knobs_on(rules: &ScenarioRules, day: f64) -> Knobs {
+    let base = &rules.params;
+    let levels = rules.interventions.iter().enumerate().map(|(k, i)| (i, rules.level(k, day)));
     let levels = levels.filter(|(_, (l, _))| *l > 0.0);
     let mut params = base.clone();
     for (i, (l, _)) in levels.clone() {
@@ -154,16 +154,16 @@ pub fn knobs_on(regimen: &Regimen, day: f64) -> Knobs {
             m.apply_parts(l, formation, &params, &mut knobs);
         }
     }
-    put_doses_into_bone(regimen, &params, day, &mut knobs);
+    put_doses_into_bone(rules, &params, day, &mut knobs);
     let today = knobs.params.rankl;
     knobs.rankl_blocked = if params.rankl > 0.0 { (1.0 - today / params.rankl).clamp(0.0, 1.0) } else { 0.0 };
     knobs
 }
 
 /// Bisphosphonate regimens: each dose given in the step at `day` reaches bone over the step.
-fn put_doses_into_bone(regimen: &Regimen, params: &Params, day: f64, knobs: &mut Knobs) {
+fn put_doses_into_bone(rules: &ScenarioRules, params: &Params, day: f64, knobs: &mut Knobs) {
     let dt = params.dt_days;
-    for (i, days) in regimen.interventions.iter().zip(&regimen.taken) {
+    for (i, days) in rules.interventions.iter().zip(&rules.taken) {
         let Some(d) = i.dosing else { continue };
         let (Some(slot), n) = (slot(d.agent), doses_at_step(days, day, dt)) else { continue };
         if n > 0 {
@@ -173,9 +173,9 @@ fn put_doses_into_bone(regimen: &Regimen, params: &Params, day: f64, knobs: &mut
     }
 }
 
-/// Set today's knobs from the regimen (the first system of every step).
-pub fn set_knobs(regimen: Res<Regimen>, clock: Res<Clock>, mut knobs: ResMut<Knobs>) {
-    let next = knobs_on(&regimen, clock.day);
+/// Set today's knobs from the scenario's rules (the first system of every step).
+pub fn set_knobs(rules: Res<ScenarioRules>, clock: Res<Clock>, mut knobs: ResMut<Knobs>) {
+    let next = knobs_on(&rules, clock.day);
     if *knobs != next {
         *knobs = next;
     }
@@ -273,8 +273,8 @@ mod tests {
         }
     }
 
-    fn regimen(params: Params, interventions: Vec<Intervention>) -> Regimen {
-        Regimen::new(params, interventions, &Streams::new(0, 0))
+    fn rules(params: Params, interventions: Vec<Intervention>) -> ScenarioRules {
+        ScenarioRules::new(params, interventions, &Streams::new(0, 0))
     }
 
     #[test]
@@ -290,7 +290,7 @@ mod tests {
             target: None,
             dosing: None,
         };
-        world.insert_resource(regimen(params.clone(), vec![window]));
+        world.insert_resource(rules(params.clone(), vec![window]));
         // Inside: RANKL = 1.5·(1 − 0.95) = 0.075, 95 % of it blocked; outside (end exclusive): back
         // to the untreated 1.5.
         for (day, rankl) in [(5.0, 1.5), (10.0, 0.075), (19.9, 0.075), (20.0, 1.5), (100.0, 1.5)] {
@@ -302,7 +302,7 @@ mod tests {
             assert!((knobs.rankl_blocked - blocked).abs() < 1e-12, "day {day}: {}", knobs.rankl_blocked);
             let untreated = Knobs::untreated(&Params { rankl: knobs.params.rankl, ..params.clone() });
             assert_eq!(*knobs, Knobs { rankl_blocked: knobs.rankl_blocked, ..untreated }, "nothing else changes");
-            assert_eq!(world.resource::<Regimen>().params, params, "the run's parameters never change");
+            assert_eq!(world.resource::<ScenarioRules>().params, params, "the run's parameters never change");
         }
     }
 
@@ -320,7 +320,7 @@ mod tests {
             dosing: None,
         };
         let teriparatide = Intervention { kind: Kind::Teriparatide, target: None, strength: 0.25, ..halve };
-        world.insert_resource(regimen(Params::default(), vec![halve, teriparatide]));
+        world.insert_resource(rules(Params::default(), vec![halve, teriparatide]));
         // β1 = 0.2: half-way up the ramp 0.2·(1 − 0.5·0.5) = 0.15, then 0.1; teriparatide at level
         // ℓ = 0.25·ramp raises M_ob to 1 + ℓ·(f − 1).
         let f = Params::default().teriparatide_osteoblast_work - 1.0;
@@ -352,7 +352,7 @@ mod tests {
         };
         let taken = |adherence: f64, replicate: u32| {
             let params = Params { adherence, ..Params::default() };
-            Regimen::new(params, vec![daily], &Streams::new(4, replicate)).taken[0].clone()
+            ScenarioRules::new(params, vec![daily], &Streams::new(4, replicate)).taken[0].clone()
         };
         assert_eq!(taken(1.0, 0).len(), 2000);
         assert!(taken(0.0, 0).is_empty());
@@ -362,12 +362,12 @@ mod tests {
         // The same regimen misses the same doses wherever a scenario lists it.
         let params = Params { adherence: 0.5, ..Params::default() };
         let window = Intervention { kind: Kind::Antioxidant, dosing: None, ..daily };
-        let second = Regimen::new(params, vec![window, daily], &Streams::new(4, 0)).taken[1].clone();
+        let second = ScenarioRules::new(params, vec![window, daily], &Streams::new(4, 0)).taken[1].clone();
         assert_eq!(second, half);
         // Fewer doses taken, less exposure on the days missed.
         let knobs = |adherence| {
-            let regimen = Regimen::new(Params { adherence, ..Params::default() }, vec![daily], &Streams::new(4, 0));
-            (0..2000).map(|d| knobs_on(&regimen, f64::from(d) + 0.5).params.osteoblast_work).sum::<f64>()
+            let rules = ScenarioRules::new(Params { adherence, ..Params::default() }, vec![daily], &Streams::new(4, 0));
+            (0..2000).map(|d| knobs_on(&rules, f64::from(d) + 0.5).params.osteoblast_work).sum::<f64>()
         };
         assert!(knobs(0.5) < knobs(1.0) && knobs(0.5) > knobs(0.0));
     }
