@@ -53,8 +53,8 @@ macro_rules! samples {
 
 samples! {
     /// Mean over the cancellous sites of mineral mass, % of its value at day 0 (bone mass ×
-    /// mineral fraction). Every metric but the spine's (`spine_bmd` and its w range) and the
-    /// markers (`ctx_pct`, `p1np_pct`) reads the cancellous sites and their cells only, so
+    /// mineral fraction). Every metric but the DXA ones (`spine_bmd`, its w range, `hip_bmd`) and
+    /// the markers (`ctx_pct`, `p1np_pct`) reads the cancellous sites and their cells only, so
     /// cortical sites (`cortical_sites`) leave them unchanged in meaning.
     bone_density,
     /// Mean over sites of bone matrix mass z, % of initial.
@@ -103,6 +103,10 @@ samples! {
     spine_bmd_low_w,
     /// `spine_bmd` at the high end of the plausible cancellous share (`spine_cancellous_share_high`).
     spine_bmd_high_w,
+    /// Total-hip DXA aBMD, % of day 0: w_hip·bone_density + (1 − w_hip)·cortical density, w_hip =
+    /// `hip_cancellous_share`; the same compartments as the spine's, weighted as the hip's
+    /// mineral is (`observe/mod.rs`); exactly `bone_density` without cortical sites.
+    hip_bmd,
     /// Resorption marker (serum CTX), % of day 0: bone resorbed per day at every site, cancellous
     /// and cortical, averaged over the `marker_window_days` before the sample (`observe/markers.rs`).
     ctx_pct,
@@ -137,6 +141,7 @@ pub const UNITS: [&str; METRICS.len()] = [
     "% of day 0",         // qct_vbmd
     "% of day 0",         // spine_bmd_low_w
     "% of day 0",         // spine_bmd_high_w
+    "% of day 0",         // hip_bmd
     "% of day 0",         // ctx_pct
     "% of day 0",         // p1np_pct
 ];
@@ -210,6 +215,7 @@ pub const NON_NEGATIVE: [bool; METRICS.len()] = [
     true, // qct_vbmd: bone_density
     true, // spine_bmd_low_w
     true, // spine_bmd_high_w
+    true, // hip_bmd: a weighted mean of two densities
     true, // ctx_pct: a rate of resorption over a positive baseline
     true, // p1np_pct: a rate of formation over a positive baseline
 ];

@@ -132,7 +132,7 @@ impl fmt::Display for Kind {
 /// Parameters a `kind = "parameter"` intervention may not change: they fix the tissue's structure
 /// (sites, Ω, cells' capacity), the numerics (steps) or how it is read out (the spine's
 /// weighting), or only matter at the start.
-pub const FIXED_KEYS: [&str; 14] = [
+pub const FIXED_KEYS: [&str; 15] = [
     "population_scale",
     "dt_days",
     "mito_dt_hours",
@@ -144,6 +144,7 @@ pub const FIXED_KEYS: [&str; 14] = [
     "initial_cortical_mineral_fraction",
     "spine_cancellous_share_low",
     "spine_cancellous_share_high",
+    "hip_cancellous_share",
     "marker_window_days",
     "marker_baseline_days",
     "responder_change_pct",

@@ -192,6 +192,11 @@ params! {
     /// mean − 2 SD (43 %) × trabecular bone two-thirds of the vertebral body \[U\]: 0.57 × 0.66 ≈
     /// 0.38, rounded to 0.40.
     spine_cancellous_share_high: f64 = 0.4, Probability;
+    /// w_hip, the cancellous share of the total-hip DXA signal, read out as `hip_bmd` =
+    /// w_hip·bone_density + (1 − w_hip)·cortical density: the femoral neck about a quarter
+    /// trabecular, the trochanter about half \[R\], the intertrochanteric shaft mostly cortical:
+    /// about 0.3 \[U\] (observe/mod.rs).
+    hip_cancellous_share: f64 = 0.3, Probability;
     // ---- bone turnover markers ----
     /// W, the days each marker (`ctx_pct`, `p1np_pct`) averages the tissue's resorption or
     /// formation over, ending at the sample (observe/markers.rs).

@@ -1,12 +1,12 @@
 //! The observation phase: whole-tissue readouts out of the World, outside every rule.
 //!
-//! Every readout but the spine's three and the markers is of the cancellous sites s (and their
-//! cells); c runs over the cortical sites, w = `spine_cancellous_share`:
+//! Every readout but the DXA ones and the markers is of the cancellous sites s (and their
+//! cells); c runs over the cortical sites:
 //! ```text
 //! bone_density       = 100 · Σ_s mineral_s / Σ_s mineral_s(day 0)
-//! spine_bmd          = w · bone_density + (1 − w) · 100 · Σ_c mineral_c / Σ_c mineral_c(day 0)
-//!                      (bone_density itself without cortical sites)
-//! spine_bmd_low_w    = spine_bmd at w = w_low;  spine_bmd_high_w = spine_bmd at w = w_high
+//! spine_bmd, spine_bmd_low_w, spine_bmd_high_w, hip_bmd
+//!                    = w · bone_density + (1 − w) · 100 · Σ_c mineral_c / Σ_c mineral_c(day 0),
+//!                      each at its own cancellous share w (dxa.rs)
 //! qct_vbmd           = bone_density: vertebral trabecular vBMD as QCT measures it (% of day 0)
 //! ctx_pct, p1np_pct  = resorbed and formed per day over all sites, % of day 0 (markers.rs)
 //! bone_mass          = 100 · Σ_s z_s / Σ_s z_s(day 0)
@@ -18,15 +18,6 @@
 //! mean_activity      = mean resorption activity a_i of the osteoclasts
 //! osteoclastic_drive = κ (processes/coupling.rs; 1 under the published law)
 //! ```
-//! spine_bmd reads the model as anteroposterior lumbar-spine DXA does, where cancellous bone is
-//! only part of the signal; the clinical BMD targets (FREEDOM, FIT, SWAN) are of that kind:
-//!
-//! | symbol | key | default | unit | source |
-//! |---|---|---|---|---|
-//! | w | `spine_cancellous_share` | 0.25 | of AP spine BMC | posterior elements 51.4 % of L3 BMC (Lee et al. 2009 JBMR 24:1398 \[V abstract\]) × trabecular bone ~52 % of the vertebral body's BMD (Swanpalmer et al. 1998 Appl Radiat Isot 49:1511 \[V abstract\]): 0.486 × 0.52 ≈ 0.25 |
-//! | w_low | `spine_cancellous_share_low` | 0.15 | of AP spine BMC | postmenopausal spines \[U\]: Lee 2009 was of ages 6–25; posterior elements at its mean + 2 SD (≈ 60 %) × trabecular bone 40 % of the body: 0.40 × 0.40 ≈ 0.15; older spines add osteophytes, facet arthritis and aortic calcification, all non-trabecular signal |
-//! | w_high | `spine_cancellous_share_high` | 0.40 | of AP spine BMC | posterior elements at the mean − 2 SD (43 %) × trabecular bone two-thirds of the body \[U\]: 0.57 × 0.66 ≈ 0.38, rounded to 0.40 |
-//! | — | `cortical_sites` | 0 | sites | cortical bone beside the `sites` cancellous ones (`processes/activation.rs`); 0: spine_bmd = bone_density |
 //!
 //! Cell means (ROS, ATP, …) are over precursors and osteoclasts: circulating precursors are not
 //! in them. A mean or rate over nothing (no cells, no osteoclast-days, no quiescent site) is
@@ -34,14 +25,11 @@
 //! summary and effect, a gap in the plots. The virtual biopsy ([`Biopsy`]) is tracked every
 //! step. Cortical sites and cells carry [`Cortical`] and are filtered out by it, which also keeps
 //! the cancellous ones iterated, and so summed, in the order they would be without cortical
-//! sites.
-//!
-//! w_low and w_high bracket w: the spine results across the cancellous share, since the one w is
-//! sourced from young spines (issue 17). `qct_vbmd` is the same number as `bone_density` under the
-//! name a clinician looks for: QCT isolates the vertebral body's trabecular bone, which is what the
-//! cancellous sites are.
+//! sites. `qct_vbmd` is the same number as `bone_density` under the name a clinician looks for:
+//! QCT isolates the vertebral body's trabecular bone, which is what the cancellous sites are.
 
 mod biopsy;
+mod dxa;
 mod markers;
 
 pub use biopsy::Biopsy;
@@ -114,12 +102,6 @@ impl Sites {
         let mut query = world.query::<&Bone>();
         self.cortical.iter().filter_map(|&e| query.get(world, e).ok()).map(|b| b.mineral).sum()
     }
-}
-
-/// spine_bmd from the cancellous `bone_density` and the cortical sites' `mineral` against its
-/// day-0 `reference` (`bone_density` itself without cortical bone).
-fn spine_bmd(share: f64, bone_density: f64, mineral: f64, reference: f64) -> f64 {
-    if reference > 0.0 { share * bone_density + (1.0 - share) * 100.0 * mineral / reference } else { bone_density }
 }
 
 /// Takes samples and tracks the biopsy from day 0.
@@ -223,7 +205,7 @@ impl Observer {
         let spread = ratio(quiescent.iter().map(|z| (z - mean_quiescent).powi(2)).sum(), n_quiescent).sqrt();
         let bone_density = 100.0 * ratio(mineral, self.day_zero.mineral);
         let cortical = self.sites.cortical_mineral(world);
-        let spine = |w| spine_bmd(w, bone_density, cortical, self.day_zero.cortical_mineral);
+        let dxa = |w| dxa::areal_bmd(w, bone_density, cortical, self.day_zero.cortical_mineral);
         let (rate, base) = (self.markers.trail.per_day(p.dt_days), self.baseline);
         Sample {
             day,
@@ -246,10 +228,11 @@ impl Observer {
             resorbed: resorbed / n_sites,
             formed: formed / n_sites,
             remodelling_space: space / n_sites,
-            spine_bmd: spine(p.spine_cancellous_share),
+            spine_bmd: dxa(p.spine_cancellous_share),
             qct_vbmd: bone_density,
-            spine_bmd_low_w: spine(p.spine_cancellous_share_low),
-            spine_bmd_high_w: spine(p.spine_cancellous_share_high),
+            spine_bmd_low_w: dxa(p.spine_cancellous_share_low),
+            spine_bmd_high_w: dxa(p.spine_cancellous_share_high),
+            hip_bmd: dxa(p.hip_cancellous_share),
             ctx_pct: markers::percent_of(rate.map(|r| r.resorbed), base.map(|b| b.resorbed)),
             p1np_pct: markers::percent_of(rate.map(|r| r.formed), base.map(|b| b.formed)),
         }
@@ -325,6 +308,7 @@ mod tests {
             qct_vbmd: 90.0,
             spine_bmd_low_w: 90.0,
             spine_bmd_high_w: 90.0,
+            hip_bmd: 90.0,
             ctx_pct: f64::NAN,
             p1np_pct: f64::NAN,
         };
@@ -384,6 +368,8 @@ mod tests {
         // the cancellous compartment alone.
         assert!((s.spine_bmd_low_w - 104.7).abs() < 1e-12, "{}", s.spine_bmd_low_w);
         assert!((s.spine_bmd_high_w - 109.2).abs() < 1e-12, "{}", s.spine_bmd_high_w);
+        // The hip at w_hip = 0.3: 36 + 71.4.
+        assert!((s.hip_bmd - 107.4).abs() < 1e-12, "{}", s.hip_bmd);
         assert_eq!(s.qct_vbmd.to_bits(), s.bone_density.to_bits());
         assert_eq!((s.osteoclasts, s.precursors, s.osteoblasts, s.active_bmus), (0.0, 0.0, 0.0, 0.0));
         // No cancellous cells: their means are undefined, not 0.
@@ -397,11 +383,5 @@ mod tests {
             let s = observer.observe(&mut world);
             assert!((s.spine_bmd - want).abs() < 1e-12, "w = {w}: {}", s.spine_bmd);
         }
-    }
-
-    #[test]
-    fn without_cortical_sites_the_spine_is_exactly_the_cancellous_density() {
-        assert_eq!(spine_bmd(0.25, 103.7, 0.0, 0.0), 103.7);
-        assert_eq!(spine_bmd(0.3, 1.0 / 3.0, 0.0, 0.0), 1.0 / 3.0);
     }
 }

@@ -17,8 +17,9 @@ use std::fmt::Write;
 
 /// The metrics of the page's effects and contrasts tables after the headline readouts (every
 /// metric is in `effects.csv` and `contrasts.csv`).
-const MAIN_METRICS: [&str; 10] = [
+const MAIN_METRICS: [&str; 11] = [
     "spine_bmd",
+    "hip_bmd",
     "bone_density",
     "ctx_pct",
     "p1np_pct",

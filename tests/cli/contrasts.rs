@@ -78,7 +78,7 @@ fn the_headline_key_leads_the_table_page_and_figures() {
         }
         v
     });
-    assert_eq!(order, ["osteoclasts", "bone_density", "spine_bmd", "spine_bmd_low_w", "spine_bmd_high_w"]);
+    assert_eq!(order, ["osteoclasts", "bone_density", "spine_bmd", "spine_bmd_low_w", "spine_bmd_high_w", "hip_bmd"]);
     let effects = points(&read(&dir.join("plots/effects.svg")));
     assert!(effects.iter().all(|p| ["osteoclasts", "bone_density"].contains(&p.metric.as_str())));
     assert!(read(&dir.join("config.toml")).contains("headline = [\"osteoclasts\", \"bone_density\"]"));

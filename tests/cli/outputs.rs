@@ -5,12 +5,13 @@ use crate::common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-const METRICS: [&str; 14] = [
+const METRICS: [&str; 15] = [
     "bone_density",
     "spine_bmd",
     "qct_vbmd",
     "spine_bmd_low_w",
     "spine_bmd_high_w",
+    "hip_bmd",
     "ctx_pct",
     "p1np_pct",
     "osteoclasts",

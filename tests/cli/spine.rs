@@ -14,8 +14,8 @@ const DENOSUMAB: &str = "seed = 11\nreplicates = 2\ndays = 730\nspinup_days = 36
 /// A CSV table: header and rows.
 type Table = (Vec<String>, Vec<Vec<String>>);
 
-/// The columns that read cortical sites too: the spine at its three shares and the markers.
-const WHOLE_TISSUE: [&str; 5] = ["spine_bmd", "spine_bmd_low_w", "spine_bmd_high_w", "ctx_pct", "p1np_pct"];
+/// The columns that read cortical sites too: the spine at its three shares, the hip and the markers.
+const WHOLE_TISSUE: [&str; 6] = ["spine_bmd", "spine_bmd_low_w", "spine_bmd_high_w", "hip_bmd", "ctx_pct", "p1np_pct"];
 
 /// `timeseries.csv` with the [`WHOLE_TISSUE`] columns taken out, and those columns.
 fn without_spine(dir: &Path) -> (Table, Vec<Vec<String>>) {

@@ -178,7 +178,7 @@ pub fn figures(config: &Config, runs: &[RunRecord], labels: &Labels) -> Vec<Figu
     let headline = config.comparison.headline_metrics();
     let spine = config.scenarios.iter().any(|s| s.params.cortical_sites > 0);
     let mut density = headline.clone();
-    for m in ["bone_density", "spine_bmd", "spine_bmd_low_w", "spine_bmd_high_w"] {
+    for m in ["bone_density", "spine_bmd", "spine_bmd_low_w", "spine_bmd_high_w", "hip_bmd"] {
         if !density.contains(&m) && (m == "bone_density" || spine) {
             density.push(m);
         }

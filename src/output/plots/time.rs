@@ -61,6 +61,7 @@ fn describe(metric: &'static str) -> (String, String, String) {
         "spine_bmd" => ("Lumbar-spine DXA (spine_bmd): cancellous and cortical", "spine BMD"),
         "spine_bmd_low_w" => ("Lumbar-spine DXA at the low cancellous share", "spine BMD, low w"),
         "spine_bmd_high_w" => ("Lumbar-spine DXA at the high cancellous share", "spine BMD, high w"),
+        "hip_bmd" => ("Total-hip DXA (hip_bmd)", "hip BMD"),
         "qct_vbmd" => ("Vertebral trabecular vBMD (QCT)", "QCT vBMD"),
         "ctx_pct" => ("Resorption marker CTX (ctx_pct)", "CTX"),
         "p1np_pct" => ("Formation marker P1NP (p1np_pct)", "P1NP"),
