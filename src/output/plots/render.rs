@@ -154,8 +154,9 @@ where
     X: AsRangedCoord<Value = f64>,
     X::CoordDescType: ValueFormatter<f64>,
 {
+    let (caption, size) = fit_caption(&panel.title, area.dim_in_pixel().0);
     let mut chart = ChartBuilder::on(area)
-        .caption(&panel.title, ("sans-serif", 18))
+        .caption(&caption, ("sans-serif", size))
         .margin(12)
         .x_label_area_size(44)
         .y_label_area_size(64)
@@ -313,6 +314,27 @@ pub fn png(figure: &Figure) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// Caption font sizes: the usual, and the smallest a long title may shrink to.
+const CAPTION_PX: f64 = 18.0;
+const CAPTION_MIN_PX: f64 = 11.0;
+/// A sans-serif glyph's mean advance, in font sizes.
+const GLYPH_WIDTH: f64 = 0.55;
+
+/// `title` at a font size that fits `width` pixels: shrunk from [`CAPTION_PX`] down to
+/// [`CAPTION_MIN_PX`], and cut with an ellipsis beyond that, so no caption runs into its
+/// neighbour's.
+fn fit_caption(title: &str, width: u32) -> (String, f64) {
+    let chars = title.chars().count().max(1) as f64;
+    let room = f64::from(width) * 0.95;
+    let size = (room / (GLYPH_WIDTH * chars)).clamp(CAPTION_MIN_PX, CAPTION_PX);
+    let fits = (room / (GLYPH_WIDTH * size)) as usize;
+    if title.chars().count() <= fits {
+        return (title.to_string(), size);
+    }
+    let cut: String = title.chars().take(fits.saturating_sub(1)).collect();
+    (format!("{}…", cut.trim_end()), size)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Figure, Panel, Series};
@@ -345,5 +367,16 @@ mod tests {
         let lines: Vec<&str> = text.lines().filter(|l| l.contains("<polyline") && l.contains(&blue)).collect();
         assert_eq!(lines.len(), 2, "one line per defined run: {lines:#?}");
         assert!(lines.iter().all(|l| l.matches(',').count() == 2), "two points each: {lines:#?}");
+    }
+
+    #[test]
+    fn a_long_caption_shrinks_then_is_cut_to_its_panel() {
+        assert_eq!(fit_caption("CTX: placebo", 300), ("CTX: placebo".to_string(), CAPTION_PX));
+        let (text, size) = fit_caption("spine BMD vs placebo: romosozumab_then_alendronate", 300);
+        assert!((CAPTION_MIN_PX..CAPTION_PX).contains(&size), "{size}");
+        assert!(GLYPH_WIDTH * size * text.chars().count() as f64 <= 300.0, "{text} at {size}");
+        let (cut, size) = fit_caption(&"x".repeat(200), 300);
+        assert_eq!(size, CAPTION_MIN_PX);
+        assert!(cut.ends_with('…') && GLYPH_WIDTH * size * cut.chars().count() as f64 <= 300.0, "{cut}");
     }
 }
