@@ -15,13 +15,15 @@ const MANUAL: [&str; 2] = [include_str!("../../docs/scaling.md"), include_str!("
 const CI: &str = include_str!("../../.ci/run");
 
 /// README commands that run for minutes, with settings that keep them small here.
-const SHRUNK: [(&str, &[&str]); 6] = [
+const SHRUNK: [(&str, &[&str]); 8] = [
     ("run", SMALL),
     ("run configs/treatments.toml", SMALL),
     ("run configs/mitophagy.toml", SMALL),
     ("run configs/mitophagy_sweep.toml", SMALL),
     ("run configs/regimens.toml", SMALL),
     ("run configs/virtual_trial.toml", SMALL),
+    ("run configs/trials.toml", SMALL),
+    ("run configs/anabolics.toml", SMALL),
 ];
 const SMALL: &[&str] = &["--set", "sites=20", "--set", "years=0.1", "--set", "spinup_years=0", "--replicates", "2"];
 
