@@ -52,6 +52,8 @@ pub struct Series {
     pub points: bool,
     /// Drawn in grey behind the others: the reference, or the zero line of an effect.
     pub faint: bool,
+    /// With `points`: small translucent markers never joined by a line (one per patient).
+    pub scatter: bool,
 }
 
 /// One chart.
@@ -70,6 +72,8 @@ pub struct Panel {
     pub windows: Vec<(f64, f64, usize)>,
     /// The y range, when the panels of a row share one.
     pub y_range: Option<(f64, f64)>,
+    /// Named x ticks (an arm's name at its position) instead of numbers, when there are any.
+    pub x_ticks: Vec<(f64, String)>,
 }
 
 /// One image: a title, a subtitle, panels on a grid and a shared legend.
