@@ -38,6 +38,13 @@ pub struct Endpoint {
     pub difference_hi: f64,
 }
 
+/// Each patient's change from baseline Δ_i = x_i − 100 on metric `m` (index into `METRICS`) in
+/// arm `v` at recorded sample `i`, in replicate (patient) order; an undefined value stays NaN, so
+/// position `p` is always patient `p` (the endpoints leave NaN out, the plot draws no dot).
+pub fn changes(groups: &Groups, v: usize, i: usize, m: usize) -> Vec<f64> {
+    groups.values(v, i, m).iter().map(|x| x - 100.0).collect()
+}
+
 /// Every arm's endpoints on every headline readout at every recorded day (none without a
 /// `[population]`).
 pub fn endpoints(config: &Config, runs: &[RunRecord]) -> Vec<Endpoint> {
@@ -52,9 +59,7 @@ pub fn endpoints(config: &Config, runs: &[RunRecord]) -> Vec<Endpoint> {
         let m = metric_index(metric);
         for (v, s) in config.scenarios.iter().enumerate() {
             for (i, day) in groups.days(v).into_iter().enumerate() {
-                let change = |v: usize, i: usize| -> Vec<f64> {
-                    defined(&groups.values(v, i, m)).iter().map(|x| x - 100.0).collect()
-                };
+                let change = |v: usize, i: usize| defined(&changes(&groups, v, i, m));
                 let delta = change(v, i);
                 let reference = groups.days(r).iter().position(|&d| d == day).map(|j| change(r, j)).unwrap_or_default();
                 let summary = summarize(&delta);

@@ -44,6 +44,7 @@ fn every_figure_is_a_valid_svg_and_png_linked_from_the_page() {
     let mut want: Vec<String> = FIGURES.iter().flat_map(|f| [format!("{f}.png"), format!("{f}.svg")]).collect();
     want.sort();
     assert_eq!(entries(&dir.join("plots")), want);
+    assert!(!dir.join("plots/trial.svg").exists(), "a trial plot without a [population]");
     let page = read(&dir.join("index.html"));
     assert!(
         page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"),

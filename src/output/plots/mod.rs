@@ -7,6 +7,10 @@
 //! - `effects` (with a scenario besides the reference): each scenario's paired effect against the
 //!   reference over time on the headline readouts, with its 95 % interval, and every
 //!   `[[contrast]]`;
+//! - `trial` (with a `[population]`, each replicate a patient): on the first headline readout at
+//!   the last recorded day, each patient's change from baseline as a dot per arm, the arm's
+//!   mean ± SD beside them, dashed lines at ± the least significant change and a faint zero line
+//!   ([`trial`]);
 //! - `markers`: the bone turnover markers CTX (`ctx_pct`) and P1NP (`p1np_pct`) over time;
 //! - `cells`: osteoclasts, mean ROS, mean ATP and mitophagy flux over time, with bands;
 //! - `biopsy`: the virtual biopsy per year: activation frequency, eroded and formed bone per BMU,
@@ -23,6 +27,7 @@ pub mod bars;
 pub mod corner;
 pub mod render;
 pub mod time;
+pub mod trial;
 
 use crate::analysis::Groups;
 use crate::analysis::series::{biopsy_band, metric_index, sweep_response};
@@ -52,6 +57,8 @@ pub struct Series {
     pub points: bool,
     /// Drawn in grey behind the others: the reference, or the zero line of an effect.
     pub faint: bool,
+    /// With `points`: small translucent markers never joined by a line (one per patient).
+    pub scatter: bool,
 }
 
 /// One chart.
@@ -70,6 +77,8 @@ pub struct Panel {
     pub windows: Vec<(f64, f64, usize)>,
     /// The y range, when the panels of a row share one.
     pub y_range: Option<(f64, f64)>,
+    /// Named x ticks (an arm's name at its position) instead of numbers, when there are any.
+    pub x_ticks: Vec<(f64, String)>,
 }
 
 /// One image: a title, a subtitle, panels on a grid and a shared legend.
@@ -185,6 +194,7 @@ pub fn figures(config: &Config, runs: &[RunRecord], labels: &Labels) -> Vec<Figu
     }
     let mut out = vec![time::readouts("bone_density", "Bone density", config, &groups, &density, labels)];
     out.extend(time::effects(config, &groups, &headline, labels));
+    out.extend(trial::trial(config, &groups, labels));
     let markers = ["ctx_pct", "p1np_pct"];
     out.push(time::readouts("markers", "Bone turnover markers", config, &groups, &markers, labels));
     let cells = ["osteoclasts", "mean_ros", "mean_atp", "mitophagy_events"];

@@ -7,7 +7,8 @@
 
 use super::{Figure, Panel};
 use plotters::coord::Shift;
-use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::coord::ranged1d::{AsRangedCoord, DefaultFormatting, KeyPointHint, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use std::sync::Once;
 
@@ -108,6 +109,9 @@ fn draw_figure<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure
             at.sort_by(f64::total_cmp);
             at.dedup();
             draw_panel(area, panel, (x0..x1).log_scale().with_key_points(at), y0..y1)?;
+        } else if !panel.x_ticks.is_empty() {
+            let at = panel.x_ticks.iter().map(|t| t.0).collect();
+            draw_panel(area, panel, Named { inner: (x0..x1).into(), at }, y0..y1)?;
         } else {
             draw_panel(area, panel, x0..x1, y0..y1)?;
         }
@@ -128,6 +132,29 @@ fn draw_figure<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure
     root.present().map_err(err)
 }
 
+/// A linear axis ticked at the given points alone (a trial's arms, which the panel names).
+struct Named {
+    inner: RangedCoordf64,
+    at: Vec<f64>,
+}
+
+impl Ranged for Named {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() { Vec::new() } else { self.at.clone() }
+    }
+}
+
 /// Whether the panel's curves get their bands: at most [`MAX_BANDS`](super::MAX_BANDS) of them
 /// besides the faint one behind (figures over time never have more).
 fn bands(panel: &Panel) -> bool {
@@ -143,6 +170,11 @@ const WINDOW_ALPHA: f64 = 0.07;
 /// Height (share of the y range) and opacity of a window's stripe when several curves have some.
 const STRIPE: f64 = 0.025;
 const STRIPE_ALPHA: f64 = 0.6;
+/// Font size of a named x tick (an arm): larger than a number's.
+const NAMED_TICK: u32 = 16;
+/// Radius (pixels) and opacity of a scatter marker (one per patient): overlaps stay visible.
+const SCATTER_RADIUS: i32 = 4;
+const SCATTER_ALPHA: f64 = 0.6;
 
 fn draw_panel<DB: DrawingBackend, X>(
     area: &DrawingArea<DB, Shift>,
@@ -167,10 +199,14 @@ where
         .x_desc(panel.x_label.as_str())
         .y_desc(panel.y_label.as_str())
         .label_style(("sans-serif", 13))
+        .x_label_style(("sans-serif", if panel.x_ticks.is_empty() { 13 } else { NAMED_TICK }))
         .axis_desc_style(("sans-serif", 15))
         .light_line_style(WHITE)
         .bold_line_style(RGBColor(225, 225, 225))
-        .x_label_formatter(&|x| tick(*x, panel.integer_x))
+        .x_label_formatter(&|x| match panel.x_ticks.iter().find(|t| (t.0 - x).abs() < 1e-9) {
+            Some(named) => named.1.clone(),
+            None => tick(*x, panel.integer_x),
+        })
         .y_label_formatter(&|y| tick(*y, false))
         .draw()
         .map_err(err)?;
@@ -206,7 +242,7 @@ where
                     .map_err(err)?;
             }
         }
-        for run in segments(s.x.len(), defined) {
+        for run in segments(s.x.len(), defined).into_iter().filter(|_| !(s.points && s.scatter)) {
             let line = run.iter().map(|&i| (s.x[i], s.mean[i]));
             if run.len() == 1 && !s.points {
                 // A defined point between undefined ones: a dot, since a line needs two.
@@ -228,8 +264,12 @@ where
                     )))
                     .map_err(err)?;
             }
-            let marker = if s.dashed { c.stroke_width(2) } else { c.filled() };
-            chart.draw_series(idx.iter().map(|&i| Circle::new((s.x[i], s.mean[i]), 5, marker))).map_err(err)?;
+            let (marker, radius) = match (s.scatter, s.dashed) {
+                (true, _) => (c.mix(SCATTER_ALPHA).filled(), SCATTER_RADIUS),
+                (false, true) => (c.stroke_width(2), 5),
+                (false, false) => (c.filled(), 5),
+            };
+            chart.draw_series(idx.iter().map(|&i| Circle::new((s.x[i], s.mean[i]), radius, marker))).map_err(err)?;
         }
     }
     Ok(())
