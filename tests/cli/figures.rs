@@ -146,13 +146,14 @@ fn every_arm_has_its_band_its_effect_and_its_windows() {
             .map(|w| (day(w[2].parse().unwrap()), day(w[3].parse().unwrap())))
             .collect()
     };
-    // Four readouts: spine_bmd, bone_density and the spine at the low and high cancellous share.
-    assert_eq!(of("teriparatide"), [(0, 30); 4], "one per readout");
-    assert_eq!(of("denosumab_stop"), [(0, 40); 4]);
-    assert_eq!(of("denosumab"), [(0, 60); 4]);
+    // Five readouts: spine_bmd, bone_density, the spine at the low and high cancellous share and
+    // the hip.
+    assert_eq!(of("teriparatide"), [(0, 30); 5], "one per readout");
+    assert_eq!(of("denosumab_stop"), [(0, 40); 5]);
+    assert_eq!(of("denosumab"), [(0, 60); 5]);
     assert!(of("placebo").is_empty(), "the background every arm shares is not shaded");
     let shaded = density.lines().filter(|l| l.starts_with("<rect") && l.contains("opacity=\"0.07\"")).count();
-    assert_eq!(shaded, 16, "four arms, four readouts, one wash each");
+    assert_eq!(shaded, 20, "four arms, five readouts, one wash each");
     // Undefined is a gap: mitophagy flux at day 0 (no cell-days before it) is drawn from nothing.
     let cells = points(&read(&dir.join("plots/cells.svg")));
     let flux: Vec<&Point> = cells.iter().filter(|p| p.metric == "mitophagy_events" && !p.faint).collect();
