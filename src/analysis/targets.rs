@@ -6,7 +6,9 @@
 //! whose sign the replicates do not resolve meets no direction. Without an interval (one
 //! replicate) the mean alone decides. A
 //! `relative` target states the effect in % of the reference's mean: 100·(x_s − x_ref)/mean(x_ref),
-//! paired as the effect is. Under a sweep every target is evaluated at every sweep point.
+//! paired as the effect is. A `from_baseline` target reads the scenario's change from its own day 0
+//! instead, x_s(day) − x_s(0), always paired replicate by replicate (in % of its day-0 mean when
+//! also `relative`). Under a sweep every target is evaluated at every sweep point.
 
 use super::effects::{self, Difference};
 use super::series::{Groups, metric_index};
@@ -35,7 +37,7 @@ pub fn evaluate<'a>(config: &'a Config, runs: &[RunRecord]) -> Vec<TargetResult<
         let base = config.base_scenarios().iter().position(|s| s.name == target.scenario).unwrap_or(0);
         for point in 0..config.points() {
             let v = base * config.points() + point;
-            let r = config.reference_variant(point);
+            let r = if target.from_baseline { v } else { config.reference_variant(point) };
             let read = (target.day <= config.days).then(|| values(&groups, target, v, r)).flatten();
             let (day, diff) = match read {
                 Some((day, a, b)) => (day, Some(difference(config, target, &a, &b))),
@@ -71,13 +73,13 @@ fn values(groups: &Groups, target: &Target, v: usize, r: usize) -> Option<(f64, 
     let m = metric_index(target.metric);
     let i = groups.nearest(v, Some(target.day))?;
     let day = *groups.days(v).get(i)?;
-    let j = groups.days(r).iter().position(|&d| d == day)?;
+    let j = groups.days(r).iter().position(|&d| d == if target.from_baseline { 0.0 } else { day })?;
     Some((day, groups.values(v, i, m), groups.values(r, j, m)))
 }
 
 /// The effect of `a` vs the reference `b`, in % of the reference's mean for a relative target.
 fn difference(config: &Config, target: &Target, a: &[f64], b: &[f64]) -> Difference {
-    let d = effects::difference(config, a, b);
+    let d = if target.from_baseline { effects::paired(a, b) } else { effects::difference(config, a, b) };
     if !target.relative {
         return d;
     }
@@ -96,6 +98,7 @@ mod tests {
             metric: "bone_density",
             day: 0.0,
             relative: false,
+            from_baseline: false,
             low,
             high,
             source: String::new(),
@@ -128,5 +131,39 @@ mod tests {
         assert!(!meets(&near_baseline, &effect(3.2, 2.9, 3.5)));
         let clinical = band(6.0, 12.0);
         assert!(meets(&clinical, &effect(11.0, 10.7, 11.3)));
+    }
+
+    #[test]
+    fn a_from_baseline_target_reads_the_arms_own_change_from_day_0() {
+        use crate::config::Overrides;
+        use crate::record::Sample;
+        let target = "[[target]]\nscenario = \"drug\"\nmetric = \"bone_density\"\nday = 30\nlow = 2\nhigh = 5\n";
+        let text = format!(
+            "replicates = 3\ndays = 30\n[[scenario]]\nname = \"placebo\"\n[[scenario]]\nname = \"drug\"\n{target}from_baseline = true\n"
+        );
+        let config = Config::parse("t.toml", &text, &Overrides::default()).unwrap();
+        let run = |scenario: &str, replicate: u32, at_30: f64| {
+            let sample = |day: f64, x: f64| Sample { day, bone_density: x, ..Sample::default() };
+            RunRecord {
+                scenario: scenario.into(),
+                replicate,
+                samples: vec![sample(0.0, 100.0), sample(30.0, at_30)],
+                ..RunRecord::default()
+            }
+        };
+        // The drug's changes 3, 4, 5 (mean 4); placebo's −10 would make the effect 14.
+        let runs: Vec<RunRecord> = (0..3)
+            .map(|r| run("placebo", r, 90.0))
+            .chain((0..3).map(|r| run("drug", r, 103.0 + f64::from(r))))
+            .collect();
+        let result = &evaluate(&config, &runs)[0];
+        let d = result.diff.as_ref().expect("an effect");
+        assert_eq!((d.n, d.mean), (3, 4.0));
+        assert!(result.met && d.ci_lo < 4.0 && d.ci_hi > 4.0);
+        assert!(config.resolved_toml().contains("from_baseline = true\n"), "the resolved config keeps it");
+        // The biopsy has no day 0: refused at the key.
+        let biopsy = text.replace("metric = \"bone_density\"", "metric = \"turnover_pct_per_year\"");
+        let e = Config::parse("t.toml", &biopsy, &Overrides::default()).unwrap_err();
+        assert_eq!((e.key.as_str(), e.line), ("target[0].from_baseline", 13), "{e}");
     }
 }

@@ -25,8 +25,10 @@
 //! A target's `day` is read at the nearest recorded day. `metric` is one of the recorded metrics
 //! (`timeseries.csv`) or a biopsy index (`histomorphometry.csv`, read for the biopsy year that
 //! holds `day`: day 1095 is year 3). `relative = true` states the range as % of the reference's
-//! mean (activation frequency −36 % rather than −0.29 per site-year). Under a `[sweep]` every
-//! target is evaluated at every sweep point.
+//! mean (activation frequency −36 % rather than −0.29 per site-year). `from_baseline = true` reads
+//! the scenario's change from its own day 0 instead of its difference from the reference, as a
+//! trial arm without a control reports it (an open-label extension); it needs a recorded metric,
+//! since the biopsy has no day 0. Under a `[sweep]` every target is evaluated at every sweep point.
 
 use super::keys::did_you_mean;
 use super::located::{Doc, Locations};
@@ -92,6 +94,9 @@ pub struct Target {
     pub day: f64,
     /// The range is in % of the reference's mean, not in the metric's units.
     pub relative: bool,
+    /// The effect is the scenario's change from its own day 0, not its difference from the
+    /// reference (`from_baseline = true`).
+    pub from_baseline: bool,
     pub low: f64,
     pub high: f64,
     /// Where the range comes from (free text).
@@ -216,6 +221,7 @@ pub(super) fn targets(
             metric: "",
             day: f64::NAN,
             relative: false,
+            from_baseline: false,
             low: f64::NAN,
             high: f64::NAN,
             source: String::new(),
@@ -223,6 +229,7 @@ pub(super) fn targets(
             trial: None,
         };
         let mut given = Given::default();
+        let mut baseline_at = None;
         for (k, v) in Doc::entries(doc.table(t, &prefix)?) {
             let key = format!("{prefix}.{}", k.get_ref());
             match k.get_ref().as_ref() {
@@ -256,6 +263,10 @@ pub(super) fn targets(
                     at.insert(key.clone(), doc.err(&v.span(), &key, ""));
                 }
                 "relative" => target.relative = doc.switch(v, &key)?,
+                "from_baseline" => {
+                    target.from_baseline = doc.switch(v, &key)?;
+                    baseline_at = Some(v.span());
+                }
                 "low" => given.low = Some((doc.float(v, &key, f64::MIN)?, v.span())),
                 "high" => given.high = Some((doc.float(v, &key, f64::MIN)?, v.span())),
                 "estimate" => given.estimate = Some((doc.float(v, &key, f64::MIN)?, v.span())),
@@ -270,7 +281,17 @@ pub(super) fn targets(
                 "held_out" => target.held_out = doc.switch(v, &key)?,
                 other => {
                     let fields = [
-                        "scenario", "metric", "day", "relative", "low", "high", "estimate", "se", "ci95", "source",
+                        "scenario",
+                        "metric",
+                        "day",
+                        "relative",
+                        "from_baseline",
+                        "low",
+                        "high",
+                        "estimate",
+                        "se",
+                        "ci95",
+                        "source",
                         "held_out",
                     ];
                     let hint = did_you_mean(other, fields);
@@ -290,6 +311,11 @@ pub(super) fn targets(
                     format!("every [[target]] needs `{what}`"),
                 ));
             }
+        }
+        if let Some(span) = baseline_at.filter(|_| target.from_baseline && BIOPSY.contains(&target.metric)) {
+            let key = format!("{prefix}.from_baseline");
+            let what = format!("`{}` is a biopsy index, and the biopsy has no day 0 to change from", target.metric);
+            return Err(doc.err(&span, &key, what));
         }
         (target.low, target.high, target.trial) = given.resolve(doc, &prefix, &t.span())?;
         targets.push(target);

@@ -51,7 +51,7 @@ pub const RUN_KEYS: [Key; 21] = [
     key(
         "target",
         "",
-        "array of tables: scenario, metric, day, relative, low and high or estimate with se or ci95, source",
+        "array of tables: scenario, metric, day, relative, from_baseline, low and high or estimate with se or ci95, held_out, source",
     ),
     key("sweep", "", "table: mode, day and the parameters to sweep"),
     key("contrast", "", "array of tables: name, a, b (a - b), and c, d for an interaction (a - b) - (c - d)"),

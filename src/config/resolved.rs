@@ -102,6 +102,9 @@ pub(super) fn body(c: &Config) -> String {
             }
         };
         let _ = writeln!(s, "source = {}", quoted(&t.source));
+        if t.from_baseline {
+            let _ = writeln!(s, "from_baseline = true");
+        }
         if t.held_out {
             let _ = writeln!(s, "held_out = true");
         }
