@@ -39,13 +39,14 @@ pub mod posterior;
 mod reader;
 mod resolved;
 pub mod sweep;
+pub mod targets;
 mod values;
 pub mod warnings;
 
 /// Days in a simulated year: `years` keys, per-year rates and yearly readouts all use it.
 pub const DAYS_PER_YEAR: f64 = 365.0;
 
-pub use comparison::{Comparison, Spread, Target, Trial};
+pub use comparison::Comparison;
 pub use dosing::{Agent, Dosing};
 pub use hypotheses::Hypothesis;
 pub use interventions::{Change, Intervention, Kind};
@@ -55,6 +56,7 @@ pub use population::Population;
 pub use posterior::Posterior;
 pub use reader::Overrides;
 pub use sweep::Sweep;
+pub use targets::{Spread, Target, Trial};
 pub use warnings::Warning;
 
 use std::path::Path;

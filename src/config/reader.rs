@@ -1,7 +1,7 @@
 //! The config walker: spanned TOML → [`Config`] (run keys, `[params]`, scenarios, targets, sweep),
 //! then `--set` overrides and the cross-key checks, each refusal located by [`Doc`].
 
-use super::comparison::{self, Comparison};
+use super::comparison::Comparison;
 use super::keys::{RUN_KEYS, did_you_mean, param_keys, top_level_keys};
 use super::located::{ConfigError, Doc, Locations};
 use super::params::{Params, Value, ValueError};
@@ -251,7 +251,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written
         }
     }
     if let Some(v) = target_values {
-        config.comparison.targets = comparison::targets(&doc, v, &config.scenarios, &mut locations)?;
+        config.comparison.targets = super::targets::read(&doc, v, &config.scenarios, &mut locations)?;
     }
     if let Some(v) = contrast_values {
         config.comparison.contrasts = super::contrasts::read(&doc, v, &config.scenarios, &mut locations)?;

@@ -2,11 +2,11 @@
 //! repeated from its output directory alone (`bmu-sim run OUT/config.toml`).
 
 use super::Config;
-use super::comparison::{Spread, Trial};
 use super::interventions::Change;
 use super::params::{PARAMS, Params};
 use super::population::Between;
 use super::sweep::{Mode, Scale};
+use super::targets::{Spread, Trial};
 use std::fmt::Write;
 
 /// A TOML string literal.
