@@ -1,7 +1,8 @@
 //! Trial endpoints of a virtual trial (`[population]`: each replicate a patient): per arm and
-//! recorded day, on each headline readout (a % of the patient's own day 0), what a trial reports.
+//! recorded day, on each headline readout, what a trial reports.
 //!
-//! Rule, for arm a with patients i = 1…n and change Δ_i = x_i − 100:
+//! Rule, for arm a with patients i = 1…n and change from baseline Δ_i = x_i(t) − x_i(0) (for a
+//! readout in % of day 0, as the clinical ones are, x_i(0) = 100 and Δ_i is in points):
 //! ```text
 //! mean ± SD          Δ̄_a,  s_a = √(Σ (Δ_i − Δ̄_a)² / (n − 1))
 //! responders         gained_a = #{Δ_i ≥ LSC}/n,   lost_a = #{Δ_i ≤ −LSC}/n
@@ -38,11 +39,13 @@ pub struct Endpoint {
     pub difference_hi: f64,
 }
 
-/// Each patient's change from baseline Δ_i = x_i − 100 on metric `m` (index into `METRICS`) in
-/// arm `v` at recorded sample `i`, in replicate (patient) order; an undefined value stays NaN, so
-/// position `p` is always patient `p` (the endpoints leave NaN out, the plot draws no dot).
+/// Each patient's change from baseline Δ_i = x_i(t) − x_i(0) on metric `m` (index into
+/// `METRICS`) in arm `v` at recorded sample `i`, in replicate (patient) order; an undefined value
+/// stays NaN, so position `p` is always patient `p` (the endpoints leave NaN out, the plot draws
+/// no dot). Sample 0 is day 0.
 pub fn changes(groups: &Groups, v: usize, i: usize, m: usize) -> Vec<f64> {
-    groups.values(v, i, m).iter().map(|x| x - 100.0).collect()
+    let baseline = groups.values(v, 0, m);
+    groups.values(v, i, m).iter().zip(&baseline).map(|(x, x0)| x - x0).collect()
 }
 
 /// Every arm's endpoints on every headline readout at every recorded day (none without a
@@ -124,5 +127,26 @@ mod tests {
         // Without a population there are no patients and no endpoints.
         let plain = Config::parse("t.toml", "replicates = 4\n[[scenario]]\nname = \"a\"\n", &Overrides::default());
         assert!(endpoints(&plain.unwrap(), &runs).is_empty());
+    }
+
+    #[test]
+    fn a_change_is_from_the_patients_own_day_0_in_any_unit() {
+        let text = "replicates = 2\nheadline = [\"osteoclasts\"]\n[population]\nosteoblast_work = { mean = 1, sd = 0.1 }\n\
+                    [[scenario]]\nname = \"placebo\"\n";
+        let config = Config::parse("t.toml", text, &Overrides::default()).unwrap();
+        let patient = |replicate: u32, before: f64, after: f64| {
+            let sample = |day: f64, x: f64| Sample { day, osteoclasts: x, ..Sample::default() };
+            RunRecord {
+                scenario: "placebo".into(),
+                replicate,
+                samples: vec![sample(0.0, before), sample(30.0, after)],
+                ..RunRecord::default()
+            }
+        };
+        let runs = [patient(0, 0.2, 0.5), patient(1, 0.4, 0.3)];
+        let groups = Groups::new(&config, &runs);
+        let m = metric_index("osteoclasts");
+        let d = changes(&groups, 0, 1, m);
+        assert!((d[0] - 0.3).abs() < 1e-15 && (d[1] + 0.1).abs() < 1e-15, "{d:?}");
     }
 }
