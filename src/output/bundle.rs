@@ -67,14 +67,13 @@ pub fn labels(config: &Config) -> Labels {
         [one] => format!("mitophagy hypothesis: {one}"),
         many => format!("mitophagy hypotheses: {} (per scenario)", many.join(", ")),
     };
-    let mut subtitle = format!(
-        "{hypothesis}; {} replicate(s) per scenario, seed {}; mean and 95 % interval",
-        config.replicates, config.seed
-    );
-    if !config.comparison.common_random_numbers {
-        subtitle += "; independent streams per scenario";
+    Labels {
+        config: name,
+        hypothesis,
+        replicates: config.replicates,
+        seed: config.seed,
+        independent: !config.comparison.common_random_numbers,
     }
-    Labels { config: name, subtitle }
 }
 
 /// Writes every result of `ensemble` into the empty directory `dir`: timeseries, summary, runs,

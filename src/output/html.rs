@@ -80,7 +80,7 @@ pub fn index_html(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n"
     );
     let _ = writeln!(h, "<body data-plots=\"{}\" data-plots-rendered=\"0\">", figures.len());
-    let _ = writeln!(h, "<h1>{title}</h1>\n<p class=\"sub\">{}</p>", escape(&labels.subtitle));
+    let _ = writeln!(h, "<h1>{title}</h1>\n<p class=\"sub\">{}</p>", escape(&labels.conditions()));
     let rows = final_rows(config, runs);
     let headline = config.comparison.headline();
     let name = readable(headline);

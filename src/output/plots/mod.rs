@@ -109,13 +109,34 @@ impl Figure {
     }
 }
 
-/// What every figure says about the run. `subtitle` carries the run's conditions (replicates,
-/// pairing and, once configs name one, the mitophagy hypothesis in force).
-#[derive(Clone, Debug, PartialEq)]
+/// What every figure says about the run: its config, and its conditions for the subtitle.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Labels {
     /// Names the config.
     pub config: String,
-    pub subtitle: String,
+    /// The mitophagy hypothesis, or hypotheses, the scenarios run under.
+    pub hypothesis: String,
+    pub replicates: u32,
+    pub seed: u64,
+    /// Every scenario draws independent streams (`common_random_numbers = false`).
+    pub independent: bool,
+}
+
+impl Labels {
+    /// The run's conditions: the hypothesis, how many `units` (replicates per scenario, patients
+    /// per arm), the seed, what the curves `show`, and the pairing when it is not the default.
+    pub fn subtitle(&self, units: &str, show: &str) -> String {
+        let mut s = format!("{}; {} {units}, seed {}; {show}", self.hypothesis, self.replicates, self.seed);
+        if self.independent {
+            s += "; independent streams per scenario";
+        }
+        s
+    }
+
+    /// The subtitle of every figure but the trial's: replicates, mean and 95 % interval.
+    pub fn conditions(&self) -> String {
+        self.subtitle("replicate(s) per scenario", "mean and 95 % interval")
+    }
 }
 
 fn band_series(band: crate::analysis::Band, label: &str, colour: usize, dashed: bool) -> Series {
@@ -147,7 +168,7 @@ fn figure(
     let mut f = Figure {
         stem,
         title: format!("{what} · {}", labels.config),
-        subtitle: labels.subtitle.clone(),
+        subtitle: labels.conditions(),
         panels,
         columns,
         size: (width, 0),

@@ -97,11 +97,10 @@ pub fn trial(config: &Config, groups: &Groups, labels: &Labels) -> Option<Figure
     };
     let legend = config.scenarios.iter().enumerate().map(|(v, s)| (s.name.clone(), v, false)).collect();
     let what = format!("Virtual trial: {short} at year {years} (day {day})");
+    let mut f = figure("trial", &what, labels, vec![panel], 1, legend);
     // The run's conditions, as a trial states them.
-    let subtitle =
-        labels.subtitle.replace("replicate(s) per scenario", "patients per arm").replace("95 % interval", "SD");
-    let labels = Labels { config: labels.config.clone(), subtitle };
-    Some(figure("trial", &what, &labels, vec![panel], 1, legend))
+    f.subtitle = labels.subtitle("patients per arm", "mean and SD");
+    Some(f)
 }
 
 #[cfg(test)]
@@ -138,7 +137,7 @@ mod tests {
             .iter()
             .flat_map(|(arm, xs, _, _)| xs.iter().enumerate().map(move |(r, &x)| run(arm, r as u32, x)))
             .collect();
-        let labels = Labels { config: "t.toml".into(), subtitle: String::new() };
+        let labels = Labels { config: "t.toml".into(), ..Labels::default() };
         let f = trial(&trial_config, &Groups::new(&trial_config, &runs), &labels).expect("a trial figure");
         assert_eq!(f.stem, "trial");
         assert!(f.title.contains("bone density at year 2"), "{}", f.title);
