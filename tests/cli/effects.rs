@@ -44,7 +44,14 @@ fn effects_are_the_paired_differences_of_the_timeseries() {
     let dir = run_ok(&tmp, config.to_str().unwrap(), "out", &[]);
     let (h, rows) = csv(&dir.join("effects.csv"));
     assert_eq!(h.join(","), "scenario,reference,day,metric,n,mean_diff,ci_lo,ci_hi");
-    assert_eq!(rows.len(), 5 * 25, "one row per day (0..=40 by 10) and metric, for the one non-reference scenario");
+    // Every metric column of timeseries.csv (after scenario, replicate, day) has its rows.
+    let metrics = csv(&dir.join("timeseries.csv")).0.len() - 3;
+    assert_eq!(metrics, 26, "the metrics of timeseries.csv");
+    assert_eq!(
+        rows.len(),
+        5 * metrics,
+        "one row per day (0..=40 by 10) and metric, for the one non-reference scenario"
+    );
     assert!(rows.iter().all(|r| r[0] == "knockout" && r[1] == "control"), "the reference is the first scenario");
     for metric in ["bone_density", "osteoclasts", "mitophagy_events"] {
         let values = by_scenario_day(&dir, metric);
