@@ -47,7 +47,7 @@ impl Doc<'_> {
                     }
                     agent = Some(a);
                 }
-                "dose" => dose = Some((self.float(v, &key, 0.0)?, v.span(), key)),
+                "dose" => dose = Some((self.float(v, &key, f64::MIN)?, v.span(), key)),
                 "route" => route = Some((self.string(v, &key)?, v.span(), key)),
                 "every_days" => every = Some((self.float(v, &key, 0.0)?, v.span(), key)),
                 "doses" => doses = Some((self.value(v, &key)?, v.span(), key)),
@@ -151,7 +151,7 @@ mod tests {
         let cases = [
             ("kind = \"denosumab\"\ndose = 0", "dose", "sourced for doses of 6 to 210 mg"),
             ("kind = \"denosumab\"\ndose = 600", "dose", "sourced for doses"),
-            ("kind = \"denosumab\"\ndose = -60", "dose", ">= 0"),
+            ("kind = \"denosumab\"\ndose = -60", "dose", "sourced for doses of 6 to 210 mg"),
             (
                 "kind = \"bisphosphonate\"\nagent = \"ibandronate\"\ndose = 150",
                 "agent",
