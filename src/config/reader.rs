@@ -71,7 +71,13 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written
     let doc = Doc { file, text };
     let root = DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        doc.err(&span, "", format!("invalid TOML: {}", e.message().trim()))
+        let message = e.message().trim();
+        // A key written twice: name it (the span covers the second one).
+        let key = match text.get(span.clone()) {
+            Some(k) if message.starts_with("duplicate key") => k.trim().trim_matches(|c| c == '"' || c == '\''),
+            _ => "",
+        };
+        doc.err(&span, key, format!("invalid TOML: {message}"))
     })?;
     if root.get_ref().is_empty() {
         let message = "the config sets nothing (it is empty or only comments): give at least one key, such as `days`";

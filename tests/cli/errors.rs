@@ -308,3 +308,9 @@ fn validate_accepts_smoke_and_names_its_scenarios() {
     assert!(r.stdout.contains("untreated") && r.stdout.contains("pink1_knockout"), "{}", r.stdout);
     assert!(entries(tmp.path()).is_empty(), "validate wrote files");
 }
+
+#[test]
+fn a_key_written_twice_is_named() {
+    refused_at("dup_key", "seed = 1\n§seed = 2\n", Some("seed"));
+    refused_at("dup_param", "[params]\nsites = 5\n§sites = 6\n", Some("sites"));
+}
