@@ -161,7 +161,7 @@ params! {
     /// Review hypothesis: resorption activity × (φ/φ0)^h.
     mitophagy_resorption_gain: f64 = 0.0, NonNegative;
     /// Osteoclast apoptosis multiplier of bone-bound bisphosphonate at full load (4–24× in studies).
-    bisphosphonate_apoptosis_fold: f64 = 1.3, Positive;
+    bisphosphonate_apoptosis_fold: f64 = 1.2, Positive;
     // ---- mineralisation ----
     /// Mineral fraction reached by primary mineralisation (1 = fully mineralised).
     primary_mineral_fraction: f64 = 0.7, Probability;
@@ -209,11 +209,12 @@ params! {
     initial_cortical_mineral_fraction: f64 = 0.967, Probability;
     // ---- interventions: magnitudes at full level (strength 1) ----
     /// Estrogen loss: RANKL signal from osteoblast-lineage and immune cells (× untreated).
-    estrogen_loss_rankl: f64 = 1.5, Positive;
+    estrogen_loss_rankl: f64 = 1.3, Positive;
     /// Estrogen loss: osteoclast apoptosis factor E, from lost ERα–FasL signalling (× untreated).
     estrogen_loss_apoptosis: f64 = 0.97, NonNegative;
-    /// Estrogen loss: osteoblast work factor (× untreated).
-    estrogen_loss_osteoblast_work: f64 = 0.997, NonNegative;
+    /// Estrogen loss: osteoblast work factor (× untreated): each BMU refills less than it
+    /// eroded, the negative balance of postmenopausal remodelling (Eriksen 1990 JBMR 5:311 \[U\]).
+    estrogen_loss_osteoblast_work: f64 = 0.94, NonNegative;
     /// Estrogen loss: thiol antioxidant capacity left (GSH, thioredoxin; × untreated).
     estrogen_loss_thiol_capacity: f64 = 0.95, Positive;
     /// Denosumab: fraction of the RANKL signal neutralised.

@@ -19,7 +19,7 @@
 //! | c_atp | `apoptosis_atp_gain` | 0 | per ATP unit | off at the defaults (calibrated with c_dep); kept as a key for experiments \[U\] |
 //! | h_apo | `mitophagy_survival_gain` | 0 | — | review hypothesis: mitophagy keeps osteoclasts alive (`config/hypotheses.rs`) |
 //! | E | knob | 1 | — | estrogen → FasL (Nakamura 2007 Cell \[V\]) |
-//! | fold | `bisphosphonate_apoptosis_fold` | 1.3 | × | 4–24× more apoptotic osteoclasts (Hughes 1995 JBMR \[V\]); the hazard fold is calibrated with the alendronate target |
+//! | fold | `bisphosphonate_apoptosis_fold` | 1.2 | × | 4–24× more apoptotic osteoclasts (Hughes 1995 JBMR \[V\]); the hazard fold is calibrated with the alendronate target |
 
 use crate::config::BoneLaw;
 use crate::config::Params;

@@ -31,7 +31,7 @@
 //! | π | `risedronate_potency`, `zoledronate_potency` | 1.5, 3.8 | × alendronate | ordered by FPPS inhibition (Dunford 2001 JPET \[R\]); sized so the approved regimens' bone uptake (zoledronate 5 mg yearly: 3.1 mg; alendronate 70 mg weekly: 11.7 mg a year) acts alike \[U\] |
 //! | k_b | `bisphosphonate_burial_per_day` | 0.02 | /day | surface drug buried in ~50 days: turnover markers reach their nadir within 3–6 months \[U\] |
 //! | X50 | `bisphosphonate_half_effect_mg` | 0.26 | mg alendronate-equivalent | chosen so the window form acts as the former calibrated load (docs/calibration.md) \[U\] |
-//! | fold | `bisphosphonate_apoptosis_fold` | 1.3 | × | 4–24× apoptotic osteoclasts in vitro (Hughes 1995 JBMR \[V\]); lower at the clinical dose, calibrated with the FIT target (docs/calibration.md) |
+//! | fold | `bisphosphonate_apoptosis_fold` | 1.2 | × | 4–24× apoptotic osteoclasts in vitro (Hughes 1995 JBMR \[V\]); lower at the clinical dose, calibrated with the FIT target (docs/calibration.md) |
 //! | c_a | `bisphosphonate_activity_loss` | 0.05 | — | calibrated with the FIT target (docs/calibration.md) |
 //! | c_act | `bisphosphonate_activation_loss` | 0.45 | — | activation −36–38 % on alendronate (Heaney & Yates 1997 \[S\]); calibrated |
 

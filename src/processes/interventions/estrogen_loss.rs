@@ -2,7 +2,7 @@
 //!
 //! | acts on, with toward(f) = 1 + ℓ·(f − 1) | source |
 //! |---|---|
-//! | RANKL × toward(`estrogen_loss_rankl`) (activation, osteoclast formation and Nox ROS follow RANKL: once); osteoclast apoptosis E × toward(`estrogen_loss_apoptosis`); osteoblast work × toward(`estrogen_loss_osteoblast_work`); thiol antioxidant capacity × toward(`estrogen_loss_thiol_capacity`) | Recker 2004 (Ac.f doubles), Nakamura 2007 Cell (FasL) \[V\], Lean 2003 JCI (thiols) \[V\]; sizes calibrated (docs/calibration.md) |
+//! | RANKL × toward(`estrogen_loss_rankl`) (activation, osteoclast formation and Nox ROS follow RANKL: once); osteoclast apoptosis E × toward(`estrogen_loss_apoptosis`); osteoblast work × toward(`estrogen_loss_osteoblast_work`); thiol antioxidant capacity × toward(`estrogen_loss_thiol_capacity`) | Recker 2004 (Ac.f doubles), Nakamura 2007 Cell (FasL) \[V\], Lean 2003 JCI (thiols) \[V\], Eriksen 1990 JBMR 5:311 (a negative BMU balance after the menopause) \[U\]; sizes calibrated (docs/calibration.md) |
 
 use super::{Mechanism, toward};
 use crate::config::Params;
