@@ -319,6 +319,13 @@ pub struct RunRecord {
     pub wall_seconds: f64,
 }
 
+/// A run of `scenario` whose bone density was `density` at each of `days` (tests only).
+#[cfg(test)]
+pub(crate) fn densities_at(scenario: &str, replicate: u32, days: &[(f64, f64)]) -> RunRecord {
+    let samples = days.iter().map(|&(day, bone_density)| Sample { day, bone_density, ..Sample::default() }).collect();
+    RunRecord { scenario: scenario.into(), replicate, samples, ..RunRecord::default() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,16 +92,10 @@ pub fn endpoints(config: &Config, runs: &[RunRecord]) -> Vec<Endpoint> {
 mod tests {
     use super::*;
     use crate::config::{Config, Overrides};
-    use crate::record::Sample;
+    use crate::record::{Sample, densities_at};
 
     fn run(scenario: &str, replicate: u32, density: f64) -> RunRecord {
-        let sample = |day: f64, x: f64| Sample { day, bone_density: x, ..Sample::default() };
-        RunRecord {
-            scenario: scenario.into(),
-            replicate,
-            samples: vec![sample(0.0, 100.0), sample(30.0, density)],
-            ..RunRecord::default()
-        }
+        densities_at(scenario, replicate, &[(0.0, 100.0), (30.0, density)])
     }
 
     #[test]

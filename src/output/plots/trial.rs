@@ -107,16 +107,10 @@ pub fn trial(config: &Config, groups: &Groups, labels: &Labels) -> Option<Figure
 mod tests {
     use super::*;
     use crate::config::Overrides;
-    use crate::record::{RunRecord, Sample};
+    use crate::record::{RunRecord, densities_at};
 
     fn run(scenario: &str, replicate: u32, density: f64) -> RunRecord {
-        let sample = |day: f64, x: f64| Sample { day, bone_density: x, ..Sample::default() };
-        RunRecord {
-            scenario: scenario.into(),
-            replicate,
-            samples: vec![sample(0.0, 100.0), sample(365.25, 100.0), sample(730.5, density)],
-            ..RunRecord::default()
-        }
+        densities_at(scenario, replicate, &[(0.0, 100.0), (365.25, 100.0), (730.5, density)])
     }
 
     /// Per arm: the patients' day-730.5 values, and by hand their changes' mean and sum of squares
