@@ -43,13 +43,23 @@ struct Row {
     behind: Curve,
 }
 
+/// The share of the recorded period a single dose is marked over.
+const SINGLE_DOSE_MARK: f64 = 0.02;
+
 /// The windows (days, clipped to the recorded period) of scenario `v`'s interventions that not
-/// every scenario shares: a background common to all of them is no contrast to mark.
+/// every scenario shares: a background common to all of them is no contrast to mark. A regimen's
+/// window is its dosing period (`Dosing::period_end`), not its whole `[start_day, end_day)`.
 fn windows(config: &Config, v: usize) -> Vec<(f64, f64)> {
     let mine = &config.scenarios[v].interventions;
     mine.iter()
         .filter(|i| !config.scenarios.iter().all(|s| s.interventions.contains(i)))
-        .map(|i| (i.start_day.max(0.0), i.end_day.min(config.days)))
+        .map(|i| {
+            let end = match i.dosing {
+                Some(d) => d.period_end(i.start_day, SINGLE_DOSE_MARK * config.days),
+                None => i.end_day,
+            };
+            (i.start_day.max(0.0), end.min(config.days))
+        })
         .filter(|(a, b)| a < b)
         .collect()
 }
@@ -296,6 +306,21 @@ mod tests {
         let curves: Vec<Curve> = (0..n).map(|i| curve(&format!("s{i}"), i, i as f64)).collect();
         let behind = curves[0].clone();
         Row { metric: "bone_density", title: "t".into(), short: "b".into(), y_label: "y".into(), curves, behind }
+    }
+
+    #[test]
+    fn a_regimen_is_marked_over_its_doses_a_window_over_its_days() {
+        let text = "years = 5\n[[scenario]]\nname = \"placebo\"\n\
+                    [[scenario]]\nname = \"teriparatide\"\n[[scenario.intervention]]\nkind = \"teriparatide\"\n\
+                    dose = 20\nevery_days = 1\ndoses = 730\n\
+                    [[scenario]]\nname = \"zoledronate\"\n[[scenario.intervention]]\nkind = \"bisphosphonate\"\n\
+                    agent = \"zoledronate\"\ndose = 5\nstart_day = 100\n\
+                    [[scenario]]\nname = \"window\"\n[[scenario.intervention]]\nkind = \"denosumab\"\nend_day = 400\n";
+        let config = Config::parse("t.toml", text, &crate::config::Overrides::default()).unwrap();
+        assert_eq!(windows(&config, 1), [(0.0, 730.0)], "730 daily doses cover days 0 to 730");
+        let single = 100.0 + SINGLE_DOSE_MARK * config.days;
+        assert_eq!(windows(&config, 2), [(100.0, single)], "one infusion is a mark, not the whole run");
+        assert_eq!(windows(&config, 3), [(0.0, 400.0)]);
     }
 
     #[test]
