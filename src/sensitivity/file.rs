@@ -215,3 +215,26 @@ fn method(raw: &RawFile, d: usize, seed: u64) -> Result<Method, Located> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every shipped sensitivity file (a `method` key) in `configs/sensitivity/` loads, with its
+    /// config; the other files there are the configs they name, which load with them.
+    #[test]
+    fn every_shipped_sensitivity_file_loads() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/sensitivity");
+        let mut loaded = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            if text.lines().any(|l| l.starts_with("method =")) {
+                let spec = Spec::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                assert!(spec.method.evaluations() > 0 && !spec.outputs.is_empty(), "{}", path.display());
+                loaded += 1;
+            }
+        }
+        assert!(loaded >= 4, "the smoke, treatments, menopause and PINK1 screens: {loaded}");
+    }
+}
