@@ -319,7 +319,7 @@ pub struct RunRecord {
     pub wall_seconds: f64,
 }
 
-/// A run of `scenario` whose bone density was `density` at each of `days` (tests only).
+/// A run of `scenario` whose bone density was `x` on each `(day, x)` of `days` (tests only).
 #[cfg(test)]
 pub(crate) fn densities_at(scenario: &str, replicate: u32, days: &[(f64, f64)]) -> RunRecord {
     let samples = days.iter().map(|&(day, bone_density)| Sample { day, bone_density, ..Sample::default() }).collect();

@@ -130,13 +130,6 @@ impl Dosing {
     pub fn last_day(&self, start_day: f64) -> f64 {
         start_day + f64::from(self.doses - 1) * self.every_days
     }
-
-    /// The end of the dosing period: the last dose covers its interval; a single dose covers
-    /// `single` days (the drug acts for as long as its kinetics say, beyond either).
-    pub fn period_end(&self, start_day: f64, single: f64) -> f64 {
-        let covered = if self.doses > 1 { self.every_days } else { single };
-        self.last_day(start_day) + covered
-    }
 }
 
 /// How many of the dose days `days` fall in the step of length `dt` at `day`: those nearest to it,

@@ -48,14 +48,16 @@ const SINGLE_DOSE_MARK: f64 = 0.02;
 
 /// The windows (days, clipped to the recorded period) of scenario `v`'s interventions that not
 /// every scenario shares: a background common to all of them is no contrast to mark. A regimen's
-/// window is its dosing period (`Dosing::period_end`), not its whole `[start_day, end_day)`.
+/// window is its dosing period, to the end of the last dose's interval (a single dose: a mark),
+/// not its whole `[start_day, end_day)`; the drug acts beyond it as its kinetics say.
 fn windows(config: &Config, v: usize) -> Vec<(f64, f64)> {
     let mine = &config.scenarios[v].interventions;
     mine.iter()
         .filter(|i| !config.scenarios.iter().all(|s| s.interventions.contains(i)))
         .map(|i| {
             let end = match i.dosing {
-                Some(d) => d.period_end(i.start_day, SINGLE_DOSE_MARK * config.days),
+                Some(d) if d.doses > 1 => d.last_day(i.start_day) + d.every_days,
+                Some(_) => i.start_day + SINGLE_DOSE_MARK * config.days,
                 None => i.end_day,
             };
             (i.start_day.max(0.0), end.min(config.days))
