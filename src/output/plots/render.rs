@@ -77,7 +77,16 @@ fn draw_figure<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure
     let (_, body) = root.split_vertically(68);
     let (plots, legend) = body.split_vertically(body.dim_in_pixel().1 - legend_h);
     let rows = figure.panels.len().div_ceil(figure.columns);
-    for (area, panel) in plots.split_evenly((rows, figure.columns)).iter().zip(&figure.panels) {
+    let areas = plots.split_evenly((rows, figure.columns));
+    // One caption size for all the small multiples: the size the longest title fits at.
+    let width = areas.iter().map(|a| a.dim_in_pixel().0).min().unwrap_or(w);
+    let caption_px = figure
+        .panels
+        .iter()
+        .filter(|p| !p.series.is_empty())
+        .map(|p| caption_size(&p.title, width))
+        .fold(CAPTION_PX, f64::min);
+    for (area, panel) in areas.iter().zip(&figure.panels) {
         if panel.series.is_empty() {
             // A blank cell of small multiples.
             continue;
@@ -108,12 +117,12 @@ fn draw_figure<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure
                 panel.series.iter().flat_map(|s| s.x.iter().copied()).filter(|x| x.is_finite()).collect();
             at.sort_by(f64::total_cmp);
             at.dedup();
-            draw_panel(area, panel, (x0..x1).log_scale().with_key_points(at), y0..y1)?;
+            draw_panel(area, panel, caption_px, (x0..x1).log_scale().with_key_points(at), y0..y1)?;
         } else if !panel.x_ticks.is_empty() {
             let at = panel.x_ticks.iter().map(|t| t.0).collect();
-            draw_panel(area, panel, Named { inner: (x0..x1).into(), at }, y0..y1)?;
+            draw_panel(area, panel, caption_px, Named { inner: (x0..x1).into(), at }, y0..y1)?;
         } else {
-            draw_panel(area, panel, x0..x1, y0..y1)?;
+            draw_panel(area, panel, caption_px, x0..x1, y0..y1)?;
         }
     }
     let per_row = (w / figure.legend_width()).max(1) as usize;
@@ -179,6 +188,7 @@ const SCATTER_ALPHA: f64 = 0.6;
 fn draw_panel<DB: DrawingBackend, X>(
     area: &DrawingArea<DB, Shift>,
     panel: &Panel,
+    caption_px: f64,
     x: X,
     y: std::ops::Range<f64>,
 ) -> Drawn
@@ -186,9 +196,9 @@ where
     X: AsRangedCoord<Value = f64>,
     X::CoordDescType: ValueFormatter<f64>,
 {
-    let (caption, size) = fit_caption(&panel.title, area.dim_in_pixel().0);
+    let caption = fit_caption(&panel.title, area.dim_in_pixel().0, caption_px);
     let mut chart = ChartBuilder::on(area)
-        .caption(&caption, ("sans-serif", size))
+        .caption(&caption, ("sans-serif", caption_px))
         .margin(12)
         .x_label_area_size(44)
         .y_label_area_size(64)
@@ -360,19 +370,25 @@ const CAPTION_MIN_PX: f64 = 11.0;
 /// A sans-serif glyph's mean advance, in font sizes.
 const GLYPH_WIDTH: f64 = 0.55;
 
-/// `title` at a font size that fits `width` pixels: shrunk from [`CAPTION_PX`] down to
-/// [`CAPTION_MIN_PX`], and cut with an ellipsis beyond that, so no caption runs into its
-/// neighbour's.
-fn fit_caption(title: &str, width: u32) -> (String, f64) {
+/// The width of a caption's row, in pixels of its panel's width.
+const CAPTION_ROOM: f64 = 0.95;
+
+/// The font size at which `title` fits `width` pixels: shrunk from [`CAPTION_PX`] down to
+/// [`CAPTION_MIN_PX`], no further.
+fn caption_size(title: &str, width: u32) -> f64 {
     let chars = title.chars().count().max(1) as f64;
-    let room = f64::from(width) * 0.95;
-    let size = (room / (GLYPH_WIDTH * chars)).clamp(CAPTION_MIN_PX, CAPTION_PX);
-    let fits = (room / (GLYPH_WIDTH * size)) as usize;
+    (f64::from(width) * CAPTION_ROOM / (GLYPH_WIDTH * chars)).clamp(CAPTION_MIN_PX, CAPTION_PX)
+}
+
+/// `title` cut with an ellipsis where it would not fit `width` pixels at `size`, so no caption
+/// runs into its neighbour's.
+fn fit_caption(title: &str, width: u32, size: f64) -> String {
+    let fits = (f64::from(width) * CAPTION_ROOM / (GLYPH_WIDTH * size)) as usize;
     if title.chars().count() <= fits {
-        return (title.to_string(), size);
+        return title.to_string();
     }
     let cut: String = title.chars().take(fits.saturating_sub(1)).collect();
-    (format!("{}…", cut.trim_end()), size)
+    format!("{}…", cut.trim_end())
 }
 
 #[cfg(test)]
@@ -411,12 +427,45 @@ mod tests {
 
     #[test]
     fn a_long_caption_shrinks_then_is_cut_to_its_panel() {
-        assert_eq!(fit_caption("CTX: placebo", 300), ("CTX: placebo".to_string(), CAPTION_PX));
-        let (text, size) = fit_caption("spine BMD vs placebo: romosozumab_then_alendronate", 300);
+        assert_eq!(caption_size("CTX: placebo", 300), CAPTION_PX);
+        assert_eq!(fit_caption("CTX: placebo", 300, CAPTION_PX), "CTX: placebo");
+        let long = "spine BMD vs placebo: romosozumab_then_alendronate";
+        let size = caption_size(long, 300);
         assert!((CAPTION_MIN_PX..CAPTION_PX).contains(&size), "{size}");
+        let text = fit_caption(long, 300, size);
         assert!(GLYPH_WIDTH * size * text.chars().count() as f64 <= 300.0, "{text} at {size}");
-        let (cut, size) = fit_caption(&"x".repeat(200), 300);
+        let size = caption_size(&"x".repeat(200), 300);
         assert_eq!(size, CAPTION_MIN_PX);
+        let cut = fit_caption(&"x".repeat(200), 300, size);
         assert!(cut.ends_with('…') && GLYPH_WIDTH * size * cut.chars().count() as f64 <= 300.0, "{cut}");
+    }
+
+    #[test]
+    fn small_multiples_share_one_caption_size() {
+        let panel = |title: &str| Panel {
+            title: title.to_string(),
+            series: vec![Series {
+                x: vec![0.0, 1.0],
+                mean: vec![1.0, 2.0],
+                lo: vec![1.0, 2.0],
+                hi: vec![1.0, 2.0],
+                ..Series::default()
+            }],
+            ..Panel::default()
+        };
+        let titles = ["short", "a rather longer title that has to shrink to fit its panel"];
+        let figure =
+            Figure { stem: "t", panels: titles.map(panel).to_vec(), columns: 2, size: (800, 300), ..Figure::default() };
+        let text = svg(&figure).expect("svg");
+        // plotters writes `<text … font-size="S" …>`, the text, and `</text>` on three lines.
+        let lines: Vec<&str> = text.lines().collect();
+        let size_of = |title: &str| {
+            let at = lines.iter().position(|l| l.trim() == title).expect(title);
+            let tag = lines[at - 1];
+            tag.split("font-size=\"").nth(1).and_then(|r| r.split('"').next()).expect("a font size").to_string()
+        };
+        let sizes = titles.map(size_of);
+        assert_eq!(sizes[0], sizes[1]);
+        assert_ne!(sizes[0].parse::<f64>().ok(), Some(CAPTION_PX), "the long title shrank both");
     }
 }
