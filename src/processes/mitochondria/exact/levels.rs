@@ -75,7 +75,7 @@ impl Levels {
     }
 
     /// Add `d` (±1) mitochondria at level `h`.
-    #[inline]
+    #[inline(always)]
     pub fn change(&mut self, h: usize, d: i64, bands: Bands) {
         if h >= bands.lo {
             self.shift_eligible(h, d);
@@ -92,7 +92,7 @@ impl Levels {
 
     /// Move one eligible mitochondrion from `from` to `to` (both eligible): N, E and the tagged
     /// count unchanged.
-    #[inline]
+    #[inline(always)]
     pub fn move_eligible(&mut self, from: usize, to: usize) {
         self.shift_eligible(from, -1);
         self.shift_eligible(to, 1);
@@ -101,7 +101,7 @@ impl Levels {
         self.n[to] += 1;
     }
 
-    #[inline]
+    #[inline(always)]
     fn shift_eligible(&mut self, h: usize, d: i64) {
         let (below, at, above) = (self.e[h], self.e[h + 1], self.e[h + 2]);
         self.unequal_pairs += d * (self.eligible - below - at - above);

@@ -125,11 +125,16 @@ impl Exact {
     fn evolve(&self, cell: &mut Levels, days: f64, rng: &mut Stream) -> u64 {
         let bands = self.bands;
         let (mut removed, mut t) = (0, 0.0);
+        // f / (E − 1), kept while E stays (most events leave it).
+        let (mut meeting, mut meeting_of) = (0.0, -1);
         loop {
             let deficit = cell.deficit as f64;
             let damage = self.damage_base + self.damage_slope * deficit;
             let r_damage = damage * cell.damageable as f64;
-            let meeting = if cell.eligible >= 2 { self.fusion_per_day / (cell.eligible - 1) as f64 } else { 0.0 };
+            if cell.eligible != meeting_of {
+                meeting_of = cell.eligible;
+                meeting = if cell.eligible >= 2 { self.fusion_per_day / (cell.eligible - 1) as f64 } else { 0.0 };
+            }
             let r_fusion = meeting * cell.unequal_pairs as f64;
             let r_parkin = self.parkin_per_day * cell.tagged as f64;
             let r_receptors = self.receptor_per_day * (cell.total as f64 + self.receptor_slope * deficit);
