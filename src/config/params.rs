@@ -92,6 +92,9 @@ params! {
     damage_ros_gain: f64 = 1.0, NonNegative;
     /// Fusion–fission encounters per mitochondrion per hour.
     fusion_per_hour: f64 = 5.0, NonNegative;
+    /// Fusion as its fast limit (`fusion_per_hour` → ∞): the fusing mitochondria always share
+    /// their health evenly (exact process only; docs/numerics.md).
+    fusion_instant: bool = false, Switch;
     /// θfus: only mitochondria with health above this fuse.
     fusion_threshold: u32 = 3, Count;
     /// θdep: mitochondria at or below this health are depolarised (PINK1 is stabilised).
@@ -362,6 +365,12 @@ impl Params {
                 "more than 10 000 mitochondrial sub-steps per cell step".into(),
             ));
         }
+        if self.fusion_instant && !self.mito_exact {
+            return Err((
+                &["fusion_instant", "mito_exact"],
+                "instant fusion needs the exact process (mito_exact = true)".into(),
+            ));
+        }
         if self.max_bmu_days < self.dt_days {
             return Err((&["max_bmu_days", "dt_days"], "max_bmu_days must be at least dt_days".into()));
         }
@@ -459,6 +468,13 @@ mod tests {
         assert_eq!(p.set("no_such_key", Value::Int(1)), Err(ValueError::UnknownKey));
         assert_eq!(p.set("damage_per_day", Value::Int(3)), Ok(()));
         assert_eq!(p.damage_per_day, 3.0);
+    }
+
+    #[test]
+    fn instant_fusion_is_refused_under_the_sub_step_scheme() {
+        let p = Params { fusion_instant: true, mito_exact: false, ..Params::default() };
+        assert_eq!(p.check_consistency().map_err(|e| e.0), Err(&["fusion_instant", "mito_exact"][..]));
+        assert_eq!(Params { mito_exact: true, ..p }.check_consistency(), Ok(()));
     }
 
     #[test]

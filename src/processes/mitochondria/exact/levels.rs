@@ -109,6 +109,31 @@ impl Levels {
         self.e[h + 1] = at + d;
     }
 
+    /// Fusion run to its end: the eligible mitochondria share their health evenly. With E of them
+    /// holding S levels in all, E − r sit at q = ⌊S/E⌋ and r = S mod E at q + 1, the one state
+    /// with no unequal pair that keeps E and S (and so N, the deficit and the tagged count).
+    #[inline(always)]
+    pub fn equalize(&mut self, bands: Bands) {
+        if self.unequal_pairs == 0 {
+            return;
+        }
+        let (mut health, mut count) = (0, 0);
+        for h in bands.lo..=bands.top {
+            health += i64::from(self.n[h]) * h as i64;
+            count += i64::from(self.n[h]);
+            self.n[h] = 0;
+            self.e[h + 1] = 0;
+        }
+        let (q, r) = ((health / count) as usize, health % count);
+        self.n[q] = (count - r) as u32;
+        self.e[q + 1] = count - r;
+        if r > 0 {
+            self.n[q + 1] = r as u32;
+            self.e[q + 2] = r;
+        }
+        self.unequal_pairs = 0;
+    }
+
     /// The level of the `k`-th damageable mitochondrion (h ≥ 1), counting from the top.
     #[inline]
     pub fn damageable_at(&self, mut k: u64, top: usize) -> usize {
@@ -232,6 +257,18 @@ mod tests {
         let pairs: i64 = (0..=10).flat_map(|a| (a + 2..=10).map(move |b| (a, b))).map(|(a, b)| e[a] * e[b]).sum();
         assert_eq!(cell.unequal_pairs, pairs);
         assert_eq!(cell.tagged, (0..4).map(|h| i64::from(cell.n[h])).sum::<i64>());
+    }
+
+    #[test]
+    fn equalizing_shares_the_eligible_health_and_touches_nothing_else() {
+        let mut cell = levels(&[10, 10, 9, 7, 5, 4, 3, 1, 0]);
+        cell.equalize(BANDS);
+        // Eligible (h ≥ 4): 10 + 10 + 9 + 7 + 5 + 4 = 45 over 6, so three at 7 and three at 8.
+        assert_eq!(cell, levels(&[8, 8, 8, 7, 7, 7, 3, 1, 0]));
+        assert_eq!(cell.unequal_pairs, 0);
+        let mut even = levels(&[6, 6, 5, 2]);
+        even.equalize(BANDS);
+        assert_eq!(even, levels(&[6, 6, 5, 2]), "already even: unchanged");
     }
 
     #[test]
