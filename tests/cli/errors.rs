@@ -231,6 +231,12 @@ fn cross_key_violation_is_located_at_the_key_set() {
     assert!(e.message.contains("health_levels"), "{e:?}");
     let scenario = "[[scenario]]\nname = \"s\"\n[scenario.params]\nfusion_threshold = §10\n";
     refused_at("cross_scenario", scenario, Some("fusion_threshold"));
+    let e = refused_at(
+        "instant_substeps",
+        "[params]\nmito_exact = false\nfusion_instant = §true\n",
+        Some("fusion_instant"),
+    );
+    assert!(e.message.contains("mito_exact"), "{e:?}");
 }
 
 #[test]
