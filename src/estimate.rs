@@ -9,7 +9,8 @@
 //! all     = sites + cortical_sites                             every site, cancellous and cortical
 //! cells   = CELLS_PER_SITE · (sites + r_cort · cortical_sites) · Ω + K   osteoclasts and precursors
 //!                                                              at sites, and the K circulating ones
-//! per_day = EXACT_CELL_DAY + m · EXACT_MITO_DAY                one cell-day, exact process
+//! per_day = EXACT_CELL_DAY + m · EXACT_MITO_DAY (· INSTANT_FUSION)   one cell-day, exact process
+//!                                                              (with `fusion_instant`)
 //!         = subs_per_day · (CELL_SUBSTEP + m · MITO_UPDATE)    with sub-steps (`mito_exact = false`)
 //! cpu     = T/dt_days · all · SITE_STEP  +  T · cells · per_day
 //!         (+ once per scenario: STEADY_STATE_CELL_DAYS · per_day)
@@ -46,9 +47,10 @@
 //! `CELL_BYTES`, `MITO_BYTES`); the tables of those runs (row sizes). The exact process, on
 //! 2026-12-07 (user time, the machine at load 5–7): 200 sites × 1 year at m = 10, 100, 200
 //! (0.35, 1.77, 3.53 s: `EXACT_MITO_DAY`, `EXACT_CELL_DAY`); one replicate of the baseline (35.4 s,
-//! estimated 37 s). Estimates of tissues like
-//! the baseline are within a factor of two; the limits only catch what is far out of reach. Cell
-//! numbers assume the baseline tissue's turnover (2 activations per site and year): a tissue
+//! estimated 37 s). With `fusion_instant`, on 2026-12-07 (one thread, one replicate, 3 years,
+//! alternating): 11.1 and 10.2 s against 19.2 and 20.1 s without (`INSTANT_FUSION`).
+//! Estimates of tissues like the baseline are within a factor of two; the limits only catch what
+//! is far out of reach. Cell numbers assume the baseline tissue's turnover (2 activations per site and year): a tissue
 //! without activation is overestimated (10⁶ quiescent sites for 2 days: 7 s and 204 MB estimated,
 //! 0.6 s and 130 MB measured), and one opening every site at once (`pulse_at_start`, up to 11
 //! cells per site and Ω at first) is underestimated (`configs/komarova2003.toml` at 4 replicates:
@@ -78,6 +80,8 @@ pub const MITO_UPDATE: f64 = 4e-9;
 /// readout, schedule), and per mitochondrion-day (~8.5 events, each O(H)).
 pub const EXACT_CELL_DAY: f64 = 3e-6;
 pub const EXACT_MITO_DAY: f64 = 0.3e-6;
+/// The share of `EXACT_MITO_DAY` left when fusion runs in its fast limit (`fusion_instant`).
+pub const INSTANT_FUSION: f64 = 0.5;
 /// Cell-days of the untreated steady-state burn-in, once per scenario (200 cells × 60 days, see
 /// `steady_state.rs`).
 pub const STEADY_STATE_CELL_DAYS: f64 = 12_000.0;
@@ -157,7 +161,7 @@ impl Estimate {
             let m = f64::from(p.mitochondria_per_cell);
             let cells = CELLS_PER_SITE * busy * p.population_scale + f64::from(p.precursor_pool_cells);
             let per_cell_day = if p.mito_exact {
-                EXACT_CELL_DAY + m * EXACT_MITO_DAY
+                EXACT_CELL_DAY + m * EXACT_MITO_DAY * if p.fusion_instant { INSTANT_FUSION } else { 1.0 }
             } else {
                 f64::from(p.mito_substeps().0) / p.dt_days * (CELL_SUBSTEP + m * MITO_UPDATE)
             };
@@ -294,6 +298,13 @@ mod tests {
         assert!((two.wall_seconds / one.wall_seconds - 1.0 / 1.8).abs() < 1e-9);
         assert!(two.peak_bytes < 50e6 && (0.3e6..3e6).contains(&two.output_bytes), "{two}");
         assert_eq!(baseline.scenarios.len() as u64 * 20, two.runs);
+        // Measured with fusion's fast limit and 40 mitochondria per cell (2026-12-07, two threads):
+        // 114 s wall, 227 s of processor time for the 20 replicates.
+        let mut overrides = Overrides::default();
+        overrides.push("fusion_instant=true");
+        overrides.push("mitochondria_per_cell=40");
+        let fast = Estimate::of(&Config::baseline(&overrides).expect("baseline"), 2);
+        assert!((80.0..160.0).contains(&fast.wall_seconds), "{fast}");
     }
 
     #[test]
