@@ -212,6 +212,7 @@ fn nth(position: f64, count: i64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::stats::summarize;
     use crate::config::Params;
     use crate::model::{Process, Streams};
 
@@ -315,9 +316,8 @@ mod tests {
                 })
                 .collect();
             [0, 1].map(|k| {
-                let mean = per_cell.iter().map(|c| c[k]).sum::<f64>() / 400.0;
-                let var = per_cell.iter().map(|c| (c[k] - mean).powi(2)).sum::<f64>() / 399.0;
-                (mean, (var / 400.0).sqrt())
+                let s = summarize(&per_cell.iter().map(|c| c[k]).collect::<Vec<_>>());
+                (s.mean, s.sd / (s.n as f64).sqrt())
             })
         };
         let fast = moments(&Params { fusion_per_hour: 2000.0, ..busy.clone() });
