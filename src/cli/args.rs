@@ -18,10 +18,10 @@ const STDIN_NAME: &str = "<stdin>";
 #[derive(Args, Debug)]
 pub struct ConfigOverrides {
     /// Master seed [default: the config's]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     seed: Option<String>,
     /// Replicates per scenario [default: the config's]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     replicates: Option<String>,
     /// Set a run key or a parameter (`bmu-sim params`) in every scenario; repeatable
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -93,7 +93,7 @@ impl ConfigOverrides {
 #[derive(Args, Debug)]
 pub struct Threads {
     /// Worker threads, at most the cores [default: every available core]
-    #[arg(long = "threads", value_name = "N", value_parser = at_least_one)]
+    #[arg(long = "threads", value_name = "N", value_parser = at_least_one, allow_negative_numbers = true)]
     threads: Option<NonZeroUsize>,
 }
 

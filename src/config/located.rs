@@ -125,15 +125,25 @@ impl Doc<'_> {
                 }
             }
             DeValue::Boolean(b) => Ok(Value::Bool(*b)),
-            other => Err(self.err(&span, key, format!("expected a number or boolean, found a {}", other.type_str()))),
+            other => {
+                // The key's own accepted values where it is a parameter (`sites = "forty"`).
+                let name = key.rsplit('.').next().unwrap_or(key);
+                let wanted =
+                    PARAMS.iter().find(|p| p.key == name).map_or("a number or boolean", |p| p.range.describe());
+                Err(self.err(&span, key, format!("expected {wanted}, found {}", found(other))))
+            }
         }
     }
 
     pub(super) fn float(&self, v: &Spanned<DeValue>, key: &str, min: f64) -> Result<f64, ConfigError> {
+        let wanted = if min > f64::MIN { format!("a finite number >= {min}") } else { "a finite number".into() };
+        if let DeValue::String(_) | DeValue::Array(_) | DeValue::Table(_) | DeValue::Datetime(_) = v.get_ref() {
+            return Err(self.err(&v.span(), key, format!("expected {wanted}, found {}", found(v.get_ref()))));
+        }
         match self.value(v, key)? {
             Value::Float(x) if x >= min => Ok(x),
             Value::Int(i) if i as f64 >= min => Ok(i as f64),
-            _ => Err(self.err(&v.span(), key, format!("expected a finite number >= {min}"))),
+            _ => Err(self.err(&v.span(), key, format!("expected {wanted}"))),
         }
     }
 
@@ -339,3 +349,11 @@ impl Doc<'_> {
 
 /// Where each parameter was last set (an error template carrying file, line and column).
 pub(super) type Locations = BTreeMap<String, ConfigError>;
+
+/// A value that is not a number, for an error message: a string with its text, else its type.
+fn found(v: &DeValue) -> String {
+    match v {
+        DeValue::String(s) => format!("the string \"{s}\""),
+        other => format!("a {}", other.type_str()),
+    }
+}

@@ -35,12 +35,27 @@ impl Overrides {
                 return Err(doc.err(&(0..0), pair, "expected KEY=VALUE"));
             };
             let key = key.trim();
-            let root = DeTable::parse(pair).map_err(|e| {
+            // A bare word (`hypothesis=review`, `damage_per_day=four`) is read as the string the
+            // shell stripped the quotes from, so that the key's own check says what it expects.
+            let quoted = bare_word(pair);
+            let doc = quoted.as_deref().map_or(doc, |text| Doc { file: origin, text });
+            let root = DeTable::parse(doc.text).map_err(|e| {
                 doc.err(&e.span().unwrap_or(0..0), key, format!("invalid value: {}", e.message().trim()))
             })?;
             let Some((k, v)) = root.get_ref().iter().next() else { continue };
             if k.get_ref() != key || root.get_ref().len() != 1 || v.get_ref().is_table() {
                 return Err(doc.err(&k.span(), key, "expected KEY=VALUE with a plain key"));
+            }
+            if key == "hypothesis" {
+                let h = doc.hypothesis(v, key)?;
+                config.hypothesis = h;
+                h.apply(&mut config.reference);
+                for s in &mut config.scenarios {
+                    s.hypothesis = h;
+                    h.apply(&mut s.params);
+                    locations.insert(format!("{}.{key}", s.name), doc.err(&v.span(), key, ""));
+                }
+                continue;
             }
             if run_key(&doc, config, key, v, locations)? {
                 continue;
@@ -72,5 +87,53 @@ impl Overrides {
             }
         }
         Ok(())
+    }
+}
+
+/// `KEY=VALUE` with VALUE quoted as a TOML string, when VALUE is not a TOML value but a plain word
+/// (no quote, bracket, brace or backslash): what a user means by `--set hypothesis=review`.
+fn bare_word(pair: &str) -> Option<String> {
+    let (key, value) = pair.split_once('=')?;
+    let word = value.trim();
+    let plain = !word.is_empty() && !word.contains(['"', '\'', '[', ']', '{', '}', '\\', '#']);
+    (plain && DeTable::parse(pair).is_err())
+        .then(|| format!("{key}={}\"{word}\"", &value[..value.len() - value.trim_start().len()]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Hypothesis;
+
+    fn with(pair: &str) -> Result<Config, ConfigError> {
+        let mut overrides = Overrides::default();
+        overrides.push(pair);
+        let text =
+            "days = 1\n[[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"b\"\nhypothesis = \"knockout_evidence\"\n";
+        Config::parse("t.toml", text, &overrides)
+    }
+
+    #[test]
+    fn a_hypothesis_set_from_the_command_line_applies_to_every_scenario_quoted_or_bare() {
+        for pair in ["hypothesis=review", "hypothesis=\"review\""] {
+            let config = with(pair).unwrap();
+            let review = |s: &crate::config::Scenario| {
+                s.hypothesis == Hypothesis::Review && s.params.mitophagy_survival_gain == 1.0
+            };
+            assert!(config.scenarios.iter().all(review), "{pair}");
+        }
+        let e = with("hypothesis=reveiw").unwrap_err();
+        assert!(e.message.contains("did you mean `review`"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_word_where_a_number_belongs_is_refused_with_what_the_key_accepts() {
+        let e = with("damage_per_day=four").unwrap_err();
+        assert_eq!((e.key.as_str(), e.line, e.column), ("damage_per_day", 1, 16));
+        assert!(e.message.contains("expected a finite number >= 0, found the string \"four\""), "{}", e.message);
+        let e = with("sites=4x").unwrap_err();
+        assert!(e.message.contains("expected an integer >= 1, found the string \"4x\""), "{}", e.message);
+        let e = with("days=\"120\"").unwrap_err();
+        assert!(e.message.contains("expected a finite number >= 0, found the string \"120\""), "{}", e.message);
     }
 }

@@ -25,15 +25,15 @@ pub(super) fn run_key(
         DeValue::Integer(i) => u64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().filter(|&n| n <= max),
         _ => None,
     };
+    let refuse = |wanted: &str| {
+        let got = doc.text.get(v.span()).unwrap_or_default();
+        doc.err(&v.span(), key, format!("expected {wanted}, got {got}"))
+    };
     match key {
-        "seed" => {
-            config.seed =
-                integer(u64::MAX).ok_or_else(|| doc.err(&v.span(), key, "expected an integer from 0 to 2^64 - 1"))?
-        }
+        "seed" => config.seed = integer(u64::MAX).ok_or_else(|| refuse("an integer from 0 to 2^64 - 1"))?,
         "replicates" => {
             let n = integer(1_000_000).filter(|&n| n >= 1);
-            config.replicates =
-                n.ok_or_else(|| doc.err(&v.span(), key, "expected an integer from 1 to 1000000"))? as u32
+            config.replicates = n.ok_or_else(|| refuse("an integer from 1 to 1000000"))? as u32
         }
         "days" => config.days = doc.float(v, key, 0.0)?,
         "years" => config.days = doc.float(v, key, 0.0)? * DAYS_PER_YEAR,

@@ -323,7 +323,7 @@ mod tests {
             ("estimate = 1.5\nci95 = [2, 1]\n", 1, 8, "ci95", "lo < hi"),
             ("estimate = 3\nci95 = [1, 2]\n", 1, 8, "ci95", "holding the estimate 3"),
             ("estimate = 1.5\nci95 = [1, 2, 3]\n", 1, 8, "ci95", "expected [lo, hi]"),
-            ("estimate = 1.5\nci95 = [1, \"2\"]\n", 1, 12, "ci95", "expected a number"),
+            ("estimate = 1.5\nci95 = [1, \"2\"]\n", 1, 12, "ci95", "expected a finite number, found the string \"2\""),
         ];
         for (range, line, column, key, message) in cases {
             let e = parse(range).expect_err(range);

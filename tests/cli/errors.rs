@@ -255,11 +255,15 @@ fn bad_set_overrides_are_refused() {
         ("set_nan", "hypoxia=nan", "hypoxia"),
         ("set_zero_replicates", "replicates=0", "replicates"),
         ("set_cross", "depolarised_threshold=12", "depolarised_threshold"),
+        ("set_word", "damage_per_day=four", "damage_per_day"),
     ] {
         let e = refused_with(name, valid, &["--set", pair], Some(&format!("--set {pair}")));
         assert_eq!(e.line, 1, "{name}: {e:?}");
         assert_eq!(e.key.as_deref(), Some(key), "{name}: {e:?}");
     }
+    // A negative count is the flag's value (not an unknown option), refused by the key's check.
+    let e = refused_with("flag_negative", valid, &["--replicates", "-3"], Some("--replicates -3"));
+    assert_eq!(e.key.as_deref(), Some("replicates"), "{e:?}");
     // A value the key accepts, but that an intervention then scales out of range (found by
     // tests/config_fuzz.rs): refused at the --set, not left for the run.
     let scaled = b"days = 10\n[params]\nsites = 2\n[[scenario]]\nname = \"a\"\n[[scenario.intervention]]\nkind = \"parameter\"\nkey = \"damage_per_day\"\nscale = 4\n";
