@@ -54,9 +54,9 @@ pub fn manifest(config: &Config, ensemble: &Ensemble, command: &[String], proven
 /// What every plot and the page say about the run: the config's file name, and its conditions,
 /// the mitophagy hypothesis in force (or each one, when scenarios name their own) first.
 pub fn labels(config: &Config) -> Labels {
-    let name = std::path::Path::new(&config.source)
-        .file_name()
-        .map_or(config.source.clone(), |n| n.to_string_lossy().into_owned());
+    // `<embedded configs/baseline.toml>` and `<stdin>` name no file: drop the brackets first.
+    let source = config.source.trim_start_matches('<').trim_end_matches('>');
+    let name = std::path::Path::new(source).file_name().map_or(source.into(), |n| n.to_string_lossy().into_owned());
     let mut hypotheses: Vec<&str> = Vec::new();
     for s in config.base_scenarios() {
         if !hypotheses.contains(&s.hypothesis.name()) {
@@ -149,4 +149,20 @@ pub fn write_results(
         index.write_all(page.as_bytes()).and_then(|_| index.flush()).map_err(io(INDEX_HTML))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    #[test]
+    fn the_embedded_baseline_and_stdin_are_labelled_by_their_file_name_without_brackets() {
+        let baseline = Config::baseline(&Overrides::default()).unwrap();
+        assert_eq!(labels(&baseline).config, "baseline.toml");
+        let piped = Config::parse("<stdin>", "days = 1", &Overrides::default()).unwrap();
+        assert_eq!(labels(&piped).config, "stdin");
+        let file = Config::parse("/a/b/smoke.toml", "days = 1", &Overrides::default()).unwrap();
+        assert_eq!(labels(&file).config, "smoke.toml");
+    }
 }

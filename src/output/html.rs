@@ -178,6 +178,9 @@ fn header(h: &mut String, first: &[&str], metrics: &[&str]) {
 
 /// The final-day effects on [`main_metrics`], one row per non-reference scenario.
 fn effects_table(h: &mut String, config: &Config, runs: &[RunRecord]) {
+    if config.scenarios.len() < 2 {
+        return; // nothing to compare with the reference
+    }
     let groups = Groups::new(config, runs);
     let _ = writeln!(
         h,

@@ -229,3 +229,15 @@ fn the_table_and_page_lead_with_the_readout_the_targets_use() {
     let smoke = bmu(tmp.path(), &["run", SMOKE, "--out", "s", "--replicates", "1", "--set", "years=0.1"]).ok();
     assert!(smoke.stdout.starts_with("bone density at day"), "no targets: bone density leads:\n{}", smoke.stdout);
 }
+
+#[test]
+fn the_embedded_baseline_is_titled_by_its_file_and_one_scenario_shows_no_empty_effects() {
+    let tmp = TempDir::new("one-scenario");
+    let sets = ["--set", "sites=4", "--set", "years=0.1", "--set", "spinup_years=0"];
+    let mut run = vec!["run", "--out", "b", "--replicates", "1"];
+    run.extend(sets);
+    bmu(tmp.path(), &run).ok();
+    let page = std::fs::read_to_string(tmp.path().join("b/index.html")).expect("index.html");
+    assert!(page.contains("<title>bmu-sim · baseline.toml</title>"), "the page's title names the file");
+    assert!(!page.contains("Effects at the last"), "no effects table without a scenario to compare");
+}
