@@ -38,7 +38,10 @@ fn git_commit() {
         Path::new(&t).canonicalize().ok() == Path::new(env!("CARGO_MANIFEST_DIR")).canonicalize().ok()
     });
     let Some(commit) = git(&["rev-parse", "HEAD"]).filter(|_| ours) else { return };
-    let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_none_or(|s| !s.is_empty());
+    // `--no-optional-locks`: a plain `git status` refreshes and rewrites the index, which the
+    // rerun check below watches, so the next build would run this script again.
+    let dirty =
+        git(&["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"]).is_none_or(|s| !s.is_empty());
     println!("cargo:rustc-env=BMU_SIM_GIT_COMMIT={commit}");
     println!("cargo:rustc-env=BMU_SIM_GIT_DIRTY={dirty}");
     // Rerun when the checked-out commit, the index or any tracked source may have changed.
