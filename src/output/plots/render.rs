@@ -93,12 +93,17 @@ fn draw_figure<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure
         }
         let xs = panel.series.iter().flat_map(|s| s.x.iter().copied());
         let points = panel.series.iter().any(|s| s.points);
-        let (x0, x1) = if panel.log_x { span(xs, 0.0, 0.0) } else { span(xs, if points { 0.08 } else { 0.0 }, 0.5) };
         let (x0, x1) = match (panel.log_x, panel.integer_x && points) {
-            (true, _) => (x0 / 1.15, x1 * 1.15),
-            // Whole years (dodged a little): half a year either side.
-            (false, true) => (x0.round() - 0.5, x1.round() + 0.5),
-            _ => (x0, x1),
+            (true, _) => {
+                let (lo, hi) = span(xs, 0.0, 0.0);
+                (lo / 1.15, hi * 1.15)
+            }
+            // Whole years (dodged a little): half a year either side of the first and last.
+            (false, true) => {
+                let (lo, hi) = span(xs, 0.0, 0.5);
+                (lo.round() - 0.5, hi.round() + 0.5)
+            }
+            _ => span(xs, if points { 0.08 } else { 0.0 }, 0.5),
         };
         // The range covers what is drawn: the means, and the intervals where they are drawn.
         let intervals = points || bands(panel);
@@ -469,5 +474,23 @@ mod tests {
         let sizes = titles.map(size_of);
         assert_eq!(sizes[0], sizes[1]);
         assert_ne!(sizes[0].parse::<f64>().ok(), Some(CAPTION_PX), "the long title shrank both");
+    }
+
+    #[test]
+    fn a_per_year_axis_runs_half_a_year_either_side_of_its_first_and_last_year() {
+        let series = Series {
+            x: vec![0.9, 1.1, 9.9, 10.1],
+            mean: vec![55.0; 4],
+            lo: vec![50.0; 4],
+            hi: vec![60.0; 4],
+            points: true,
+            ..Series::default()
+        };
+        let panel = Panel { integer_x: true, series: vec![series], ..Panel::default() };
+        let figure = Figure { stem: "t", panels: vec![panel], columns: 1, size: (600, 300), ..Figure::default() };
+        let text = svg(&figure).expect("svg");
+        let labels: Vec<&str> = text.lines().map(str::trim).collect();
+        assert!(labels.contains(&"1") && labels.contains(&"10"), "years 1 and 10 are labelled");
+        assert!(!labels.contains(&"0") && !labels.contains(&"11"), "no empty year 0 or 11");
     }
 }
