@@ -142,8 +142,8 @@ pub const UNITS: [&str; METRICS.len()] = [
     "% of day 0",         // spine_bmd_low_w
     "% of day 0",         // spine_bmd_high_w
     "% of day 0",         // hip_bmd
-    "% of day 0",         // ctx_pct
-    "% of day 0",         // p1np_pct
+    "% of baseline",      // ctx_pct: of the mean over the half year before day 0
+    "% of baseline",      // p1np_pct
 ];
 
 /// The unit of each of [`BIOPSY`], in the same order.

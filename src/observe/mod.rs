@@ -8,7 +8,7 @@
 //!                    = w · bone_density + (1 − w) · 100 · Σ_c mineral_c / Σ_c mineral_c(day 0),
 //!                      each at its own cancellous share w (dxa.rs)
 //! qct_vbmd           = bone_density: vertebral trabecular vBMD as QCT measures it (% of day 0)
-//! ctx_pct, p1np_pct  = resorbed and formed per day over all sites, % of day 0 (markers.rs)
+//! ctx_pct, p1np_pct  = resorbed and formed per day over all sites, % of the pre-treatment baseline (markers.rs)
 //! bone_mass          = 100 · Σ_s z_s / Σ_s z_s(day 0)
 //! site_bone_sd       = sd over sites of z_s (% of the site's initial bone)
 //! osteoclasts        = #osteoclasts / (sites · Ω)        (and likewise precursors, osteoblasts)
