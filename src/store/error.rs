@@ -61,7 +61,7 @@ impl fmt::Display for OutputError {
             OutputError::NoParent(p) => {
                 write!(f, "cannot create {}: its parent directory does not exist", p.display())
             }
-            OutputError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            OutputError::Io { path, source } => write!(f, "output path {}: {source}", path.display()),
             OutputError::Stdout(e) => write!(f, "cannot write to standard output: {e}"),
         }
     }
