@@ -66,6 +66,9 @@ fn every_figure_is_a_valid_svg_and_png_linked_from_the_page() {
         assert!(page.contains(&format!("href=\"plots/{f}.png\"")), "index.html does not link {f}.png");
     }
     assert!(read(&dir.join("plots/bone_density.svg")).contains("time (years)"), "axis label with its unit");
+    // The knock-out's window is shaded over time, and the subtitle says what the shading is.
+    assert!(read(&dir.join("plots/bone_density.svg")).contains("intervention period"), "shading explained");
+    assert!(!read(&dir.join("plots/biopsy.svg")).contains("intervention period"), "nothing shaded per year");
     assert!(
         page.contains("pink1_knockout") && page.contains("effects.csv") && page.contains("effect vs untreated"),
         "{page}"

@@ -148,6 +148,9 @@ fn legend(config: &Config) -> Vec<(String, usize, bool)> {
     config.scenarios.iter().enumerate().map(|(v, s)| (s.name.clone(), v, false)).collect()
 }
 
+/// What the subtitle of a figure with shaded intervention windows says of them.
+const SHADING: &str = "; shaded: each scenario's intervention period, in its colour";
+
 /// A figure of `panels` on `columns` columns: one wide panel, a two-column grid, or small
 /// multiples on more columns.
 fn figure(
@@ -165,10 +168,11 @@ fn figure(
         2 => (1200, 380 * rows),
         n => ((n as u32 * SMALL_PANEL.0).max(1200), SMALL_PANEL.1 * rows),
     };
+    let shaded = panels.iter().any(|p| !p.windows.is_empty());
     let mut f = Figure {
         stem,
         title: format!("{what} · {}", labels.config),
-        subtitle: labels.conditions(),
+        subtitle: labels.conditions() + if shaded { SHADING } else { "" },
         panels,
         columns,
         size: (width, 0),
