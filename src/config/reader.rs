@@ -75,10 +75,12 @@ pub(super) fn read(file: &str, text: &str) -> Result<(Config, Locations, Written
         let message = e.message().trim();
         // A key written twice: name it (the span covers the second one).
         let key = match text.get(span.clone()) {
-            Some(k) if message.starts_with("duplicate key") => k.trim().trim_matches(|c| c == '"' || c == '\''),
-            _ => "",
+            Some(k) if message.starts_with("duplicate key") => {
+                table_path(text, span.start) + k.trim().trim_matches(|c| c == '"' || c == '\'')
+            }
+            _ => String::new(),
         };
-        doc.err(&span, key, format!("invalid TOML: {message}"))
+        doc.err(&span, &key, format!("invalid TOML: {message}"))
     })?;
     if root.get_ref().is_empty() {
         let message = "the config sets nothing (it is empty or only comments): give at least one key, such as `days`";
@@ -339,4 +341,46 @@ fn check_interventions(config: &Config, locations: &Locations) -> Result<(), Con
         }
     }
     Ok(())
+}
+
+/// The table that holds byte `at` of `text`, as errors name keys: `params.`, `scenario[1].`,
+/// `scenario[1].intervention[0].`; empty at the top level or on a header. Read from the headers
+/// before `at`'s line.
+fn table_path(text: &str, at: usize) -> String {
+    // Each array of tables seen so far, with the index of its current element.
+    let mut arrays: Vec<(String, usize)> = Vec::new();
+    let before = text.get(..at).unwrap_or_default();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..].trim_start().starts_with('[') {
+        return String::new(); // a table header written twice names itself
+    }
+    let mut path = String::new();
+    for line in before[..line_start].lines() {
+        let line = line.trim_start();
+        let (name, array) = match (line.strip_prefix("[["), line.strip_prefix('[')) {
+            (Some(rest), _) => (rest.split("]]").next(), true),
+            (None, Some(rest)) => (rest.split(']').next(), false),
+            _ => continue,
+        };
+        let Some(name) = name.map(|n| n.replace([' ', '\t'], "")) else { continue };
+        if array {
+            // A new element: the arrays inside the previous one start again.
+            arrays.retain(|(n, _)| !n.starts_with(&format!("{name}.")));
+            match arrays.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, i)) => *i += 1,
+                None => arrays.push((name.clone(), 0)),
+            }
+        }
+        path.clear();
+        let mut prefix = String::new();
+        for part in name.split('.') {
+            prefix += if prefix.is_empty() { part.to_string() } else { format!(".{part}") }.as_str();
+            path += part;
+            if let Some((_, i)) = arrays.iter().find(|(n, _)| *n == prefix) {
+                path += &format!("[{i}]");
+            }
+            path.push('.');
+        }
+    }
+    path
 }

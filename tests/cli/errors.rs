@@ -322,5 +322,9 @@ fn validate_accepts_smoke_and_names_its_scenarios() {
 #[test]
 fn a_key_written_twice_is_named() {
     refused_at("dup_key", "seed = 1\n§seed = 2\n", Some("seed"));
-    refused_at("dup_param", "[params]\nsites = 5\n§sites = 6\n", Some("sites"));
+    refused_at("dup_param", "[params]\nsites = 5\n§sites = 6\n", Some("params.sites"));
+    let scenarios =
+        "[[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"b\"\n[[scenario.intervention]]\nkind = \"antioxidant\"\n";
+    refused_at("dup_nested", &format!("{scenarios}§kind = \"x\"\n"), Some("scenario[1].intervention[0].kind"));
+    refused_at("dup_table", "[params]\nsites = 5\n[§params]\n", Some("params"));
 }
