@@ -48,6 +48,11 @@ impl Overrides {
             }
             if key == "hypothesis" {
                 let h = doc.hypothesis(v, key)?;
+                let swept = |k: &str| config.sweep.as_ref().is_some_and(|s| s.axes.iter().any(|a| a.key == k));
+                if let Some((k, _)) = h.settings().iter().find(|(k, _)| swept(k)) {
+                    let message = format!("this hypothesis sets `{k}`, which the config's [sweep] sweeps");
+                    return Err(doc.err(&v.span(), key, message));
+                }
                 config.hypothesis = h;
                 h.apply(&mut config.reference);
                 for s in &mut config.scenarios {
@@ -124,6 +129,11 @@ mod tests {
         }
         let e = with("hypothesis=reveiw").unwrap_err();
         assert!(e.message.contains("did you mean `review`"), "{}", e.message);
+        let swept = "days = 1\n[sweep]\nrankl_ros_gain = [0.0, 1.0]\n";
+        let mut overrides = Overrides::default();
+        overrides.push("hypothesis=review");
+        let e = Config::parse("t.toml", swept, &overrides).unwrap_err();
+        assert!(e.message.contains("sweeps"), "{}", e.message);
     }
 
     #[test]
