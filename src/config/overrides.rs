@@ -48,8 +48,7 @@ impl Overrides {
             }
             if key == "hypothesis" {
                 let h = doc.hypothesis(v, key)?;
-                let swept = |k: &str| config.sweep.as_ref().is_some_and(|s| s.axes.iter().any(|a| a.key == k));
-                if let Some((k, _)) = h.settings().iter().find(|(k, _)| swept(k)) {
+                if let Some((k, _)) = h.settings().iter().find(|(k, _)| swept(config, k)) {
                     let message = format!("this hypothesis sets `{k}`, which the config's [sweep] sweeps");
                     return Err(doc.err(&v.span(), key, message));
                 }
@@ -65,7 +64,7 @@ impl Overrides {
             if run_key(&doc, config, key, v, locations)? {
                 continue;
             }
-            if config.sweep.as_ref().is_some_and(|s| s.axes.iter().any(|a| a.key == key)) {
+            if swept(config, key) {
                 return Err(doc.err(
                     &k.span(),
                     key,
@@ -93,6 +92,11 @@ impl Overrides {
         }
         Ok(())
     }
+}
+
+/// Whether the config's `[sweep]` gives `key` its values (an override may not change them).
+fn swept(config: &Config, key: &str) -> bool {
+    config.sweep.as_ref().is_some_and(|s| s.axes.iter().any(|a| a.key == key))
 }
 
 /// `KEY=VALUE` with VALUE quoted as a TOML string, when VALUE is not a TOML value but a plain word

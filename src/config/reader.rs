@@ -374,7 +374,10 @@ fn table_path(text: &str, at: usize) -> String {
         path.clear();
         let mut prefix = String::new();
         for part in name.split('.') {
-            prefix += if prefix.is_empty() { part.to_string() } else { format!(".{part}") }.as_str();
+            if !prefix.is_empty() {
+                prefix.push('.');
+            }
+            prefix += part;
             path += part;
             if let Some((_, i)) = arrays.iter().find(|(n, _)| *n == prefix) {
                 path += &format!("[{i}]");
