@@ -100,13 +100,19 @@ fn swept(config: &Config, key: &str) -> bool {
 }
 
 /// `KEY=VALUE` with VALUE quoted as a TOML string, when VALUE is not a TOML value but a plain word
-/// (no quote, bracket, brace or backslash): what a user means by `--set hypothesis=review`.
+/// (no quote, bracket, brace or backslash) and the quoted pair is one: what a user means by
+/// `--set hypothesis=review`.
 fn bare_word(pair: &str) -> Option<String> {
     let (key, value) = pair.split_once('=')?;
     let word = value.trim();
     let plain = !word.is_empty() && !word.contains(['"', '\'', '[', ']', '{', '}', '\\', '#']);
-    (plain && DeTable::parse(pair).is_err())
-        .then(|| format!("{key}={}\"{word}\"", &value[..value.len() - value.trim_start().len()]))
+    if !plain || DeTable::parse(pair).is_ok() {
+        return None;
+    }
+    // Quoted where the word began, so columns still point into what was typed; only if that is
+    // valid TOML, else the error is the one the typed text gives.
+    let quoted = format!("{key}={}\"{word}\"", &value[..value.len() - value.trim_start().len()]);
+    DeTable::parse(&quoted).is_ok().then_some(quoted)
 }
 
 #[cfg(test)]
@@ -147,6 +153,9 @@ mod tests {
         assert!(e.message.contains("expected a finite number >= 0, found the string \"four\""), "{}", e.message);
         let e = with("sites=4x").unwrap_err();
         assert!(e.message.contains("expected an integer >= 1, found the string \"4x\""), "{}", e.message);
+        // A word that quoting does not make valid keeps the typed text's error, located in it.
+        let e = with("'=$").unwrap_err();
+        assert!(e.column <= 4, "column {} of a 3-character override (4: its end)", e.column);
         let e = with("days=\"120\"").unwrap_err();
         assert!(e.message.contains("expected a finite number >= 0, found the string \"120\""), "{}", e.message);
     }
