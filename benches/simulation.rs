@@ -4,6 +4,7 @@
 //!
 //! - `kernel/exact`: one 3-hour cell step of the exact process (the default) on the same 1000
 //!   steady-state cells (no throughput: its work is events, ~106 per cell here).
+//! - `kernel/pooled`: the same with fusion's fast limit (`fusion_instant`), run on the pooled state.
 //! - `kernel/{ecs,plain_loop}`: one cell step of the sub-step scheme (three hourly sub-steps, all six rules) of 1000
 //!   steady-state cells × ~108 mitochondria on one thread: through the bevy_ecs system, and as a plain
 //!   loop over a `Vec` of cells calling the same per-cell function with the same streams.
@@ -84,13 +85,16 @@ fn kernel(c: &mut Criterion) {
     g.finish();
 }
 
-/// The exact process (the default) on the same 1000 steady-state cells, one 3-hour cell step.
+/// The exact process (the default) on the same 1000 steady-state cells, one 3-hour cell step,
+/// and the same in fusion's fast limit.
 fn exact(c: &mut Criterion) {
-    let params = Params { mito_exact: true, ..hourly(100, u32::MAX) };
-    let (mut world, _) = cell_world(&params, 1000, true);
     let one = pool(1);
-    let mut schedule = mitochondrial_schedule();
-    c.bench_function("kernel/exact", |b| b.iter(|| one.install(|| schedule.run(&mut world))));
+    for (name, fusion_instant) in [("kernel/exact", false), ("kernel/pooled", true)] {
+        let params = Params { mito_exact: true, fusion_instant, ..hourly(100, u32::MAX) };
+        let (mut world, _) = cell_world(&params, 1000, true);
+        let mut schedule = mitochondrial_schedule();
+        c.bench_function(name, |b| b.iter(|| one.install(|| schedule.run(&mut world))));
+    }
 }
 
 fn cell_step(c: &mut Criterion) {

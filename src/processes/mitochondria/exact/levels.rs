@@ -204,23 +204,22 @@ impl Levels {
         }
         unreachable_pair(bands)
     }
+}
 
-    /// Write the histogram back in `mito`'s representation, tags as the rule sets them.
-    pub fn store(&self, mito: &mut Mitochondria, bands: Bands) {
-        let top = bands.top;
-        match mito {
-            Mitochondria::Individual(bytes) => {
-                bytes.clear();
-                for h in 0..=top {
-                    let tag = if h < bands.tagged_end { Mitochondria::TAG } else { 0 };
-                    bytes.extend(std::iter::repeat_n(h as u8 | tag, self.n[h] as usize));
-                }
+/// Write the histogram `n` back in `mito`'s representation, tags as the rule sets them.
+pub(super) fn store(n: &[u32; LEVELS], mito: &mut Mitochondria, bands: Bands) {
+    let top = bands.top;
+    match mito {
+        Mitochondria::Individual(bytes) => {
+            bytes.clear();
+            for (h, &c) in n.iter().enumerate().take(top + 1) {
+                let tag = if h < bands.tagged_end { Mitochondria::TAG } else { 0 };
+                bytes.extend(std::iter::repeat_n(h as u8 | tag, c as usize));
             }
-            Mitochondria::Counts(bins) => {
-                for h in 0..=top {
-                    let c = self.n[h];
-                    (bins[h], bins[top + 1 + h]) = if h < bands.tagged_end { (0, c) } else { (c, 0) };
-                }
+        }
+        Mitochondria::Counts(bins) => {
+            for (h, &c) in n.iter().enumerate().take(top + 1) {
+                (bins[h], bins[top + 1 + h]) = if h < bands.tagged_end { (0, c) } else { (c, 0) };
             }
         }
     }

@@ -50,11 +50,13 @@
 //! about 380 each, removal and biogenesis about 50 each), each O(H).
 
 mod levels;
+mod pooled;
 
 use super::readout::Readout;
 use crate::model::draws::uniform;
 use crate::model::{Knobs, MitoReadout, Mitochondria, Stream};
-use levels::{Bands, Levels};
+use levels::{Bands, Levels, store};
+use pooled::Pooled;
 use rand::RngExt;
 use rand_distr::Exp1;
 
@@ -123,12 +125,15 @@ impl Exact {
     /// Run `mito` for `days` from its present state; returns the mitochondria removed by
     /// mitophagy and leaves `readout` at the final state.
     pub fn run(&self, mito: &mut Mitochondria, readout: &mut MitoReadout, days: f64, rng: &mut Stream) -> u64 {
-        let mut levels = Levels::of(mito, self.bands);
-        if self.instant_fusion {
-            levels.equalize(self.bands);
-        }
-        let removed = self.evolve(&mut levels, days, rng);
-        levels.store(mito, self.bands);
+        let levels = Levels::of(mito, self.bands);
+        let (removed, n) = if self.instant_fusion {
+            let mut pooled = Pooled::of(&levels, self.bands);
+            (self.evolve_pooled(&mut pooled, days, rng), pooled.histogram())
+        } else {
+            let mut levels = levels;
+            (self.evolve(&mut levels, days, rng), levels.n)
+        };
+        store(&n, mito, self.bands);
         *readout = self.readout.read(mito);
         removed
     }
