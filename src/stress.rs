@@ -98,7 +98,8 @@ impl StressOptions {
         StressOptions::from_toml(&name, &text)
     }
 
-    /// The model parameters of the run: defaults, hourly sub-steps, N0 = `mitochondria`.
+    /// The model parameters of the run: defaults, but the sub-step scheme at hourly sub-steps (its
+    /// work is mitochondrion-updates; the exact process's is events), N0 = `mitochondria`.
     pub fn params(&self) -> Result<Params, Error> {
         let bad = |m: String| Err(Error::Usage(format!("stress: {m}")));
         if self.osteoclasts == 0 || self.osteoclasts > u64::from(u32::MAX) {
@@ -113,6 +114,7 @@ impl StressOptions {
         };
         let p = Params {
             dt_days: 0.125,
+            mito_exact: false,
             mitochondria_per_cell: self.mitochondria,
             count_mitochondria_from: count_from,
             ..Params::default()

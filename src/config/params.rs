@@ -128,8 +128,9 @@ params! {
     /// K_L, RANKL (relative to the untreated adult) at which RANK occupancy, and so osteoclast
     /// formation, is half-saturated: formation × (1 + K_L)·RANKL/(K_L + RANKL).
     rankl_half_saturation: f64 = 0.1, Positive;
-    /// Cells with N0 at or above this many mitochondria hold them as counts per health level
-    /// (exact; faster for large cells, docs/performance.md), below it one byte per mitochondrion.
+    /// Under the sub-step scheme, cells with N0 at or above this many mitochondria hold them as
+    /// counts per health level (exact; faster for large cells, docs/performance.md), below it one
+    /// byte per mitochondrion. The exact process always counts (the same results either way).
     count_mitochondria_from: u32 = 1000, Count;
     // ---- fates ----
     /// Fates ignore mitochondria (all multipliers exactly 1): the Komarova neutral limit.

@@ -50,11 +50,13 @@ use rayon::prelude::*;
 use readout::Readout;
 use receptor_mitophagy::Receptors;
 
-/// A new cell's mitochondria: N0 mitochondria at full health, in the representation the parameters
-/// choose (counted from `count_mitochondria_from` mitochondria per cell).
+/// A new cell's mitochondria: N0 mitochondria at full health. The exact process reads only a
+/// cell's histogram, so under it cells are counted (the same results bit for bit, and O(H)
+/// rather than O(N) work a cell step to read and write them); under the sub-step scheme
+/// `count_mitochondria_from` chooses.
 pub fn fresh(params: &Params) -> Mitochondria {
     let (n, top) = (params.mitochondria_per_cell, params.health_levels);
-    if n >= params.count_mitochondria_from {
+    if params.mito_exact || n >= params.count_mitochondria_from {
         Mitochondria::counted(n, top as u8, top)
     } else {
         Mitochondria::uniform(n as usize, top as u8)
