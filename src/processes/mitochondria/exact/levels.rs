@@ -40,13 +40,13 @@ pub(super) struct Bands {
 }
 
 impl Levels {
+    #[cfg(test)]
     pub fn of(mito: &Mitochondria, bands: Bands) -> Levels {
+        Levels::from_histogram(histogram(mito, bands.top), bands)
+    }
+
+    pub fn from_histogram(n: [u32; LEVELS], bands: Bands) -> Levels {
         let top = bands.top;
-        let mut n = [0u32; LEVELS];
-        match mito {
-            Mitochondria::Individual(bytes) => bytes.iter().for_each(|&b| n[Mitochondria::health(b) as usize] += 1),
-            Mitochondria::Counts(bins) => (0..=top).for_each(|h| n[h] = bins[h] + bins[top + 1 + h]),
-        }
         let e = |h: usize| if (bands.lo..=top).contains(&h) { i64::from(n[h]) } else { 0 };
         let mut cell = Levels {
             n,
@@ -204,6 +204,16 @@ impl Levels {
         }
         unreachable_pair(bands)
     }
+}
+
+/// A cell's count of mitochondria at each health level `0..=top`, tags aside.
+pub(super) fn histogram(mito: &Mitochondria, top: usize) -> [u32; LEVELS] {
+    let mut n = [0u32; LEVELS];
+    match mito {
+        Mitochondria::Individual(bytes) => bytes.iter().for_each(|&b| n[Mitochondria::health(b) as usize] += 1),
+        Mitochondria::Counts(bins) => (0..=top).for_each(|h| n[h] = bins[h] + bins[top + 1 + h]),
+    }
+    n
 }
 
 /// Write the histogram `n` back in `mito`'s representation, tags as the rule sets them.

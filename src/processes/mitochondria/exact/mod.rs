@@ -24,7 +24,9 @@
 //! and S). The fusion transition is then dropped and the eligible are shared out this way after
 //! every event (`Levels::equalize`); the rest of the chain is unchanged and still exact. It
 //! removes about 45 % of the events; at f = 5 /h it moves the reference state by ~4 %
-//! (docs/numerics.md), so it is a model of its own, not a faster way to run the default.
+//! (docs/numerics.md), so it is a model of its own, not a faster way to run the default. Its
+//! state is then a pool (count and summed health) and the levels below it, and `pooled.rs` runs
+//! the same chain on those few numbers, bit for bit.
 //!
 //! Exactness: the cell's state is the multiset of healths (no rule reads a mitochondrion's
 //! identity or position), so the process above is a Markov chain on the histogram n_h, and the
@@ -55,7 +57,7 @@ mod pooled;
 use super::readout::Readout;
 use crate::model::draws::uniform;
 use crate::model::{Knobs, MitoReadout, Mitochondria, Stream};
-use levels::{Bands, Levels, store};
+use levels::{Bands, Levels, histogram, store};
 use pooled::Pooled;
 use rand::RngExt;
 use rand_distr::Exp1;
@@ -125,12 +127,12 @@ impl Exact {
     /// Run `mito` for `days` from its present state; returns the mitochondria removed by
     /// mitophagy and leaves `readout` at the final state.
     pub fn run(&self, mito: &mut Mitochondria, readout: &mut MitoReadout, days: f64, rng: &mut Stream) -> u64 {
-        let levels = Levels::of(mito, self.bands);
+        let n = histogram(mito, self.bands.top);
         let (removed, n) = if self.instant_fusion {
-            let mut pooled = Pooled::of(&levels, self.bands);
+            let mut pooled = Pooled::of(&n, self.bands);
             (self.evolve_pooled(&mut pooled, days, rng), pooled.histogram())
         } else {
-            let mut levels = levels;
+            let mut levels = Levels::from_histogram(n, self.bands);
             (self.evolve(&mut levels, days, rng), levels.n)
         };
         store(&n, mito, self.bands);

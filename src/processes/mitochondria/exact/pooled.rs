@@ -19,7 +19,7 @@
 //! same histogram, removal count and readout, bit for bit (`same_as_the_histogram_chain`).
 //! The gain is the cost of an event: no walk over H levels and no re-equalising.
 
-use super::levels::{Bands, Levels};
+use super::levels::Bands;
 use super::{Exact, LEVELS, nth};
 use crate::model::Stream;
 use crate::model::draws::uniform;
@@ -38,10 +38,10 @@ pub(super) struct Pooled {
 
 impl Pooled {
     /// Pool the eligible levels of a histogram (equalising them, as the limit does at once).
-    pub fn of(cell: &Levels, bands: Bands) -> Pooled {
+    pub fn of(n: &[u32; LEVELS], bands: Bands) -> Pooled {
         let mut low = [0; LEVELS];
         let (mut eligible, mut health) = (0, 0);
-        for (h, &c) in cell.n.iter().enumerate().take(bands.top + 1) {
+        for (h, &c) in n.iter().enumerate().take(bands.top + 1) {
             if h >= bands.lo {
                 eligible += i64::from(c);
                 health += i64::from(c) * h as i64;
@@ -234,6 +234,7 @@ impl Exact {
 
 #[cfg(test)]
 mod tests {
+    use super::super::levels::{Levels, histogram};
     use super::*;
     use crate::config::Params;
     use crate::model::{Knobs, Mitochondria, Process, Streams};
@@ -270,7 +271,7 @@ mod tests {
                 };
                 let stream = || Streams::new(11, v as u32).stream(Process::Mitochondria, c, 0);
                 let reference = on_histogram(&rule, &start, 3.0, &mut stream());
-                let mut pooled = Pooled::of(&Levels::of(&start, rule.bands), rule.bands);
+                let mut pooled = Pooled::of(&histogram(&start, top), rule.bands);
                 let removed = rule.evolve_pooled(&mut pooled, 3.0, &mut stream());
                 assert_eq!((removed, pooled.histogram()), reference, "variant {v}, cell {c}");
                 events += removed;
