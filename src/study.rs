@@ -75,14 +75,38 @@ impl Study {
     /// Check that `config` describes a model that can run, then claim its run directory for
     /// `shard` of its units as `claim` allows.
     pub fn open(config: Config, place: Place, shard: Shard, claim: Claim) -> Result<Opening, Error> {
+        Study::open_planned(config, None, place, shard, claim)
+    }
+
+    /// As [`Study::open`], for the points of the design in `design_file` (`bmu-sim sensitivity`):
+    /// the plan names the file, so that `bmu-sim merge` can finish what the design is for.
+    pub fn open_design(
+        config: Config,
+        design_file: &Path,
+        place: Place,
+        shard: Shard,
+        claim: Claim,
+    ) -> Result<Opening, Error> {
+        let file = std::fs::canonicalize(design_file)
+            .map_err(|e| Error::Runtime(format!("{}: {e}", design_file.display())))?;
+        Study::open_planned(config, Some(file.to_string_lossy().into_owned()), place, shard, claim)
+    }
+
+    fn open_planned(
+        config: Config,
+        design_file: Option<String>,
+        place: Place,
+        shard: Shard,
+        claim: Claim,
+    ) -> Result<Opening, Error> {
         let untreated_state = ensemble::untreated_state(&config)?;
-        let plan = Plan::new(&config, shard.count, SystemTime::now());
+        let plan = Plan { design_file, ..Plan::new(&config, shard.count, SystemTime::now()) };
         let opened = match place {
             Place::Dir(dir) => RunDir::open(dir, plan, claim)?,
             Place::Default { parent, stem } => RunDir::open_default(parent, stem, plan, claim)?,
         };
         Ok(match opened {
-            Opened::Ready(dir) => Opening::Ready(Box::new(Study { config, untreated_state, dir, shard })),
+            Opened::Ready(dir) => Opening::Ready(Box::new(Study { config, untreated_state, dir: *dir, shard })),
             Opened::Finished(shown) => Opening::Finished(shown),
         })
     }

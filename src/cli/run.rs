@@ -58,8 +58,17 @@ pub(super) fn check_limits(estimate: &Estimate, no_limits: bool) -> Result<(), E
     }
 }
 
-/// `--shard`, else the Slurm array task when both of its variables are set.
-fn shard(given: Option<Shard>) -> Result<Option<(Shard, &'static str)>, Error> {
+/// `--shard`, else the Slurm array task when both of its variables are set; refused beside
+/// `--force`, which would replace the other shards' work.
+pub(super) fn shard(given: Option<Shard>, force: bool) -> Result<Option<(Shard, &'static str)>, Error> {
+    let shard = from_flag_or_slurm(given)?;
+    if let (true, Some((_, from))) = (force, shard) {
+        return Err(Error::Usage(format!("--force cannot replace the work of other shards (a shard from {from})")));
+    }
+    Ok(shard)
+}
+
+fn from_flag_or_slurm(given: Option<Shard>) -> Result<Option<(Shard, &'static str)>, Error> {
     if let Some(s) = given {
         return Ok(Some((s, "--shard")));
     }
@@ -78,10 +87,7 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
     let clock = Instant::now();
     let reporter = Reporter::new(args.quiet);
     let config = args.overrides.load(args.config.as_deref())?;
-    let shard = shard(args.shard)?;
-    if let (true, Some((_, from))) = (args.force, shard) {
-        return Err(Error::Usage(format!("--force cannot replace the work of other shards (a shard from {from})")));
-    }
+    let shard = shard(args.shard, args.force)?;
     let threads = args.threads.resolve(&reporter);
     let whole = shard.map_or(Shard::WHOLE, |(s, _)| s);
     let share = ensemble::units(&config).filter(|u| whole.owns(u)).count() as u64;

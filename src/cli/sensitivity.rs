@@ -1,10 +1,11 @@
 //! `bmu-sim sensitivity FILE`: check the file against its config, run every design point ×
-//! replicate as the units of one study (resumable as a run is), then publish the indices and
-//! print the largest parameter of each output.
+//! replicate as the units of one study (resumable and shardable as a run is), then publish the
+//! indices and print the largest parameter of each output. Shards leave the publishing to
+//! `bmu-sim merge`, which finds the file in the run directory's plan ([`finish`]).
 
 use super::args::Threads;
 use super::progress::Reporter;
-use super::run::{check_limits, resume_hint};
+use super::run::{check_limits, resume_hint, shard};
 use super::{signals, stdout_error};
 use bmu_sim::Error;
 use bmu_sim::ensemble::{self, Shard};
@@ -26,11 +27,16 @@ pub struct SensitivityArgs {
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Replace the output directory if bmu-sim wrote it (never anything else)
-    #[arg(long, conflicts_with = "resume")]
+    #[arg(long, conflicts_with_all = ["resume", "shard"])]
     force: bool,
     /// Finish an interrupted analysis: keep its finished units, run the rest (same file only)
     #[arg(long)]
     resume: bool,
+    /// Run only shard I of N of the design's units into a directory the shards share; `bmu-sim
+    /// merge` then computes the indices [default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT
+    /// when both are set]
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
     #[command(flatten)]
     threads: Threads,
     /// Run even if the estimate exceeds this machine (memory, or over a week)
@@ -45,17 +51,20 @@ pub fn sensitivity(args: SensitivityArgs, command: &[String], out: &mut dyn Writ
     let clock = Instant::now();
     let reporter = Reporter::new(args.quiet);
     let analysis = Analysis::new(Spec::load(&args.file)?)?;
+    let shard = shard(args.shard, args.force)?;
+    let whole = shard.map_or(Shard::WHOLE, |(s, _)| s);
     let threads = args.threads.resolve(&reporter);
     let units = ensemble::unit_count(&analysis.config);
-    let estimate = Estimate::of_runs(&analysis.config, threads, units);
+    let share = ensemble::units(&analysis.config).filter(|u| whole.owns(u)).count() as u64;
+    let estimate = Estimate::of_runs(&analysis.config, threads, share);
     check_limits(&estimate, args.no_limits)?;
-    let claim = Claim::of(args.force, args.resume);
+    let claim = Claim::of(args.force, args.resume || shard.is_some());
     let stem = args.file.file_stem().map_or("sensitivity".into(), |s| s.to_string_lossy());
     let place = match &args.out {
         Some(dir) => Place::Dir(dir),
         None => Place::Default { parent: Path::new(super::run::DEFAULT_PARENT), stem: &stem },
     };
-    let study = match Study::open(analysis.config.clone(), place, Shard::WHOLE, claim)? {
+    let study = match Study::open_design(analysis.config.clone(), &args.file, place, whole, claim)? {
         Opening::Ready(study) => study,
         Opening::Finished(shown) => {
             return writeln!(out, "{} holds the finished results of this analysis: nothing to do", shown.display())
@@ -63,22 +72,55 @@ pub fn sensitivity(args: SensitivityArgs, command: &[String], out: &mut dyn Writ
         }
     };
     let (todo, done) = study.pending()?;
+    let of = match shard {
+        Some((s, from)) => format!("; shard {s} (from {from}): {share} of them"),
+        None => String::new(),
+    };
     reporter.note(format_args!(
-        "{} {} points × {} scenario(s) × {} replicate(s) = {units} units, {done} done already; estimated {estimate}",
+        "{} {} points × {} scenario(s) × {} replicate(s) = {units} units{of}, {done} done already; estimated {estimate}",
         analysis.points.len(),
         analysis.spec.method.name(),
         bmu_sim::sensitivity::design::needed(&analysis.spec).len(),
         analysis.config.replicates,
     ));
-    let stop = signals::stop_flag(&reporter, study.dir(), resume_hint(command, study.dir(), false));
+    let sharded = shard.is_some();
+    let stop = signals::stop_flag(&reporter, study.dir(), resume_hint(command, study.dir(), sharded));
     let steps = ensemble::steps_of(study.config(), &todo);
     let progress = reporter.watch(steps, |steps| study.run(&todo, threads, steps, &stop))?;
     if progress.stopped {
         return Err(Error::Incomplete(format!(
-            "stopped by a signal: {} of {units} units are done and kept in {}; {}",
+            "stopped by a signal: {} of {share} units are done and kept in {}; {}",
             done + progress.finished,
             study.dir().display(),
-            resume_hint(command, study.dir(), false)
+            resume_hint(command, study.dir(), sharded)
+        )));
+    }
+    if let Some((s, _)) = shard {
+        return writeln!(
+            out,
+            "shard {s}: {} unit(s) run, {done} done before; when every shard has finished: bmu-sim merge {}",
+            progress.finished,
+            study.dir().display()
+        )
+        .map_err(stdout_error);
+    }
+    finish(*study, analysis, command, out, clock)
+}
+
+/// Publish the indices of a design whose units are all in `study`'s directory (or fail with
+/// [`Error::Incomplete`]), and print them.
+pub(super) fn finish(
+    study: Study,
+    analysis: Analysis,
+    command: &[String],
+    out: &mut dyn Write,
+    clock: Instant,
+) -> Result<(), Error> {
+    if analysis.config.hash() != study.plan().config_hash {
+        return Err(Error::Runtime(format!(
+            "{} no longer makes the design whose units are in {} (its file or its config changed since they ran): restore it, or run the design again into another --out",
+            analysis.spec.source,
+            study.dir().display()
         )));
     }
     let mut findings = Vec::new();

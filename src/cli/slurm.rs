@@ -1,6 +1,8 @@
 //! `bmu-sim slurm CONFIG --out DIR --shards N`: set up DIR for a run split into N shards and write
 //! a Slurm array job running them (one array task per shard) and a merge job to run after it, in
-//! `DIR-slurm/`; print how to submit them, or submit them (`--submit`).
+//! `DIR-slurm/`; print how to submit them, or submit them (`--submit`). With `--sensitivity
+//! FILE` the shards run the points of a sensitivity design instead, and the merge job computes
+//! its indices.
 
 use super::args::{ConfigOverrides, STDIN};
 use super::progress::Reporter;
@@ -8,6 +10,7 @@ use super::stdout_error;
 use bmu_sim::Error;
 use bmu_sim::ensemble::{self, Shard};
 use bmu_sim::estimate::Estimate;
+use bmu_sim::sensitivity::{Analysis, Spec};
 use bmu_sim::store::{Claim, Opened, OutputError, PendingFile, Plan, RunDir};
 use clap::Args;
 use std::ffi::OsString;
@@ -20,6 +23,9 @@ use std::time::SystemTime;
 pub struct SlurmArgs {
     /// The config [default: the embedded baseline, configs/baseline.toml]
     config: Option<PathBuf>,
+    /// Run the points of this sensitivity file (docs/inference.md) instead of a config
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["config", "seed", "replicates", "set", "strict"])]
+    sensitivity: Option<PathBuf>,
     /// The output directory the shards share (on a file system every node sees)
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -59,8 +65,12 @@ pub fn shell_word(word: &str) -> String {
 }
 
 fn absolute(path: &Path) -> Result<String, Error> {
+    absolute_path(path).map(|p| shell_word(&p))
+}
+
+fn absolute_path(path: &Path) -> Result<String, Error> {
     let p = std::fs::canonicalize(path).map_err(|e| Error::Runtime(format!("{}: {e}", path.display())))?;
-    Ok(shell_word(&p.to_string_lossy()))
+    Ok(p.to_string_lossy().into_owned())
 }
 
 pub fn slurm(args: SlurmArgs, out: &mut dyn Write) -> Result<(), Error> {
@@ -68,12 +78,15 @@ pub fn slurm(args: SlurmArgs, out: &mut dyn Write) -> Result<(), Error> {
     if args.config.as_deref() == Some(Path::new(STDIN)) {
         return Err(Error::Usage("slurm needs a config file, not `-`: every shard reads it again".into()));
     }
-    let config = args.overrides.load(args.config.as_deref())?;
+    let (config, design_file) = match &args.sensitivity {
+        Some(file) => (Analysis::new(Spec::load(file)?)?.config, Some(absolute_path(file)?)),
+        None => (args.overrides.load(args.config.as_deref())?, None),
+    };
     ensemble::untreated_state(&config)?;
     let units = ensemble::unit_count(&config);
     let per_shard = units.div_ceil(u64::from(args.shards));
     let estimate = Estimate::of_runs(&config, args.threads as usize, per_shard);
-    let plan = Plan::new(&config, args.shards, SystemTime::now());
+    let plan = Plan { design_file: design_file.clone(), ..Plan::new(&config, args.shards, SystemTime::now()) };
     let dir = match RunDir::open(&args.out, plan, Claim::Continue)? {
         Opened::Ready(dir) => dir,
         Opened::Finished(shown) => {
@@ -88,9 +101,11 @@ pub fn slurm(args: SlurmArgs, out: &mut dyn Write) -> Result<(), Error> {
     let exe = std::env::current_exe().map_err(|e| Error::Runtime(format!("cannot find this program's path: {e}")))?;
     let (exe, dir_abs, logs_abs) = (absolute(&exe)?, absolute(&args.out)?, absolute(&logs)?);
     let stem = args.out.file_name().map_or("run".into(), |n| n.to_string_lossy().into_owned());
-    let mut run = vec![exe.clone(), "run".into()];
-    if let Some(c) = &args.config {
-        run.push(absolute(c)?);
+    let mut run = vec![exe.clone()];
+    match (&design_file, &args.config) {
+        (Some(file), _) => run.extend(["sensitivity".into(), shell_word(file)]),
+        (None, Some(c)) => run.extend(["run".into(), absolute(c)?]),
+        (None, None) => run.push("run".into()),
     }
     run.extend([
         "--out".into(),

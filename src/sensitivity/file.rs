@@ -115,6 +115,18 @@ impl Spec {
         Spec::parse(&source, text, base)
     }
 
+    /// Read the file at `path`, but name it, and the config it names relative to it, as `shown`
+    /// names it: as the first shard of its design read it (`bmu-sim merge` finds the file by an
+    /// absolute path, and must write what a design run in one piece writes).
+    pub fn load_as(path: &Path, shown: &str) -> Result<Spec, ConfigError> {
+        let (_, text, base) = design_file::read(path)?;
+        let mut spec = Spec::parse(shown, text, base)?;
+        if let Ok(rest) = Path::new(&spec.config.source).strip_prefix(base) {
+            spec.config.source = Path::new(shown).parent().unwrap_or(Path::new("")).join(rest).display().to_string();
+        }
+        Ok(spec)
+    }
+
     /// Validate sensitivity text; `source` names it in errors, `base` is where `config` is found.
     pub fn parse(source: &str, text: String, base: &Path) -> Result<Spec, ConfigError> {
         let err = |span: &Range<usize>, key: &str, message: String| ConfigError::at(source, &text, span, key, message);

@@ -56,7 +56,7 @@ impl Claim {
 #[derive(Debug)]
 pub enum Opened {
     /// A directory to run units in.
-    Ready(RunDir),
+    Ready(Box<RunDir>),
     /// The directory holds this config's finished results: nothing is left to do.
     Finished(PathBuf),
 }
@@ -127,7 +127,14 @@ impl RunDir {
                     Vacancy::Free => match install(&dir, &plan)? {
                         // Another run or shard installed its plan first: compare with it.
                         false => continue,
-                        true => return Ok(Opened::Ready(RunDir { dir, shown, plan, replace: claim == Claim::Force })),
+                        true => {
+                            return Ok(Opened::Ready(Box::new(RunDir {
+                                dir,
+                                shown,
+                                plan,
+                                replace: claim == Claim::Force,
+                            })));
+                        }
                     },
                 },
             };
@@ -139,7 +146,7 @@ impl RunDir {
                 Some(why) => Err(OutputError::conflict(&dir, why)),
                 None => {
                     temp::sweep(&dir.join(UNITS_DIR));
-                    Ok(Opened::Ready(RunDir { dir, shown, plan: held, replace: false }))
+                    Ok(Opened::Ready(Box::new(RunDir { dir, shown, plan: held, replace: false })))
                 }
             };
         }

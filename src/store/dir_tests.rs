@@ -14,7 +14,7 @@ fn plan(replicates: u32, shards: u32) -> Plan {
 
 fn ready(opened: Result<Opened, OutputError>) -> RunDir {
     match opened.expect("opens") {
-        Opened::Ready(dir) => dir,
+        Opened::Ready(dir) => *dir,
         Opened::Finished(p) => panic!("{} was taken as finished", p.display()),
     }
 }

@@ -28,6 +28,10 @@ pub struct Plan {
     pub started_unix_ms: u64,
     /// The resolved config (`Config::resolved_toml`).
     pub config: String,
+    /// The design file whose points the config runs (`bmu-sim sensitivity`), as an absolute path:
+    /// `bmu-sim merge` reads it again to finish what the design is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design_file: Option<String>,
 }
 
 impl Plan {
@@ -46,6 +50,7 @@ impl Plan {
             started: rfc3339_utc(now),
             started_unix_ms,
             config: config.resolved_toml(),
+            design_file: None,
         }
     }
 

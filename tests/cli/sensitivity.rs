@@ -1,6 +1,7 @@
 //! `bmu-sim sensitivity`: a small Morris screen and Sobol design on a tiny config find the
 //! influential parameter and give exactly 0 to one the outputs cannot depend on, write the same
-//! bytes on 1 and 2 threads, and refuse a bad file before any run.
+//! bytes on 1 and 2 threads and in shards (by hand and by `bmu-sim slurm`'s scripts), and refuse
+//! a bad file before any run.
 
 use crate::common::*;
 use crate::errors::located;
@@ -73,6 +74,49 @@ fn sobol_gives_an_inert_parameter_a_total_index_of_exactly_zero() {
     assert_eq!(index(&dir, ros, "denosumab_rankl_block", "st"), 0.0);
     assert_eq!(index(&dir, ros, "denosumab_rankl_block", "s1"), 0.0);
     assert_eq!(csv(&dir.join("points.csv")).1.len(), 4 * (2 + 2), "n(d + 2) design points");
+}
+
+#[test]
+fn shards_and_the_slurm_scripts_give_the_indices_of_a_design_run_in_one_piece() {
+    let tmp = TempDir::new("sens-shards");
+    tmp.write("tiny.toml", TINY);
+    tmp.write("s.toml", format!("{MORRIS}{PARAMETERS}{ROS}{EFFECT}"));
+    let whole = analyse(&tmp, "s.toml", "whole", &["--threads", "1"]);
+    // By hand: two shards, then `merge`, which reads the design file from the plan.
+    let shard = |dir: &str, s: &str| bmu(tmp.path(), &["sensitivity", "s.toml", "--out", dir, "--shard", s, "--quiet"]);
+    let first = shard("by-hand", "1/2").ok();
+    assert!(first.stdout.contains("bmu-sim merge by-hand"), "{}", first.stdout);
+    let early = bmu(tmp.path(), &["merge", "by-hand"]).code(6);
+    assert!(early.stderr.contains("0/2"), "the missing shard is named: {}", early.stderr);
+    shard("by-hand", "0/2").ok();
+    bmu(tmp.path(), &["merge", "by-hand", "--quiet"]).ok();
+    assert_same_results(&whole, &tmp.join("by-hand"));
+    // A design file that changed after its shards ran is not merged.
+    shard("changed", "0/1").ok();
+    tmp.write("s.toml", format!("{}{PARAMETERS}{ROS}{EFFECT}", MORRIS.replace('3', "4")));
+    let changed = bmu(tmp.path(), &["merge", "changed"]).code(1);
+    assert!(changed.stderr.contains("no longer makes the design"), "{}", changed.stderr);
+    tmp.write("s.toml", format!("{MORRIS}{PARAMETERS}{ROS}{EFFECT}"));
+    // The scripts `slurm --sensitivity` writes, run by hand as the cluster would.
+    let dir = tmp.join("slurm");
+    let dir = dir.to_str().expect("utf-8");
+    bmu(tmp.path(), &["slurm", "--sensitivity", "s.toml", "--out", dir, "--shards", "3"]).ok();
+    let scripts = tmp.join("slurm-slurm");
+    let array = read(&scripts.join("array.sbatch"));
+    assert!(array.contains(" sensitivity ") && array.contains("/s.toml --out"), "{array}");
+    for task in ["2", "0", "1"] {
+        let status = std::process::Command::new("bash")
+            .arg(scripts.join("array.sbatch"))
+            .env("SLURM_ARRAY_TASK_ID", task)
+            .env_remove("SLURM_ARRAY_TASK_COUNT")
+            .status()
+            .expect("bash");
+        assert!(status.success(), "array task {task} failed");
+    }
+    let merged = std::process::Command::new("bash").arg(scripts.join("merge.sbatch")).status().expect("bash");
+    assert!(merged.success(), "the merge job failed");
+    assert_same_results(&whole, &tmp.join("slurm"));
+    bmu(tmp.path(), &["slurm", "--sensitivity", "s.toml", "tiny.toml", "--out", dir, "--shards", "3"]).code(2);
 }
 
 /// `file` (with `§` where the error must be located) is refused with exit code 3, one line that
