@@ -149,15 +149,8 @@ impl Levels {
 
     /// The level of the `k`-th tagged mitochondrion.
     #[inline]
-    pub fn tagged_at(&self, mut k: u64, bands: Bands) -> usize {
-        for h in 0..bands.tagged_end.saturating_sub(1) {
-            let c = u64::from(self.n[h]);
-            if k < c {
-                return h;
-            }
-            k -= c;
-        }
-        bands.tagged_end.saturating_sub(1)
+    pub fn tagged_at(&self, k: u64, bands: Bands) -> usize {
+        tagged_at(&self.n, k, bands)
     }
 
     /// The level at position `x` of the cumulative weights `weight[h] · n_h` (the last weighted
@@ -204,6 +197,20 @@ impl Levels {
         }
         unreachable_pair(bands)
     }
+}
+
+/// The level of the `k`-th tagged mitochondrion of the counts `n` (the last tagged level if
+/// rounding runs past them).
+#[inline(always)]
+pub(super) fn tagged_at(n: &[u32], mut k: u64, bands: Bands) -> usize {
+    let last = bands.tagged_end.saturating_sub(1);
+    for (h, &c) in n.iter().enumerate().take(last) {
+        if k < u64::from(c) {
+            return h;
+        }
+        k -= u64::from(c);
+    }
+    last
 }
 
 /// A cell's count of mitochondria at each health level `0..=top`, tags aside.

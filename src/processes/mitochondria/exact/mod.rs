@@ -149,27 +149,18 @@ impl Exact {
         // f / (E − 1), kept while E stays (most events leave it).
         let (mut meeting, mut meeting_of) = (0.0, -1);
         loop {
-            let deficit = cell.deficit as f64;
-            let damage = self.damage_base + self.damage_slope * deficit;
-            let r_damage = damage * cell.damageable as f64;
+            let r = self.rates(cell.deficit, cell.total, cell.damageable, cell.tagged);
+            let damage = r.damage;
             if cell.eligible != meeting_of {
                 meeting_of = cell.eligible;
                 meeting = if cell.eligible >= 2 { self.fusion_per_day / (cell.eligible - 1) as f64 } else { 0.0 };
             }
             let r_fusion = meeting * cell.unequal_pairs as f64;
-            let r_parkin = self.parkin_per_day * cell.tagged as f64;
-            let r_receptors = self.receptor_per_day * (cell.total as f64 + self.receptor_slope * deficit);
-            let r_biogenesis = if cell.total < self.cap {
-                let target = self.target_base + self.target_slope * deficit;
-                self.biogenesis_per_day * (target - cell.total as f64).max(0.0)
-            } else {
-                0.0
-            };
-            let fusion_from = r_damage;
+            let fusion_from = r.damage_total;
             let parkin_from = fusion_from + r_fusion;
-            let receptors_from = parkin_from + r_parkin;
-            let biogenesis_from = receptors_from + r_receptors;
-            let rate = biogenesis_from + r_biogenesis;
+            let receptors_from = parkin_from + r.parkin;
+            let biogenesis_from = receptors_from + r.receptors;
+            let rate = biogenesis_from + r.biogenesis;
             if rate <= 0.0 {
                 return removed;
             }
@@ -205,6 +196,41 @@ impl Exact {
             if self.instant_fusion {
                 cell.equalize(bands);
             }
+        }
+    }
+}
+
+/// The rates (per day) of every transition but fusion in a state of health deficit D, N
+/// mitochondria, N − n_0 damageable and T tagged.
+#[derive(Clone, Copy)]
+struct Rates {
+    /// λd (1 + a_ros · ROS(D)), per damageable mitochondrion.
+    damage: f64,
+    /// damage · (N − n_0).
+    damage_total: f64,
+    parkin: f64,
+    receptors: f64,
+    biogenesis: f64,
+}
+
+impl Exact {
+    /// The rates of `mod.rs`'s table in the state (D, N, N − n_0, T); both chains read them here.
+    #[inline(always)]
+    fn rates(&self, deficit: i64, total: i64, damageable: i64, tagged: i64) -> Rates {
+        let deficit = deficit as f64;
+        let damage = self.damage_base + self.damage_slope * deficit;
+        let biogenesis = if total < self.cap {
+            let target = self.target_base + self.target_slope * deficit;
+            self.biogenesis_per_day * (target - total as f64).max(0.0)
+        } else {
+            0.0
+        };
+        Rates {
+            damage,
+            damage_total: damage * damageable as f64,
+            parkin: self.parkin_per_day * tagged as f64,
+            receptors: self.receptor_per_day * (total as f64 + self.receptor_slope * deficit),
+            biogenesis,
         }
     }
 }

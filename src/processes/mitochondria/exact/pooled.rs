@@ -19,7 +19,7 @@
 //! same histogram, removal count and readout, bit for bit (`same_as_the_histogram_chain`).
 //! The gain is the cost of an event: no walk over H levels and no re-equalising.
 
-use super::levels::Bands;
+use super::levels::{Bands, tagged_at};
 use super::{Exact, LEVELS, nth};
 use crate::model::Stream;
 use crate::model::draws::uniform;
@@ -92,20 +92,11 @@ impl Exact {
         loop {
             let deficit = top * cell.eligible - cell.health + low_deficit;
             let damageable = total - i64::from(cell.low[0]);
-            let deficit_f = deficit as f64;
-            let damage = self.damage_base + self.damage_slope * deficit_f;
-            let r_damage = damage * damageable as f64;
-            let r_parkin = self.parkin_per_day * tagged as f64;
-            let r_receptors = self.receptor_per_day * (total as f64 + self.receptor_slope * deficit_f);
-            let r_biogenesis = if total < self.cap {
-                let target = self.target_base + self.target_slope * deficit_f;
-                self.biogenesis_per_day * (target - total as f64).max(0.0)
-            } else {
-                0.0
-            };
-            let receptors_from = r_damage + r_parkin;
-            let biogenesis_from = receptors_from + r_receptors;
-            let rate = biogenesis_from + r_biogenesis;
+            let r = self.rates(deficit, total, damageable, tagged);
+            let (damage, r_damage) = (r.damage, r.damage_total);
+            let receptors_from = r_damage + r.parkin;
+            let biogenesis_from = receptors_from + r.receptors;
+            let rate = biogenesis_from + r.biogenesis;
             if rate <= 0.0 {
                 return removed;
             }
@@ -129,7 +120,7 @@ impl Exact {
                 Some(h)
             } else if x < receptors_from {
                 removed += 1;
-                Some(self.tagged_level(cell, nth((x - r_damage) / self.parkin_per_day, tagged)))
+                Some(tagged_at(&cell.low, nth((x - r_damage) / self.parkin_per_day, tagged), bands))
             } else if x < biogenesis_from {
                 removed += 1;
                 Some(self.receptor_level(cell, x - receptors_from))
@@ -191,20 +182,6 @@ impl Exact {
             k -= c;
         }
         1
-    }
-
-    /// The level of the `k`-th tagged mitochondrion (`Levels::tagged_at`).
-    #[inline(always)]
-    fn tagged_level(&self, cell: &Pooled, mut k: u64) -> usize {
-        let last = self.bands.tagged_end.saturating_sub(1);
-        for h in 0..last {
-            let c = u64::from(cell.low[h]);
-            if k < c {
-                return h;
-            }
-            k -= c;
-        }
-        last
     }
 
     /// The level at `x` of the cumulative receptor weights w_h · n_h (`Levels::weighted_at`).
