@@ -68,6 +68,16 @@ pub(super) fn shard(given: Option<Shard>, force: bool) -> Result<Option<(Shard, 
     Ok(shard)
 }
 
+/// What a shard prints when its units are done: the merge that follows the last shard.
+pub(super) fn shard_finished(out: &mut dyn Write, s: Shard, run: u64, done: u64, dir: &Path) -> Result<(), Error> {
+    writeln!(
+        out,
+        "shard {s}: {run} unit(s) run, {done} done before; when every shard has finished: bmu-sim merge {}",
+        dir.display()
+    )
+    .map_err(stdout_error)
+}
+
 fn from_flag_or_slurm(given: Option<Shard>) -> Result<Option<(Shard, &'static str)>, Error> {
     if let Some(s) = given {
         return Ok(Some((s, "--shard")));
@@ -135,13 +145,7 @@ pub fn run(args: RunArgs, command: &[String], out: &mut dyn Write) -> Result<(),
         )));
     }
     if let Some((s, _)) = shard {
-        return writeln!(
-            out,
-            "shard {s}: {} unit(s) run, {done} done before; when every shard has finished: bmu-sim merge {}",
-            progress.finished,
-            study.dir().display()
-        )
-        .map_err(stdout_error);
+        return shard_finished(out, s, progress.finished, done, study.dir());
     }
     let published = study.publish(command)?;
     let written = &published.dir;

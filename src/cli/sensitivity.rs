@@ -5,7 +5,7 @@
 
 use super::args::Threads;
 use super::progress::Reporter;
-use super::run::{check_limits, resume_hint, shard};
+use super::run::{check_limits, resume_hint, shard, shard_finished};
 use super::{signals, stdout_error};
 use bmu_sim::Error;
 use bmu_sim::ensemble::{self, Shard};
@@ -96,13 +96,7 @@ pub fn sensitivity(args: SensitivityArgs, command: &[String], out: &mut dyn Writ
         )));
     }
     if let Some((s, _)) = shard {
-        return writeln!(
-            out,
-            "shard {s}: {} unit(s) run, {done} done before; when every shard has finished: bmu-sim merge {}",
-            progress.finished,
-            study.dir().display()
-        )
-        .map_err(stdout_error);
+        return shard_finished(out, s, progress.finished, done, study.dir());
     }
     finish(*study, analysis, command, out, clock)
 }

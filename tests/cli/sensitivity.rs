@@ -104,17 +104,7 @@ fn shards_and_the_slurm_scripts_give_the_indices_of_a_design_run_in_one_piece() 
     let scripts = tmp.join("slurm-slurm");
     let array = read(&scripts.join("array.sbatch"));
     assert!(array.contains(" sensitivity ") && array.contains("/s.toml --out"), "{array}");
-    for task in ["2", "0", "1"] {
-        let status = std::process::Command::new("bash")
-            .arg(scripts.join("array.sbatch"))
-            .env("SLURM_ARRAY_TASK_ID", task)
-            .env_remove("SLURM_ARRAY_TASK_COUNT")
-            .status()
-            .expect("bash");
-        assert!(status.success(), "array task {task} failed");
-    }
-    let merged = std::process::Command::new("bash").arg(scripts.join("merge.sbatch")).status().expect("bash");
-    assert!(merged.success(), "the merge job failed");
+    crate::slurm::run_by_hand(&scripts, 3);
     assert_same_results(&whole, &tmp.join("slurm"));
     bmu(tmp.path(), &["slurm", "--sensitivity", "s.toml", "tiny.toml", "--out", dir, "--shards", "3"]).code(2);
 }
