@@ -153,24 +153,6 @@ impl Levels {
         tagged_at(&self.n, k, bands)
     }
 
-    /// The level at position `x` of the cumulative weights `weight[h] · n_h` (the last weighted
-    /// level if rounding runs past the end).
-    pub fn weighted_at(&self, weight: &[f64; LEVELS], top: usize, mut x: f64) -> usize {
-        let mut last = 0;
-        for (h, (&w, &c)) in weight.iter().zip(&self.n).enumerate().take(top + 1) {
-            let m = w * f64::from(c);
-            if m <= 0.0 {
-                continue;
-            }
-            if x < m {
-                return h;
-            }
-            x -= m;
-            last = h;
-        }
-        last
-    }
-
     /// The `k`-th of the U unequal pairs (a, b), in the order of a, then of the upper partner
     /// b ≥ a + 2 among the eligible.
     pub fn unequal_pair_at(&self, mut k: u64, bands: Bands) -> (usize, usize) {
@@ -209,6 +191,25 @@ pub(super) fn tagged_at(n: &[u32], mut k: u64, bands: Bands) -> usize {
             return h;
         }
         k -= u64::from(c);
+    }
+    last
+}
+
+/// The level at position `x` of the cumulative weights `weight[h] · n_h` over the (level, count)
+/// pairs `counts`, in rising levels (the last weighted level if rounding runs past the end).
+#[inline(always)]
+pub(super) fn weighted_at(weight: &[f64; LEVELS], counts: impl Iterator<Item = (usize, u32)>, mut x: f64) -> usize {
+    let mut last = 0;
+    for (h, c) in counts {
+        let m = weight[h] * f64::from(c);
+        if m <= 0.0 {
+            continue;
+        }
+        if x < m {
+            return h;
+        }
+        x -= m;
+        last = h;
     }
     last
 }

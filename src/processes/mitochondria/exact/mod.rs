@@ -57,7 +57,7 @@ mod pooled;
 use super::readout::Readout;
 use crate::model::draws::uniform;
 use crate::model::{Knobs, MitoReadout, Mitochondria, Stream};
-use levels::{Bands, Levels, histogram, store};
+use levels::{Bands, Levels, histogram, store, weighted_at};
 use pooled::Pooled;
 use rand::RngExt;
 use rand_distr::Exp1;
@@ -160,15 +160,10 @@ impl Exact {
             let parkin_from = fusion_from + r_fusion;
             let receptors_from = parkin_from + r.parkin;
             let biogenesis_from = receptors_from + r.receptors;
-            let rate = biogenesis_from + r.biogenesis;
-            if rate <= 0.0 {
+            let Some((now, x)) = next_event(biogenesis_from + r.biogenesis, t, days, rng) else {
                 return removed;
-            }
-            t += rng.sample::<f64, _>(Exp1) / rate;
-            if t >= days {
-                return removed;
-            }
-            let x = uniform(rng) * rate;
+            };
+            t = now;
             if x < fusion_from {
                 let h = cell.damageable_at(nth(x / damage, cell.damageable), bands.top);
                 if h > bands.lo {
@@ -186,7 +181,11 @@ impl Exact {
                 let h = if x < receptors_from {
                     cell.tagged_at(nth((x - parkin_from) / self.parkin_per_day, cell.tagged), bands)
                 } else {
-                    cell.weighted_at(&self.receptor_at, bands.top, x - receptors_from)
+                    weighted_at(
+                        &self.receptor_at,
+                        cell.n.iter().copied().enumerate().take(bands.top + 1),
+                        x - receptors_from,
+                    )
                 };
                 cell.change(h, -1, bands);
                 removed += 1;
@@ -198,6 +197,20 @@ impl Exact {
             }
         }
     }
+}
+
+/// The direct method's draw (Gillespie 1977) at time `t`: the time of the next event at total
+/// `rate` and its uniform position in [0, rate); None if no event comes before `days`.
+#[inline(always)]
+fn next_event(rate: f64, t: f64, days: f64, rng: &mut Stream) -> Option<(f64, f64)> {
+    if rate <= 0.0 {
+        return None;
+    }
+    let t = t + rng.sample::<f64, _>(Exp1) / rate;
+    if t >= days {
+        return None;
+    }
+    Some((t, uniform(rng) * rate))
 }
 
 /// The rates (per day) of every transition but fusion in a state of health deficit D, N

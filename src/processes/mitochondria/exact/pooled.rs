@@ -19,12 +19,9 @@
 //! same histogram, removal count and readout, bit for bit (`same_as_the_histogram_chain`).
 //! The gain is the cost of an event: no walk over H levels and no re-equalising.
 
-use super::levels::{Bands, tagged_at};
-use super::{Exact, LEVELS, nth};
+use super::levels::{Bands, tagged_at, weighted_at};
+use super::{Exact, LEVELS, next_event, nth};
 use crate::model::Stream;
-use crate::model::draws::uniform;
-use rand::RngExt;
-use rand_distr::Exp1;
 
 /// The pool and the levels below it.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,15 +93,10 @@ impl Exact {
             let (damage, r_damage) = (r.damage, r.damage_total);
             let receptors_from = r_damage + r.parkin;
             let biogenesis_from = receptors_from + r.receptors;
-            let rate = biogenesis_from + r.biogenesis;
-            if rate <= 0.0 {
+            let Some((now, x)) = next_event(biogenesis_from + r.biogenesis, t, days, rng) else {
                 return removed;
-            }
-            t += rng.sample::<f64, _>(Exp1) / rate;
-            if t >= days {
-                return removed;
-            }
-            let x = uniform(rng) * rate;
+            };
+            t = now;
             // Which level loses one (`None`: biogenesis).
             let h = if x < r_damage {
                 let k = nth(x / damage, damageable) as i64;
@@ -184,28 +176,15 @@ impl Exact {
         1
     }
 
-    /// The level at `x` of the cumulative receptor weights w_h · n_h (`Levels::weighted_at`).
+    /// The level at `x` of the cumulative receptor weights w_h · n_h, levels walked from 0.
     #[inline(always)]
-    fn receptor_level(&self, cell: &Pooled, mut x: f64) -> usize {
-        let mut last = 0;
+    fn receptor_level(&self, cell: &Pooled, x: f64) -> usize {
         let mut levels = [(0, 0u32); 2];
         if cell.eligible > 0 {
             let (q, r) = cell.split();
             levels = [(q, (cell.eligible - r) as u32), (if r > 0 { q + 1 } else { q }, r as u32)];
         }
-        let below = cell.below(self.bands).iter().copied().enumerate();
-        for (h, c) in below.chain(levels) {
-            let m = self.receptor_at[h] * f64::from(c);
-            if m <= 0.0 {
-                continue;
-            }
-            if x < m {
-                return h;
-            }
-            x -= m;
-            last = h;
-        }
-        last
+        weighted_at(&self.receptor_at, cell.below(self.bands).iter().copied().enumerate().chain(levels), x)
     }
 }
 
