@@ -39,6 +39,13 @@ pub(super) struct Bands {
     pub tagged_end: usize,
 }
 
+impl Bands {
+    /// How many levels lie below the eligible ones: `0..lo`, within `0..=H`.
+    pub fn below_pool(&self) -> usize {
+        self.lo.min(self.top + 1)
+    }
+}
+
 impl Levels {
     #[cfg(test)]
     pub fn of(mito: &Mitochondria, bands: Bands) -> Levels {
@@ -145,12 +152,6 @@ impl Levels {
             k -= c;
         }
         1
-    }
-
-    /// The level of the `k`-th tagged mitochondrion.
-    #[inline]
-    pub fn tagged_at(&self, k: u64, bands: Bands) -> usize {
-        tagged_at(&self.n, k, bands)
     }
 
     /// The `k`-th of the U unequal pairs (a, b), in the order of a, then of the upper partner
@@ -308,7 +309,7 @@ mod tests {
         let cell = levels(&[10, 10, 7, 3, 2, 2, 0, 0]);
         let damageable: Vec<usize> = (0..6).map(|k| cell.damageable_at(k, 10)).collect();
         assert_eq!(damageable, [10, 10, 7, 3, 2, 2]);
-        let tagged: Vec<usize> = (0..5).map(|k| cell.tagged_at(k, BANDS)).collect();
+        let tagged: Vec<usize> = (0..5).map(|k| tagged_at(&cell.n, k, BANDS)).collect();
         assert_eq!(tagged, [0, 0, 2, 2, 3]);
     }
 }

@@ -57,7 +57,7 @@ mod pooled;
 use super::readout::Readout;
 use crate::model::draws::uniform;
 use crate::model::{Knobs, MitoReadout, Mitochondria, Stream};
-use levels::{Bands, Levels, histogram, store, weighted_at};
+use levels::{Bands, Levels, histogram, store, tagged_at, weighted_at};
 use pooled::Pooled;
 use rand::RngExt;
 use rand_distr::Exp1;
@@ -179,7 +179,7 @@ impl Exact {
                 cell.move_eligible(b, s.div_ceil(2));
             } else if x < biogenesis_from {
                 let h = if x < receptors_from {
-                    cell.tagged_at(nth((x - parkin_from) / self.parkin_per_day, cell.tagged), bands)
+                    tagged_at(&cell.n, nth((x - parkin_from) / self.parkin_per_day, cell.tagged), bands)
                 } else {
                     weighted_at(
                         &self.receptor_at,

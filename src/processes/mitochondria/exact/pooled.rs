@@ -69,7 +69,7 @@ impl Pooled {
     }
 
     fn below(&self, bands: Bands) -> &[u32] {
-        &self.low[..bands.lo.min(bands.top + 1)]
+        &self.low[..bands.below_pool()]
     }
 }
 
@@ -78,7 +78,7 @@ impl Exact {
     pub(super) fn evolve_pooled(&self, cell: &mut Pooled, days: f64, rng: &mut Stream) -> u64 {
         let bands = self.bands;
         let top = bands.top as i64;
-        let lows = bands.lo.min(bands.top + 1);
+        let lows = bands.below_pool();
         let (mut total, mut low_deficit, mut tagged) = (cell.eligible, 0i64, 0i64);
         for (h, &c) in cell.below(bands).iter().enumerate() {
             total += i64::from(c);
@@ -108,36 +108,28 @@ impl Exact {
                 }
                 // Down one level: added below, taken from h (the pool's lowest leave it).
                 self.add_low(cell, h - 1, 1, &mut low_deficit, &mut tagged);
-                total += 1;
                 Some(h)
             } else if x < receptors_from {
-                removed += 1;
+                (removed, total) = (removed + 1, total - 1);
                 Some(tagged_at(&cell.low, nth((x - r_damage) / self.parkin_per_day, tagged), bands))
             } else if x < biogenesis_from {
-                removed += 1;
+                (removed, total) = (removed + 1, total - 1);
                 Some(self.receptor_level(cell, x - receptors_from))
             } else {
+                total += 1;
                 None
             };
             match h {
                 Some(h) if h >= lows => {
                     cell.eligible -= 1;
                     cell.health -= h as i64;
-                    total -= 1;
                 }
-                Some(h) => {
-                    self.add_low(cell, h, -1, &mut low_deficit, &mut tagged);
-                    total -= 1;
-                }
+                Some(h) => self.add_low(cell, h, -1, &mut low_deficit, &mut tagged),
                 None if bands.top >= lows => {
                     cell.eligible += 1;
                     cell.health += top;
-                    total += 1;
                 }
-                None => {
-                    self.add_low(cell, bands.top, 1, &mut low_deficit, &mut tagged);
-                    total += 1;
-                }
+                None => self.add_low(cell, bands.top, 1, &mut low_deficit, &mut tagged),
             }
         }
     }
@@ -166,7 +158,7 @@ impl Exact {
             }
             k -= cell.eligible;
         }
-        for h in (2..self.bands.lo.min(self.bands.top + 1)).rev() {
+        for h in (2..self.bands.below_pool()).rev() {
             let c = i64::from(cell.low[h]);
             if k < c {
                 return h;
